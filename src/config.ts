@@ -1,0 +1,58 @@
+// The one place that reads process.env. Everything else receives a Config.
+import path from 'node:path';
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+  dataDir: z.string().default('./data'),
+  databaseUrl: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  timezone: z.string().default('Asia/Shanghai'),
+  /** Cookies get the Secure flag when the console is served over https. */
+  secureCookies: z.stringbool().default(false),
+  signInLimitPerWindow: z.coerce.number().int().positive().default(10),
+  signInWindowMs: z.coerce.number().int().positive().default(15 * 60_000),
+  bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
+  /** The first owner created on a fresh data folder; a random password is generated and printed when unset. */
+  adminEmail: z.string().email().default('admin@shequn.local'),
+  adminPassword: z.string().min(8).optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<z.input<typeof ConfigSchema>> = {}): Config {
+  const parsed = ConfigSchema.safeParse({
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.SHEQUN_DATA_DIR,
+    databaseUrl: env.SHEQUN_DATABASE_URL || undefined,
+    logLevel: env.SHEQUN_LOG_LEVEL,
+    timezone: env.SHEQUN_TIMEZONE,
+    secureCookies: env.SHEQUN_SECURE_COOKIES,
+    signInLimitPerWindow: env.SHEQUN_SIGNIN_LIMIT,
+    signInWindowMs: env.SHEQUN_SIGNIN_WINDOW_MS,
+    bodyLimitBytes: env.SHEQUN_BODY_LIMIT,
+    adminEmail: env.SHEQUN_ADMIN_EMAIL,
+    adminPassword: env.SHEQUN_ADMIN_PASSWORD || undefined,
+    ...stripUndefined(overrides),
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return { ...c, database: resolveDatabase(c.databaseUrl, c.dataDir) };
+}
+
+function resolveDatabase(url: string | undefined, dataDir: string): Config['database'] {
+  if (url && /^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
+  if (url) return { dialect: 'sqlite', file: path.resolve(url.replace(/^(sqlite|file):(\/\/)?/i, '')) };
+  return { dialect: 'sqlite', file: path.resolve(dataDir, 'shequn.db') };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

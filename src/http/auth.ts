@@ -1,0 +1,56 @@
+// Authentication at the edge: a Bearer API token or the session cookie (with a CSRF header on writes).
+// It produces the Ctx every handler passes to the services.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Ctx } from '../kernel/context.ts';
+import type { Clock, IdGenerator } from '../kernel/clock.ts';
+import type { Database } from '../kernel/db/schema.ts';
+import { TenantDb } from '../kernel/db/tenant.ts';
+import { ShequnError } from '../kernel/errors.ts';
+import type { Logger } from '../kernel/logger.ts';
+import { principalFromSession, principalFromToken, type Principal } from '../modules/operator/index.ts';
+
+export const SESSION_COOKIE = 'shequn_session';
+export const CSRF_COOKIE = 'shequn_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    ctx(): Ctx;
+  }
+  interface FastifyContextConfig {
+    /** Routes that answer without a signed-in operator or token. */
+    public?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerAuth(app: FastifyInstance, deps: { db: Kysely<Database>; clock: Clock; ids: IdGenerator }): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('ctx', function (this: FastifyRequest) {
+    const p = this.principal;
+    if (!p) throw new ShequnError('auth.required', 'Sign in or send an API token');
+    return new Ctx(new TenantDb(deps.db, p.workspaceId), p.actor, deps.clock, deps.ids, this.log.child({ workspaceId: p.workspaceId, actor: p.actor.id }) as unknown as Logger);
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const auth = req.headers.authorization;
+    if (auth !== undefined) {
+      const m = /^Bearer\s+(\S{1,200})$/i.exec(auth);
+      req.principal = m ? await principalFromToken(deps.db, deps.clock, m[1]!) : null;
+      if (!req.principal && !req.routeOptions.config.public) throw new ShequnError('auth.required', 'The API token is invalid or revoked');
+      return;
+    }
+    const session = req.cookies[SESSION_COOKIE];
+    if (session) {
+      req.principal = await principalFromSession(deps.db, deps.clock, session);
+      if (req.principal && !SAFE_METHODS.has(req.method)) {
+        const sent = req.headers[CSRF_HEADER];
+        if (sent !== req.principal.csrfToken) throw new ShequnError('auth.csrf', `Send the CSRF token from sign-in in the ${CSRF_HEADER} header`);
+      }
+    }
+    if (!req.principal && !req.routeOptions.config.public) throw new ShequnError('auth.required', 'Sign in or send an API token');
+  });
+}

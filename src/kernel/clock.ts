@@ -1,0 +1,28 @@
+// Time and randomness are ports so that tests and the demo generator are reproducible.
+import { customAlphabet } from 'nanoid';
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+const randomId = customAlphabet(alphabet, 16);
+
+export type IdPrefix = 'ws' | 'op' | 'tok' | 'com' | 'ph' | 'grp' | 'gs' | 'mem' | 'idn' | 'ms' | 'act' | 'aud' | 'imp' | 'ses';
+
+export interface IdGenerator {
+  next(prefix: IdPrefix): string;
+}
+export const randomIds: IdGenerator = { next: (prefix) => `${prefix}_${randomId()}` };
+
+/** Deterministic ids for the demo generator and tests: same seed, same ids. */
+export function seededIds(rand: () => number): IdGenerator {
+  return {
+    next(prefix) {
+      let s = '';
+      for (let i = 0; i < 16; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      return `${prefix}_${s}`;
+    },
+  };
+}

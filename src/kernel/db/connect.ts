@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Database } from './schema.ts';
+import * as m0001 from './migrations/0001-foundation.ts';
+
+// int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+// numeric (e.g. SUM over bigint) also fits a double for our magnitudes.
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** The explicit list of migrations, in order. Add new ones at the end; never edit a landed one. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** The driver handle, for the few bulk paths (imports, demo, benchmarks) that bypass the query builder. */
+  sqlite?: SQLite.Database;
+  pgPool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function openDatabase(database: Config['database']): Db {
+  if (database.dialect === 'sqlite') {
+    fs.mkdirSync(path.dirname(database.file), { recursive: true });
+    const sqlite = new SQLite(database.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('cache_size = -65536');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: 'postgres', pgPool: pool, close: () => kysely.destroy() };
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await db.kysely.selectFrom('workspaces').select('id').limit(1).execute();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,229 @@
+// Table types for Kysely. Timestamps are epoch milliseconds (bigint on PostgreSQL, integer on SQLite);
+// JSON is stored as text on both dialects so that one query works on either; booleans are 0/1.
+
+export interface WorkspaceTable {
+  id: string;
+  slug: string;
+  name: string;
+  settings: string;
+  created_at: number;
+}
+
+export interface OperatorTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  scope: string | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  workspace_id: string;
+  operator_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  role: string;
+  scope: string | null;
+  token_hash: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  workspace_id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  detail: string;
+}
+
+export interface CommunityTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  purpose: string;
+  parent_id: string | null;
+  leader_member_id: string | null;
+  canvas: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PhaseTable {
+  id: string;
+  workspace_id: string;
+  community_id: string;
+  name: string;
+  purpose: string;
+  starts_on: string;
+  ends_on: string;
+  targets: string;
+  budget_cents: number | null;
+  platform_mix: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupSetTable {
+  id: string;
+  workspace_id: string;
+  community_id: string | null;
+  name: string;
+  region: string | null;
+  naming_pattern: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupTable {
+  id: string;
+  workspace_id: string;
+  community_id: string;
+  group_set_id: string | null;
+  platform: string;
+  external_id: string | null;
+  name: string;
+  kind: string;
+  function: string;
+  official: number;
+  structure: string;
+  capacity: number;
+  status: string;
+  region: string | null;
+  owner_type: string | null;
+  owner_id: string | null;
+  secretary_type: string | null;
+  secretary_id: string | null;
+  numbering: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MemberTable {
+  id: string;
+  workspace_id: string;
+  display_name: string;
+  gender: string | null;
+  birth_year: number | null;
+  city: string | null;
+  occupation: string | null;
+  skills: string;
+  phone: string | null;
+  phone_last4: string | null;
+  email: string | null;
+  tags: string;
+  circle: string | null;
+  source_channel: string | null;
+  referrer_id: string | null;
+  stage: string;
+  stage_history: string;
+  consent: string;
+  joined_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Search postings: name grams (`n:`), handle trigrams (`h:`), tags (`t:`), current groups (`g:`). */
+export interface MemberTermTable {
+  workspace_id: string;
+  term: string;
+  joined_at: number;
+  member_id: string;
+}
+
+export interface IdentityTable {
+  id: string;
+  workspace_id: string;
+  member_id: string;
+  platform: string;
+  external_id: string;
+  handle: string | null;
+  created_at: number;
+}
+
+export interface MembershipTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  member_id: string;
+  number: number | null;
+  number_display: string | null;
+  number_scope: string | null;
+  role: string;
+  nickname: string | null;
+  joined_at: number;
+  left_at: number | null;
+  invited_by: string | null;
+  muted_until: number | null;
+}
+
+export interface MemberNumberTable {
+  workspace_id: string;
+  number_scope: string;
+  number: number;
+  member_id: string;
+  display: string;
+  assigned_at: number;
+}
+
+export interface NumberSequenceTable {
+  workspace_id: string;
+  scope_key: string;
+  last_number: number;
+}
+
+export interface ActivityTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  member_id: string | null;
+  group_id: string | null;
+  occurred_at: number;
+  content_source: string | null;
+  payload: string;
+  source: string;
+  source_id: string;
+  created_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  operators: OperatorTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  communities: CommunityTable;
+  phases: PhaseTable;
+  group_sets: GroupSetTable;
+  groups: GroupTable;
+  members: MemberTable;
+  member_terms: MemberTermTable;
+  identities: IdentityTable;
+  memberships: MembershipTable;
+  member_numbers: MemberNumberTable;
+  number_sequences: NumberSequenceTable;
+  activities: ActivityTable;
+}
+
+/** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */
+export type TenantTable = Exclude<keyof Database, 'workspaces'>;

@@ -1,0 +1,112 @@
+// Activities are the append-only spine: (source, sourceId) is unique in a workspace, so writing the
+// same activity twice is a no-op and imports, connectors and the API can all retry safely.
+import type { z } from 'zod';
+import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
+import { invalid, notFound } from '../../kernel/errors.ts';
+import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
+
+const MAX_PAYLOAD_BYTES = 16 * 1024;
+
+const toActivity = (r: Database['activities']): Activity => ({
+  id: r.id,
+  kind: r.kind,
+  memberId: r.member_id,
+  groupId: r.group_id,
+  occurredAt: new Date(Number(r.occurred_at)).toISOString(),
+  contentSource: r.content_source as Activity['contentSource'],
+  payload: JSON.parse(r.payload),
+  source: r.source,
+  sourceId: r.source_id,
+  createdAt: new Date(Number(r.created_at)).toISOString(),
+});
+
+export interface WriteResult {
+  activity: Activity;
+  created: boolean;
+}
+
+async function checkRefs(ctx: Ctx, inputs: ActivityInput[], prefix: (i: number) => string) {
+  const memberIds = [...new Set(inputs.flatMap((a) => (a.memberId ? [a.memberId] : [])))];
+  const groupIds = [...new Set(inputs.flatMap((a) => (a.groupId ? [a.groupId] : [])))];
+  const members = new Set<string>();
+  for (let i = 0; i < memberIds.length; i += 500) {
+    const rows = await ctx.tdb.selectFrom('members').select('id').where('id', 'in', memberIds.slice(i, i + 500)).execute();
+    rows.forEach((r) => members.add(r.id));
+  }
+  const groups = new Set<string>();
+  const v = await ctx.visibility();
+  if (groupIds.length) {
+    const rows = await ctx.tdb.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
+    rows.forEach((r) => (v.all || v.groupIds.has(r.id)) && groups.add(r.id));
+  }
+  const errors = inputs.flatMap((a, i) => [
+    ...(a.memberId && !members.has(a.memberId) ? [{ field: `${prefix(i)}memberId`, reason: `member ${a.memberId} does not exist` }] : []),
+    ...(a.groupId && !groups.has(a.groupId) ? [{ field: `${prefix(i)}groupId`, reason: `group ${a.groupId} does not exist` }] : []),
+    ...(!v.all && !a.groupId ? [{ field: `${prefix(i)}groupId`, reason: 'an operator with a scope must name one of its groups' }] : []),
+    ...(JSON.stringify(a.payload).length > MAX_PAYLOAD_BYTES ? [{ field: `${prefix(i)}payload`, reason: `larger than ${MAX_PAYLOAD_BYTES} bytes` }] : []),
+  ]);
+  if (errors.length) throw invalid(errors.slice(0, 100));
+}
+
+export async function writeActivities(ctx: Ctx, inputs: ActivityInput[], fieldPrefix = (i: number) => `activities.${i}.`): Promise<WriteResult[]> {
+  ctx.authorize('activity.write');
+  return ctx.transaction(async (tx) => {
+    await checkRefs(tx, inputs, fieldPrefix);
+    const now = tx.clock.now();
+    const results: WriteResult[] = [];
+    for (const a of inputs) {
+      const id = tx.ids.next('act');
+      const row = {
+        id,
+        kind: a.kind,
+        member_id: a.memberId ?? null,
+        group_id: a.groupId ?? null,
+        occurred_at: Date.parse(a.occurredAt),
+        content_source: a.contentSource ?? null,
+        payload: JSON.stringify(a.payload),
+        source: a.source,
+        source_id: a.sourceId ?? id,
+        created_at: now,
+      };
+      const inserted = await tx.tdb
+        .insertInto('activities', row)
+        .onConflict((oc) => oc.columns(['workspace_id', 'source', 'source_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) results.push({ activity: toActivity({ ...row, workspace_id: tx.workspaceId }), created: true });
+      else {
+        const existing = await tx.tdb.selectFrom('activities').selectAll().where('source', '=', row.source).where('source_id', '=', row.source_id).executeTakeFirstOrThrow();
+        results.push({ activity: toActivity(existing), created: false });
+      }
+    }
+    return results;
+  });
+}
+
+export async function listActivities(ctx: Ctx, q: z.infer<typeof ActivityListQuerySchema>): Promise<{ items: Activity[]; nextCursor: string | null }> {
+  ctx.authorize('activity.read');
+  const v = await ctx.visibility();
+  let query = ctx.tdb.selectFrom('activities').selectAll().orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1);
+  if (!v.all) query = query.where('group_id', 'in', [...v.groupIds, '']);
+  if (q.groupId) query = query.where('group_id', '=', q.groupId);
+  if (q.memberId) query = query.where('member_id', '=', q.memberId);
+  if (q.kind) query = query.where('kind', '=', q.kind);
+  if (q.from) query = query.where('occurred_at', '>=', Date.parse(q.from));
+  if (q.to) query = query.where('occurred_at', '<=', Date.parse(q.to));
+  const c = decodeCursor(q.cursor);
+  if (c) query = query.where((eb) => eb.or([eb('occurred_at', '<', c.key), eb.and([eb('occurred_at', '=', c.key), eb('id', '<', c.id)])]));
+  const rows = await query.execute();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return { items: page.map(toActivity), nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.occurred_at), last.id) : null };
+}
+
+export async function getActivity(ctx: Ctx, id: string): Promise<Activity> {
+  ctx.authorize('activity.read');
+  const r = await ctx.tdb.selectFrom('activities').selectAll().where('id', '=', id).executeTakeFirst();
+  const v = await ctx.visibility();
+  if (!r || (!v.all && (!r.group_id || !v.groupIds.has(r.group_id)))) throw notFound('activity', id);
+  return toActivity(r);
+}

@@ -1,0 +1,2 @@
+export * from './community.schema.ts';
+export * from './community.service.ts';

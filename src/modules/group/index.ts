@@ -1,0 +1,2 @@
+export * from './group.schema.ts';
+export * from './group.service.ts';

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './http/app.ts';
+import { ensureDefaultWorkspace, openRuntime, type Runtime } from './bootstrap.ts';
+import type { Config } from './config.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  rt: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
+  const rt = await openRuntime(config);
+  const { initialAdmin } = await ensureDefaultWorkspace(rt);
+  const app = await buildApp(rt);
+  await app.listen({ port: config.port, host: config.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://localhost:${port}`;
+  const where = config.database.dialect === 'sqlite' ? config.database.file : 'PostgreSQL';
+  out(`Shequn 社群 is running at ${url} (database: ${where})`);
+  if (initialAdmin) out(`First start: sign in as ${initialAdmin.email} with password ${initialAdmin.password}`);
+  return {
+    app,
+    rt,
+    url,
+    async close() {
+      await app.close();
+      await rt.db.close();
+    },
+  };
+}
