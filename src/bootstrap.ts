@@ -36,7 +36,7 @@ export async function openRuntime(config: Config, opts: { log?: Logger; clock?: 
 export const cliActor = (name = 'cli'): Actor => ({ kind: 'cli', id: null, name, role: 'owner', scope: null });
 
 export function ctxFor(rt: Runtime, workspace: Workspace, actor: Actor = cliActor()): Ctx {
-  return new Ctx(new TenantDb(rt.db.kysely, workspace.id), actor, rt.clock, rt.ids, rt.log.child({ workspaceId: workspace.id }));
+  return new Ctx(new TenantDb(rt.db.kysely, workspace.id, rt.db.sqlite), actor, rt.clock, rt.ids, rt.log.child({ workspaceId: workspace.id }));
 }
 
 export async function resolveWorkspace(rt: Runtime, slug: string | undefined): Promise<Workspace> {

@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
-  registerAuth(app as unknown as FastifyInstance, { db: deps.db.kysely, clock: deps.clock, ids: deps.ids });
+  registerAuth(app as unknown as FastifyInstance, { db: deps.db.kysely, sqlite: deps.db.sqlite, clock: deps.clock, ids: deps.ids });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     const ok = await isReachable(deps.db);

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { Ctx } from '../kernel/context.ts';
 import type { Clock, IdGenerator } from '../kernel/clock.ts';
 import type { Database } from '../kernel/db/schema.ts';
+import type { Db } from '../kernel/db/connect.ts';
 import { TenantDb } from '../kernel/db/tenant.ts';
 import { ShequnError } from '../kernel/errors.ts';
 import type { Logger } from '../kernel/logger.ts';
@@ -27,12 +28,12 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function registerAuth(app: FastifyInstance, deps: { db: Kysely<Database>; clock: Clock; ids: IdGenerator }): void {
+export function registerAuth(app: FastifyInstance, deps: { db: Kysely<Database>; sqlite?: Db['sqlite']; clock: Clock; ids: IdGenerator }): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('ctx', function (this: FastifyRequest) {
     const p = this.principal;
     if (!p) throw new ShequnError('auth.required', 'Sign in or send an API token');
-    return new Ctx(new TenantDb(deps.db, p.workspaceId), p.actor, deps.clock, deps.ids, this.log.child({ workspaceId: p.workspaceId, actor: p.actor.id }) as unknown as Logger);
+    return new Ctx(new TenantDb(deps.db, p.workspaceId, deps.sqlite), p.actor, deps.clock, deps.ids, this.log.child({ workspaceId: p.workspaceId, actor: p.actor.id }) as unknown as Logger);
   });
 
   app.addHook('onRequest', async (req) => {

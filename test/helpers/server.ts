@@ -36,9 +36,9 @@ export class Client {
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
     const h: Record<string, string> = { ...this.extraHeaders, ...headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;
-    let payload: BodyInit | undefined;
+    let payload: string | Uint8Array | undefined;
     if (body !== undefined) {
-      if (typeof body === 'string' || body instanceof Uint8Array) payload = body as BodyInit;
+      if (typeof body === "string" || body instanceof Uint8Array) payload = body;
       else payload = JSON.stringify(body);
       h['content-type'] ??= 'application/json';
     }

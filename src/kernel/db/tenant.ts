@@ -1,7 +1,8 @@
 // TenantDb: the only door from services to tenant tables. Every select, update and delete it builds
 // already carries `workspace_id = ?`, and every insert gets the workspace id stamped in, so a handler
 // cannot forget the tenant filter.
-import type { DeleteQueryBuilder, DeleteResult, Insertable, Kysely, SelectQueryBuilder, Transaction, UpdateQueryBuilder, UpdateResult } from 'kysely';
+import { sql, type DeleteQueryBuilder, type DeleteResult, type Insertable, type Kysely, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { Database, TenantTable } from './schema.ts';
 
 type Tenantless<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
@@ -10,6 +11,8 @@ export class TenantDb {
   constructor(
     private readonly db: Kysely<Database> | Transaction<Database>,
     readonly workspaceId: string,
+    /** The SQLite handle, when the dialect is SQLite: bulk inserts reuse one prepared statement per table. */
+    private readonly sqlite?: SQLite.Database,
   ) {}
 
   // The casts only widen the table name for the generic filter; the result type is the plain builder for T.
@@ -33,9 +36,54 @@ export class TenantDb {
     return this.db.insertInto(table).values(list as any);
   }
 
+  /**
+   * Inserts many rows fast, inside the current transaction. The query builder compiles one statement per
+   * call, which dominates at 100k rows; SQLite instead runs one cached single-row statement per row (on the
+   * transaction's own connection: the SQLite dialect has exactly one), PostgreSQL sends one INSERT … SELECT
+   * FROM unnest(arrays) per 5,000 rows.
+   */
+  async bulkInsert<T extends TenantTable>(table: T, rows: Tenantless<T>[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.db.isTransaction) throw new Error('bulkInsert must run inside a transaction');
+    const columns = ['workspace_id', ...Object.keys(rows[0]!)];
+    if (this.sqlite) {
+      const stmt = preparedInsert(this.sqlite, table, columns);
+      const values: unknown[] = [];
+      for (const r of rows) {
+        values.length = 0;
+        pushRow(values, this.workspaceId, columns, r as Record<string, unknown>);
+        stmt.run(values);
+      }
+      return;
+    }
+    for (let i = 0; i < rows.length; i += 5000) {
+      const chunk = rows.slice(i, i + 5000) as Record<string, unknown>[];
+      const arrays = columns.map((c) => (c === 'workspace_id' ? chunk.map(() => this.workspaceId) : chunk.map((r) => r[c] ?? null)));
+      const casts = arrays.map((a) => (a.every((v) => v === null || typeof v === 'number') && a.some((v) => v !== null) ? 'bigint[]' : 'text[]'));
+      const unnest = sql.join(arrays.map((a, j) => sql`${a}::${sql.raw(casts[j]!)}`));
+      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})`.execute(this.db);
+    }
+  }
+
   /** Runs fn in one transaction; nested calls reuse the outer transaction. */
   async transaction<R>(fn: (tdb: TenantDb) => Promise<R>): Promise<R> {
     if (this.db.isTransaction) return fn(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new TenantDb(trx, this.workspaceId)));
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new TenantDb(trx, this.workspaceId, this.sqlite)));
   }
+}
+
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function pushRow(values: unknown[], workspaceId: string, columns: string[], row: Record<string, unknown>) {
+  values.push(workspaceId);
+  for (let c = 1; c < columns.length; c++) values.push(row[columns[c]!] ?? null);
+}
+
+function preparedInsert(db: SQLite.Database, table: string, columns: string[]): SQLite.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = db.prepare(text)));
+  return stmt;
 }

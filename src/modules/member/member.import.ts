@@ -53,6 +53,8 @@ export interface ImportOptions {
   /** Explicit column → field mapping; columns not named fall back to the known header aliases. */
   mapping?: Record<string, string>;
   timezone: string;
+  /** The line of the header row (1 unless an XLSX sheet starts lower), for header errors. */
+  headerLine?: number;
 }
 
 export interface ImportReport {
@@ -69,22 +71,39 @@ export interface ImportReport {
   errors: { file: string; line: number; field: string; reason: string }[];
 }
 
+const norm = (name: string) => name.trim().toLowerCase().replace(/[\s_-]/g, '');
+/** Fields a column may hold once: two columns for the same one would silently overwrite each other. */
+const single = (f: MemberField) => !f.startsWith('identity.');
+
 export function resolveColumns(headers: string[], mapping: Record<string, string> = {}): { columns: Map<string, MemberField>; errors: FieldError[] } {
   const columns = new Map<string, MemberField>();
   const errors: FieldError[] = [];
   const valid = new Set<string>(importableFields);
-  for (const [col, field] of Object.entries(mapping)) {
-    if (!headers.includes(col)) errors.push({ field: `--map ${col}`, reason: `no column named "${col}" (columns: ${headers.join(', ')})` });
-    else if (field === 'ignore') columns.delete(col);
-    else if (!valid.has(field)) errors.push({ field: `--map ${col}`, reason: `unknown field "${field}" (fields: ${[...valid].join(', ')}, ignore)` });
-    else columns.set(col, field as MemberField);
+  const mapped = new Set<string>();
+  for (const [col, target] of Object.entries(mapping)) {
+    // The column by its exact name, else by its name ignoring case, spaces, dashes and underscores.
+    const header = headers.includes(col) ? col : headers.find((h) => norm(h) === norm(col));
+    const field = target === 'ignore' || valid.has(target) ? target : ALIASES[norm(target)];
+    if (header === undefined) errors.push({ field: `--map ${col}`, reason: `no column named "${col}" (columns: ${headers.join(', ')})` });
+    else if (!field) errors.push({ field: `--map ${col}`, reason: `unknown field "${target}" (fields: ${[...valid].join(', ')}, ignore)` });
+    else {
+      mapped.add(header);
+      if (field !== 'ignore') columns.set(header, field as MemberField);
+    }
   }
   for (const h of headers) {
-    if (h in mapping) continue;
-    const f = ALIASES[h.trim().toLowerCase().replace(/[\s_-]/g, '')];
+    if (mapped.has(h)) continue;
+    const f = ALIASES[norm(h)];
     if (f) columns.set(h, f);
   }
-  if (![...columns.values()].includes('displayName')) {
+  const byField = new Map<MemberField, string[]>();
+  for (const [col, f] of columns) byField.set(f, [...(byField.get(f) ?? []), col]);
+  for (const [f, cols] of byField) {
+    if (single(f) && cols.length > 1) {
+      errors.push({ field: 'header', reason: `the columns ${cols.map((c) => `"${c}"`).join(' and ')} all hold ${f}; keep one (e.g. --map "${cols[1]}=ignore")` });
+    }
+  }
+  if (!byField.has('displayName')) {
     errors.push({ field: 'header', reason: `no name column (one of 姓名, 名字, 昵称, name, displayName; or map one with --map COLUMN=displayName); columns: ${headers.join(', ')}` });
   }
   return { columns, errors };
@@ -166,46 +185,67 @@ export async function importMembers(
   onProgress: (done: number) => void = () => {},
 ): Promise<ImportReport> {
   ctx.authorize('member.write');
+  const headerLine = opts.headerLine ?? 1;
   const { columns, errors: headerErrors } = resolveColumns(headers, opts.mapping);
   if (headerErrors.length) {
-    throw new ShequnError('validation.failed', `${opts.file}:1: ${headerErrors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`, {}, headerErrors.map((e) => ({ field: `${opts.file}:1 ${e.field}`, reason: e.reason })));
+    throw new ShequnError(
+      'validation.failed',
+      `${opts.file}:${headerLine}: ${headerErrors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`,
+      { file: opts.file, line: headerLine },
+      headerErrors.map((e) => ({ field: `${opts.file}:${headerLine} ${e.field}`, reason: e.reason })),
+    );
   }
   const report: ImportReport = {
     format: 'members', groups: 0, members: 0, messages: 0, service_events: 0, skipped: 0,
     added: { groups: 0, members: 0, messages: 0, service_events: 0 }, updated: 0, unchanged: 0, rows: 0, errors: [],
   };
-  const planned: Planned[] = [];
+  const reject = (line: number, field: string, reason: string) => report.errors.push({ file: opts.file, line, field, reason });
+  let planned: Planned[] = [];
   const firstLineByKey = new Map<string, number>();
   for await (const row of rows) {
     report.rows++;
     const { input, errors } = row.extra
-      ? { input: undefined, errors: [{ field: 'row', reason: `${row.extra} more field(s) than the header has columns (a stray comma or quote?)` }] }
+      ? { input: undefined, errors: [{ field: 'row', reason: `${row.extra} more field(s) than the header has columns (a stray comma or an unquoted value with a comma?)` }] }
       : toInput(row, columns, opts.timezone);
     if (errors.length || !input) {
-      for (const e of errors) report.errors.push({ file: opts.file, line: row.line, field: e.field, reason: e.reason });
+      for (const e of errors) reject(row.line, e.field, e.reason);
       continue;
     }
     const p = input as Planned['input'];
     const phone = normalizePhone(p.phone);
-    const keys = [...(p.identities ?? []).map((i) => `i:${i.platform}:${i.externalId}`), ...(phone ? [`p:${phone}`] : []), ...(p.email ? [`e:${p.email}`] : [])];
-    const dupOf = keys.map((k) => firstLineByKey.get(k)).find((l) => l !== undefined);
-    if (dupOf !== undefined) {
-      report.errors.push({ file: opts.file, line: row.line, field: 'row', reason: `the same person as line ${dupOf} (same platform id, phone or e-mail); skipped` });
+    const keys = personKeys(p, phone);
+    const dup = keys.map((k) => [k, firstLineByKey.get(k.key)] as const).find(([, l]) => l !== undefined);
+    if (dup) {
+      reject(row.line, dup[0].column(columns), `the same person as line ${dup[1]} (same ${dup[0].what}); a person may appear once per file`);
       continue;
     }
-    keys.forEach((k) => firstLineByKey.set(k, row.line));
+    keys.forEach((k) => firstLineByKey.set(k.key, row.line));
     planned.push({ line: row.line, input: p, phone });
-    if (report.rows % 5000 === 0) onProgress(report.rows);
   }
-  report.skipped = report.errors.length ? new Set(report.errors.map((e) => e.line)).size : 0;
-  report.members = planned.length;
-  if (report.errors.length && !opts.partial) {
-    const first = report.errors.slice(0, 20).map((e) => `${e.file}:${e.line}: ${e.field}: ${e.reason}`);
-    throw new ShequnError('import.failed', `${report.skipped} of ${report.rows} rows are invalid; nothing was imported (use --partial to import the valid rows):\n${first.join('\n')}`, { report }, report.errors.map((e) => ({ field: `${e.file}:${e.line} ${e.field}`, reason: e.reason })));
-  }
+  onProgress(0);
 
-  await ctx.transaction(async (tx) => {
-    const existing = await findExisting(tx, planned);
+  return ctx.transaction(async (tx) => {
+    // Match rows to members already stored; a row whose ids point at different members is refused.
+    const { existing, errors: matchErrors } = await matchExisting(tx, planned, columns);
+    for (const e of matchErrors) reject(e.line, e.field, e.reason);
+    if (matchErrors.length) {
+      const bad = new Set(matchErrors.map((e) => e.line));
+      planned = planned.filter((p) => !bad.has(p.line));
+    }
+    report.errors.sort((a, b) => a.line - b.line);
+    report.skipped = new Set(report.errors.map((e) => e.line)).size;
+    report.members = planned.length;
+    if (report.errors.length && !opts.partial) {
+      const first = report.errors.slice(0, 20).map((e) => `${e.file}:${e.line}: ${e.field}: ${e.reason}`);
+      throw new ShequnError(
+        'import.failed',
+        `${report.skipped} of ${report.rows} rows are invalid; nothing was imported (fix them, or use --partial to import the valid rows):\n${first.join('\n')}`,
+        { report },
+        report.errors.map((e) => ({ field: `${e.file}:${e.line} ${e.field}`, reason: e.reason })),
+      );
+    }
+
+    let done = 0;
     const now = tx.clock.now();
     const toCreate = planned.filter((p) => !existing.has(p.line));
     const memberRows = toCreate.map((p) => {
@@ -220,7 +260,10 @@ export async function importMembers(
         joined_at: joinedAt, created_at: now, updated_at: now,
       };
     });
-    for (const c of chunks(memberRows, CHUNK)) await tx.tdb.insertInto('members', c).execute();
+    for (const c of chunks(memberRows, CHUNK)) {
+      await tx.tdb.insertInto('members', c).execute();
+      onProgress((done += c.length));
+    }
     const identityRows = toCreate.flatMap((p, i) =>
       (p.input.identities ?? []).map((idn) => ({ id: tx.ids.next('idn'), member_id: memberRows[i]!.id, platform: idn.platform, external_id: idn.externalId, handle: idn.handle ?? null, created_at: now })),
     );
@@ -233,69 +276,151 @@ export async function importMembers(
     terms.sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : a.joined_at - b.joined_at || (a.member_id < b.member_id ? -1 : 1)));
     for (const c of chunks(terms, 2000)) await tx.tdb.insertInto('member_terms', c).execute();
     report.added.members = memberRows.length;
-    onProgress(report.rows);
 
-    for (const p of planned) {
-      const id = existing.get(p.line);
-      if (!id) continue;
-      const changed = await updateFromImport(tx, id, p);
-      changed ? report.updated++ : report.unchanged++;
+    const toUpdate = planned.filter((p) => existing.has(p.line));
+    for (const c of chunks(toUpdate, CHUNK)) {
+      const { updated, unchanged } = await updateFromImport(tx, c.map((p) => ({ id: existing.get(p.line)!, p })));
+      report.updated += updated;
+      report.unchanged += unchanged;
+      onProgress((done += c.length));
     }
     await recordAudit(tx, 'member.import', null, { file: opts.file, rows: report.rows, added: report.added.members, updated: report.updated, skipped: report.skipped });
+    return report;
   });
-  return report;
 }
 
-async function findExisting(ctx: Ctx, planned: Planned[]): Promise<Map<number, string>> {
-  const found = new Map<number, string>();
+interface PersonKey {
+  key: string;
+  what: string;
+  column(columns: Map<string, MemberField>): string;
+}
+
+/** What identifies a person in a list: platform ids, the phone, the e-mail. */
+function personKeys(p: Planned['input'], phone: string | null): PersonKey[] {
+  const col = (field: string) => (columns: Map<string, MemberField>) => [...columns].find(([, f]) => f === field)?.[0] ?? field;
+  return [
+    ...(p.identities ?? []).map((i) => ({ key: `i:${i.platform}:${i.externalId}`, what: `${i.platform} account ${i.externalId}`, column: col(`identity.${i.platform}`) })),
+    ...(phone ? [{ key: `p:${phone}`, what: `phone ${phone}`, column: col('phone') }] : []),
+    ...(p.email ? [{ key: `e:${p.email}`, what: `e-mail ${p.email}`, column: col('email') }] : []),
+  ];
+}
+
+type RowError = { line: number; field: string; reason: string };
+
+/**
+ * Finds the stored member each row describes: by platform id, then phone, then e-mail. A row is refused
+ * when its ids point at different members (a platform account owned by someone else), when its phone or
+ * e-mail fits several members and no platform id tells them apart, or when two rows land on one member.
+ */
+async function matchExisting(ctx: Ctx, planned: Planned[], columns: Map<string, MemberField>): Promise<{ existing: Map<number, string>; errors: RowError[] }> {
   const byIdentity = new Map<string, string>();
-  const idKeys = planned.flatMap((p) => (p.input.identities ?? []).map((i) => ({ platform: i.platform, externalId: i.externalId })));
-  for (const c of chunks(idKeys, CHUNK)) {
-    const rows = await ctx.tdb
-      .selectFrom('identities')
-      .select(['platform', 'external_id', 'member_id'])
-      .where((eb) => eb.or(c.map((k) => eb.and([eb('platform', '=', k.platform), eb('external_id', '=', k.externalId)]))))
-      .execute();
-    rows.forEach((r) => byIdentity.set(`${r.platform}:${r.external_id}`, r.member_id));
+  const byPlatform = new Map<string, Set<string>>();
+  for (const p of planned) for (const i of p.input.identities ?? []) (byPlatform.get(i.platform) ?? byPlatform.set(i.platform, new Set()).get(i.platform)!).add(i.externalId);
+  for (const [platform, ids] of byPlatform) {
+    for (const c of chunks([...ids], CHUNK)) {
+      const rows = await ctx.tdb.selectFrom('identities').select(['external_id', 'member_id']).where('platform', '=', platform).where('external_id', 'in', c).execute();
+      rows.forEach((r) => byIdentity.set(`${platform}:${r.external_id}`, r.member_id));
+    }
   }
-  const byPhone = new Map<string, string>();
-  for (const c of chunks(planned.flatMap((p) => (p.phone ? [p.phone] : [])), CHUNK)) {
-    (await ctx.tdb.selectFrom('members').select(['id', 'phone']).where('phone', 'in', c).execute()).forEach((r) => byPhone.set(r.phone!, r.id));
+  const byPhone = new Map<string, string[]>();
+  for (const c of chunks([...new Set(planned.flatMap((p) => (p.phone ? [p.phone] : [])))], CHUNK)) {
+    for (const r of await ctx.tdb.selectFrom('members').select(['id', 'phone']).where('phone', 'in', c).execute()) byPhone.set(r.phone!, [...(byPhone.get(r.phone!) ?? []), r.id]);
   }
-  const byEmail = new Map<string, string>();
-  for (const c of chunks(planned.flatMap((p) => (p.input.email ? [p.input.email] : [])), CHUNK)) {
-    (await ctx.tdb.selectFrom('members').select(['id', 'email']).where('email', 'in', c).execute()).forEach((r) => byEmail.set(r.email!, r.id));
+  const byEmail = new Map<string, string[]>();
+  for (const c of chunks([...new Set(planned.flatMap((p) => (p.input.email ? [p.input.email] : [])))], CHUNK)) {
+    for (const r of await ctx.tdb.selectFrom('members').select(['id', 'email']).where('email', 'in', c).execute()) byEmail.set(r.email!, [...(byEmail.get(r.email!) ?? []), r.id]);
   }
+  const names = new Map<string, string>();
+  const named = async (ids: string[]) => {
+    const missing = [...new Set(ids)].filter((id) => !names.has(id));
+    if (missing.length) (await ctx.tdb.selectFrom('members').select(['id', 'display_name']).where('id', 'in', missing).execute()).forEach((r) => names.set(r.id, r.display_name));
+    return ids.map((id) => `${names.get(id) ?? '?'} (${id})`).join(', ');
+  };
+  const colOf = (field: string) => [...columns].find(([, f]) => f === field)?.[0] ?? field;
+
+  const existing = new Map<number, string>();
+  const errors: RowError[] = [];
+  const lineOfMember = new Map<string, number>();
   for (const p of planned) {
-    const id =
-      (p.input.identities ?? []).map((i) => byIdentity.get(`${i.platform}:${i.externalId}`)).find(Boolean) ??
-      (p.phone ? byPhone.get(p.phone) : undefined) ??
-      (p.input.email ? byEmail.get(p.input.email) : undefined);
-    if (id) found.set(p.line, id);
+    const owners = (p.input.identities ?? []).flatMap((i) => {
+      const id = byIdentity.get(`${i.platform}:${i.externalId}`);
+      return id ? [{ id, what: `the ${i.platform} account ${i.externalId}`, field: `identity.${i.platform}` }] : [];
+    });
+    const phoneIds = p.phone ? byPhone.get(p.phone) ?? [] : [];
+    const emailIds = p.input.email ? byEmail.get(p.input.email) ?? [] : [];
+    let id: string | undefined;
+    let error: { field: string; reason: string } | undefined;
+    const distinct = [...new Set(owners.map((o) => o.id))];
+    if (distinct.length > 1) {
+      const [a, b] = [owners[0]!, owners.find((o) => o.id !== owners[0]!.id)!];
+      error = { field: colOf(b.field), reason: `${b.what} already belongs to member ${await named([b.id])}, but ${a.what} belongs to member ${await named([a.id])}` };
+    } else if (distinct.length === 1) {
+      id = distinct[0]!;
+      const owner = owners[0]!;
+      if (phoneIds.length && !phoneIds.includes(id)) {
+        error = { field: colOf(owner.field), reason: `${owner.what} already belongs to member ${await named([id])}, but the phone ${p.phone} belongs to ${await named(phoneIds)}` };
+      } else if (emailIds.length && !emailIds.includes(id)) {
+        error = { field: colOf(owner.field), reason: `${owner.what} already belongs to member ${await named([id])}, but the e-mail ${p.input.email} belongs to ${await named(emailIds)}` };
+      }
+    } else if (phoneIds.length || emailIds.length) {
+      const candidates = phoneIds.length && emailIds.length ? phoneIds.filter((x) => emailIds.includes(x)) : phoneIds.length ? phoneIds : emailIds;
+      if (candidates.length === 1) id = candidates[0]!;
+      else if (candidates.length === 0) {
+        error = { field: colOf('email'), reason: `the phone ${p.phone} belongs to member ${await named(phoneIds)}, but the e-mail ${p.input.email} belongs to ${await named(emailIds)}` };
+      } else {
+        const by = phoneIds.length ? `phone ${p.phone}` : `e-mail ${p.input.email}`;
+        error = { field: colOf(phoneIds.length ? 'phone' : 'email'), reason: `the ${by} fits ${candidates.length} members (${await named(candidates)}); add a platform id column to tell them apart` };
+      }
+    }
+    if (!error && id) {
+      const first = lineOfMember.get(id);
+      if (first !== undefined) error = { field: 'row', reason: `the same person as line ${first} (both match member ${await named([id])}); a person may appear once per file` };
+    }
+    if (error) errors.push({ line: p.line, ...error });
+    else if (id) {
+      existing.set(p.line, id);
+      lineOfMember.set(id, p.line);
+    }
   }
-  return found;
+  return { existing, errors };
 }
 
-/** Fills in what the row knows and the member lacks or has differently; a re-import of the same file changes nothing. */
-async function updateFromImport(ctx: Ctx, memberId: string, p: Planned): Promise<boolean> {
-  const cur = await ctx.tdb.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow();
-  const i = p.input;
-  const next: Record<string, unknown> = {
-    display_name: i.displayName, gender: i.gender, birth_year: i.birthYear, city: i.city, occupation: i.occupation,
-    phone: p.phone ?? undefined, email: i.email, circle: i.circle, source_channel: i.sourceChannel,
-    tags: i.tags ? JSON.stringify([...new Set([...JSON.parse(cur.tags), ...i.tags])]) : undefined,
-    skills: i.skills ? JSON.stringify([...new Set([...JSON.parse(cur.skills), ...i.skills])]) : undefined,
-  };
-  const patch = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== undefined && v !== null && v !== (cur as Record<string, unknown>)[k]));
-  if ('phone' in patch) patch.phone_last4 = phoneLast4(patch.phone as string);
-  const knownIds = new Set((await ctx.tdb.selectFrom('identities').select(['platform', 'external_id']).where('member_id', '=', memberId).execute()).map((r) => `${r.platform}:${r.external_id}`));
-  const newIds = (i.identities ?? []).filter((x) => !knownIds.has(`${x.platform}:${x.externalId}`));
-  for (const idn of newIds) {
-    const taken = await ctx.tdb.selectFrom('identities').select('id').where('platform', '=', idn.platform).where('external_id', '=', idn.externalId).executeTakeFirst();
-    if (!taken) await ctx.tdb.insertInto('identities', { id: ctx.ids.next('idn'), member_id: memberId, platform: idn.platform, external_id: idn.externalId, handle: idn.handle ?? null, created_at: ctx.clock.now() }).execute();
+/**
+ * Fills in what each row knows and its member lacks or has differently (tags and skills are merged,
+ * new platform ids added; the stage and joined date stay, they come from the member's activity).
+ * Reads a chunk of members at once and writes only the ones that change: a re-import changes nothing.
+ */
+async function updateFromImport(ctx: Ctx, batch: { id: string; p: Planned }[]): Promise<{ updated: number; unchanged: number }> {
+  const ids = batch.map((b) => b.id);
+  const current = new Map((await ctx.tdb.selectFrom('members').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+  const known = new Set((await ctx.tdb.selectFrom('identities').select(['platform', 'external_id']).where('member_id', 'in', ids).execute()).map((r) => `${r.platform}:${r.external_id}`));
+  const now = ctx.clock.now();
+  const newIdentities: { id: string; member_id: string; platform: string; external_id: string; handle: string | null; created_at: number }[] = [];
+  const rewrite: string[] = [];
+  let updated = 0;
+  for (const { id, p } of batch) {
+    const cur = current.get(id)!;
+    const i = p.input;
+    const next: Record<string, unknown> = {
+      display_name: i.displayName, gender: i.gender, birth_year: i.birthYear, city: i.city, occupation: i.occupation,
+      phone: p.phone ?? undefined, email: i.email, circle: i.circle, source_channel: i.sourceChannel,
+      tags: i.tags ? JSON.stringify([...new Set([...JSON.parse(cur.tags), ...i.tags])]) : undefined,
+      skills: i.skills ? JSON.stringify([...new Set([...JSON.parse(cur.skills), ...i.skills])]) : undefined,
+    };
+    const row = cur as Record<string, unknown>;
+    const patch = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== undefined && v !== null && v !== (k === 'birth_year' && row[k] !== null ? Number(row[k]) : row[k])));
+    if ('phone' in patch) patch.phone_last4 = phoneLast4(patch.phone as string);
+    const added = (i.identities ?? []).filter((x) => !known.has(`${x.platform}:${x.externalId}`));
+    for (const idn of added) {
+      known.add(`${idn.platform}:${idn.externalId}`);
+      newIdentities.push({ id: ctx.ids.next('idn'), member_id: id, platform: idn.platform, external_id: idn.externalId, handle: idn.handle ?? null, created_at: now });
+    }
+    if (Object.keys(patch).length === 0 && added.length === 0) continue;
+    updated++;
+    if (Object.keys(patch).length) await ctx.tdb.updateTable('members').set({ ...patch, updated_at: now }).where('id', '=', id).execute();
+    if ('display_name' in patch || 'phone' in patch || 'tags' in patch || added.some((x) => x.handle)) rewrite.push(id);
   }
-  if (Object.keys(patch).length === 0 && newIds.length === 0) return false;
-  if (Object.keys(patch).length) await ctx.tdb.updateTable('members').set({ ...patch, updated_at: ctx.clock.now() }).where('id', '=', memberId).execute();
-  await rewriteTerms(ctx, memberId);
-  return true;
+  if (newIdentities.length) await ctx.tdb.insertInto('identities', newIdentities).execute();
+  for (const id of rewrite) await rewriteTerms(ctx, id);
+  return { updated, unchanged: batch.length - updated };
 }

@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import { SqliteAdapter, sql, type Kysely } from 'kysely';
+
+const isSqlite = (db: Kysely<any>) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 // `bigint` is an integer affinity on SQLite and int8 on PostgreSQL (parsed to number, see connect.ts).
 export async function up(db: Kysely<any>): Promise<void> {
@@ -182,6 +184,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('joined_at', 'bigint', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('member_terms_pk', ['workspace_id', 'term', 'joined_at', 'member_id'])
+    // On SQLite the postings live in the primary-key B-tree itself: one write per posting instead of two.
+    .$call((b) => (isSqlite(db) ? b.modifyEnd(sql`without rowid`) : b))
     .execute();
   await db.schema.createIndex('member_terms_member').on('member_terms').columns(['member_id']).execute();
 

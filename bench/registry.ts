@@ -1,0 +1,10 @@
+// The explicit list of benchmarks: name → what it measures → how to run it.
+import { memberImportBench } from './member-import.bench.ts';
+
+export interface Bench {
+  name: string;
+  description: string;
+  run(): Promise<void>;
+}
+
+export const benches: Bench[] = [memberImportBench];
