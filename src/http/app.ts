@@ -49,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const methodsByPath = FindMyWay();
   const allowed = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
+    // The API documentation is public, like the OpenAPI document it renders.
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), public: true };
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
     let set = allowed.get(route.url);
     if (!set) {
