@@ -4,7 +4,12 @@ import {
 } from '../enums.ts';
 
 const Text = (max = 500) => z.string().trim().max(max);
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+// Date.parse rolls 2024-02-30 over to March 1st instead of failing, so a real date must survive the round trip.
+const isRealDay = (s: string) => {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+};
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(isRealDay, 'not a real date');
 const Money = z.number().int().min(0).max(1e13); // fen (分)
 const List = (max = 50) => z.array(Text(100).min(1)).max(max);
 

@@ -1,0 +1,208 @@
+// Helpers for the API suite: problem assertions, tokens and sessions with roles and scopes,
+// a second workspace, fixtures, and a snapshot of the whole database to prove a request changed nothing.
+import { createHash } from 'node:crypto';
+import { expect } from 'vitest';
+import { ctxFor } from '../../src/bootstrap.ts';
+import type { Database } from '../../src/kernel/db/schema.ts';
+import { createToken } from '../../src/modules/operator/index.ts';
+import { ensureWorkspace, type Workspace } from '../../src/modules/workspace/index.ts';
+import { Client, type Reply, type TestServer } from './server.ts';
+
+export const TABLES: (keyof Database)[] = [
+  'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
+  'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
+];
+
+/** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
+export function expectProblem(r: Reply, status: number, field?: string | RegExp, code?: string): void {
+  const ctx = `${r.status} ${r.text.slice(0, 400)}`;
+  expect(r.status, ctx).toBe(status);
+  expect(r.headers.get('content-type'), ctx).toMatch(/^application\/problem\+json/);
+  expect(typeof r.body, ctx).toBe('object');
+  expect(r.body.type, ctx).toMatch(/^urn:shequn:problem:/);
+  expect(typeof r.body.title, ctx).toBe('string');
+  expect(r.body.title.length, ctx).toBeGreaterThan(0);
+  expect(r.body.status, ctx).toBe(status);
+  expect(typeof r.body.detail, ctx).toBe('string');
+  if (code) expect(r.body.code, ctx).toBe(code);
+  if (field !== undefined) {
+    const fields: string[] = (r.body.errors ?? []).map((e: { field: string; reason: string }) => {
+      expect(typeof e.reason, ctx).toBe('string');
+      expect(e.reason.length, ctx).toBeGreaterThan(0);
+      return e.field;
+    });
+    const hit = fields.some((f) => (typeof field === 'string' ? f === field : field.test(f)));
+    expect(hit, `expected errors[].field ${String(field)} in ${JSON.stringify(r.body.errors)} (${ctx})`).toBe(true);
+  }
+}
+
+/** Any 4xx must be a well-formed problem; never a 5xx. */
+export function expectClientProblem(r: Reply, label = ''): void {
+  const ctx = `${label}: ${r.status} ${r.text.slice(0, 300)}`;
+  expect(r.status, ctx).toBeGreaterThanOrEqual(400);
+  expect(r.status, ctx).toBeLessThan(500);
+  expect(r.headers.get('content-type'), ctx).toMatch(/^application\/problem\+json/);
+  expect(r.body?.status, ctx).toBe(r.status);
+  expect(r.body?.type, ctx).toMatch(/^urn:shequn:problem:/);
+  expect(typeof r.body?.title, ctx).toBe('string');
+  expect(typeof r.body?.detail, ctx).toBe('string');
+}
+
+export function expectStatus(r: Reply, status: number): void {
+  expect(r.status, `${r.status} ${r.text.slice(0, 500)}`).toBe(status);
+}
+
+export interface TokenHandle {
+  client: Client;
+  token: string;
+  id: string;
+  name: string;
+}
+
+let tokenSeq = 0;
+/** Mints an API token with the given role (and scope) using the caller's client (an owner by default). */
+export async function mintToken(t: TestServer, role: string, scope?: { communities?: string[]; groupSets?: string[]; regions?: string[] }, via: Client = t.api): Promise<TokenHandle> {
+  const name = `${role}-${++tokenSeq}`;
+  const r = await via.post('/api/v1/tokens', { name, role, ...(scope ? { scope } : {}) });
+  expectStatus(r, 201);
+  expect(r.body.token).toMatch(/^shq_/);
+  return { client: t.client(r.body.token), token: r.body.token, id: r.body.apiToken.id, name };
+}
+
+export interface Session {
+  /** Cookie and CSRF header: a browser. */
+  client: Client;
+  /** Cookie only: a forged cross-site write. */
+  cookieOnly: Client;
+  cookie: string;
+  csrfToken: string;
+  setCookies: string[];
+  body: any;
+}
+
+export async function signIn(t: TestServer, email: string, password: string, workspace?: string): Promise<Session> {
+  const r = await t.client().post('/api/v1/auth/sign-in', { email, password, ...(workspace ? { workspace } : {}) });
+  expectStatus(r, 200);
+  const setCookies = r.headers.getSetCookie();
+  const cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+  const cookieOnly = t.client().withHeaders({ cookie });
+  return { client: cookieOnly.withHeaders({ 'x-csrf-token': r.body.csrfToken }), cookieOnly, cookie, csrfToken: r.body.csrfToken, setCookies, body: r.body };
+}
+
+/** A second workspace (there is no API for workspaces yet) with an owner token of its own. */
+export async function otherWorkspace(t: TestServer, slug = 'other'): Promise<{ workspace: Workspace; api: Client; token: string }> {
+  const rt = t.server.rt;
+  const { workspace } = await ensureWorkspace(rt.db.kysely, rt, slug, `Workspace ${slug}`);
+  const { token } = await createToken(ctxFor(rt, workspace), { name: `${slug}-owner`, role: 'owner' });
+  return { workspace, api: t.client(token), token };
+}
+
+const stable = (v: unknown): string =>
+  v === null || typeof v !== 'object'
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? `[${v.map(stable).join(',')}]`
+      : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}`;
+
+export interface DbSnapshot {
+  counts: Record<string, number>;
+  /** A checksum of every audit entry. */
+  audit: string;
+  /** A checksum of every row of every table (token last-use stamps aside). */
+  rows: Record<string, string>;
+}
+
+/** Row counts and checksums of every table, read straight from the database. */
+export async function dbSnapshot(t: TestServer): Promise<DbSnapshot> {
+  const db = t.server.rt.db.kysely;
+  const counts: Record<string, number> = {};
+  const rows: Record<string, string> = {};
+  for (const table of TABLES) {
+    const all = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+    counts[table] = all.length;
+    const lines = all.map((r) => {
+      const { last_used_at: _volatile, ...rest } = r;
+      return stable(table === 'api_tokens' ? rest : r);
+    });
+    lines.sort();
+    rows[table] = createHash('sha256').update(lines.join('\n')).digest('hex');
+  }
+  return { counts, audit: rows.audit_log!, rows };
+}
+
+// ---- fixtures ----
+
+let seq = 0;
+export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(++seq).toString(36)}`;
+
+export async function makeCommunity(api: Client, body: Record<string, unknown> = {}): Promise<any> {
+  const r = await api.post('/api/v1/communities', { name: uniq('社群'), purpose: 'brand', ...body });
+  expectStatus(r, 201);
+  return r.body;
+}
+
+export async function makeGroup(api: Client, communityId: string, body: Record<string, unknown> = {}): Promise<any> {
+  const r = await api.post('/api/v1/groups', { communityId, platform: 'wechat', name: uniq('群'), ...body });
+  expectStatus(r, 201);
+  return r.body;
+}
+
+export async function makeGroupSet(api: Client, body: Record<string, unknown> = {}): Promise<any> {
+  const r = await api.post('/api/v1/group-sets', { name: uniq('群组合'), ...body });
+  expectStatus(r, 201);
+  return r.body;
+}
+
+export async function makeMember(api: Client, body: Record<string, unknown> = {}): Promise<any> {
+  const r = await api.post('/api/v1/members', { displayName: uniq('成员'), ...body });
+  expectStatus(r, 201);
+  return r.body;
+}
+
+export async function makeActivity(api: Client, body: Record<string, unknown> = {}): Promise<any> {
+  const r = await api.post('/api/v1/activities', { kind: 'message', occurredAt: new Date().toISOString(), ...body });
+  expectStatus(r, 201);
+  return r.body.activity;
+}
+
+export async function auditSince(api: Client, q: string): Promise<any[]> {
+  const r = await api.get(`/api/v1/audit-log?limit=500&${q}`);
+  expectStatus(r, 200);
+  return r.body.items;
+}
+
+/** Reads every page of a cursor-paged list. */
+export async function allPages(api: Client, path: string): Promise<{ items: any[]; pages: number }> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const r: Reply = await api.get(`${path}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expectStatus(r, 200);
+    items.push(...r.body.items);
+    cursor = r.body.nextCursor;
+    pages++;
+    if (pages > 1000) throw new Error('runaway pagination');
+  } while (cursor);
+  return { items, pages };
+}
+
+export interface OpenApiOperation {
+  method: string;
+  path: string;
+  op: any;
+}
+
+export async function openApiOperations(t: TestServer): Promise<{ doc: any; ops: OpenApiOperation[] }> {
+  const r = await t.client().get('/api/v1/openapi.json');
+  expectStatus(r, 200);
+  const ops: OpenApiOperation[] = [];
+  for (const [path, item] of Object.entries<any>(r.body.paths)) {
+    for (const [method, op] of Object.entries<any>(item)) ops.push({ method: method.toUpperCase(), path, op });
+  }
+  return { doc: r.body, ops };
+}
+
+/** `/api/v1/groups/{id}` with the id filled in. */
+export const fill = (path: string, id: string) => path.replace('{id}', encodeURIComponent(id));
