@@ -5,7 +5,7 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { decodeCursor, encodeCursor, type Cursor } from '../../kernel/cursor.ts';
-import { normalize, term } from './member.terms.ts';
+import { normalize, normalizePhone, term } from './member.terms.ts';
 import { toMember } from './member.service.ts';
 import type { Member, MemberSearch } from './member.schema.ts';
 
@@ -32,9 +32,10 @@ function textDrivers(qRaw: string): Driver[] {
   // Handle: trigram postings; a short query matches a short handle exactly.
   if (chars.length < 3) drivers.push({ kind: 'term', term: term.handle(q) });
   else drivers.push({ kind: 'term', term: term.handle(chars.slice(0, 3).join('')), residual: { handleLike: `%${escapeLike(q)}%` } });
-  const digits = q.replace(/[\s-]/g, '');
+  const digits = q.replace(/[\s()-]/g, '');
   if (/^\+?\d{3,}$/.test(digits)) {
-    const d = digits.replace(/^\+/, '');
+    // Normalised as stored (a +86 mainland mobile loses its country code), then matched on digits alone.
+    const d = (normalizePhone(digits) ?? digits).replace(/^\+/, '');
     if (d.length === 4) drivers.push({ kind: 'column', column: 'phone_last4', value: d });
     if (d.length === 3 || d.length === 7) drivers.push({ kind: 'term', term: term.phonePrefix(d) });
     else if (d.length > 3 && d.length < 7) drivers.push({ kind: 'term', term: term.phonePrefix(d.slice(0, 3)), residual: { phonePrefix: d } });
@@ -140,7 +141,11 @@ async function runDriver(
   }
   const residual = driver.kind === 'term' ? driver.residual : undefined;
   if (residual?.nameLike) q = q.where(sql`lower(members.display_name)`, 'like', sql`${residual.nameLike} escape '\\'`);
-  if (residual?.phonePrefix) q = q.where('members.phone', 'like', `${residual.phonePrefix}%`);
+  // Stored international numbers keep their leading + (normalizePhone), postings and queries are digits only.
+  if (residual?.phonePrefix) {
+    const prefix = residual.phonePrefix;
+    q = q.where((eb: ExpressionBuilder<any, any>) => eb.or([eb('members.phone', 'like', `${prefix}%`), eb('members.phone', 'like', `+${prefix}%`)]));
+  }
   if (residual?.handleLike) {
     const like = residual.handleLike;
     q = q.where((eb: ExpressionBuilder<any, any>) =>
