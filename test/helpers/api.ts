@@ -166,7 +166,7 @@ export async function makeActivity(api: Client, body: Record<string, unknown> = 
 }
 
 export async function auditSince(api: Client, q: string): Promise<any[]> {
-  const r = await api.get(`/api/v1/audit-log?limit=500&${q}`);
+  const r = await api.get(`/api/v1/audit-log?${/(^|&)limit=/.test(q) ? '' : 'limit=500&'}${q}`);
   expectStatus(r, 200);
   return r.body.items;
 }

@@ -20,6 +20,8 @@ export interface Reply<T = any> {
   headers: Headers;
   body: T;
   text: string;
+  /** The raw body, for file downloads. */
+  bytes: Uint8Array;
 }
 
 export class Client {
@@ -43,14 +45,15 @@ export class Client {
       h['content-type'] ??= 'application/json';
     }
     const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let parsed: any = text;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       /* not JSON (a file download) */
     }
-    return { status: res.status, headers: res.headers, body: parsed, text };
+    return { status: res.status, headers: res.headers, body: parsed, text, bytes };
   }
 
   get = <T = any>(p: string) => this.request<T>('GET', p);

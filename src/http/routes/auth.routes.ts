@@ -53,7 +53,7 @@ export function authRoutes(app: App, deps: { db: Db; config: Config; clock: Cloc
     schema: { tags: ['auth'], summary: 'End the current session', security: Secured, response: { 204: NoContent } },
   }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) await signOut(deps.db.kysely, token);
+    if (token) await signOut(deps.db.kysely, deps, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.code(204).send(null);
   });

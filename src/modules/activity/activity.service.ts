@@ -5,6 +5,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import { invalid, notFound } from '../../kernel/errors.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
@@ -80,6 +81,12 @@ export async function writeActivities(ctx: Ctx, inputs: ActivityInput[], fieldPr
         const existing = await tx.tdb.selectFrom('activities').selectAll().where('source', '=', row.source).where('source_id', '=', row.source_id).executeTakeFirstOrThrow();
         results.push({ activity: toActivity(existing), created: false });
       }
+    }
+    // One audit entry per write call (not per activity); a retry that only repeats earlier writes records nothing.
+    const created = results.filter((r) => r.created);
+    if (created.length) {
+      const target = created.length === 1 ? { type: 'activity', id: created[0]!.activity.id } : null;
+      await recordAudit(tx, 'activity.create', target, { created: created.length, duplicates: results.length - created.length });
     }
     return results;
   });

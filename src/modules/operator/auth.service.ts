@@ -74,8 +74,25 @@ export async function signIn(
   return { sessionToken, csrfToken, operator: toOperator(op), workspaceId: op.workspace_id, expiresAt: now + SESSION_TTL_MS };
 }
 
-export async function signOut(db: Kysely<Database>, sessionToken: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sha256(sessionToken)).execute();
+export async function signOut(db: Kysely<Database>, deps: { clock: Clock; ids: IdGenerator }, sessionToken: string): Promise<void> {
+  const id = sha256(sessionToken);
+  await db.transaction().execute(async (trx) => {
+    const s = await trx
+      .selectFrom('sessions')
+      .innerJoin('operators', 'operators.id', 'sessions.operator_id')
+      .select(['sessions.workspace_id', 'operators.id', 'operators.name'])
+      .where('sessions.id', '=', id)
+      .executeTakeFirst();
+    if (!s) return;
+    await trx.deleteFrom('sessions').where('id', '=', id).execute();
+    await trx
+      .insertInto('audit_log')
+      .values({
+        id: deps.ids.next('aud'), workspace_id: s.workspace_id, at: deps.clock.now(), actor_type: 'operator', actor_id: s.id,
+        actor_name: s.name, action: 'auth.sign_out', target_type: 'operator', target_id: s.id, detail: '{}',
+      })
+      .execute();
+  });
 }
 
 export async function principalFromSession(db: Kysely<Database>, clock: Clock, sessionToken: string): Promise<Principal | null> {
