@@ -206,3 +206,110 @@ export async function openApiOperations(t: TestServer): Promise<{ doc: any; ops:
 
 /** `/api/v1/groups/{id}` with the id filled in. */
 export const fill = (path: string, id: string) => path.replace('{id}', encodeURIComponent(id));
+
+export interface Fixture {
+  community: string;
+  phase: string;
+  groupSet: string;
+  group: string;
+  group2: string;
+  member: string;
+  identity: string;
+  membership: string;
+  activity: string;
+  operator: string;
+  token: string;
+}
+
+/** One of each resource, made through the API with the given (owner or admin) client. */
+export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')): Promise<Fixture> {
+  const community = await makeCommunity(api, { name: `${tag}社群` });
+  const phase = await api.post(`/api/v1/communities/${community.id}/phases`, { name: `${tag}阶段`, purpose: 'sales', startsOn: '2024-01-01', endsOn: '2024-03-01' });
+  expectStatus(phase, 201);
+  const groupSet = await makeGroupSet(api, { name: `${tag}组合`, communityId: community.id });
+  const group = await makeGroup(api, community.id, { name: `${tag}群`, groupSetId: groupSet.id, externalId: `${tag}-ext` });
+  const group2 = await makeGroup(api, community.id, { name: `${tag}二群` });
+  const member = await makeMember(api, {
+    displayName: `${tag}成员`, phone: '13700001234', email: `${tag.toLowerCase()}@example.com`, tags: [`${tag}标签`],
+    identities: [{ platform: 'wechat', externalId: `${tag}-wx`, handle: `${tag}_handle` }], memberships: [{ groupId: group.id }],
+  });
+  const activity = await makeActivity(api, { memberId: member.id, groupId: group.id, sourceId: `${tag}-act` });
+  const operator = await api.post('/api/v1/operators', { email: `${tag.toLowerCase()}-op@example.com`, name: `${tag}运营`, role: 'operator' });
+  expectStatus(operator, 201);
+  const token = await api.post('/api/v1/tokens', { name: `${tag}-token`, role: 'analyst' });
+  expectStatus(token, 201);
+  void t;
+  return {
+    community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
+    identity: member.identities[0].id, membership: member.memberships[0].id, activity: activity.id, operator: operator.body.id,
+    token: token.body.apiToken.id,
+  };
+}
+
+export interface Call {
+  method: string;
+  /** The OpenAPI path template. */
+  path: string;
+  url: string;
+  body?: unknown;
+}
+
+/** Every write operation of the API with a valid body, aimed at the fixture's resources. */
+export function writeCalls(f: Fixture): Call[] {
+  const now = new Date().toISOString();
+  const u = uniq('w');
+  return [
+    { method: 'POST', path: '/api/v1/operators', url: '/api/v1/operators', body: { email: `${u}@example.com`, name: u, role: 'analyst' } },
+    { method: 'PATCH', path: '/api/v1/operators/{id}', url: `/api/v1/operators/${f.operator}`, body: { name: u } },
+    { method: 'DELETE', path: '/api/v1/operators/{id}', url: `/api/v1/operators/${f.operator}` },
+    { method: 'POST', path: '/api/v1/tokens', url: '/api/v1/tokens', body: { name: u, role: 'analyst' } },
+    { method: 'DELETE', path: '/api/v1/tokens/{id}', url: `/api/v1/tokens/${f.token}` },
+    { method: 'POST', path: '/api/v1/communities', url: '/api/v1/communities', body: { name: u, purpose: 'brand' } },
+    { method: 'PATCH', path: '/api/v1/communities/{id}', url: `/api/v1/communities/${f.community}`, body: { name: u } },
+    { method: 'DELETE', path: '/api/v1/communities/{id}', url: `/api/v1/communities/${f.community}` },
+    { method: 'POST', path: '/api/v1/communities/{id}/phases', url: `/api/v1/communities/${f.community}/phases`, body: { name: u, purpose: 'pr', startsOn: '2024-01-01', endsOn: '2024-01-02' } },
+    { method: 'PATCH', path: '/api/v1/phases/{id}', url: `/api/v1/phases/${f.phase}`, body: { name: u } },
+    { method: 'DELETE', path: '/api/v1/phases/{id}', url: `/api/v1/phases/${f.phase}` },
+    { method: 'POST', path: '/api/v1/groups', url: '/api/v1/groups', body: { communityId: f.community, platform: 'qq', name: u } },
+    { method: 'PATCH', path: '/api/v1/groups/{id}', url: `/api/v1/groups/${f.group}`, body: { name: u } },
+    { method: 'DELETE', path: '/api/v1/groups/{id}', url: `/api/v1/groups/${f.group2}` },
+    { method: 'POST', path: '/api/v1/group-sets', url: '/api/v1/group-sets', body: { name: u, communityId: f.community } },
+    { method: 'PATCH', path: '/api/v1/group-sets/{id}', url: `/api/v1/group-sets/${f.groupSet}`, body: { name: u } },
+    { method: 'DELETE', path: '/api/v1/group-sets/{id}', url: `/api/v1/group-sets/${f.groupSet}` },
+    { method: 'POST', path: '/api/v1/members', url: '/api/v1/members', body: { displayName: u, memberships: [{ groupId: f.group }] } },
+    { method: 'PATCH', path: '/api/v1/members/{id}', url: `/api/v1/members/${f.member}`, body: { city: u } },
+    { method: 'DELETE', path: '/api/v1/members/{id}', url: `/api/v1/members/${f.member}` },
+    { method: 'POST', path: '/api/v1/members/{id}/identities', url: `/api/v1/members/${f.member}/identities`, body: { platform: 'qq', externalId: u } },
+    { method: 'DELETE', path: '/api/v1/identities/{id}', url: `/api/v1/identities/${f.identity}` },
+    { method: 'POST', path: '/api/v1/members/{id}/memberships', url: `/api/v1/members/${f.member}/memberships`, body: { groupId: f.group2 } },
+    { method: 'PATCH', path: '/api/v1/memberships/{id}', url: `/api/v1/memberships/${f.membership}`, body: { nickname: u } },
+    { method: 'POST', path: '/api/v1/activities', url: '/api/v1/activities', body: { kind: 'message', occurredAt: now, groupId: f.group, sourceId: u } },
+    { method: 'POST', path: '/api/v1/activities/batch', url: '/api/v1/activities/batch', body: { activities: [{ kind: 'message', occurredAt: now, groupId: f.group, sourceId: `${u}b` }] } },
+  ];
+}
+
+/** Every read operation of the API, aimed at the fixture's resources. */
+export function readCalls(f: Fixture): Call[] {
+  return [
+    { method: 'GET', path: '/api/v1/auth/me', url: '/api/v1/auth/me' },
+    { method: 'GET', path: '/api/v1/operators', url: '/api/v1/operators' },
+    { method: 'GET', path: '/api/v1/operators/{id}', url: `/api/v1/operators/${f.operator}` },
+    { method: 'GET', path: '/api/v1/tokens', url: '/api/v1/tokens' },
+    { method: 'GET', path: '/api/v1/audit-log', url: '/api/v1/audit-log' },
+    { method: 'GET', path: '/api/v1/communities', url: '/api/v1/communities' },
+    { method: 'GET', path: '/api/v1/communities/{id}', url: `/api/v1/communities/${f.community}` },
+    { method: 'GET', path: '/api/v1/communities/{id}/phases', url: `/api/v1/communities/${f.community}/phases` },
+    { method: 'GET', path: '/api/v1/phases/{id}', url: `/api/v1/phases/${f.phase}` },
+    { method: 'GET', path: '/api/v1/groups', url: '/api/v1/groups' },
+    { method: 'GET', path: '/api/v1/groups/{id}', url: `/api/v1/groups/${f.group}` },
+    { method: 'GET', path: '/api/v1/groups/{id}/memberships', url: `/api/v1/groups/${f.group}/memberships` },
+    { method: 'GET', path: '/api/v1/group-sets', url: '/api/v1/group-sets' },
+    { method: 'GET', path: '/api/v1/group-sets/{id}', url: `/api/v1/group-sets/${f.groupSet}` },
+    { method: 'GET', path: '/api/v1/members', url: '/api/v1/members' },
+    { method: 'GET', path: '/api/v1/members/{id}', url: `/api/v1/members/${f.member}` },
+    { method: 'GET', path: '/api/v1/activities', url: '/api/v1/activities' },
+    { method: 'GET', path: '/api/v1/activities/{id}', url: `/api/v1/activities/${f.activity}` },
+  ];
+}
+
+export const call = (c: Client, x: Call) => c.request(x.method, x.url, x.body ?? (x.method === 'GET' || x.method === 'DELETE' ? undefined : {}));
