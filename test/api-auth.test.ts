@@ -111,7 +111,7 @@ describe('cookie sessions', () => {
     const after = await dbSnapshot(t);
     // Only the second sign-in (its session and its audit entry) changed anything.
     expect({ ...after.counts, sessions: 0, audit_log: 0 }).toEqual({ ...before.counts, sessions: 0, audit_log: 0 });
-    expect(after.counts.sessions).toBe(before.counts.sessions + 1);
+    expect(after.counts.sessions).toBe(before.counts.sessions! + 1);
     expect(after.rows.communities).toBe(before.rows.communities);
 
     const ok = await s.client.post('/api/v1/communities', { name: '会话创建', purpose: 'brand' });

@@ -32,12 +32,18 @@ async function checkRefs(ctx: Ctx, inputs: ActivityInput[], prefix: (i: number) 
   const memberIds = [...new Set(inputs.flatMap((a) => (a.memberId ? [a.memberId] : [])))];
   const groupIds = [...new Set(inputs.flatMap((a) => (a.groupId ? [a.groupId] : [])))];
   const members = new Set<string>();
+  const v = await ctx.visibility();
   for (let i = 0; i < memberIds.length; i += 500) {
-    const rows = await ctx.tdb.selectFrom('members').select('id').where('id', 'in', memberIds.slice(i, i + 500)).execute();
+    const chunk = memberIds.slice(i, i + 500);
+    // A scoped actor may name only members of its visible groups; others do not exist for it.
+    const rows = v.all
+      ? await ctx.tdb.selectFrom('members').select('id').where('id', 'in', chunk).execute()
+      : v.groupIds.size
+        ? await ctx.tdb.selectFrom('memberships').select('member_id as id').distinct().where('member_id', 'in', chunk).where('group_id', 'in', [...v.groupIds]).execute()
+        : [];
     rows.forEach((r) => members.add(r.id));
   }
   const groups = new Set<string>();
-  const v = await ctx.visibility();
   if (groupIds.length) {
     const rows = await ctx.tdb.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
     rows.forEach((r) => (v.all || v.groupIds.has(r.id)) && groups.add(r.id));

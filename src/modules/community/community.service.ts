@@ -3,6 +3,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { conflict, forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { memberVisible } from '../operator/index.ts';
 import {
   CanvasSchema, type Canvas, type Community, type CommunityCreateSchema, type CommunityUpdateSchema,
   type Phase, type PhaseCreateSchema, type PhaseUpdateSchema,
@@ -39,6 +40,14 @@ async function visibleCommunityRow(ctx: Ctx, id: string) {
   return r;
 }
 
+/**
+ * A scoped actor sees the communities of its visible groups as read-only context; it changes only the
+ * communities its scope names. Checked after visibility, so a hidden community stays a 404.
+ */
+function assertCommunityWritable(ctx: Ctx, id: string): void {
+  if (ctx.actor.scope && !ctx.actor.scope.communities.includes(id)) throw forbidden('changing a community outside your scope');
+}
+
 /** Throws 404 unless the community exists and the actor can see it. */
 export async function assertCommunityVisible(ctx: Ctx, id: string): Promise<void> {
   await visibleCommunityRow(ctx, id);
@@ -58,6 +67,7 @@ export async function getCommunity(ctx: Ctx, id: string): Promise<Community> {
 }
 
 async function checkLineage(ctx: Ctx, id: string | null, parentId: string | null | undefined, leaderMemberId: string | null | undefined) {
+  const v = await ctx.visibility();
   if (parentId) {
     if (parentId === id) throw invalid([{ field: 'parentId', reason: 'a community cannot be its own parent' }]);
     // Walk up the parent chain: a spin-off cannot end up as its own ancestor.
@@ -65,13 +75,12 @@ async function checkLineage(ctx: Ctx, id: string | null, parentId: string | null
     for (let depth = 0; cursor; depth++) {
       if (depth > 100 || cursor === id) throw invalid([{ field: 'parentId', reason: 'this parent would make a cycle of spin-offs' }]);
       const p: { parent_id: string | null } | undefined = await ctx.tdb.selectFrom('communities').select('parent_id').where('id', '=', cursor).executeTakeFirst();
-      if (!p) throw invalid([{ field: 'parentId', reason: `community ${parentId} does not exist` }]);
+      if (!p || (depth === 0 && !v.all && !v.communityIds.has(parentId))) throw invalid([{ field: 'parentId', reason: `community ${parentId} does not exist` }]);
       cursor = p.parent_id;
     }
   }
-  if (leaderMemberId) {
-    const m = await ctx.tdb.selectFrom('members').select('id').where('id', '=', leaderMemberId).executeTakeFirst();
-    if (!m) throw invalid([{ field: 'leaderMemberId', reason: `member ${leaderMemberId} does not exist` }]);
+  if (leaderMemberId && !(await memberVisible(ctx.tdb, v, leaderMemberId))) {
+    throw invalid([{ field: 'leaderMemberId', reason: `member ${leaderMemberId} does not exist` }]);
   }
 }
 
@@ -101,6 +110,7 @@ export async function updateCommunity(ctx: Ctx, id: string, input: z.infer<typeo
   ctx.authorize('community.write');
   return ctx.transaction(async (tx) => {
     const current = await visibleCommunityRow(tx, id);
+    assertCommunityWritable(tx, id);
     await checkLineage(tx, id, input.parentId, input.leaderMemberId);
     const patch: Partial<Database['communities']> = { updated_at: tx.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
@@ -118,6 +128,7 @@ export async function deleteCommunity(ctx: Ctx, id: string): Promise<void> {
   ctx.authorize('community.write');
   await ctx.transaction(async (tx) => {
     await visibleCommunityRow(tx, id);
+    assertCommunityWritable(tx, id);
     const group = await tx.tdb.selectFrom('groups').select('id').where('community_id', '=', id).limit(1).executeTakeFirst();
     if (group) throw conflict('The community still has groups; move or delete them first', { communityId: id });
     const child = await tx.tdb.selectFrom('communities').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst();
@@ -153,6 +164,7 @@ export async function createPhase(ctx: Ctx, communityId: string, input: z.infer<
   ctx.authorize('community.write');
   return ctx.transaction(async (tx) => {
     await visibleCommunityRow(tx, communityId);
+    assertCommunityWritable(tx, communityId);
     const now = tx.clock.now();
     const row = {
       id: tx.ids.next('ph'),
@@ -190,6 +202,7 @@ export async function updatePhase(ctx: Ctx, id: string, input: z.infer<typeof Ph
   ctx.authorize('community.write');
   return ctx.transaction(async (tx) => {
     const current = await visiblePhaseRow(tx, id);
+    assertCommunityWritable(tx, current.community_id);
     const startsOn = input.startsOn ?? current.starts_on;
     const endsOn = input.endsOn ?? current.ends_on;
     if (startsOn > endsOn) throw invalid([{ field: 'endsOn', reason: 'endsOn must not be before startsOn' }]);
@@ -208,7 +221,8 @@ export async function updatePhase(ctx: Ctx, id: string, input: z.infer<typeof Ph
 export async function deletePhase(ctx: Ctx, id: string): Promise<void> {
   ctx.authorize('community.write');
   await ctx.transaction(async (tx) => {
-    await visiblePhaseRow(tx, id);
+    const phase = await visiblePhaseRow(tx, id);
+    assertCommunityWritable(tx, phase.community_id);
     await tx.tdb.deleteFrom('phases').where('id', '=', id).execute();
     await recordAudit(tx, 'phase.delete', { type: 'phase', id });
   });

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import { conflict, forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { assertCommunityVisible } from '../community/index.ts';
+import { memberVisible } from '../operator/index.ts';
 import {
   NumberingSchema, defaultCapacity, type Group, type GroupCreateSchema, type GroupListQuerySchema, type GroupSet,
   type GroupSetCreateSchema, type GroupSetUpdateSchema, type GroupUpdateSchema,
@@ -59,15 +60,18 @@ export async function visibleGroupRow(ctx: Ctx, id: string) {
 
 async function checkKeeper(ctx: Ctx, field: string, k: Keeper) {
   if (!k) return;
-  const table = k.type === 'operator' ? 'operators' : 'members';
-  const row = await ctx.tdb.selectFrom(table).select('id').where('id', '=', k.id).executeTakeFirst();
-  if (!row) throw invalid([{ field: `${field}.id`, reason: `${k.type} ${k.id} does not exist` }]);
+  const exists =
+    k.type === 'operator'
+      ? !!(await ctx.tdb.selectFrom('operators').select('id').where('id', '=', k.id).executeTakeFirst())
+      : await memberVisible(ctx.tdb, await ctx.visibility(), k.id);
+  if (!exists) throw invalid([{ field: `${field}.id`, reason: `${k.type} ${k.id} does not exist` }]);
 }
 
 async function checkGroupSet(ctx: Ctx, groupSetId: string | null | undefined) {
   if (!groupSetId) return;
   const row = await ctx.tdb.selectFrom('group_sets').select('id').where('id', '=', groupSetId).executeTakeFirst();
-  if (!row) throw invalid([{ field: 'groupSetId', reason: `group set ${groupSetId} does not exist` }]);
+  const v = await ctx.visibility();
+  if (!row || (!v.all && !v.groupSetIds.has(groupSetId))) throw invalid([{ field: 'groupSetId', reason: `group set ${groupSetId} does not exist` }]);
 }
 
 async function checkCommunity(ctx: Ctx, communityId: string) {
@@ -143,8 +147,10 @@ export async function createGroup(ctx: Ctx, input: z.infer<typeof GroupCreateSch
       created_at: input.createdAt ? Date.parse(input.createdAt) : now,
       updated_at: now,
     };
+    // Judged against the scope itself: the communities and sets a scoped actor sees only as context are not its own.
     const v = await tx.visibility();
-    if (!v.all && !v.communityIds.has(row.community_id) && !(row.group_set_id && v.groupSetIds.has(row.group_set_id)) && !(row.region && tx.actor.scope?.regions.includes(row.region))) {
+    const scope = tx.actor.scope;
+    if (scope && !scope.communities.includes(row.community_id) && !(row.group_set_id && scope.groupSets.includes(row.group_set_id)) && !(row.region && scope.regions.includes(row.region))) {
       throw forbidden('creating a group outside your scope');
     }
     await tx.tdb.insertInto('groups', row).execute();
@@ -227,6 +233,14 @@ async function groupCounts(ctx: Ctx, ids: string[]) {
   return new Map(rows.map((r) => [r.group_set_id as string, Number(r.n)]));
 }
 
+/** A scoped actor changes only the sets its scope names (by id, community or region), not those it sees as context. */
+function assertSetWritable(ctx: Ctx, set: { id: string; community_id: string | null; region: string | null }): void {
+  const scope = ctx.actor.scope;
+  if (!scope) return;
+  if (scope.groupSets.includes(set.id) || (set.community_id && scope.communities.includes(set.community_id)) || (set.region && scope.regions.includes(set.region))) return;
+  throw forbidden('changing a group set outside your scope');
+}
+
 async function visibleSetRow(ctx: Ctx, id: string) {
   const v = await ctx.visibility();
   if (!v.all && !v.groupSetIds.has(id)) throw notFound('group set', id);
@@ -288,6 +302,7 @@ export async function updateGroupSet(ctx: Ctx, id: string, input: z.infer<typeof
   ctx.authorize('group.write');
   return ctx.transaction(async (tx) => {
     const current = await visibleSetRow(tx, id);
+    assertSetWritable(tx, current);
     if (input.communityId) await assertCommunityVisibleAsField(tx, input.communityId);
     const patch: Partial<Database['group_sets']> = { updated_at: tx.clock.now() };
     if (input.name !== undefined) patch.name = input.name;
@@ -303,7 +318,7 @@ export async function updateGroupSet(ctx: Ctx, id: string, input: z.infer<typeof
 export async function deleteGroupSet(ctx: Ctx, id: string): Promise<void> {
   ctx.authorize('group.write');
   await ctx.transaction(async (tx) => {
-    await visibleSetRow(tx, id);
+    assertSetWritable(tx, await visibleSetRow(tx, id));
     await tx.tdb.updateTable('groups').set({ group_set_id: null }).where('group_set_id', '=', id).execute();
     await tx.tdb.deleteFrom('group_sets').where('id', '=', id).execute();
     await recordAudit(tx, 'group_set.delete', { type: 'group_set', id });

@@ -65,6 +65,8 @@ export async function searchMembers(ctx: Ctx, search: MemberSearch): Promise<Sea
   const drivers = search.q ? textDrivers(search.q) : [structuredDriver(search)];
   const desc = search.sort === '-joinedAt';
   const visibility = await ctx.visibility();
+  // A group the actor cannot see has no members for it (not even those it can see through other groups).
+  if (search.groupId && !visibility.all && !visibility.groupIds.has(search.groupId)) return { items: [], nextCursor: null };
   const scopeGroups = visibility.all ? null : [...visibility.groupIds];
   const pages = await Promise.all(drivers.map((d) => runDriver(ctx, d, search, cursor, desc, scopeGroups)));
   const seen = new Set<string>();

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import { conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { NumberingSchema, visibleGroupRow } from '../group/index.ts';
+import { memberVisible } from '../operator/index.ts';
 import { assignNumber } from './member.numbering.ts';
 import { memberTerms, normalizePhone, phoneLast4 } from './member.terms.ts';
 import {
@@ -90,8 +91,7 @@ export async function rewriteTerms(ctx: Ctx, memberId: string): Promise<void> {
 async function checkReferrer(ctx: Ctx, referrerId: string | null | undefined, selfId?: string) {
   if (!referrerId) return;
   if (referrerId === selfId) throw invalid([{ field: 'referrerId', reason: 'a member cannot refer themselves' }]);
-  const r = await ctx.tdb.selectFrom('members').select('id').where('id', '=', referrerId).executeTakeFirst();
-  if (!r) throw invalid([{ field: 'referrerId', reason: `member ${referrerId} does not exist` }]);
+  if (!(await memberVisible(ctx.tdb, await ctx.visibility(), referrerId))) throw invalid([{ field: 'referrerId', reason: `member ${referrerId} does not exist` }]);
 }
 
 async function insertIdentity(ctx: Ctx, memberId: string, input: z.infer<typeof IdentityInputSchema>, field: string) {
@@ -257,8 +257,7 @@ async function joinGroupTx(ctx: Ctx, memberId: string, input: z.infer<typeof Mem
     throw invalid([{ field: `${field}.groupId`.replace(/^\./, ''), reason: `group ${input.groupId} does not exist` }]);
   }
   if (input.invitedBy) {
-    const inv = await ctx.tdb.selectFrom('members').select('id').where('id', '=', input.invitedBy).executeTakeFirst();
-    if (!inv) throw invalid([{ field: `${field}.invitedBy`.replace(/^\./, ''), reason: `member ${input.invitedBy} does not exist` }]);
+    if (!(await memberVisible(ctx.tdb, await ctx.visibility(), input.invitedBy))) throw invalid([{ field: `${field}.invitedBy`.replace(/^\./, ''), reason: `member ${input.invitedBy} does not exist` }]);
   }
   const joinedAt = input.joinedAt ? Date.parse(input.joinedAt) : ctx.clock.now();
   const existing = await ctx.tdb.selectFrom('memberships').selectAll().where('group_id', '=', group.id).where('member_id', '=', memberId).executeTakeFirst();

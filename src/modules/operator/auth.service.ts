@@ -9,7 +9,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, forbidden, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { canGrant, type Role } from './permissions.ts';
-import { parseScope } from './scope.ts';
+import { parseScope, scopeWithin } from './scope.ts';
 import { hashPassword, toOperator } from './operator.service.ts';
 import type { ApiToken, Operator, TokenCreateSchema } from './operator.schema.ts';
 
@@ -137,6 +137,7 @@ const toToken = (r: Database['api_tokens']): ApiToken => ({
 export async function createToken(ctx: Ctx, input: z.infer<typeof TokenCreateSchema>): Promise<{ token: string; apiToken: ApiToken }> {
   ctx.authorize('token.manage');
   if (!canGrant(ctx.actor.role, input.role)) throw forbidden(`granting the ${input.role} role`);
+  if (!scopeWithin(input.scope, ctx.actor.scope)) throw forbidden('granting a scope wider than your own');
   const token = `shq_${secret()}`;
   return ctx.transaction(async (tx) => {
     const row = {
@@ -165,8 +166,9 @@ export async function listTokens(ctx: Ctx): Promise<ApiToken[]> {
 export async function revokeToken(ctx: Ctx, id: string): Promise<void> {
   ctx.authorize('token.manage');
   await ctx.transaction(async (tx) => {
-    const r = await tx.tdb.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+    const r = await tx.tdb.selectFrom('api_tokens').select(['id', 'revoked_at', 'scope']).where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('token', id);
+    if (!scopeWithin(parseScope(r.scope), tx.actor.scope)) throw forbidden('revoking a token wider than your own scope');
     if (r.revoked_at === null) {
       await tx.tdb.updateTable('api_tokens').set({ revoked_at: tx.clock.now() }).where('id', '=', id).execute();
       await recordAudit(tx, 'token.revoke', { type: 'token', id });

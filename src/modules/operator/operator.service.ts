@@ -5,7 +5,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { conflict, forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { canGrant } from './permissions.ts';
-import { parseScope } from './scope.ts';
+import { parseScope, scopeWithin } from './scope.ts';
 import type { Operator, OperatorCreateSchema, OperatorUpdateSchema } from './operator.schema.ts';
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
@@ -40,6 +40,7 @@ export async function getOperator(ctx: Ctx, id: string): Promise<Operator> {
 export async function createOperator(ctx: Ctx, input: z.infer<typeof OperatorCreateSchema>): Promise<Operator> {
   ctx.authorize('operator.manage');
   if (!canGrant(ctx.actor.role, input.role)) throw forbidden(`granting the ${input.role} role`);
+  if (!scopeWithin(input.scope, ctx.actor.scope)) throw forbidden('granting a scope wider than your own');
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return ctx.transaction(async (tx) => {
     const exists = await tx.tdb.selectFrom('operators').select('id').where('email', '=', input.email).executeTakeFirst();
@@ -65,11 +66,13 @@ export async function createOperator(ctx: Ctx, input: z.infer<typeof OperatorCre
 export async function updateOperator(ctx: Ctx, id: string, input: z.infer<typeof OperatorUpdateSchema>): Promise<Operator> {
   ctx.authorize('operator.manage');
   if (input.role && !canGrant(ctx.actor.role, input.role)) throw forbidden(`granting the ${input.role} role`);
+  if (input.scope !== undefined && !scopeWithin(input.scope, ctx.actor.scope)) throw forbidden('granting a scope wider than your own');
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return ctx.transaction(async (tx) => {
     const current = await tx.tdb.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
     if (!current) throw notFound('operator', id);
     if (!canGrant(tx.actor.role, current.role as Operator['role'])) throw forbidden(`changing an operator with the ${current.role} role`);
+    if (!scopeWithin(parseScope(current.scope), tx.actor.scope)) throw forbidden('changing an operator whose scope is wider than your own');
     const demotesOwner = current.role === 'owner' && ((input.role && input.role !== 'owner') || input.disabled === true);
     if (demotesOwner) await assertAnotherOwner(tx, id);
     const patch: Partial<Database['operators']> = { updated_at: tx.clock.now() };

@@ -50,3 +50,28 @@ export async function resolveVisibility(tdb: TenantDb, scope: Scope | null): Pro
   }
   return { all: false, communityIds, groupSetIds, groupIds };
 }
+
+/** Whether `inner` grants no more than `outer`: an unscoped actor may grant anything, a scoped one only parts of its own scope. */
+export function scopeWithin(inner: Scope | null | undefined, outer: Scope | null): boolean {
+  if (!outer) return true;
+  if (!inner || inner.communities.length + inner.groupSets.length + inner.regions.length === 0) return false;
+  return (
+    inner.communities.every((c) => outer.communities.includes(c)) &&
+    inner.groupSets.every((s) => outer.groupSets.includes(s)) &&
+    inner.regions.every((r) => outer.regions.includes(r))
+  );
+}
+
+/** Whether the member exists and the actor may see them: a scoped actor only members of its visible groups. */
+export async function memberVisible(tdb: TenantDb, v: Visibility, memberId: string): Promise<boolean> {
+  if (v.all) return !!(await tdb.selectFrom('members').select('id').where('id', '=', memberId).executeTakeFirst());
+  if (v.groupIds.size === 0) return false;
+  const seen = await tdb
+    .selectFrom('memberships')
+    .select('id')
+    .where('member_id', '=', memberId)
+    .where('group_id', 'in', [...v.groupIds])
+    .limit(1)
+    .executeTakeFirst();
+  return !!seen;
+}
