@@ -9,22 +9,36 @@ dayjs.extend(customParseFormat);
 
 export { dayjs };
 
+const DATE_TIME =
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:(?:[ T]+|(?<=日))(\d{1,2})[:：时](\d{1,2})分?(?:[:：](\d{1,2})(?:\.(\d{1,3})\d*)?秒?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
 /**
  * Parses the date forms operators type into spreadsheets: ISO 8601 (with or without offset),
- * `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYY年MM月DD日`, each optionally followed by `HH:mm[:ss]`.
- * A value without an offset is read in the workspace's time zone. Returns epoch ms or null.
+ * `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYY年MM月DD日`, each optionally followed by `HH:mm[:ss[.SSS]]`
+ * (`9时30分` too). A value without an offset is read in the workspace's time zone. Returns epoch ms, or null
+ * for anything else and for dates or times that do not exist (2024-02-30, 09:61).
  */
 export function parseLocalDateTime(value: string, tz: string): number | null {
-  const v = value.trim();
-  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(v)) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? null : t;
-  }
-  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+  const m = DATE_TIME.exec(value.trim());
   if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
-  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')} ${h.padStart(2, '0')}:${mi}:${s.padStart(2, '0')}`;
-  const parsed = dayjs.tz(iso, 'YYYY-MM-DD HH:mm:ss', tz);
-  if (!parsed.isValid() || parsed.format('YYYY-MM-DD') !== iso.slice(0, 10)) return null;
-  return parsed.valueOf();
+  const [, ys, mos, ds, hs = '0', mis = '0', ss = '0', mss = '0', offset] = m;
+  const [y, mo, d, h, mi, s] = [ys, mos, ds, hs, mis, ss].map(Number) as [number, number, number, number, number, number];
+  const ms = Number(mss.padEnd(3, '0'));
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  if (offset) {
+    const off = offset.toUpperCase() === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(-2)));
+    return Date.UTC(y, mo - 1, d, h, mi, s, ms) - off * 60_000;
+  }
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const local = `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`;
+  const parsed = dayjs.tz(local, 'YYYY-MM-DD HH:mm:ss', tz);
+  return parsed.isValid() ? parsed.valueOf() + ms : null;
+}
+
+/** The wall-clock reading of a spreadsheet date: exceljs hands dates over as UTC instants of the local reading. */
+export function wallClockText(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
 }
