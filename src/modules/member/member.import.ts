@@ -160,6 +160,10 @@ function toInput(row: ImportRow, columns: Map<string, MemberField>, tz: string):
     }
   }
   if (identities.length) out.identities = identities;
+  if (out.displayName === undefined) {
+    const nameCol = [...columns].find(([, f]) => f === 'displayName')?.[0] ?? 'displayName';
+    errors.unshift({ field: nameCol, reason: 'the name is empty' });
+  }
   if (errors.length) return { errors };
   const parsed = MemberCreateSchema.safeParse(out);
   if (!parsed.success) {
@@ -167,7 +171,11 @@ function toInput(row: ImportRow, columns: Map<string, MemberField>, tz: string):
       const field = path[0] === 'identities' ? `identity.${identities[Number(path[1])]?.platform}` : String(path[0]);
       return [...columns].find(([, f]) => f === field)?.[0] ?? field;
     };
-    return { errors: parsed.error.issues.map((i) => ({ field: colOf(i.path), reason: i.message })) };
+    const got = (col: string) => {
+      const raw = (row.values[col] ?? '').trim();
+      return raw ? ` (got "${raw.slice(0, 40)}")` : '';
+    };
+    return { errors: parsed.error.issues.map((i) => ({ field: colOf(i.path), reason: `${i.message}${got(colOf(i.path))}` })) };
   }
   return { input: parsed.data, errors: [] };
 }
@@ -175,6 +183,17 @@ function toInput(row: ImportRow, columns: Map<string, MemberField>, tz: string):
 type Planned = { line: number; input: ReturnType<typeof MemberCreateSchema.parse>; phone: string | null };
 
 const CHUNK = 500;
+
+/**
+ * Leaves out the columns that are null in every row (they default to NULL). TenantDb.bulkInsert types an
+ * all-null column as text[] on PostgreSQL, which an integer column such as birth_year refuses.
+ */
+function withoutNullColumns<T extends object>(rows: T[]): T[] {
+  if (rows.length === 0) return rows;
+  const nullKeys = Object.keys(rows[0]!).filter((k) => rows.every((r) => (r as Record<string, unknown>)[k] === null));
+  if (nullKeys.length === 0) return rows;
+  return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !nullKeys.includes(k))) as T);
+}
 const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 export async function importMembers(
@@ -260,21 +279,21 @@ export async function importMembers(
         joined_at: joinedAt, created_at: now, updated_at: now,
       };
     });
-    for (const c of chunks(memberRows, CHUNK)) {
-      await tx.tdb.insertInto('members', c).execute();
+    for (const c of chunks(memberRows, 5000)) {
+      await tx.tdb.bulkInsert('members', withoutNullColumns(c));
       onProgress((done += c.length));
     }
     const identityRows = toCreate.flatMap((p, i) =>
       (p.input.identities ?? []).map((idn) => ({ id: tx.ids.next('idn'), member_id: memberRows[i]!.id, platform: idn.platform, external_id: idn.externalId, handle: idn.handle ?? null, created_at: now })),
     );
-    for (const c of chunks(identityRows, CHUNK)) await tx.tdb.insertInto('identities', c).execute();
+    for (const c of chunks(identityRows, 5000)) await tx.tdb.bulkInsert('identities', withoutNullColumns(c));
     // Postings go in sorted by key: appending in index order is far cheaper than random B-tree inserts.
     const terms = memberRows.flatMap((m, i) =>
       memberTerms({ displayName: m.display_name, phone: m.phone, tags: toCreate[i]!.input.tags ?? [], handles: (toCreate[i]!.input.identities ?? []).flatMap((x) => (x.handle ? [x.handle] : [])), groupIds: [] })
         .map((t) => ({ term: t, joined_at: m.joined_at, member_id: m.id })),
     );
     terms.sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : a.joined_at - b.joined_at || (a.member_id < b.member_id ? -1 : 1)));
-    for (const c of chunks(terms, 2000)) await tx.tdb.insertInto('member_terms', c).execute();
+    await tx.tdb.bulkInsert('member_terms', terms);
     report.added.members = memberRows.length;
 
     const toUpdate = planned.filter((p) => existing.has(p.line));
@@ -420,7 +439,7 @@ async function updateFromImport(ctx: Ctx, batch: { id: string; p: Planned }[]): 
     if (Object.keys(patch).length) await ctx.tdb.updateTable('members').set({ ...patch, updated_at: now }).where('id', '=', id).execute();
     if ('display_name' in patch || 'phone' in patch || 'tags' in patch || added.some((x) => x.handle)) rewrite.push(id);
   }
-  if (newIdentities.length) await ctx.tdb.insertInto('identities', newIdentities).execute();
+  await ctx.tdb.bulkInsert('identities', withoutNullColumns(newIdentities));
   for (const id of rewrite) await rewriteTerms(ctx, id);
   return { updated, unchanged: batch.length - updated };
 }
