@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { migrateToLatest, openDatabase } from '../../kernel/db/connect.ts';
 
 export function migrateCommand(program: Command) {
   program
     .command('migrate')
     .description('Apply pending database migrations (they also run on every start)')
     .action(async () => {
-      const config = loadConfig();
+      const { migrateToLatest, openDatabase } = await import('../../kernel/db/connect.ts');
+      const { cliConfig } = await import('../runtime.ts');
+      const config = cliConfig();
       const db = openDatabase(config.database);
       try {
         const applied = await migrateToLatest(db);
