@@ -10,8 +10,9 @@ import type { Clock, IdGenerator } from '../kernel/clock.ts';
 import { isReachable, type Db } from '../kernel/db/connect.ts';
 import type { Logger } from '../kernel/logger.ts';
 import { registerAuth } from './auth.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { registerJsonBody } from './json-body.ts';
-import { problem, sendProblem, toProblem } from './problem.ts';
+import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
 import { activityRoutes } from './routes/activity.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { communityRoutes } from './routes/community.routes.ts';
@@ -34,11 +35,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // The router rejects bad URLs before the error handler runs; answer them as problems too.
     frameworkErrors: (err, req, reply) => sendProblem(req, reply, toProblem(err)),
+    // Requests Node's HTTP parser rejects (an unknown method, a malformed request line) never reach the
+    // router; answer them as problems too instead of Fastify's plain JSON.
+    clientErrorHandler: sendClientErrorProblem,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerJsonBody(app as unknown as FastifyInstance);
+  registerInputGuard(app as unknown as FastifyInstance);
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
     if (p.status >= 500) req.log.error({ err }, 'request failed');

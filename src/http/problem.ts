@@ -1,4 +1,5 @@
 // One place maps errors to HTTP: application/problem+json (RFC 9457) naming the field and the reason.
+import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ShequnError, type ErrorCode, type FieldError } from '../kernel/errors.ts';
 
@@ -20,8 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict',
+  413: 'Content Too Large', 431: 'Request Header Fields Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -81,4 +82,20 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, p: Problem
   p.instance = req.url.slice(0, 500);
   if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="shequn"');
   return reply.code(p.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(p);
+}
+
+/** For requests that fail in Node's HTTP parser, before Fastify has a request: a problem written to the socket. */
+export function sendClientErrorProblem(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'The request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request took too long to arrive']
+        : [400, 'The request is not valid HTTP (an unknown method or a malformed request line or header)'];
+  const body = JSON.stringify(problem(status, 'payload.malformed', detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${TITLES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
