@@ -54,6 +54,16 @@ describe('writing activities', () => {
     expect(got.body).toEqual(a);
   });
 
+  it('writes the same activity sent many times at once exactly once', async () => {
+    const before = await activityRows();
+    const body = { kind: 'click', occurredAt: '2024-06-02T00:00:00Z', source: 'race', sourceId: 'same', groupId: g1.id };
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.api.post('/api/v1/activities', body)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.activity.id)).size).toBe(1);
+    expect(results.filter((r) => r.body.created)).toHaveLength(1);
+    expect(await activityRows()).toBe(before + 1);
+  });
+
   it('gives an activity without a sourceId its own id as sourceId, so each write is new', async () => {
     const one = await t.api.post('/api/v1/activities', { kind: 'message', occurredAt: new Date().toISOString() });
     const two = await t.api.post('/api/v1/activities', { kind: 'message', occurredAt: new Date().toISOString() });

@@ -223,6 +223,17 @@ describe('memberships and member numbers', () => {
     expect(joined.body.number).toBe(3);
   });
 
+  it('never seats more members than the capacity, even when they join at once', async () => {
+    const g = await makeGroup(t.api, community.id, { capacity: 5 });
+    const people = await Promise.all(Array.from({ length: 12 }, () => makeMember(t.api)));
+    const results = await Promise.all(people.map((p) => t.api.post(`/api/v1/members/${p.id}/memberships`, { groupId: g.id })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(201), ...Array(7).fill(409)]);
+    for (const r of results.filter((x) => x.status === 409)) expectProblem(r, 409, 'groupId', 'conflict');
+    expect((await t.api.get(`/api/v1/groups/${g.id}`)).body.memberCount).toBe(5);
+    expect(results.filter((r) => r.status === 201).map((r) => r.body.number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('changes a membership: role, nickname, mute and leave; validates the change', async () => {
     const g = await makeGroup(t.api, community.id);
     const m = await makeMember(t.api, { memberships: [{ groupId: g.id, joinedAt: '2024-05-01T00:00:00Z' }] });

@@ -260,6 +260,9 @@ async function joinGroupTx(ctx: Ctx, memberId: string, input: z.infer<typeof Mem
     if (!(await memberVisible(ctx.tdb, await ctx.visibility(), input.invitedBy))) throw invalid([{ field: `${field}.invitedBy`.replace(/^\./, ''), reason: `member ${input.invitedBy} does not exist` }]);
   }
   const joinedAt = input.joinedAt ? Date.parse(input.joinedAt) : ctx.clock.now();
+  // Take the group's row lock before counting seats, so that concurrent joins on PostgreSQL queue up
+  // instead of each counting the same free seat (SQLite runs one write transaction at a time anyway).
+  await ctx.tdb.updateTable('groups').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', group.id).execute();
   const existing = await ctx.tdb.selectFrom('memberships').selectAll().where('group_id', '=', group.id).where('member_id', '=', memberId).executeTakeFirst();
   if (existing && existing.left_at === null) {
     throw conflict(`Member ${memberId} is already in group ${group.id}`, { field: `${field}.groupId`.replace(/^\./, ''), membershipId: existing.id });
