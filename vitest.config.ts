@@ -1,15 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 // The integration suite runs twice, once per dialect; unit tests beside the code run once.
+// Each project extends the root options (timeouts, pool); without `extends` they fell back to 5 s.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { SHEQUN_TEST_DIALECT: 'sqlite' } } },
-      { test: { name: 'postgres', include: ['test/**/*.test.ts'], env: { SHEQUN_TEST_DIALECT: 'postgres' } } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { SHEQUN_TEST_DIALECT: 'sqlite' } } },
+      { extends: true, test: { name: 'postgres', include: ['test/**/*.test.ts'], env: { SHEQUN_TEST_DIALECT: 'postgres' } } },
     ],
   },
 });
