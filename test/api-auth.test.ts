@@ -154,7 +154,16 @@ describe('cookie sessions', () => {
     expectProblem(await t.client().post('/api/v1/auth/sign-in', { email: 'analyst@example.com', password: 'analyst-pass-1' }), 401);
     const back = await t.api.patch(`/api/v1/operators/${op.body.id}`, { disabled: false });
     expect(back.body.disabled).toBe(false);
-    await signIn(t, 'analyst@example.com', 'analyst-pass-1');
+    const again = await signIn(t, 'analyst@example.com', 'analyst-pass-1');
+    // A new password ends the sessions opened with the old one.
+    const changed = await t.api.patch(`/api/v1/operators/${op.body.id}`, { password: 'analyst-pass-2' });
+    expectStatus(changed, 200);
+    expect(JSON.stringify(changed.body)).not.toContain('analyst-pass-2');
+    expectProblem(await again.cookieOnly.get('/api/v1/auth/me'), 401);
+    expectProblem(await t.client().post('/api/v1/auth/sign-in', { email: 'analyst@example.com', password: 'analyst-pass-1' }), 401);
+    await signIn(t, 'analyst@example.com', 'analyst-pass-2');
+    const [entry] = (await t.api.get(`/api/v1/audit-log?action=operator.update&limit=1`)).body.items;
+    expect(entry.detail).toEqual({ passwordChanged: true });
   });
 });
 

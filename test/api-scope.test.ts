@@ -172,6 +172,27 @@ describe('a token scoped to one community', () => {
   });
 });
 
+describe('a scoped supervisor reading the audit log', () => {
+  it('reads what happened to the rows it can see and what it did, nothing about hidden rows', async () => {
+    const sup = await mintToken(t, 'supervisor', { communities: [w.c1.id] });
+    const entries = (await allPages(sup.client, '/api/v1/audit-log?limit=100')).items;
+    const targets = new Set(entries.map((e: any) => e.target.id));
+    for (const k of ['c1', 'p1', 'gs1', 'g1a', 'g1b', 'm1', 'm3', 'm6']) expect(targets, k).toContain(w[k].id);
+    for (const k of ['c2', 'p2', 'gs2', 'gsSouth', 'g2', 'g3', 'm2', 'm4', 'm5']) expect(targets, k).not.toContain(w[k].id);
+    expect(JSON.stringify(entries)).not.toContain('隐藏');
+    expect(entries.every((e: any) => e.target.id !== null)).toBe(true);
+    // The owner reads it all.
+    const all = (await allPages(t.api, '/api/v1/audit-log?limit=500')).items;
+    expect(all.length).toBeGreaterThan(entries.length);
+    expect(all.map((e: any) => e.target.id)).toContain(w.m2.id);
+    // A scoped actor's own entries are its to read, whatever they touch.
+    const own = await mintToken(t, 'admin', { communities: [w.c1.id] });
+    expectStatus(await own.client.post('/api/v1/members/export', { reason: '范围内导出二' }), 200);
+    const mine = (await own.client.get(`/api/v1/audit-log?actorId=${own.id}`)).body.items;
+    expect(mine.map((e: any) => e.action)).toEqual(['member.export']);
+  });
+});
+
 describe('a token scoped to a group set', () => {
   it('sees the groups of the set, their community as context, and their members', async () => {
     const api = (await mintToken(t, 'operator', { groupSets: [w.gs1.id] })).client;

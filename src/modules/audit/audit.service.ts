@@ -37,6 +37,30 @@ export async function listAudit(
 ): Promise<AuditEntry[]> {
   ctx.authorize('audit.read');
   let query = ctx.tdb.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit);
+  const v = await ctx.visibility();
+  if (!v.all) {
+    // A scoped actor reads what it did itself and what happened to the rows it can see (operators and
+    // tokens are not scoped); entries about hidden rows, or without a target, are not its to read.
+    const groups = [...v.groupIds, ''];
+    const communities = [...v.communityIds, ''];
+    const sets = [...v.groupSetIds, ''];
+    const tdb = ctx.tdb;
+    const visibleMembers = () => tdb.selectFrom('memberships').select('member_id').where('group_id', 'in', groups);
+    query = query.where((eb) =>
+      eb.or([
+        eb('actor_id', '=', ctx.actor.id ?? ''),
+        eb('target_type', 'in', ['operator', 'token']),
+        eb.and([eb('target_type', '=', 'community'), eb('target_id', 'in', communities)]),
+        eb.and([eb('target_type', '=', 'group'), eb('target_id', 'in', groups)]),
+        eb.and([eb('target_type', '=', 'group_set'), eb('target_id', 'in', sets)]),
+        eb.and([eb('target_type', '=', 'phase'), eb('target_id', 'in', tdb.selectFrom('phases').select('id').where('community_id', 'in', communities))]),
+        eb.and([eb('target_type', '=', 'membership'), eb('target_id', 'in', tdb.selectFrom('memberships').select('id').where('group_id', 'in', groups))]),
+        eb.and([eb('target_type', '=', 'member'), eb('target_id', 'in', visibleMembers())]),
+        eb.and([eb('target_type', '=', 'identity'), eb('target_id', 'in', tdb.selectFrom('identities').select('id').where('member_id', 'in', visibleMembers()))]),
+        eb.and([eb('target_type', '=', 'activity'), eb('target_id', 'in', tdb.selectFrom('activities').select('id').where('group_id', 'in', groups))]),
+      ]),
+    );
+  }
   if (q.action) query = query.where('action', '=', q.action);
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
   if (q.cursor) {
