@@ -36,6 +36,31 @@ describe('parseLocalDateTime', () => {
   });
 });
 
+describe('zonedToUtc', () => {
+  it('agrees with dayjs.tz across zones and decades, except for wall times a DST change skips', async () => {
+    const { dayjs } = await import('./time.ts');
+    for (const tz of ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC']) {
+      for (let i = 0; i < 2000; i++) {
+        const wall = Date.UTC(1970, 0, 1) + ((i * 7_919_993_117) % (60 * 365 * 86_400_000));
+        const text = new Date(wall).toISOString().slice(0, 19).replace('T', ' ');
+        const ours = parseLocalDateTime(text, tz)!;
+        const theirs = dayjs.tz(text, 'YYYY-MM-DD HH:mm:ss', tz).valueOf();
+        if (ours === theirs) continue;
+        // Only a time that does not exist may differ (by at most the hour the clocks jumped).
+        expect(dayjs(theirs).tz(tz).format('YYYY-MM-DD HH:mm:ss'), `${tz} ${text}`).not.toBe(text);
+        expect(Math.abs(ours - theirs), `${tz} ${text}`).toBeLessThanOrEqual(3_600_000);
+      }
+    }
+  });
+
+  it('reads the clock on both sides of a DST change', () => {
+    expect(parseLocalDateTime('2024-03-10 01:30', 'America/New_York')).toBe(Date.parse('2024-03-10T06:30:00Z'));
+    expect(parseLocalDateTime('2024-03-10 03:30', 'America/New_York')).toBe(Date.parse('2024-03-10T07:30:00Z'));
+    expect(parseLocalDateTime('2024-10-27 12:00', 'Europe/Berlin')).toBe(Date.parse('2024-10-27T11:00:00Z'));
+    expect(parseLocalDateTime('2024-10-26 12:00', 'Europe/Berlin')).toBe(Date.parse('2024-10-26T10:00:00Z'));
+  });
+});
+
 describe('wallClockText', () => {
   it('keeps the wall-clock reading of a spreadsheet date', () => {
     expect(wallClockText(new Date(Date.UTC(2024, 2, 1)))).toBe('2024-03-01');

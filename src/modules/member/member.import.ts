@@ -2,6 +2,7 @@
 // the same schema as the API, matched to existing members (platform id, then phone, then e-mail) and
 // written in bulk inside one transaction. Every bad row is reported as file:line with its reason.
 import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, type FieldError } from '../../kernel/errors.ts';
 import { parseLocalDateTime } from '../../kernel/time.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -183,6 +184,8 @@ function toInput(row: ImportRow, columns: Map<string, MemberField>, tz: string):
 type Planned = { line: number; input: ReturnType<typeof MemberCreateSchema.parse>; phone: string | null };
 
 const CHUNK = 500;
+/** Values per lookup query: fewer, larger lookups (PostgreSQL may answer each with one scan of the table). */
+const LOOKUP = 5000;
 
 /**
  * Leaves out the columns that are null in every row (they default to NULL). TenantDb.bulkInsert types an
@@ -190,7 +193,12 @@ const CHUNK = 500;
  */
 function withoutNullColumns<T extends object>(rows: T[]): T[] {
   if (rows.length === 0) return rows;
-  const nullKeys = Object.keys(rows[0]!).filter((k) => rows.every((r) => (r as Record<string, unknown>)[k] === null));
+  const candidates = new Set(Object.keys(rows[0]!));
+  for (const r of rows) {
+    if (candidates.size === 0) return rows;
+    for (const k of candidates) if ((r as Record<string, unknown>)[k] !== null) candidates.delete(k);
+  }
+  const nullKeys = [...candidates];
   if (nullKeys.length === 0) return rows;
   return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !nullKeys.includes(k))) as T);
 }
@@ -245,7 +253,7 @@ export async function importMembers(
 
   return ctx.transaction(async (tx) => {
     // Match rows to members already stored; a row whose ids point at different members is refused.
-    const { existing, errors: matchErrors } = await matchExisting(tx, planned, columns);
+    const { existing, rows: stored, known, errors: matchErrors } = await matchExisting(tx, planned, columns);
     for (const e of matchErrors) reject(e.line, e.field, e.reason);
     if (matchErrors.length) {
       const bad = new Set(matchErrors.map((e) => e.line));
@@ -288,17 +296,30 @@ export async function importMembers(
     );
     for (const c of chunks(identityRows, 5000)) await tx.tdb.bulkInsert('identities', withoutNullColumns(c));
     // Postings go in sorted by key: appending in index order is far cheaper than random B-tree inserts.
-    const terms = memberRows.flatMap((m, i) =>
-      memberTerms({ displayName: m.display_name, phone: m.phone, tags: toCreate[i]!.input.tags ?? [], handles: (toCreate[i]!.input.identities ?? []).flatMap((x) => (x.handle ? [x.handle] : [])), groupIds: [] })
-        .map((t) => ({ term: t, joined_at: m.joined_at, member_id: m.id })),
-    );
-    terms.sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : a.joined_at - b.joined_at || (a.member_id < b.member_id ? -1 : 1)));
-    await tx.tdb.bulkInsert('member_terms', terms);
+    // Grouping by term and sorting only the distinct terms beats one comparison sort over every posting.
+    const byTerm = new Map<string, { joined_at: number; member_id: string }[]>();
+    memberRows.forEach((m, i) => {
+      const p = toCreate[i]!.input;
+      const handles = (p.identities ?? []).flatMap((x) => (x.handle ? [x.handle] : []));
+      for (const t of memberTerms({ displayName: m.display_name, phone: m.phone, tags: p.tags ?? [], handles, groupIds: [] })) {
+        const list = byTerm.get(t);
+        const posting = { joined_at: m.joined_at, member_id: m.id };
+        if (list) list.push(posting);
+        else byTerm.set(t, [posting]);
+      }
+    });
+    const terms: { term: string; joined_at: number; member_id: string }[] = [];
+    for (const term of [...byTerm.keys()].sort()) {
+      const list = byTerm.get(term)!;
+      if (list.length > 1) list.sort((a, b) => a.joined_at - b.joined_at || (a.member_id < b.member_id ? -1 : a.member_id > b.member_id ? 1 : 0));
+      for (const x of list) terms.push({ term, joined_at: x.joined_at, member_id: x.member_id });
+    }
+    for (const c of chunks(terms, 20_000)) await tx.tdb.bulkInsert('member_terms', c);
     report.added.members = memberRows.length;
 
     const toUpdate = planned.filter((p) => existing.has(p.line));
     for (const c of chunks(toUpdate, CHUNK)) {
-      const { updated, unchanged } = await updateFromImport(tx, c.map((p) => ({ id: existing.get(p.line)!, p })));
+      const { updated, unchanged } = await updateFromImport(tx, c.map((p) => ({ id: existing.get(p.line)!, p })), stored, known);
       report.updated += updated;
       report.unchanged += unchanged;
       onProgress((done += c.length));
@@ -331,30 +352,50 @@ type RowError = { line: number; field: string; reason: string };
  * when its ids point at different members (a platform account owned by someone else), when its phone or
  * e-mail fits several members and no platform id tells them apart, or when two rows land on one member.
  */
-async function matchExisting(ctx: Ctx, planned: Planned[], columns: Map<string, MemberField>): Promise<{ existing: Map<number, string>; errors: RowError[] }> {
+type MemberRow = Database['members'];
+
+async function matchExisting(
+  ctx: Ctx,
+  planned: Planned[],
+  columns: Map<string, MemberField>,
+): Promise<{ existing: Map<number, string>; rows: Map<string, MemberRow>; known: ReadonlySet<string>; errors: RowError[] }> {
+  // The stored members come back whole with each lookup, so updates need no `id IN (…)` query: without
+  // statistics SQLite answers that one by walking the workspace's index (20 s per 100,000 rows).
+  const rowsById = new Map<string, MemberRow>();
   const byIdentity = new Map<string, string>();
   const byPlatform = new Map<string, Set<string>>();
   for (const p of planned) for (const i of p.input.identities ?? []) (byPlatform.get(i.platform) ?? byPlatform.set(i.platform, new Set()).get(i.platform)!).add(i.externalId);
   for (const [platform, ids] of byPlatform) {
-    for (const c of chunks([...ids], CHUNK)) {
-      const rows = await ctx.tdb.selectFrom('identities').select(['external_id', 'member_id']).where('platform', '=', platform).where('external_id', 'in', c).execute();
-      rows.forEach((r) => byIdentity.set(`${platform}:${r.external_id}`, r.member_id));
+    for (const c of chunks([...ids], LOOKUP)) {
+      const rows = await ctx.tdb
+        .selectFrom('identities')
+        .innerJoin('members', 'members.id', 'identities.member_id')
+        .selectAll('members')
+        .select('identities.external_id as identity_external_id')
+        .where('identities.platform', '=', platform)
+        .where('identities.external_id', 'in', c)
+        .execute();
+      for (const { identity_external_id, ...m } of rows) {
+        byIdentity.set(`${platform}:${identity_external_id}`, m.id);
+        rowsById.set(m.id, m);
+      }
     }
   }
   const byPhone = new Map<string, string[]>();
-  for (const c of chunks([...new Set(planned.flatMap((p) => (p.phone ? [p.phone] : [])))], CHUNK)) {
-    for (const r of await ctx.tdb.selectFrom('members').select(['id', 'phone']).where('phone', 'in', c).execute()) byPhone.set(r.phone!, [...(byPhone.get(r.phone!) ?? []), r.id]);
+  for (const c of chunks([...new Set(planned.flatMap((p) => (p.phone ? [p.phone] : [])))], LOOKUP)) {
+    for (const r of await ctx.tdb.selectFrom('members').selectAll().where('phone', 'in', c).execute()) {
+      byPhone.set(r.phone!, [...(byPhone.get(r.phone!) ?? []), r.id]);
+      rowsById.set(r.id, r);
+    }
   }
   const byEmail = new Map<string, string[]>();
-  for (const c of chunks([...new Set(planned.flatMap((p) => (p.input.email ? [p.input.email] : [])))], CHUNK)) {
-    for (const r of await ctx.tdb.selectFrom('members').select(['id', 'email']).where('email', 'in', c).execute()) byEmail.set(r.email!, [...(byEmail.get(r.email!) ?? []), r.id]);
+  for (const c of chunks([...new Set(planned.flatMap((p) => (p.input.email ? [p.input.email] : [])))], LOOKUP)) {
+    for (const r of await ctx.tdb.selectFrom('members').selectAll().where('email', 'in', c).execute()) {
+      byEmail.set(r.email!, [...(byEmail.get(r.email!) ?? []), r.id]);
+      rowsById.set(r.id, r);
+    }
   }
-  const names = new Map<string, string>();
-  const named = async (ids: string[]) => {
-    const missing = [...new Set(ids)].filter((id) => !names.has(id));
-    if (missing.length) (await ctx.tdb.selectFrom('members').select(['id', 'display_name']).where('id', 'in', missing).execute()).forEach((r) => names.set(r.id, r.display_name));
-    return ids.map((id) => `${names.get(id) ?? '?'} (${id})`).join(', ');
-  };
+  const named = async (ids: string[]) => ids.map((id) => `${rowsById.get(id)?.display_name ?? '?'} (${id})`).join(', ');
   const colOf = (field: string) => [...columns].find(([, f]) => f === field)?.[0] ?? field;
 
   const existing = new Map<number, string>();
@@ -401,7 +442,8 @@ async function matchExisting(ctx: Ctx, planned: Planned[], columns: Map<string, 
       lineOfMember.set(id, p.line);
     }
   }
-  return { existing, errors };
+  // A stored platform id of a row that passed belongs to the member the row matched.
+  return { existing, rows: rowsById, known: new Set(byIdentity.keys()), errors };
 }
 
 /**
@@ -409,10 +451,16 @@ async function matchExisting(ctx: Ctx, planned: Planned[], columns: Map<string, 
  * new platform ids added; the stage and joined date stay, they come from the member's activity).
  * Reads a chunk of members at once and writes only the ones that change: a re-import changes nothing.
  */
-async function updateFromImport(ctx: Ctx, batch: { id: string; p: Planned }[]): Promise<{ updated: number; unchanged: number }> {
-  const ids = batch.map((b) => b.id);
-  const current = new Map((await ctx.tdb.selectFrom('members').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
-  const known = new Set((await ctx.tdb.selectFrom('identities').select(['platform', 'external_id']).where('member_id', 'in', ids).execute()).map((r) => `${r.platform}:${r.external_id}`));
+async function updateFromImport(
+  ctx: Ctx,
+  batch: { id: string; p: Planned }[],
+  current: ReadonlyMap<string, MemberRow>,
+  storedIds: ReadonlySet<string>,
+): Promise<{ updated: number; unchanged: number }> {
+  // The members and which platform ids are stored come from the match: `… IN (…)` queries by member id
+  // here made SQLite walk the workspace's whole index per chunk (30 s of a 100,000-row re-import).
+  const added = new Set<string>();
+  const known = { has: (k: string) => storedIds.has(k) || added.has(k), add: (k: string) => added.add(k) };
   const now = ctx.clock.now();
   const newIdentities: { id: string; member_id: string; platform: string; external_id: string; handle: string | null; created_at: number }[] = [];
   const rewrite: string[] = [];
@@ -426,7 +474,7 @@ async function updateFromImport(ctx: Ctx, batch: { id: string; p: Planned }[]): 
       tags: i.tags ? JSON.stringify([...new Set([...JSON.parse(cur.tags), ...i.tags])]) : undefined,
       skills: i.skills ? JSON.stringify([...new Set([...JSON.parse(cur.skills), ...i.skills])]) : undefined,
     };
-    const row = cur as Record<string, unknown>;
+    const row = cur as unknown as Record<string, unknown>;
     const patch = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== undefined && v !== null && v !== (k === 'birth_year' && row[k] !== null ? Number(row[k]) : row[k])));
     if ('phone' in patch) patch.phone_last4 = phoneLast4(patch.phone as string);
     const added = (i.identities ?? []).filter((x) => !known.has(`${x.platform}:${x.externalId}`));
