@@ -249,7 +249,6 @@ export async function importMembers(
     keys.forEach((k) => firstLineByKey.set(k.key, row.line));
     planned.push({ line: row.line, input: p, phone });
   }
-  onProgress(0);
 
   return ctx.transaction(async (tx) => {
     // Match rows to members already stored; a row whose ids point at different members is refused.
