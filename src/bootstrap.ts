@@ -8,6 +8,7 @@ import { Ctx, type Actor } from './kernel/context.ts';
 import { migrateToLatest, openDatabase, type Db } from './kernel/db/connect.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { ShequnError } from './kernel/errors.ts';
+import type { EventPublisher } from './kernel/events.ts';
 import { createLogger, type Logger } from './kernel/logger.ts';
 import { createOperator } from './modules/operator/index.ts';
 import { DEFAULT_WORKSPACE_SLUG, ensureWorkspace, findWorkspaceBySlug, type Workspace } from './modules/workspace/index.ts';
@@ -18,6 +19,8 @@ export interface Runtime {
   log: Logger;
   clock: Clock;
   ids: IdGenerator;
+  /** Where domain events go (the real-time hub when a server runs); nowhere when unset. */
+  events?: EventPublisher;
 }
 
 export async function openRuntime(config: Config, opts: { log?: Logger; clock?: Clock; ids?: IdGenerator } = {}): Promise<Runtime> {
@@ -36,7 +39,7 @@ export async function openRuntime(config: Config, opts: { log?: Logger; clock?: 
 export const cliActor = (name = 'cli'): Actor => ({ kind: 'cli', id: null, name, role: 'owner', scope: null });
 
 export function ctxFor(rt: Runtime, workspace: Workspace, actor: Actor = cliActor()): Ctx {
-  return new Ctx(new TenantDb(rt.db.kysely, workspace.id, rt.db.sqlite), actor, rt.clock, rt.ids, rt.log.child({ workspaceId: workspace.id }));
+  return new Ctx(new TenantDb(rt.db.kysely, workspace.id, rt.db.sqlite), actor, rt.clock, rt.ids, rt.log.child({ workspaceId: workspace.id }), rt.events);
 }
 
 export async function resolveWorkspace(rt: Runtime, slug: string | undefined): Promise<Workspace> {

@@ -8,6 +8,7 @@ import type { Database } from '../kernel/db/schema.ts';
 import type { Db } from '../kernel/db/connect.ts';
 import { TenantDb } from '../kernel/db/tenant.ts';
 import { ShequnError } from '../kernel/errors.ts';
+import type { EventPublisher } from '../kernel/events.ts';
 import type { Logger } from '../kernel/logger.ts';
 import { principalFromSession, principalFromToken, type Principal } from '../modules/operator/index.ts';
 
@@ -28,12 +29,12 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function registerAuth(app: FastifyInstance, deps: { db: Kysely<Database>; sqlite?: Db['sqlite']; clock: Clock; ids: IdGenerator }): void {
+export function registerAuth(app: FastifyInstance, deps: { db: Kysely<Database>; sqlite?: Db['sqlite']; clock: Clock; ids: IdGenerator; events?: EventPublisher | undefined }): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('ctx', function (this: FastifyRequest) {
     const p = this.principal;
     if (!p) throw new ShequnError('auth.required', 'Sign in or send an API token');
-    return new Ctx(new TenantDb(deps.db, p.workspaceId, deps.sqlite), p.actor, deps.clock, deps.ids, this.log.child({ workspaceId: p.workspaceId, actor: p.actor.id }) as unknown as Logger);
+    return new Ctx(new TenantDb(deps.db, p.workspaceId, deps.sqlite), p.actor, deps.clock, deps.ids, this.log.child({ workspaceId: p.workspaceId, actor: p.actor.id }) as unknown as Logger, deps.events);
   });
 
   app.addHook('onRequest', async (req) => {

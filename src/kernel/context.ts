@@ -2,6 +2,7 @@
 import type { Logger } from './logger.ts';
 import type { Clock, IdGenerator } from './clock.ts';
 import type { TenantDb } from './db/tenant.ts';
+import { noEvents, type DomainEvent, type EventPublisher } from './events.ts';
 import { forbidden } from './errors.ts';
 import { can, type Permission, type Role } from '../modules/operator/permissions.ts';
 import { resolveVisibility, type Scope, type Visibility } from '../modules/operator/scope.ts';
@@ -16,6 +17,8 @@ export interface Actor {
 
 export class Ctx {
   private visibilityCache?: Promise<Visibility>;
+  /** Events emitted inside the current transaction, published when it commits. */
+  private outbox?: DomainEvent[];
 
   constructor(
     readonly tdb: TenantDb,
@@ -23,6 +26,7 @@ export class Ctx {
     readonly clock: Clock,
     readonly ids: IdGenerator,
     readonly log: Logger,
+    readonly events: EventPublisher = noEvents,
   ) {}
 
   get workspaceId(): string {
@@ -40,12 +44,27 @@ export class Ctx {
 
   /** The same actor inside a transaction. */
   with(tdb: TenantDb): Ctx {
-    const c = new Ctx(tdb, this.actor, this.clock, this.ids, this.log);
+    const c = new Ctx(tdb, this.actor, this.clock, this.ids, this.log, this.events);
     c.visibilityCache = this.visibilityCache;
+    c.outbox = this.outbox;
     return c;
   }
 
+  /** Announces domain events: at once outside a transaction, after the commit inside one (never on rollback). */
+  emit(...events: DomainEvent[]): void {
+    if (this.outbox) this.outbox.push(...events);
+    else if (events.length) this.events.publish(events);
+  }
+
   async transaction<R>(fn: (ctx: Ctx) => Promise<R>): Promise<R> {
-    return this.tdb.transaction((tdb) => fn(this.with(tdb)));
+    if (this.outbox) return this.tdb.transaction((tdb) => fn(this.with(tdb)));
+    const outbox: DomainEvent[] = [];
+    const result = await this.tdb.transaction((tdb) => {
+      const c = this.with(tdb);
+      c.outbox = outbox;
+      return fn(c);
+    });
+    if (outbox.length) this.events.publish(outbox);
+    return result;
   }
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
+import type { DomainEvent } from '../../kernel/events.ts';
 import { invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
@@ -90,6 +91,8 @@ export async function writeActivities(ctx: Ctx, inputs: ActivityInput[], fieldPr
     }
     // One audit entry per write call (not per activity); a retry that only repeats earlier writes records nothing.
     const created = results.filter((r) => r.created);
+    // Published after the commit (a rolled-back write announces nothing); retries of earlier writes are not news.
+    tx.emit(...created.map((r) => activityCreatedEvent(tx.workspaceId, r.activity)));
     if (created.length) {
       const target = created.length === 1 ? { type: 'activity', id: created[0]!.activity.id } : null;
       await recordAudit(tx, 'activity.create', target, { created: created.length, duplicates: results.length - created.length });
@@ -114,6 +117,34 @@ export async function listActivities(ctx: Ctx, q: z.infer<typeof ActivityListQue
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return { items: page.map(toActivity), nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.occurred_at), last.id) : null };
+}
+
+/** Where an activity sits in its stream: the same cursor the list pages with. */
+export const activityCursor = (a: Activity): string => encodeCursor(Date.parse(a.occurredAt), a.id);
+
+/** `activity.created`: the whole activity for its group's listeners, a compact summary for the workspace's. */
+export function activityCreatedEvent(workspaceId: string, a: Activity): DomainEvent {
+  const cursor = activityCursor(a);
+  return {
+    type: 'activity.created',
+    workspaceId,
+    ...(a.groupId ? { groupId: a.groupId } : {}),
+    cursor,
+    data: a,
+    summary: { id: a.id, kind: a.kind, groupId: a.groupId, memberId: a.memberId, occurredAt: a.occurredAt },
+  };
+}
+
+/**
+ * A group's activities after a cursor, oldest first (the backlog a reconnecting real-time client missed).
+ * The caller has already checked that the actor sees the group.
+ */
+export async function groupActivitiesAfter(ctx: Ctx, groupId: string, cursor: string | undefined, limit: number): Promise<Activity[]> {
+  ctx.authorize('activity.read');
+  let query = ctx.tdb.selectFrom('activities').selectAll().where('group_id', '=', groupId).orderBy('occurred_at', 'asc').orderBy('id', 'asc').limit(limit);
+  const c = decodeCursor(cursor);
+  if (c) query = query.where((eb) => eb.or([eb('occurred_at', '>', c.key), eb.and([eb('occurred_at', '=', c.key), eb('id', '>', c.id)])]));
+  return (await query.execute()).map(toActivity);
 }
 
 export async function getActivity(ctx: Ctx, id: string): Promise<Activity> {

@@ -1,2 +1,2 @@
 export * from './activity.schema.ts';
-export { writeActivities, listActivities, getActivity, type WriteResult } from './activity.service.ts';
+export { writeActivities, listActivities, getActivity, groupActivitiesAfter, activityCreatedEvent, activityCursor, type WriteResult } from './activity.service.ts';
