@@ -261,9 +261,8 @@ describe('paths and query strings', () => {
     await inParallel(cases, async ([o, name, s]) => {
       const r = await t.api.get(`${urlOf(o, fx.group)}?${name}=${encodeURIComponent(s)}`);
       safe(r, `${label(o, name)} = ${JSON.stringify(s).slice(0, 40)}`);
-      if (r.status === 200) {
-        // A read that went through finds nothing it should not: injected text matches no row.
-        expect(Array.isArray(r.body.items)).toBe(true);
+      if (r.status === 200 && Array.isArray(r.body?.items)) {
+        // A list that went through finds nothing it should not: injected text matches no row.
         if (['q', 'city', 'kind', 'action', 'actorId', 'memberId', 'communityId', 'groupSetId'].includes(name)) expect(r.body.items, `${name}=${s}`).toEqual([]);
       }
     });
