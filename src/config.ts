@@ -17,6 +17,8 @@ const ConfigSchema = z.object({
   /** The first owner created on a fresh data folder; a random password is generated and printed when unset. */
   adminEmail: z.string().email().default('admin@shequn.local'),
   adminPassword: z.string().min(8).optional(),
+  /** Redis for real-time pub/sub across several nodes; in-process when unset. */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: env.SHEQUN_BODY_LIMIT,
     adminEmail: env.SHEQUN_ADMIN_EMAIL,
     adminPassword: env.SHEQUN_ADMIN_PASSWORD || undefined,
+    redisUrl: env.SHEQUN_REDIS_URL || undefined,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { ensureDefaultWorkspace, openRuntime, type Runtime } from './bootstrap.ts';
 import type { Config } from './config.ts';
+import { createRealtime, type Realtime } from './realtime/index.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   rt: Runtime;
+  realtime: Realtime;
   url: string;
   close(): Promise<void>;
 }
@@ -13,7 +15,10 @@ export interface RunningServer {
 export async function startServer(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
   const rt = await openRuntime(config);
   const { initialAdmin } = await ensureDefaultWorkspace(rt);
+  const realtime = createRealtime(rt);
+  rt.events = realtime.publisher;
   const app = await buildApp(rt);
+  realtime.attach(app.server);
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -24,8 +29,10 @@ export async function startServer(config: Config, out: (line: string) => void = 
   return {
     app,
     rt,
+    realtime,
     url,
     async close() {
+      await realtime.close();
       await app.close();
       await rt.db.close();
     },

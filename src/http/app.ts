@@ -7,6 +7,7 @@ import FindMyWay from 'find-my-way';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { Clock, IdGenerator } from '../kernel/clock.ts';
+import type { EventPublisher } from '../kernel/events.ts';
 import { isReachable, type Db } from '../kernel/db/connect.ts';
 import type { Logger } from '../kernel/logger.ts';
 import { registerAuth } from './auth.ts';
@@ -26,6 +27,8 @@ export interface AppDeps {
   log: Logger;
   clock: Clock;
   ids: IdGenerator;
+  /** Where domain events go (the real-time hub); see src/kernel/events.ts. */
+  events?: EventPublisher;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -84,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Shequn API', version: '1', description: '社群营销运营平台 Shequn: communities, groups, members, activities. Errors are application/problem+json (RFC 9457).' },
+      info: { title: 'Shequn API', version: '1', description: '社群营销运营平台 Shequn: communities, groups, members, activities. Errors are application/problem+json (RFC 9457). Live events (activity.created per group and per workspace, with resume cursors) stream over the WebSocket at /api/v1/realtime; see docs/realtime.md.' },
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from `shequn token create` or POST /api/v1/tokens' },
@@ -96,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
-  registerAuth(app as unknown as FastifyInstance, { db: deps.db.kysely, sqlite: deps.db.sqlite, clock: deps.clock, ids: deps.ids });
+  registerAuth(app as unknown as FastifyInstance, { db: deps.db.kysely, sqlite: deps.db.sqlite, clock: deps.clock, ids: deps.ids, events: deps.events });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     const ok = await isReachable(deps.db);
