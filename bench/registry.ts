@@ -1,4 +1,5 @@
 // The explicit list of benchmarks: name → what it measures → how to run it.
+import { fanoutBench } from './fanout.bench.ts';
 import { memberImportBench } from './member-import.bench.ts';
 
 export interface Bench {
@@ -7,4 +8,4 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const benches: Bench[] = [memberImportBench];
+export const benches: Bench[] = [memberImportBench, fanoutBench];
