@@ -59,7 +59,8 @@ export class TenantDb {
     for (let i = 0; i < rows.length; i += 5000) {
       const chunk = rows.slice(i, i + 5000) as Record<string, unknown>[];
       const arrays = columns.map((c) => (c === 'workspace_id' ? chunk.map(() => this.workspaceId) : chunk.map((r) => r[c] ?? null)));
-      const casts = arrays.map((a) => (a.every((v) => v === null || typeof v === 'number') && a.some((v) => v !== null) ? 'bigint[]' : 'text[]'));
+      const types = await pgColumnTypes(this.db, table);
+      const casts = columns.map((c) => `${types.get(c) ?? 'text'}[]`);
       const unnest = sql.join(arrays.map((a, j) => sql`${a}::${sql.raw(casts[j]!)}`));
       await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})`.execute(this.db);
     }
@@ -86,4 +87,19 @@ function preparedInsert(db: SQLite.Database, table: string, columns: string[]): 
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = db.prepare(text)));
   return stmt;
+}
+
+// Column types for unnest casts, read once per table: an all-null array has no type of its own.
+const pgTypes = new Map<string, Promise<Map<string, string>>>();
+
+function pgColumnTypes(db: Kysely<Database> | Transaction<Database>, table: string): Promise<Map<string, string>> {
+  let types = pgTypes.get(table);
+  if (!types) {
+    types = sql<{ column_name: string; data_type: string }>`select column_name, data_type from information_schema.columns where table_schema = current_schema() and table_name = ${table}`
+      .execute(db)
+      .then((r) => new Map(r.rows.map((c) => [c.column_name, /^[a-z ]+$/.test(c.data_type) ? c.data_type : 'text'])));
+    types.catch(() => pgTypes.delete(table));
+    pgTypes.set(table, types);
+  }
+  return types;
 }

@@ -187,7 +187,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // On SQLite the postings live in the primary-key B-tree itself: one write per posting instead of two.
     .$call((b) => (isSqlite(db) ? b.modifyEnd(sql`without rowid`) : b))
     .execute();
-  await db.schema.createIndex('member_terms_member').on('member_terms').columns(['member_id']).execute();
+  // Lookups by member lead with member_id, then the workspace every tenant query adds, so the planner
+  // matches both equalities here instead of walking a workspace-wide index.
+  await db.schema.createIndex('member_terms_member').on('member_terms').columns(['member_id', 'workspace_id']).execute();
 
   await db.schema
     .createTable('identities')
@@ -200,7 +202,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('identities_platform_external', ['workspace_id', 'platform', 'external_id'])
     .execute();
-  await db.schema.createIndex('identities_member').on('identities').columns(['member_id']).execute();
+  await db.schema.createIndex('identities_member').on('identities').columns(['member_id', 'workspace_id']).execute();
 
   await db.schema
     .createTable('memberships')
@@ -219,7 +221,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('muted_until', 'bigint')
     .addUniqueConstraint('memberships_group_member', ['group_id', 'member_id'])
     .execute();
-  await db.schema.createIndex('memberships_member').on('memberships').columns(['member_id', 'group_id']).execute();
+  await db.schema.createIndex('memberships_member').on('memberships').columns(['member_id', 'workspace_id', 'group_id']).execute();
   await db.schema.createIndex('memberships_group').on('memberships').columns(['workspace_id', 'group_id', 'joined_at']).execute();
 
   // A member number (编号) belongs to one member in its scope (a group or a community) for good:
