@@ -141,3 +141,32 @@ describe('real-time subscriptions', () => {
     expect(doc.info.description).toContain('/api/v1/realtime');
   });
 });
+
+describe('events after commit', () => {
+  it('publishes what a transaction emitted only when it commits, once, after the outermost commit', async () => {
+    const { ctxFor } = await import('../src/bootstrap.ts');
+    const { writeActivities } = await import('../src/modules/activity/index.ts');
+    const { getWorkspace } = await import('../src/modules/workspace/index.ts');
+    const rt = t.server.rt;
+    const published: string[][] = [];
+    const spy = { publish: (events: readonly { data: Record<string, unknown> }[]) => void published.push(events.map((e) => String(e.data.id))) };
+    const ctx = ctxFor({ ...rt, events: spy }, await getWorkspace(rt.db.kysely, workspaceId));
+    const input = () => [{ kind: 'message', occurredAt: new Date().toISOString(), payload: {}, source: 'api' }];
+
+    await expect(ctx.transaction(async (tx) => {
+      await writeActivities(tx, input());
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    expect(published).toEqual([]);
+
+    let inner = '';
+    await ctx.transaction(async (tx) => {
+      inner = (await writeActivities(tx, input()))[0]!.activity.id;
+      expect(published).toEqual([]); // not before the outer transaction commits
+    });
+    expect(published).toEqual([[inner]]);
+
+    const [direct] = await writeActivities(ctx, input());
+    expect(published).toEqual([[inner], [direct!.activity.id]]);
+  });
+});
