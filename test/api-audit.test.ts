@@ -63,7 +63,7 @@ describe('audit log', () => {
     await ok(api.patch(`/api/v1/operators/${op.id}`, { role: 'service' }), 200);
     expected.push(['operator.update', 'operator', op.id]);
     await ok(api.delete(`/api/v1/operators/${op.id}`), 204);
-    expected.push(['operator.update', 'operator', op.id]);
+    expected.push(['operator.disable', 'operator', op.id]);
     const tok = await ok(api.post('/api/v1/tokens', { name: 'short-lived', role: 'analyst' }), 201);
     expected.push(['token.create', 'token', tok.apiToken.id]);
     await ok(api.delete(`/api/v1/tokens/${tok.apiToken.id}`), 204);

@@ -144,6 +144,20 @@ describe('cookie sessions', () => {
     expectProblem(await t.client().post('/api/v1/auth/sign-in', { email: ADMIN.email, password: ADMIN.password, remember: true }), 400, 'body');
   });
 
+  it("revokes a disabled operator's API tokens", async () => {
+    const op = await t.api.post('/api/v1/operators', { email: 'automator@example.com', name: '自动化', role: 'admin', password: 'automator-pass-1' });
+    expectStatus(op, 201);
+    const s = await signIn(t, 'automator@example.com', 'automator-pass-1');
+    const tok = await s.client.post('/api/v1/tokens', { name: 'nightly sync', role: 'operator' });
+    expectStatus(tok, 201);
+    const automation = t.client(tok.body.token);
+    expectStatus(await automation.get('/api/v1/members'), 200);
+    expectStatus(await t.api.delete(`/api/v1/operators/${op.body.id}`), 204);
+    expectProblem(await automation.get('/api/v1/members'), 401, undefined, 'auth.required');
+    const [entry] = (await t.api.get('/api/v1/audit-log?action=operator.disable&limit=1')).body.items;
+    expect(entry).toMatchObject({ target: { type: 'operator', id: op.body.id }, detail: { disabled: true, revokedTokens: 1 } });
+  });
+
   it('ends the sessions of a disabled operator, and lets a re-enabled one sign in again', async () => {
     const op = await t.api.post('/api/v1/operators', { email: 'analyst@example.com', name: '分析师', role: 'analyst', password: 'analyst-pass-1' });
     expectStatus(op, 201);

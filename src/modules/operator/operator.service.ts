@@ -83,8 +83,14 @@ export async function updateOperator(ctx: Ctx, id: string, input: z.infer<typeof
     if (passwordHash) patch.password_hash = passwordHash;
     await tx.tdb.updateTable('operators').set(patch).where('id', '=', id).execute();
     if (input.disabled || passwordHash) await tx.tdb.deleteFrom('sessions').where('operator_id', '=', id).execute();
+    // A disabled operator's automation stops with them: the tokens they created are revoked too.
+    let revokedTokens = 0;
+    if (input.disabled) {
+      const r = await tx.tdb.updateTable('api_tokens').set({ revoked_at: tx.clock.now() }).where('created_by', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      revokedTokens = Number(r.numUpdatedRows);
+    }
     const { password: _omit, ...logged } = input;
-    await recordAudit(tx, 'operator.update', { type: 'operator', id }, { ...logged, passwordChanged: !!passwordHash });
+    await recordAudit(tx, input.disabled && current.disabled === 0 ? 'operator.disable' : 'operator.update', { type: 'operator', id }, { ...logged, passwordChanged: !!passwordHash, ...(revokedTokens ? { revokedTokens } : {}) });
     return toOperator({ ...current, ...patch });
   });
 }
