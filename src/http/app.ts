@@ -20,6 +20,7 @@ import { communityRoutes } from './routes/community.routes.ts';
 import { groupRoutes } from './routes/group.routes.ts';
 import { memberRoutes } from './routes/member.routes.ts';
 import { operatorRoutes } from './routes/operator.routes.ts';
+import { statsRoutes } from './routes/stats.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   groupRoutes(app);
   memberRoutes(app);
   activityRoutes(app);
+  statsRoutes(app);
 
   return app as unknown as FastifyInstance;
 }
