@@ -1,0 +1,219 @@
+// A small client for /api/v1: JSON in and out, the session cookie travels by itself, writes echo the
+// CSRF token (readable cookie shequn_csrf, set at sign-in), errors become ApiError with the problem.
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+  }
+  get status() {
+    return this.problem.status;
+  }
+}
+
+function csrfToken(): string {
+  const m = /(?:^|;\s*)shequn_csrf=([^;]*)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : '';
+}
+
+/** Called when any request answers 401, so the app can go back to the sign-in page. */
+let onUnauthorized: () => void = () => {};
+export const setUnauthorizedHandler = (fn: () => void) => {
+  onUnauthorized = fn;
+};
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
+  const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+    if (res.status === 401 && !path.startsWith('/auth/sign-in')) onUnauthorized();
+    throw new ApiError({
+      type: p.type ?? 'about:blank',
+      title: p.title ?? res.statusText,
+      status: res.status,
+      detail: p.detail ?? (text.slice(0, 200) || res.statusText),
+      code: p.code ?? 'error',
+      errors: p.errors,
+    });
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = (path: string) => api<void>('DELETE', path);
+
+/** A query string from the defined, non-empty values. */
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+// ---- API shapes (the subset the console reads; the server's zod schemas are the source) ----
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+export interface Me {
+  operator: Operator | null;
+  actor: { kind: string; id: string | null; name: string; role: string };
+  permissions: string[];
+  workspace: { id: string; slug: string; name: string };
+  csrfToken: string | null;
+}
+export interface Scope {
+  communities: string[];
+  groupSets: string[];
+  regions: string[];
+}
+export interface Operator {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  scope: Scope | null;
+  disabled: boolean;
+  createdAt: string;
+}
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: string;
+  scope: Scope | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { type: string; id: string | null; name: string | null };
+  action: string;
+  target: { type: string | null; id: string | null };
+  detail: Record<string, unknown>;
+}
+export interface Canvas {
+  sharedInterest: { description: string; basis: string | null };
+  valueToMembers: { description: string; type: string | null };
+  valueToBuilder: { description: string; type: string | null };
+  valueChecklist: { painPoint: string; returnCarrier: string };
+  readiness: { peopleAndMoney: boolean; contentAndService: boolean; timeAndPatience: boolean; productAndMarketingModel: boolean; notes: string };
+  tone: string;
+  competitors: string[];
+  budgetCents: number | null;
+  persona: { genders: string[]; ageMin: number | null; ageMax: number | null; cities: string[]; interests: string[]; occupations: string[] };
+  lifecycle: { startsOn: string | null; plannedEndOn: string | null; basis: string };
+  monetization: string[];
+  kpi: { memberFloor: number; activeMemberRate: number; eventsPerGroupPerYear: number; revenuePerMemberPerYearCents: number };
+}
+export interface Community {
+  id: string;
+  name: string;
+  purpose: string;
+  parentId: string | null;
+  leaderMemberId: string | null;
+  canvas: Canvas;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface Phase {
+  id: string;
+  communityId: string;
+  name: string;
+  purpose: string;
+  startsOn: string;
+  endsOn: string;
+  targets: { fans: number | null; clickRate: number | null; consultations: number | null; salesCents: number | null };
+  budgetCents: number | null;
+  platformMix: { platform: string; share: number }[];
+  createdAt: string;
+}
+export interface Group {
+  id: string;
+  communityId: string;
+  groupSetId: string | null;
+  platform: string;
+  externalId: string | null;
+  name: string;
+  kind: string;
+  function: string;
+  official: boolean;
+  structure: string;
+  capacity: number;
+  status: string;
+  region: string | null;
+  memberCount: number;
+  createdAt: string;
+}
+export interface Membership {
+  id: string;
+  groupId: string;
+  memberId: string;
+  number: number | null;
+  numberDisplay: string | null;
+  role: string;
+  nickname: string | null;
+  joinedAt: string;
+  leftAt: string | null;
+}
+export interface Member {
+  id: string;
+  displayName: string;
+  gender: string | null;
+  birthYear: number | null;
+  city: string | null;
+  occupation: string | null;
+  phone: string | null;
+  email: string | null;
+  tags: string[];
+  circle: string | null;
+  sourceChannel: string | null;
+  stage: string;
+  joinedAt: string;
+}
+export interface MemberDetail extends Member {
+  identities: { id: string; platform: string; externalId: string; handle: string | null; createdAt: string }[];
+  memberships: Membership[];
+}
+export interface Activity {
+  id: string;
+  kind: string;
+  memberId: string | null;
+  groupId: string | null;
+  occurredAt: string;
+  contentSource: string | null;
+  payload: Record<string, unknown>;
+  source: string;
+}
+export interface Overview {
+  members: number;
+  groups: number;
+  communities: number;
+  activitiesLast7Days: number;
+  activitiesPerDay: { day: string; count: number }[];
+}
