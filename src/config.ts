@@ -13,6 +13,9 @@ const ConfigSchema = z.object({
   secureCookies: z.stringbool().default(false),
   signInLimitPerWindow: z.coerce.number().int().positive().default(10),
   signInWindowMs: z.coerce.number().int().positive().default(15 * 60_000),
+  /** Join submissions on the public invite pages, per IP and window. */
+  joinLimitPerWindow: z.coerce.number().int().positive().default(20),
+  joinWindowMs: z.coerce.number().int().positive().default(10 * 60_000),
   bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
   /** The first owner created on a fresh data folder; a random password is generated and printed when unset. */
   adminEmail: z.string().email().default('admin@shequn.local'),
@@ -36,6 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: env.SHEQUN_SECURE_COOKIES,
     signInLimitPerWindow: env.SHEQUN_SIGNIN_LIMIT,
     signInWindowMs: env.SHEQUN_SIGNIN_WINDOW_MS,
+    joinLimitPerWindow: env.SHEQUN_JOIN_LIMIT,
+    joinWindowMs: env.SHEQUN_JOIN_WINDOW_MS,
     bodyLimitBytes: env.SHEQUN_BODY_LIMIT,
     adminEmail: env.SHEQUN_ADMIN_EMAIL,
     adminPassword: env.SHEQUN_ADMIN_PASSWORD || undefined,

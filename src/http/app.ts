@@ -19,8 +19,10 @@ import { activityRoutes } from './routes/activity.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { communityRoutes } from './routes/community.routes.ts';
 import { groupRoutes } from './routes/group.routes.ts';
+import { joiningRoutes } from './routes/joining.routes.ts';
 import { memberRoutes } from './routes/member.routes.ts';
 import { operatorRoutes } from './routes/operator.routes.ts';
+import { rulesRoutes } from './routes/rules.routes.ts';
 import { statsRoutes } from './routes/stats.routes.ts';
 
 export interface AppDeps {
@@ -118,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   memberRoutes(app);
   activityRoutes(app);
   statsRoutes(app);
+  rulesRoutes(app);
+  joiningRoutes(app, deps);
 
   return app as unknown as FastifyInstance;
 }

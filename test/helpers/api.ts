@@ -11,6 +11,7 @@ import { Client, type Reply, type TestServer } from './server.ts';
 export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
+  'rules', 'invites', 'join_requests',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -205,7 +206,7 @@ export async function openApiOperations(t: TestServer): Promise<{ doc: any; ops:
 }
 
 /** `/api/v1/groups/{id}` with the id filled in. */
-export const fill = (path: string, id: string) => path.replace('{id}', encodeURIComponent(id));
+export const fill = (path: string, id: string) => path.replace(/\{(id|code)\}/, encodeURIComponent(id));
 
 export interface Fixture {
   community: string;
@@ -219,6 +220,12 @@ export interface Fixture {
   activity: string;
   operator: string;
   token: string;
+  /** An application entry rule on `group`. */
+  rule: string;
+  /** An invite to `group`, and the pending join request made through it. */
+  invite: string;
+  inviteCode: string;
+  joinRequest: string;
 }
 
 /** One of each resource, made through the API with the given (owner or admin) client. */
@@ -238,11 +245,16 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(operator, 201);
   const token = await api.post('/api/v1/tokens', { name: `${tag}-token`, role: 'analyst' });
   expectStatus(token, 201);
-  void t;
+  const rule = await api.post('/api/v1/rules', { type: 'joining.entry', targetType: 'group', targetId: group.id, settings: { mode: 'application', questions: ['为什么想加入？'] } });
+  expectStatus(rule, 201);
+  const invite = await api.post('/api/v1/invites', { targetType: 'group', targetId: group.id });
+  expectStatus(invite, 201);
+  const applied = await t.client().post(`/api/v1/public/join/${invite.body.code}`, { name: `${tag}申请人`, answers: ['想学习'], consentAccepted: true, rulesAccepted: true });
+  expectStatus(applied, 200);
   return {
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
     identity: member.identities[0].id, membership: member.memberships[0].id, activity: activity.id, operator: operator.body.id,
-    token: token.body.apiToken.id,
+    token: token.body.apiToken.id, rule: rule.body.id, invite: invite.body.id, inviteCode: invite.body.code, joinRequest: applied.body.requestId,
   };
 }
 
@@ -285,6 +297,13 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'PATCH', path: '/api/v1/memberships/{id}', url: `/api/v1/memberships/${f.membership}`, body: { nickname: u } },
     { method: 'POST', path: '/api/v1/activities', url: '/api/v1/activities', body: { kind: 'message', occurredAt: now, groupId: f.group, sourceId: u } },
     { method: 'POST', path: '/api/v1/activities/batch', url: '/api/v1/activities/batch', body: { activities: [{ kind: 'message', occurredAt: now, groupId: f.group, sourceId: `${u}b` }] } },
+    { method: 'POST', path: '/api/v1/rules', url: '/api/v1/rules', body: { type: 'joining.ritual', targetType: 'group', targetId: f.group2 } },
+    { method: 'PATCH', path: '/api/v1/rules/{id}', url: `/api/v1/rules/${f.rule}`, body: { enabled: false } },
+    { method: 'DELETE', path: '/api/v1/rules/{id}', url: `/api/v1/rules/${f.rule}` },
+    { method: 'POST', path: '/api/v1/invites', url: '/api/v1/invites', body: { targetType: 'group', targetId: f.group2 } },
+    { method: 'DELETE', path: '/api/v1/invites/{id}', url: `/api/v1/invites/${f.invite}` },
+    { method: 'POST', path: '/api/v1/join-requests/{id}/approve', url: `/api/v1/join-requests/${f.joinRequest}/approve` },
+    { method: 'POST', path: '/api/v1/join-requests/{id}/reject', url: `/api/v1/join-requests/${f.joinRequest}/reject`, body: { reason: u } },
   ];
 }
 
@@ -310,6 +329,19 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/activities', url: '/api/v1/activities' },
     { method: 'GET', path: '/api/v1/activities/{id}', url: `/api/v1/activities/${f.activity}` },
     { method: 'GET', path: '/api/v1/stats/overview', url: '/api/v1/stats/overview' },
+    { method: 'GET', path: '/api/v1/rules', url: '/api/v1/rules' },
+    { method: 'GET', path: '/api/v1/rules/{id}', url: `/api/v1/rules/${f.rule}` },
+    { method: 'GET', path: '/api/v1/invites', url: '/api/v1/invites' },
+    { method: 'GET', path: '/api/v1/members/{id}/referral', url: `/api/v1/members/${f.member}/referral?groupId=${f.group}` },
+    { method: 'GET', path: '/api/v1/groups/{id}/join-requests', url: `/api/v1/groups/${f.group}/join-requests` },
+  ];
+}
+
+/** The public operations (the member web app's invite pages): no operator credentials needed. */
+export function publicCalls(f: Fixture): Call[] {
+  return [
+    { method: 'GET', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}` },
+    { method: 'POST', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}`, body: { name: uniq('访客'), answers: ['路过'], consentAccepted: true, rulesAccepted: true } },
   ];
 }
 

@@ -206,6 +206,46 @@ export interface ActivityTable {
   created_at: number;
 }
 
+export interface RuleTable {
+  id: string;
+  workspace_id: string;
+  family: string;
+  type: string;
+  target_type: string;
+  target_id: string;
+  settings: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InviteTable {
+  id: string;
+  workspace_id: string;
+  code: string;
+  target_type: string;
+  target_id: string;
+  referrer_member_id: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface JoinRequestTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  member_id: string | null;
+  applicant: string;
+  mode: string;
+  status: string;
+  reason: string | null;
+  invite_id: string | null;
+  referrer_member_id: string | null;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -223,6 +263,9 @@ export interface Database {
   member_numbers: MemberNumberTable;
   number_sequences: NumberSequenceTable;
   activities: ActivityTable;
+  rules: RuleTable;
+  invites: InviteTable;
+  join_requests: JoinRequestTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

@@ -1,0 +1,86 @@
+// Joining: the public invite pages of the member web app (no operator sign-in), operators' invites and
+// their decisions on join requests.
+import type { FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import type { Clock, IdGenerator } from '../../kernel/clock.ts';
+import { Ctx, type Actor } from '../../kernel/context.ts';
+import type { Db } from '../../kernel/db/connect.ts';
+import { TenantDb } from '../../kernel/db/tenant.ts';
+import { notFound } from '../../kernel/errors.ts';
+import type { EventPublisher } from '../../kernel/events.ts';
+import type { Logger } from '../../kernel/logger.ts';
+import {
+  CodeParams, InviteCreateSchema, InviteListQuerySchema, InviteSchema, JoinRequestListQuerySchema, JoinRequestSchema, JoinResultSchema, JoinSubmitSchema,
+  JoinViewSchema, ReferralSchema, RejectSchema, approveJoinRequest, createInvite, inviteWorkspace, listInvites, listJoinRequests, referralInvite,
+  rejectJoinRequest, revokeInvite, submitJoin, viewInvite,
+} from '../../modules/joining/index.ts';
+import { IdParams, NoContent, Page, Secured, type App } from './common.ts';
+
+/** Who acts for a newcomer on the public pages: the join flow itself, with no scope. */
+const JOIN_PAGE: Actor = { kind: 'system', id: null, name: '入群页 join page', role: 'operator', scope: null };
+
+export function joiningRoutes(app: App, deps: { db: Db; config: Config; clock: Clock; ids: IdGenerator; events?: EventPublisher | undefined }) {
+  const tags = ['入群 joining'];
+
+  async function publicCtx(req: FastifyRequest, code: string): Promise<Ctx> {
+    const ws = await inviteWorkspace(deps.db.kysely, code);
+    if (!ws) throw notFound('invite', code);
+    const log = req.log.child({ workspaceId: ws, invite: code }) as unknown as Logger;
+    return new Ctx(new TenantDb(deps.db.kysely, ws, deps.db.sqlite), JOIN_PAGE, deps.clock, deps.ids, log, deps.events);
+  }
+
+  app.get('/api/v1/public/join/:code', {
+    config: { public: true },
+    schema: { tags, summary: 'What a newcomer sees for an invite: the group it leads to now, its entry mode, ritual texts and price (public)', params: CodeParams, response: { 200: JoinViewSchema } },
+  }, async (req) => viewInvite(await publicCtx(req, req.params.code), req.params.code));
+
+  app.post('/api/v1/public/join/:code', {
+    config: {
+      public: true,
+      rateLimit: {
+        max: deps.config.joinLimitPerWindow,
+        timeWindow: deps.config.joinWindowMs,
+        hook: 'preHandler',
+        keyGenerator: (req) => `join|${req.ip}`,
+        errorResponseBuilder: (_req, c) => ({ statusCode: 429, message: `Too many join attempts; try again in ${Math.ceil(c.ttl / 1000)} s` }),
+      },
+    },
+    schema: {
+      tags, summary: 'Join through an invite (public): joined at once (open, code) or a pending request for an operator (application, task, paid)',
+      params: CodeParams, body: JoinSubmitSchema, response: { 200: JoinResultSchema },
+    },
+  }, async (req) => submitJoin(await publicCtx(req, req.params.code), req.params.code, req.body));
+
+  app.get('/api/v1/invites', { schema: { tags, summary: 'List invites (links and rotating invites)', security: Secured, querystring: InviteListQuerySchema, response: { 200: z.object({ items: z.array(InviteSchema) }) } } },
+    async (req) => ({ items: await listInvites(req.ctx(), req.query) }));
+  app.post('/api/v1/invites', { schema: { tags, summary: 'Create an invite to a group or a group set (活码: a full group sends newcomers to the next)', security: Secured, body: InviteCreateSchema, response: { 201: InviteSchema } } },
+    async (req, reply) => reply.code(201).send(await createInvite(req.ctx(), req.body)));
+  app.delete('/api/v1/invites/:id', { schema: { tags, summary: 'Revoke an invite', security: Secured, params: IdParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await revokeInvite(req.ctx(), req.params.id);
+      return reply.code(204).send(null);
+    });
+
+  app.get('/api/v1/members/:id/referral', {
+    schema: {
+      tags, summary: "The member's referral invite to a group (created once), with its page path and QR code for the share poster", security: Secured, params: IdParams,
+      querystring: z.object({ groupId: z.string().min(1).max(64) }).strict(), response: { 200: ReferralSchema },
+    },
+  }, async (req) => {
+    const invite = await referralInvite(req.ctx(), req.params.id, req.query.groupId);
+    const qrDataUrl = await QRCode.toDataURL(invite.path, { errorCorrectionLevel: 'M', margin: 2, width: 256 });
+    return { invite, path: invite.path, qrDataUrl };
+  });
+
+  app.get('/api/v1/groups/:id/join-requests', {
+    schema: { tags, summary: "A group's join requests (applications, tasks, payments awaiting confirmation)", security: Secured, params: IdParams, querystring: JoinRequestListQuerySchema, response: { 200: Page(JoinRequestSchema) } },
+  }, async (req) => listJoinRequests(req.ctx(), req.params.id, req.query));
+  app.post('/api/v1/join-requests/:id/approve', {
+    schema: { tags, summary: 'Approve a join request: the applicant joins with the ritual (number, welcome)', security: Secured, params: IdParams, response: { 200: JoinRequestSchema } },
+  }, async (req) => approveJoinRequest(req.ctx(), req.params.id));
+  app.post('/api/v1/join-requests/:id/reject', {
+    schema: { tags, summary: 'Reject a join request with a reason', security: Secured, params: IdParams, body: RejectSchema, response: { 200: JoinRequestSchema } },
+  }, async (req) => rejectJoinRequest(req.ctx(), req.params.id, req.body.reason));
+}

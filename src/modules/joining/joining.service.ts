@@ -1,0 +1,362 @@
+// Joining (入群) through invites and rotating invites (活码). Every decision comes from the group's effective
+// rules (src/modules/rules): the entry mode, the ritual and the capacity rotation; nothing is fixed here.
+import type { Kysely } from 'kysely';
+import { customAlphabet } from 'nanoid';
+import type { z } from 'zod';
+import type { Ctx } from '../../kernel/context.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { conflict, invalid, notFound } from '../../kernel/errors.ts';
+import { writeActivities } from '../activity/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import { visibleGroupRow } from '../group/index.ts';
+import { createMember, visibleMemberRow } from '../member/index.ts';
+import { effectiveRule, previewOf, type EntryMode, type RitualSettings } from '../rules/index.ts';
+import type {
+  Invite, InviteCreateSchema, InviteListQuerySchema, JoinRequest, JoinRequestListQuerySchema, JoinResult, JoinSubmit, JoinView,
+} from './joining.schema.ts';
+import { checkNickname, renderWelcome } from './ritual.ts';
+
+type GroupRow = Database['groups'];
+const iso = (ms: number) => new Date(Number(ms)).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const newCode = customAlphabet('23456789abcdefghjkmnpqrstuvwxyz', 10);
+
+export const invitePath = (code: string) => `/m/join/${code}`;
+
+const toInvite = (r: Database['invites']): Invite => ({
+  id: r.id,
+  code: r.code,
+  targetType: r.target_type as Invite['targetType'],
+  targetId: r.target_id,
+  referrerMemberId: r.referrer_member_id,
+  path: invitePath(r.code),
+  createdAt: iso(r.created_at),
+  revokedAt: isoOrNull(r.revoked_at),
+});
+
+interface Applicant {
+  name: string;
+  phone: string | null;
+  answers: { question: string; answer: string }[];
+  nickname: string | null;
+  consentAccepted: boolean;
+}
+
+const toJoinRequest = (r: Database['join_requests']): JoinRequest => {
+  const a = JSON.parse(r.applicant) as Applicant;
+  return {
+    id: r.id,
+    groupId: r.group_id,
+    memberId: r.member_id,
+    applicant: { name: a.name, phone: a.phone ?? null, answers: a.answers ?? [], nickname: a.nickname ?? null },
+    mode: r.mode as EntryMode,
+    status: r.status as JoinRequest['status'],
+    reason: r.reason,
+    inviteId: r.invite_id,
+    referrerMemberId: r.referrer_member_id,
+    createdAt: iso(r.created_at),
+    decidedAt: isoOrNull(r.decided_at),
+    decidedBy: r.decided_by,
+  };
+};
+
+// ---- invites ----
+
+/** The workspace an invite code belongs to, for the public join pages (codes are unique across workspaces). */
+export async function inviteWorkspace(db: Kysely<Database>, code: string): Promise<string | null> {
+  const r = await db.selectFrom('invites').select('workspace_id').where('code', '=', code).where('revoked_at', 'is', null).executeTakeFirst();
+  return r?.workspace_id ?? null;
+}
+
+async function checkInviteTarget(ctx: Ctx, targetType: Invite['targetType'], targetId: string) {
+  const v = await ctx.visibility();
+  if (targetType === 'group') {
+    try {
+      await visibleGroupRow(ctx, targetId);
+    } catch {
+      throw invalid([{ field: 'targetId', reason: `group ${targetId} does not exist` }]);
+    }
+    return;
+  }
+  const set = await ctx.tdb.selectFrom('group_sets').select('id').where('id', '=', targetId).executeTakeFirst();
+  if (!set || (!v.all && !v.groupSetIds.has(targetId))) throw invalid([{ field: 'targetId', reason: `group set ${targetId} does not exist` }]);
+}
+
+async function inviteVisible(ctx: Ctx, r: Database['invites']): Promise<boolean> {
+  const v = await ctx.visibility();
+  return v.all || (r.target_type === 'group' ? v.groupIds.has(r.target_id) : v.groupSetIds.has(r.target_id));
+}
+
+export async function createInvite(ctx: Ctx, input: z.infer<typeof InviteCreateSchema>): Promise<Invite> {
+  ctx.authorize('group.write');
+  return ctx.transaction(async (tx) => {
+    await checkInviteTarget(tx, input.targetType, input.targetId);
+    if (input.referrerMemberId) {
+      try {
+        await visibleMemberRow(tx, input.referrerMemberId);
+      } catch {
+        throw invalid([{ field: 'referrerMemberId', reason: `member ${input.referrerMemberId} does not exist` }]);
+      }
+    }
+    const row = {
+      id: tx.ids.next('inv'), code: newCode(), target_type: input.targetType, target_id: input.targetId,
+      referrer_member_id: input.referrerMemberId ?? null, created_at: tx.clock.now(), revoked_at: null,
+    };
+    await tx.tdb.insertInto('invites', row).execute();
+    await recordAudit(tx, 'invite.create', { type: 'invite', id: row.id }, { targetType: row.target_type, targetId: row.target_id });
+    return toInvite({ ...row, workspace_id: tx.workspaceId });
+  });
+}
+
+export async function listInvites(ctx: Ctx, q: z.infer<typeof InviteListQuerySchema>): Promise<Invite[]> {
+  ctx.authorize('group.read');
+  let query = ctx.tdb.selectFrom('invites').selectAll().orderBy('created_at').orderBy('id').limit(1000);
+  if (q.targetType) query = query.where('target_type', '=', q.targetType);
+  if (q.targetId) query = query.where('target_id', '=', q.targetId);
+  if (!q.includeRevoked) query = query.where('revoked_at', 'is', null);
+  const out: Invite[] = [];
+  for (const r of await query.execute()) if (await inviteVisible(ctx, r)) out.push(toInvite(r));
+  return out;
+}
+
+export async function revokeInvite(ctx: Ctx, id: string): Promise<void> {
+  ctx.authorize('group.write');
+  await ctx.transaction(async (tx) => {
+    const r = await tx.tdb.selectFrom('invites').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r || !(await inviteVisible(tx, r))) throw notFound('invite', id);
+    if (r.revoked_at !== null) return;
+    await tx.tdb.updateTable('invites').set({ revoked_at: tx.clock.now() }).where('id', '=', id).execute();
+    await recordAudit(tx, 'invite.revoke', { type: 'invite', id });
+  });
+}
+
+/** The member's own invite to a group (created once, then reused): joins through it are attributed to them. */
+export async function referralInvite(ctx: Ctx, memberId: string, groupId: string): Promise<Invite> {
+  ctx.authorize('member.read');
+  await visibleMemberRow(ctx, memberId);
+  try {
+    await visibleGroupRow(ctx, groupId);
+  } catch {
+    throw invalid([{ field: 'groupId', reason: `group ${groupId} does not exist` }]);
+  }
+  const find = () => ctx.tdb.selectFrom('invites').selectAll().where('target_type', '=', 'group').where('target_id', '=', groupId)
+    .where('referrer_member_id', '=', memberId).where('revoked_at', 'is', null).orderBy('created_at').executeTakeFirst();
+  const held = await find();
+  if (held) return toInvite(held);
+  return ctx.transaction(async (tx) => {
+    const row = { id: tx.ids.next('inv'), code: newCode(), target_type: 'group', target_id: groupId, referrer_member_id: memberId, created_at: tx.clock.now(), revoked_at: null };
+    await tx.tdb.insertInto('invites', row).execute();
+    await recordAudit(tx, 'invite.create', { type: 'invite', id: row.id }, { targetType: 'group', targetId: groupId, referral: true });
+    return toInvite({ ...row, workspace_id: tx.workspaceId });
+  });
+}
+
+// ---- choosing the group ----
+
+async function hasRoom(ctx: Ctx, g: GroupRow): Promise<boolean> {
+  const { settings } = await effectiveRule(ctx, g, 'joining.capacity');
+  const limit = Math.max(1, Math.floor((Number(g.capacity) * settings.thresholdPercent) / 100));
+  const seats = await ctx.tdb.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', g.id).where('left_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(seats.n) < limit;
+}
+
+async function firstWithRoom(ctx: Ctx, setId: string): Promise<GroupRow | null> {
+  const groups = await ctx.tdb.selectFrom('groups').selectAll().where('group_set_id', '=', setId).where('status', '!=', 'archived')
+    .orderBy('created_at').orderBy('id').execute();
+  for (const g of groups) if (await hasRoom(ctx, g)) return g;
+  return null;
+}
+
+async function activeInvite(ctx: Ctx, code: string) {
+  const inv = await ctx.tdb.selectFrom('invites').selectAll().where('code', '=', code).where('revoked_at', 'is', null).executeTakeFirst();
+  if (!inv) throw notFound('invite', code);
+  return inv;
+}
+
+/** The group a newcomer lands in: the invite's group, or (full, or a set's invite) the set's first group with room. */
+async function pickGroup(ctx: Ctx, inv: Database['invites']): Promise<GroupRow> {
+  let setId: string | null = inv.target_type === 'group_set' ? inv.target_id : null;
+  if (inv.target_type === 'group') {
+    const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', inv.target_id).executeTakeFirst();
+    if (!g) throw notFound('invite', inv.code);
+    if (g.status === 'archived') throw conflict(`The group ${g.name} is closed to newcomers`, { groupId: g.id });
+    if (await hasRoom(ctx, g)) return g;
+    if (!g.group_set_id) throw conflict(`The group ${g.name} is full`, { groupId: g.id, reason: 'full' });
+    setId = g.group_set_id;
+  }
+  const next = await firstWithRoom(ctx, setId!);
+  if (!next) throw conflict('Every group of this group set is full; an operator needs to open a new group in the set', { groupSetId: setId, reason: 'full' });
+  return next;
+}
+
+// ---- the public pages ----
+
+export async function viewInvite(ctx: Ctx, code: string): Promise<JoinView> {
+  const inv = await activeInvite(ctx, code);
+  const g = await pickGroup(ctx, inv);
+  const entry = (await effectiveRule(ctx, g, 'joining.entry')).settings;
+  const ritual = await effectiveRule(ctx, g, 'joining.ritual');
+  const set = g.group_set_id ? await ctx.tdb.selectFrom('group_sets').select(['id', 'name']).where('id', '=', g.group_set_id).executeTakeFirst() : undefined;
+  const r = ritual.settings;
+  return {
+    code,
+    group: { id: g.id, name: g.name },
+    groupSet: set ?? null,
+    mode: entry.mode,
+    modeText: previewOf('joining.entry', entry),
+    priceFen: entry.mode === 'paid' ? entry.priceFen ?? null : null,
+    task: entry.mode === 'task' ? entry.task ?? null : null,
+    questions: entry.mode === 'application' ? entry.questions : [],
+    ritual: ritual.from === 'default' ? null : {
+      rulesText: r.rulesText, dataUseNotice: r.dataUseNotice, nicknamePattern: r.nicknamePattern, nicknameExample: r.nicknameExample, consentRequired: r.consentRequired,
+    },
+  };
+}
+
+async function referrerOf(ctx: Ctx, inv: Database['invites'], ref: string | undefined): Promise<string | null> {
+  if (inv.referrer_member_id) return inv.referrer_member_id;
+  if (!ref) return null;
+  // A stale or unknown referral code never blocks a join; it only attributes nothing.
+  const r = await ctx.tdb.selectFrom('invites').select('referrer_member_id').where('code', '=', ref).where('revoked_at', 'is', null).executeTakeFirst();
+  return r?.referrer_member_id ?? null;
+}
+
+export async function submitJoin(ctx: Ctx, code: string, input: JoinSubmit): Promise<JoinResult> {
+  return ctx.transaction(async (tx) => {
+    const inv = await activeInvite(tx, code);
+    const g = await pickGroup(tx, inv);
+    const entry = (await effectiveRule(tx, g, 'joining.entry')).settings;
+    const ritual = await effectiveRule(tx, g, 'joining.ritual');
+    const errors: { field: string; reason: string }[] = [];
+    if (ritual.from !== 'default') {
+      const r = ritual.settings;
+      if (r.consentRequired && !input.consentAccepted) errors.push({ field: 'consentAccepted', reason: 'accept the data-use notice to join' });
+      if (r.consentRequired && r.rulesText && !input.rulesAccepted) errors.push({ field: 'rulesAccepted', reason: 'accept the group rules to join' });
+      if (r.nicknamePattern) {
+        if (!input.nickname) errors.push({ field: 'nickname', reason: `a nickname in the form ${r.nicknamePattern} is required${r.nicknameExample ? `, e.g. ${r.nicknameExample}` : ''}` });
+        else {
+          const bad = checkNickname(r.nicknamePattern, input.nickname);
+          if (bad) errors.push({ field: 'nickname', reason: `${bad.reason} (part: ${bad.part}; form ${r.nicknamePattern}${r.nicknameExample ? `, e.g. ${r.nicknameExample}` : ''})` });
+        }
+      }
+    }
+    if (entry.mode === 'code' && input.code !== entry.code) errors.push({ field: 'code', reason: input.code ? 'the invitation code is wrong' : 'the invitation code is required' });
+    const answers = entry.mode === 'application'
+      ? entry.questions.map((question, i) => ({ question, answer: input.answers?.[i] ?? '' }))
+      : [];
+    answers.forEach((a, i) => { if (!a.answer.trim()) errors.push({ field: `answers.${i}`, reason: `answer "${a.question}"` }); });
+    if (errors.length) throw invalid(errors);
+
+    const referrer = await referrerOf(tx, inv, input.ref);
+    const applicant: Applicant = { name: input.name, phone: input.phone ?? null, answers, nickname: input.nickname ?? null, consentAccepted: input.consentAccepted };
+    const now = tx.clock.now();
+    const request = {
+      id: tx.ids.next('jr'), group_id: g.id, member_id: null as string | null, applicant: JSON.stringify(applicant), mode: entry.mode,
+      status: 'pending', reason: null, invite_id: inv.id, referrer_member_id: referrer, created_at: now, decided_at: null as number | null, decided_by: null,
+    };
+    if (entry.mode === 'open' || entry.mode === 'code') {
+      const joined = await admit(tx, g, applicant, referrer, ritual.from === 'default' ? null : ritual.settings, { inviteId: inv.id, mode: entry.mode, requestId: request.id });
+      await tx.tdb.insertInto('join_requests', { ...request, member_id: joined.memberId, status: 'completed', decided_at: now }).execute();
+      return { status: 'joined', groupId: g.id, groupName: g.name, ...joined, requestId: request.id };
+    }
+    await tx.tdb.insertInto('join_requests', request).execute();
+    await recordAudit(tx, 'join_request.create', { type: 'join_request', id: request.id }, { groupId: g.id, mode: entry.mode });
+    tx.emit({ type: 'join_request.created', workspaceId: tx.workspaceId, groupId: g.id, data: { id: request.id, groupId: g.id, mode: entry.mode, name: input.name } });
+    return { status: 'pending', groupId: g.id, groupName: g.name, memberId: null, membershipId: null, number: null, welcome: null, requestId: request.id };
+  });
+}
+
+/** Makes the newcomer a member of the group, with the ritual's number, welcome message and consent. */
+async function admit(
+  ctx: Ctx, g: GroupRow, a: Applicant, referrerId: string | null, ritual: RitualSettings | null,
+  meta: { inviteId: string | null; mode: EntryMode; requestId: string },
+): Promise<{ memberId: string; membershipId: string; number: string | null; welcome: string | null }> {
+  const referrer = referrerId ? await ctx.tdb.selectFrom('members').select(['id', 'display_name']).where('id', '=', referrerId).executeTakeFirst() : undefined;
+  const member = await createMember(ctx, {
+    displayName: a.name,
+    phone: a.phone,
+    sourceChannel: 'invite',
+    referrerId: referrer?.id ?? null,
+    consent: { dataUse: a.consentAccepted, marketing: false, directory: false },
+    memberships: [{ groupId: g.id, role: 'participant', nickname: a.nickname, invitedBy: referrer?.id ?? null }],
+  });
+  const ms = member.memberships.find((m) => m.groupId === g.id)!;
+  const joinedAt = Date.parse(ms.joinedAt);
+  const welcome = ritual
+    ? renderWelcome(ritual.welcomeTemplate, {
+      nickname: a.nickname ?? a.name, number: ms.numberDisplay ?? '', group: g.name, rules: ritual.rulesText, inviter: referrer?.display_name ?? '',
+    })
+    : null;
+  await writeActivities(ctx, [
+    {
+      kind: 'join', memberId: member.id, groupId: g.id, occurredAt: ms.joinedAt, contentSource: null, source: 'builtin', sourceId: `join:${ms.id}:${joinedAt}`,
+      payload: { inviteId: meta.inviteId, referrerId: referrer?.id ?? null, mode: meta.mode, joinRequestId: meta.requestId, number: ms.numberDisplay },
+    },
+    ...(welcome
+      ? [{
+        kind: 'message', memberId: null, groupId: g.id, occurredAt: ms.joinedAt, contentSource: 'OGC' as const, source: 'builtin', sourceId: `welcome:${ms.id}:${joinedAt}`,
+        payload: { text: welcome, from: 'system', welcomes: member.id },
+      }]
+      : []),
+  ], (i) => `activities.${i}.`);
+  ctx.emit({
+    type: 'member.joined', workspaceId: ctx.workspaceId, groupId: g.id,
+    data: { memberId: member.id, membershipId: ms.id, groupId: g.id, number: ms.numberDisplay, referrerId: referrer?.id ?? null },
+  });
+  return { memberId: member.id, membershipId: ms.id, number: ms.numberDisplay, welcome };
+}
+
+// ---- operators' decisions ----
+
+export async function listJoinRequests(
+  ctx: Ctx, groupId: string, q: z.infer<typeof JoinRequestListQuerySchema>,
+): Promise<{ items: JoinRequest[]; nextCursor: string | null }> {
+  ctx.authorize('member.read');
+  await visibleGroupRow(ctx, groupId);
+  let query = ctx.tdb.selectFrom('join_requests').selectAll().where('group_id', '=', groupId).orderBy('created_at').orderBy('id').limit(q.limit + 1);
+  if (q.status) query = query.where('status', '=', q.status);
+  const c = decodeCursor(q.cursor);
+  if (c) query = query.where((eb) => eb.or([eb('created_at', '>', c.key), eb.and([eb('created_at', '=', c.key), eb('id', '>', c.id)])]));
+  const rows = await query.execute();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return { items: page.map(toJoinRequest), nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.created_at), last.id) : null };
+}
+
+async function pendingRequest(ctx: Ctx, id: string) {
+  const r = await ctx.tdb.selectFrom('join_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  const v = await ctx.visibility();
+  if (!r || (!v.all && !v.groupIds.has(r.group_id))) throw notFound('join request', id);
+  if (r.status !== 'pending') throw conflict(`The join request is already ${r.status}`, { status: r.status });
+  return r;
+}
+
+export async function approveJoinRequest(ctx: Ctx, id: string): Promise<JoinRequest> {
+  ctx.authorize('member.write');
+  return ctx.transaction(async (tx) => {
+    const r = await pendingRequest(tx, id);
+    const g = await visibleGroupRow(tx, r.group_id);
+    const ritual = await effectiveRule(tx, g, 'joining.ritual');
+    const joined = await admit(tx, g, JSON.parse(r.applicant) as Applicant, r.referrer_member_id, ritual.from === 'default' ? null : ritual.settings, {
+      inviteId: r.invite_id, mode: r.mode as EntryMode, requestId: r.id,
+    });
+    const patch = { status: 'approved', member_id: joined.memberId, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
+    await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();
+    await recordAudit(tx, 'join_request.approve', { type: 'join_request', id }, { groupId: g.id, memberId: joined.memberId });
+    return toJoinRequest({ ...r, ...patch });
+  });
+}
+
+export async function rejectJoinRequest(ctx: Ctx, id: string, reason: string): Promise<JoinRequest> {
+  ctx.authorize('member.write');
+  return ctx.transaction(async (tx) => {
+    const r = await pendingRequest(tx, id);
+    const patch = { status: 'rejected', reason, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
+    await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();
+    await recordAudit(tx, 'join_request.reject', { type: 'join_request', id }, { groupId: r.group_id });
+    return toJoinRequest({ ...r, ...patch });
+  });
+}
+
