@@ -6,7 +6,6 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import type { Config } from '../../config.ts';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
-import * as m0002 from './migrations/0002-joining.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -16,7 +15,6 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 /** The explicit list of migrations, in order. Add new ones at the end; never edit a landed one. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
-  '0002-joining': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -43,12 +41,36 @@ export function openDatabase(database: Config['database']): Db {
     sqlite.pragma('cache_size = -65536');
     // Keeps the planner's statistics fresh (cheap: it analyzes only tables that changed a lot).
     sqlite.pragma('optimize = 0x10002');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', pgPool: pool, close: () => kysely.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs as much as running a short indexed query.
+ * Statements are reusable once a query is done (the dialect runs one query at a time on its single connection),
+ * so the handle Kysely sees caches them by SQL text, least recently used first out.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) cache.delete(source);
+    else stmt = sqlite.prepare(source);
+    cache.set(source, stmt);
+    if (cache.size > max) cache.delete(cache.keys().next().value!);
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
