@@ -1,6 +1,7 @@
 // The explicit list of benchmarks: name → what it measures → how to run it.
 import { fanoutBench } from './fanout.bench.ts';
 import { memberImportBench } from './member-import.bench.ts';
+import { memberSearchBench } from './member-search.bench.ts';
 
 export interface Bench {
   name: string;
@@ -8,4 +9,4 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const benches: Bench[] = [memberImportBench, fanoutBench];
+export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench];
