@@ -1,6 +1,6 @@
 // fanout: 5,000 WebSocket clients in 500 groups (10 each) on loopback, the clients in a separate process.
 // Two shapes: one message to one group (10 deliveries) and one message to every group (5,000 deliveries).
-// Three servers, one after the other in the same run, on the same clients' process:
+// Three servers, all connected at once, their rounds interleaved in the same run (so load changes weigh alike):
 //   hub      the real server (startServer, SQLite) and its hub; clients authenticate with an API token at
 //            connect and subscribe to group:<id> (visibility checked); messages go through the domain's
 //            event publisher (the path writeActivities takes after a commit), so the PubSub and the hub's
@@ -9,7 +9,7 @@
 //   floor    a bare `ws` server sending one pre-serialized frame to every client in a loop
 // Latency = receive time in the clients' process − send time in this one, with the clocks' offset measured
 // by IPC pings (min-RTT sample). A round is timed from its first send to each delivery.
-// Needs about 5,000 open files in each process (`ulimit -n`; checked below).
+// Needs about 16,000 open files in each process (`ulimit -n`; checked below; 20,000 here).
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -190,31 +190,39 @@ interface Result {
   spans: number[];
 }
 
-async function measure(clients: Clients, sys: System, groups: string[], token: string): Promise<Result> {
-  const t0 = clock();
-  const opened = await clients.ask({ cmd: 'open', kind: sys.name, url: sys.url, token, groups, perGroup: PER_GROUP }, 'opened', 120_000);
-  log(`  ${sys.name}: ${opened.clients} clients connected and subscribed in ${((clock() - t0) / 1000).toFixed(1)} s`);
+/**
+ * Connects CLIENTS clients to each system (all three stay connected), then runs the rounds interleaved,
+ * rotating the order, so a change in the machine's load during the run weighs on all three alike.
+ */
+async function measure(clients: Clients, systems: (System & { token?: string })[], groups: string[]): Promise<Record<string, Result>> {
+  for (const sys of systems) {
+    const t0 = clock();
+    const opened = await clients.ask({ cmd: 'open', kind: sys.name, url: sys.url, token: sys.token ?? '', groups, perGroup: PER_GROUP }, 'opened', 120_000);
+    log(`  ${sys.name}: ${CLIENTS} clients connected and subscribed in ${((clock() - t0) / 1000).toFixed(1)} s (${opened.clients} open in all)`);
+  }
   await sleep(200);
   let round = 0;
-  const run = async (g: number | undefined, n: number) => {
+  const run = async (sys: System, g: number | undefined, n: number) => {
     const r = ++round;
     await clients.ask({ cmd: 'expect', round: r, n }, 'expecting');
     sys.send(r, g);
     const m = await clients.next(30_000);
-    if (m.type !== 'round' || m.round !== r) throw new Error(`round ${r}: got ${JSON.stringify(m).slice(0, 200)}`);
-    await sleep(20);
+    if (m.type !== 'round' || m.round !== r) throw new Error(`${sys.name} round ${r}: got ${JSON.stringify(m).slice(0, 200)}`);
+    await sleep(10);
     return (m.lat as number[]).map((x) => x - clients.offset);
   };
-  const res: Result = { one: [], all: [], spans: [] };
-  for (let i = 0; i < WARMUP; i++) {
-    await run(i % GROUPS, PER_GROUP);
-    await run(undefined, CLIENTS);
-  }
-  for (let i = 0; i < ROUNDS; i++) {
-    res.one.push(...(await run((i * 37) % GROUPS, PER_GROUP)));
-    const lat = await run(undefined, CLIENTS);
-    res.all.push(...lat);
-    res.spans.push(Math.max(...lat));
+  const res: Record<string, Result> = Object.fromEntries(systems.map((s) => [s.name, { one: [], all: [], spans: [] }]));
+  for (let i = 0; i < WARMUP + ROUNDS; i++) {
+    for (let k = 0; k < systems.length; k++) {
+      const sys = systems[(i + k) % systems.length]!;
+      const one = await run(sys, (i * 37) % GROUPS, PER_GROUP);
+      const all = await run(sys, undefined, CLIENTS);
+      if (i < WARMUP) continue;
+      const r = res[sys.name]!;
+      r.one.push(...one);
+      r.all.push(...all);
+      r.spans.push(Math.max(...all));
+    }
   }
   await clients.ask({ cmd: 'close' }, 'closed');
   await sleep(500);
@@ -229,8 +237,8 @@ export const fanoutBench: Bench = {
   async run() {
     const limit = Number(execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim());
     log(`  open files limit (ulimit -n): ${limit}`);
-    if (Number.isFinite(limit) && limit < CLIENTS + 1000) {
-      throw new Error(`fanout needs ${CLIENTS + 1000} open files per process; raise it first: ulimit -n ${Math.max(20000, CLIENTS * 2)}`);
+    if (Number.isFinite(limit) && limit < 3 * CLIENTS + 1000) {
+      throw new Error(`fanout needs ${3 * CLIENTS + 1000} open files per process (three servers' clients at once); raise it first: ulimit -n ${Math.max(20000, 4 * CLIENTS)}`);
     }
     const child = fork(path.join(here, 'fanout.clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const clients = new Clients(child);
@@ -238,20 +246,13 @@ export const fanoutBench: Bench = {
       if ((await clients.next()).type !== 'up') throw new Error('the clients process did not start');
       await clients.calibrate();
       const groups: string[] = [];
-      const hub = await hubSystem(groups);
-      const results: Record<string, Result> = {};
+      const systems: (System & { token?: string })[] = [];
+      let results: Record<string, Result>;
       try {
-        results.hub = await measure(clients, hub, groups, hub.token);
+        systems.push(await hubSystem(groups), await socketIoSystem(groups), await floorSystem(groups));
+        results = await measure(clients, systems, groups);
       } finally {
-        await hub.close();
-      }
-      for (const make of [socketIoSystem, floorSystem]) {
-        const sys = await make(groups);
-        try {
-          results[sys.name] = await measure(clients, sys, groups, '');
-        } finally {
-          await sys.close();
-        }
+        for (const sys of systems) await sys.close();
       }
       for (const [name, r] of Object.entries(results)) {
         const spanMs = r.spans.reduce((a, b) => a + b, 0);
