@@ -52,14 +52,5 @@ export function scratchDir(prefix: string): { dir: string; drop: () => void } {
   return { dir, drop: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Deterministic PRNG (mulberry32) so generated inputs are the same every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so generated inputs are the same every run (the demo generator's). */
+export { mulberry32 as prng } from '../src/demo/prng.ts';
