@@ -178,6 +178,22 @@ describe('rotating invites (活码)', () => {
     expect((await join(setInvite.code, { name: '五号', ...yes })).body.groupId).toBe(g3.id);
     expectProblem(await join(setInvite.code, { name: '六号', ...yes }), 409);
   });
+
+  it('places an approved applicant in the next group of the set when theirs filled up meanwhile', async () => {
+    const set = await makeGroupSet(t.api, { name: '审核活码', communityId: community.id });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'joining.entry', targetType: 'group_set', targetId: set.id, settings: { mode: 'application' } }), 201);
+    const g1 = await makeGroup(t.api, community.id, { name: '审核1群', groupSetId: set.id, capacity: 1 });
+    const g2 = await makeGroup(t.api, community.id, { name: '审核2群', groupSetId: set.id, capacity: 5 });
+    const code = (await t.api.post('/api/v1/invites', { targetType: 'group_set', targetId: set.id })).body.code;
+    const a = (await join(code, { name: '申请一', ...yes })).body;
+    const b = (await join(code, { name: '申请二', ...yes })).body;
+    expect([a.groupId, b.groupId]).toEqual([g1.id, g1.id]);
+    expect((await t.api.post(`/api/v1/join-requests/${a.requestId}/approve`)).body.groupId).toBe(g1.id);
+    const second = await t.api.post(`/api/v1/join-requests/${b.requestId}/approve`);
+    expectStatus(second, 200);
+    expect(second.body.groupId).toBe(g2.id);
+    expect((await t.api.get(`/api/v1/members/${second.body.memberId}`)).body.memberships[0].groupId).toBe(g2.id);
+  });
 });
 
 describe('referrals', () => {

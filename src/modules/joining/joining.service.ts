@@ -177,16 +177,24 @@ async function activeInvite(ctx: Ctx, code: string) {
 
 /** The group a newcomer lands in: the invite's group, or (full, or a set's invite) the set's first group with room. */
 async function pickGroup(ctx: Ctx, inv: Database['invites']): Promise<GroupRow> {
-  let setId: string | null = inv.target_type === 'group_set' ? inv.target_id : null;
   if (inv.target_type === 'group') {
     const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', inv.target_id).executeTakeFirst();
     if (!g) throw notFound('invite', inv.code);
-    if (g.status === 'archived') throw conflict(`The group ${g.name} is closed to newcomers`, { groupId: g.id });
-    if (await hasRoom(ctx, g)) return g;
-    if (!g.group_set_id) throw conflict(`The group ${g.name} is full`, { groupId: g.id, reason: 'full' });
-    setId = g.group_set_id;
+    return placeIn(ctx, g);
   }
-  const next = await firstWithRoom(ctx, setId!);
+  return nextInSet(ctx, inv.target_id);
+}
+
+/** The group itself when it has room, else the next group of its set with room. */
+async function placeIn(ctx: Ctx, g: GroupRow): Promise<GroupRow> {
+  if (g.status === 'archived') throw conflict(`The group ${g.name} is closed to newcomers`, { groupId: g.id });
+  if (await hasRoom(ctx, g)) return g;
+  if (!g.group_set_id) throw conflict(`The group ${g.name} is full`, { groupId: g.id, reason: 'full' });
+  return nextInSet(ctx, g.group_set_id);
+}
+
+async function nextInSet(ctx: Ctx, setId: string): Promise<GroupRow> {
+  const next = await firstWithRoom(ctx, setId);
   if (!next) throw conflict('Every group of this group set is full; an operator needs to open a new group in the set', { groupSetId: setId, reason: 'full' });
   return next;
 }
@@ -337,12 +345,13 @@ export async function approveJoinRequest(ctx: Ctx, id: string): Promise<JoinRequ
   ctx.authorize('member.write');
   return ctx.transaction(async (tx) => {
     const r = await pendingRequest(tx, id);
-    const g = await visibleGroupRow(tx, r.group_id);
+    // The group may have filled up while the request waited: a rotating set places the newcomer in the next one.
+    const g = await placeIn(tx, await visibleGroupRow(tx, r.group_id));
     const ritual = await effectiveRule(tx, g, 'joining.ritual');
     const joined = await admit(tx, g, JSON.parse(r.applicant) as Applicant, r.referrer_member_id, ritual.from === 'default' ? null : ritual.settings, {
       inviteId: r.invite_id, mode: r.mode as EntryMode, requestId: r.id,
     });
-    const patch = { status: 'approved', member_id: joined.memberId, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
+    const patch = { status: 'approved', group_id: g.id, member_id: joined.memberId, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
     await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();
     await recordAudit(tx, 'join_request.approve', { type: 'join_request', id }, { groupId: g.id, memberId: joined.memberId });
     return toJoinRequest({ ...r, ...patch });
