@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import type { Config } from '../../config.ts';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
+import * as m0002 from './migrations/0002-joining.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -15,6 +16,7 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 /** The explicit list of migrations, in order. Add new ones at the end; never edit a landed one. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-joining': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
