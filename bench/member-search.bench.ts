@@ -52,7 +52,7 @@ interface Named {
 }
 
 /** The query mix, drawn from the data itself so every query has real matches. */
-async function mix(rt: Runtime, ws: string): Promise<Named[]> {
+export async function mix(rt: Runtime, ws: string): Promise<Named[]> {
   const k = rt.db.kysely;
   const sample = await k.selectFrom('members').select(['display_name', 'phone', 'city', 'tags', 'joined_at']).where('workspace_id', '=', ws)
     .where('phone', 'is not', null).orderBy('id').offset(Math.floor(MEMBERS / 3)).limit(1).executeTakeFirstOrThrow();
@@ -73,7 +73,9 @@ async function mix(rt: Runtime, ws: string): Promise<Named[]> {
     { name: 'tag+city', search: P({ tag: [tag], city: sample.city ?? '上海' }) },
     { name: 'circle+stage+joined', search: P({ circle: 'public', stage: 'nurtured', joinedFrom: new Date(t - 60 * 86_400_000).toISOString(), joinedTo: new Date(t).toISOString() }) },
     { name: 'group', search: P({ groupId: group.id }) },
-    { name: 'name+city+tag', search: P({ q: name[0]!, city: sample.city ?? '上海', tag: [tag] }) },
+    // A surname alone (the 1-char query above) in one city with one tag is a three-way intersection of common
+    // values; people narrow it with the given name, as here.
+    { name: 'name+city+tag', search: P({ q: name.slice(0, 2).join(''), city: sample.city ?? '上海', tag: [tag] }) },
   ];
 }
 

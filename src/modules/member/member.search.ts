@@ -45,13 +45,47 @@ function textDrivers(qRaw: string): Driver[] {
   return drivers;
 }
 
-function structuredDriver(f: Filters): Driver {
-  if (f.tag?.length) return { kind: 'term', term: term.tag(normalize(f.tag[0]!)) };
-  if (f.groupId) return { kind: 'term', term: term.group(f.groupId) };
-  if (f.city) return { kind: 'column', column: 'city', value: f.city };
-  if (f.circle && f.stage) return { kind: 'circle', circle: f.circle, stage: f.stage };
-  if (f.stage) return { kind: 'column', column: 'stage', value: f.stage };
-  return { kind: 'all' };
+/** Every index range the structured filters could drive (the circle+stage index needs both). */
+function structuredDrivers(f: Filters): Driver[] {
+  const out: Driver[] = [];
+  for (const t of f.tag ?? []) out.push({ kind: 'term', term: term.tag(normalize(t)) });
+  if (f.groupId) out.push({ kind: 'term', term: term.group(f.groupId) });
+  if (f.city) out.push({ kind: 'column', column: 'city', value: f.city });
+  if (f.circle && f.stage) out.push({ kind: 'circle', circle: f.circle, stage: f.stage });
+  else if (f.stage) out.push({ kind: 'column', column: 'stage', value: f.stage });
+  return out;
+}
+
+const ESTIMATE_CAP = 2000;
+
+/**
+ * How many rows a driver's range holds, counted up to a cap: cheap (an index walk of at most 2,000
+ * entries) and enough to tell a rare tag from a common surname, so a combined query drives from the
+ * narrower range instead of filtering a long one.
+ */
+async function estimate(ctx: Ctx, d: Driver): Promise<number> {
+  let inner;
+  if (d.kind === 'term') inner = ctx.tdb.selectFrom('member_terms').select(sql.lit(1).as('one')).where('term', '=', d.term);
+  else if (d.kind === 'column') inner = ctx.tdb.selectFrom('members').select(sql.lit(1).as('one')).where(d.column, '=', d.value);
+  else if (d.kind === 'circle') inner = ctx.tdb.selectFrom('members').select(sql.lit(1).as('one')).where('circle', '=', d.circle).where('stage', '=', d.stage);
+  else return Number.MAX_SAFE_INTEGER;
+  return (await (inner as SelectQueryBuilder<Database, any, { one: number }>).limit(ESTIMATE_CAP).execute()).length;
+}
+
+/** The driving ranges for a search, and the text match to check as a residual when a filter drives instead. */
+async function plan(ctx: Ctx, f: Filters): Promise<{ drivers: Driver[]; textMatch?: Driver[] }> {
+  const structured = structuredDrivers(f);
+  const text = f.q ? textDrivers(f.q) : [];
+  if (structured.length === 0) return { drivers: text.length ? text : [{ kind: 'all' }] };
+  if (text.length === 0 && structured.length === 1) return { drivers: structured };
+  const counts = await Promise.all(structured.map((d) => estimate(ctx, d)));
+  const best = counts.indexOf(Math.min(...counts));
+  if (text.length) {
+    const textCount = (await Promise.all(text.map((d) => estimate(ctx, d)))).reduce((a, b) => a + b, 0);
+    if (textCount <= counts[best]!) return { drivers: text };
+    return { drivers: [structured[best]!], textMatch: text };
+  }
+  return { drivers: [structured[best]!] };
 }
 
 export interface SearchPage {
@@ -62,13 +96,13 @@ export interface SearchPage {
 export async function searchMembers(ctx: Ctx, search: MemberSearch): Promise<SearchPage> {
   ctx.authorize('member.read');
   const cursor = decodeCursor(search.cursor);
-  const drivers = search.q ? textDrivers(search.q) : [structuredDriver(search)];
+  const { drivers, textMatch } = await plan(ctx, search);
   const desc = search.sort === '-joinedAt';
   const visibility = await ctx.visibility();
   // A group the actor cannot see has no members for it (not even those it can see through other groups).
   if (search.groupId && !visibility.all && !visibility.groupIds.has(search.groupId)) return { items: [], nextCursor: null };
   const scopeGroups = visibility.all ? null : [...visibility.groupIds];
-  const pages = await Promise.all(drivers.map((d) => runDriver(ctx, d, search, cursor, desc, scopeGroups)));
+  const pages = await Promise.all(drivers.map((d) => runDriver(ctx, d, search, cursor, desc, scopeGroups, textMatch)));
   const seen = new Set<string>();
   const merged: MemberRow[] = [];
   for (const row of pages.flat()) if (!seen.has(row.id)) seen.add(row.id) && merged.push(row);
@@ -86,6 +120,7 @@ async function runDriver(
   cursor: Cursor | undefined,
   desc: boolean,
   scopeGroups: string[] | null,
+  textMatch?: Driver[],
 ): Promise<MemberRow[]> {
   const ws = ctx.workspaceId;
   const dir = desc ? 'desc' : 'asc';
@@ -142,24 +177,9 @@ async function runDriver(
     );
   }
   const residual = driver.kind === 'term' ? driver.residual : undefined;
-  if (residual?.nameLike) q = q.where(sql`lower(members.display_name)`, 'like', sql`${residual.nameLike} escape '\\'`);
-  // Stored international numbers keep their leading + (normalizePhone), postings and queries are digits only.
-  if (residual?.phonePrefix) {
-    const prefix = residual.phonePrefix;
-    q = q.where((eb: ExpressionBuilder<any, any>) => eb.or([eb('members.phone', 'like', `${prefix}%`), eb('members.phone', 'like', `+${prefix}%`)]));
-  }
-  if (residual?.handleLike) {
-    const like = residual.handleLike;
-    q = q.where((eb: ExpressionBuilder<any, any>) =>
-      eb.exists(
-        eb
-          .selectFrom('identities as i')
-          .select(sql.lit(1).as('one'))
-          .whereRef('i.member_id', '=', 'members.id')
-          .where(sql`lower(i.handle)`, 'like', sql`${like} escape '\\'`),
-      ),
-    );
-  }
+  if (residual) q = q.where((eb: ExpressionBuilder<any, any>) => eb.and(residualChecks(eb, residual)));
+  // A filter drives: the text must match through any of its ways (name, handle, phone, e-mail).
+  if (textMatch) q = q.where((eb: ExpressionBuilder<any, any>) => eb.or(textMatch.map((d) => matches(eb, ws, d))));
   if (scopeGroups) {
     const groups = scopeGroups.length ? scopeGroups : [''];
     q = q.where((eb: ExpressionBuilder<any, any>) =>
@@ -173,4 +193,35 @@ async function runDriver(
     );
   }
   return q.orderBy(ref(keyCol), dir).orderBy(ref(idCol), dir).limit(f.limit + 1).execute();
+}
+
+function residualChecks(eb: ExpressionBuilder<any, any>, r: Residual) {
+  const checks = [];
+  if (r.nameLike) checks.push(eb(sql`lower(members.display_name)`, 'like', sql`${r.nameLike} escape '\\'`));
+  // Stored international numbers keep their leading + (normalizePhone), postings and queries are digits only.
+  if (r.phonePrefix) checks.push(eb.or([eb('members.phone', 'like', `${r.phonePrefix}%`), eb('members.phone', 'like', `+${r.phonePrefix}%`)]));
+  if (r.handleLike) {
+    checks.push(
+      eb.exists(
+        eb.selectFrom('identities as i').select(sql.lit(1).as('one')).whereRef('i.member_id', '=', 'members.id').where(sql`lower(i.handle)`, 'like', sql`${r.handleLike} escape '\\'`),
+      ),
+    );
+  }
+  return checks;
+}
+
+/** Whether the member in the outer query is one a text driver would have found: a posting probe or a column. */
+function matches(eb: ExpressionBuilder<any, any>, ws: string, d: Driver) {
+  if (d.kind === 'column') return eb(`members.${d.column}`, '=', d.value);
+  if (d.kind !== 'term') return eb.val(true);
+  const posting = eb.exists(
+    eb
+      .selectFrom('member_terms as t3')
+      .select(sql.lit(1).as('one'))
+      .where('t3.workspace_id', '=', ws)
+      .where('t3.term', '=', d.term)
+      .whereRef('t3.joined_at', '=', 'members.joined_at')
+      .whereRef('t3.member_id', '=', 'members.id'),
+  );
+  return d.residual ? eb.and([posting, ...residualChecks(eb, d.residual)]) : posting;
 }
