@@ -84,11 +84,11 @@ export class ActivityWriter {
     const home = s.stays[0];
     if (!home) return;
     const theme = home.group.template.community.theme;
-    if (s.activatedAt !== null) {
-      this.emit('consultation', p.id, s.boughtCourse ? null : home.group.id, s.activatedAt, null, this.consultation(r, theme), sid());
-    }
+    // The step that made them 促粉 or 变现 happened in their group if they were in it then, else in private chat.
+    const where = (t: number) => (!s.boughtCourse && t >= home.joinedAt && t <= end(home) ? home.group.id : null);
+    if (s.activatedAt !== null) this.emit('consultation', p.id, where(s.activatedAt), s.activatedAt, null, this.consultation(r, theme), sid());
     if (s.monetizedAt !== null) {
-      this.emit('purchase', p.id, s.boughtCourse ? null : home.group.id, s.monetizedAt, null, this.purchase(r, s.boughtCourse ? 'course' : theme, p, k, s.boughtCourse), sid());
+      this.emit('purchase', p.id, where(s.monetizedAt), s.monetizedAt, null, this.purchase(r, s.boughtCourse ? 'course' : theme, p, k, s.boughtCourse), sid());
     }
     for (const st of s.stays) {
       if (st.group.template.community.theme !== 'meetup') continue;
@@ -117,7 +117,6 @@ export class ActivityWriter {
       }
       const at = this.tl.sample(r, from, end(st), community.profile);
       this.emitFree(kind, p, g, at, r, k, sid());
-      k++;
     }
   }
 
@@ -152,7 +151,8 @@ export class ActivityWriter {
   private purchase(r: Rand, theme: Theme, p: Person, k: number, course: boolean) {
     const [product, price] = r.pick(theme === 'course' || course ? courseProducts : teaProducts);
     const quantity = theme === 'course' ? 1 : r.chance(0.2) ? 2 : 1;
-    return { product, quantity, amountCents: price * quantity, currency: 'CNY', orderNo: `DD${p.index.toString(36).toUpperCase()}${k}`, channel: course ? '课程商城' : r.pick(['小程序商城', '门店', '群接龙']) };
+    const channel = course ? '课程商城' : theme === 'course' ? r.pick(['课程商城', '直播间']) : r.pick(['小程序商城', '门店', '群接龙']);
+    return { product, quantity, amountCents: price * quantity, currency: 'CNY', orderNo: `DD${p.index.toString(36).toUpperCase()}${k}`, channel };
   }
 
   /** Operators' notices (OGC) on Mondays and Fridays, and the weekly guest talk (PGC) at the session. */

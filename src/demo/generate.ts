@@ -22,6 +22,7 @@ export interface PassOptions {
   activities: number;
   now: number;
   onProgress?: (phase: string, done: number, total: number) => void;
+  batchRows?: number;
 }
 
 export interface PassResult {
@@ -35,7 +36,10 @@ export async function fillWorkspace(db: Db, ws: string, o: PassOptions): Promise
   const N = o.members;
   const now = o.now;
   const tl = new Timeline(now);
-  const w = openBulkWriter(db);
+  // On SQLite a commit rewrites every page it touched, and postings and activities by time touch pages
+  // all over their indexes: a million members load about a quarter faster with one commit per
+  // million rows than with one per 100,000 (measured on 200,000 members).
+  const w = openBulkWriter(db, { batchRows: o.batchRows ?? (db.dialect === 'sqlite' ? Math.min(1_000_000, Math.max(100_000, N)) : undefined) });
   const stream = (k: number) => seededIds(mulberry32(mix(o.idSeed, k)));
   const ordered = (k: number) => orderedIds(stream(k));
   const ids = stream(11);

@@ -29,6 +29,8 @@ export interface DemoOptions {
   /** Delete the workspace's communities, groups, members and activities first (operators, tokens and the audit log stay). */
   reset?: boolean;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** Rows per transaction (default: see bulk-writer.ts); for benchmarks. */
+  batchRows?: number;
 }
 
 export interface DemoSummary {
@@ -52,7 +54,7 @@ export interface DemoSummary {
   admin: { email: string; password?: string; passwordHint?: string } | null;
 }
 
-export const defaultActivities = (members: number) => Math.min(members * ACTIVITIES_PER_MEMBER, Math.max(DEFAULT_ACTIVITY_CAP, 0));
+export const defaultActivities = (members: number) => Math.min(members * ACTIVITIES_PER_MEMBER, DEFAULT_ACTIVITY_CAP);
 
 export function validateDemoOptions(o: { members: unknown; seed: unknown; activities?: unknown }): FieldError[] {
   const errors: FieldError[] = [];
@@ -130,7 +132,7 @@ export async function generateDemo(rt: Runtime, opts: DemoOptions): Promise<Demo
   try {
     pass = await fillWorkspace(rt.db, workspace.id, {
       members: opts.members, seed: opts.seed, idSeed: mix(opts.seed, hashString(workspace.slug)), now,
-      activities: opts.activities ?? defaultActivities(opts.members), onProgress: opts.onProgress,
+      activities: opts.activities ?? defaultActivities(opts.members), onProgress: opts.onProgress, batchRows: opts.batchRows,
     });
   } catch (e) {
     throw e instanceof ShequnError ? e : new ShequnError('internal', `The demo stopped half-way (${(e as Error).message}); run it again with --reset`, { cause: String(e) });
