@@ -123,7 +123,7 @@ function floorStatements(s: MemberSearch, ws: string, ph: (i: number) => string)
     if (d.like?.[0] === 'name') text += ` AND lower(m.display_name) LIKE ${p(d.like[1])}`;
     if (d.like?.[0] === 'phone') text += ` AND m.phone LIKE ${p(d.like[1])}`;
     if (d.like?.[0] === 'handle') text += ` AND EXISTS (SELECT 1 FROM identities i WHERE i.member_id = m.id AND lower(i.handle) LIKE ${p(d.like[1])})`;
-    if (c) text += ` AND (${key} < ${p(c.key)} OR (${key} = ${p(c.key)} AND ${id} < ${p(c.id)}))`;
+    if (c) text += ` AND (${key}, ${id}) < (${p(c.key)}, ${p(c.id)})`;
     text += ` ORDER BY ${key} DESC, ${id} DESC LIMIT ${s.limit + 1}`;
     return { text, params };
   });

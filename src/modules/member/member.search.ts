@@ -150,10 +150,10 @@ async function runDriver(
   if (from !== undefined) q = q.where(ref(keyCol), '>=', from);
   if (to !== undefined) q = q.where(ref(keyCol), '<=', to);
   if (cursor) {
-    const op = desc ? '<' : '>';
-    q = q.where((eb: ExpressionBuilder<any, any>) =>
-      eb.or([eb(ref(keyCol), op, cursor.key), eb.and([eb(ref(keyCol), '=', cursor.key), eb(ref(idCol), op, cursor.id)])]),
-    );
+    // A row-value comparison is one index range on both dialects; the equivalent OR made SQLite drop the
+    // ordered range and walk (and sort) every match, 500 ms for page 2 at a million members.
+    const op = sql.raw(desc ? '<' : '>');
+    q = q.where(sql<boolean>`(${ref(keyCol)}, ${ref(idCol)}) ${op} (${cursor.key}, ${cursor.id})`);
   }
 
   // Residual predicates: every filter the driver does not already apply.
