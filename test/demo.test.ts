@@ -83,6 +83,15 @@ describe('demo workspace', () => {
     await expect(generateDemo(rt, { members: 5_000_001, seed: -1 })).rejects.toMatchObject({ code: 'validation.failed' });
   });
 
+  it('fills a second workspace in the same database with the same seed, without sharing a key', async () => {
+    const s = await generateDemo(rt, { members: 300, seed: SEED, workspaceSlug: 'demo-two' });
+    expect(s.workspace.slug).toBe('demo-two');
+    expect(s.members).toBe(300);
+    expect(s.admin).toBeNull();
+    const counted = await k().selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', s.workspace.id).executeTakeFirstOrThrow();
+    expect(Number(counted.n)).toBe(300);
+  }, SLOW);
+
   it('positions three communities with full canvases and gives the tea brand a phase plan', async () => {
     const rows = await k().selectFrom('communities').selectAll().where('workspace_id', '=', ws).orderBy('created_at').execute();
     expect(rows.map((r) => r.purpose).sort()).toEqual(['brand', 'learning', 'networking']);

@@ -108,7 +108,7 @@ export async function generateDemo(rt: Runtime, opts: DemoOptions): Promise<Demo
   let initialAdmin: { email: string; password: string } | undefined;
   if (slug === DEFAULT_WORKSPACE_SLUG) ({ workspace, initialAdmin } = await ensureDefaultWorkspace(rt));
   else {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid([{ field: '--workspace', reason: 'a slug is lower-case letters, digits and dashes' }]);
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid([{ field: '--workspace', reason: 'a slug is lower-case letters, digits and dashes' }], 'Invalid demo options');
     ({ workspace } = await ensureWorkspace(rt.db.kysely, rt, slug, `演示工作区 Demo (${slug})`));
   }
 

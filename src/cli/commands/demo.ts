@@ -22,8 +22,9 @@ const PHASES: Record<string, string> = { reset: '重置 reset', members: '成员
 const count = (s: string | undefined) => (s === undefined ? undefined : /^\d[\d_,]*$/.test(s.trim()) ? Number(s.trim().replace(/[_,]/g, '')) : Number.NaN);
 
 const HELP = `
-The demo is deterministic: the same --seed gives the same communities, groups, members, numbers and
-activities (ids included); only the dates move, because the six months of activity end now.
+The demo is deterministic: the same --seed gives the same communities, groups, members, accounts,
+memberships and member numbers, ids included. The six months of activity always end now, so their
+dates move with the clock.
 
 It builds three communities: 一叶茶社·茶友会 (a tea brand's city groups on WeChat and WeCom, with a
 phase plan), PPT高手训练营 (a 69-member ring core group over pyramid QQ groups of 2,000/1,500/1,000
@@ -37,7 +38,7 @@ Progress goes to stderr when it is a terminal; the summary and the sign-in go to
 
 Examples:
   shequn demo                                  20,000 members, seed ${DEFAULT_SEED}
-  shequn demo --members 1000000 --seed 7       a million members (a few minutes on SQLite)
+  shequn demo --members 1000000 --seed 7       a million members (10 to 15 minutes on SQLite)
   SHEQUN_DATABASE_URL=postgres://localhost/shequn shequn demo --reset
 `;
 
