@@ -1,7 +1,7 @@
 // Bulk writes for the demo (and anything else that must load millions of rows), in transactions of
 // many thousand rows. SQLite goes through the better-sqlite3 handle with prepared statements (no
-// async hop per row); PostgreSQL gets multi-row INSERTs of 5,000 rows. The query builder would spend more
-// time building SQL than the database spends storing it.
+// async hop per row); PostgreSQL gets multi-row INSERTs of 5,000 rows. The query builder would
+// spend more time building SQL than the database spends storing it.
 import type { Db } from '../kernel/db/connect.ts';
 import type { Database } from '../kernel/db/schema.ts';
 
@@ -191,9 +191,9 @@ class PostgresWriter extends Counting implements BulkWriter {
 
 /**
  * Rows per transaction. On SQLite every commit copies each page it touched into the WAL, and random
- * index keys (search postings, activity indexes) touch a new page for almost every row: 100,000-row
- * transactions took a third of the time 10,000-row ones did on 20,000 demo members. One is still
- * well under a second, so a server on the same file waits at most that long to write.
+ * index keys (search postings, activities by time) touch a new page for almost every row: 20,000 demo
+ * members loaded in about half the time with 100,000-row transactions as with 10,000-row ones. One
+ * such commit takes about a second, so a server on the same file waits at most that long to write.
  */
 export const DEFAULT_BATCH_ROWS = { sqlite: 100_000, postgres: 20_000 } as const;
 

@@ -37,8 +37,8 @@ export async function fillWorkspace(db: Db, ws: string, o: PassOptions): Promise
   const now = o.now;
   const tl = new Timeline(now);
   // On SQLite a commit rewrites every page it touched, and postings and activities by time touch pages
-  // all over their indexes: a million members load about a quarter faster with one commit per
-  // million rows than with one per 100,000 (measured on 200,000 members).
+  // all over their indexes, so big demos commit less often: 200,000 members loaded in a quarter less
+  // time in one transaction than in 100,000-row ones. A million rows per commit caps the WAL's growth.
   const w = openBulkWriter(db, { batchRows: o.batchRows ?? (db.dialect === 'sqlite' ? Math.min(1_000_000, Math.max(100_000, N)) : undefined) });
   const stream = (k: number) => seededIds(mulberry32(mix(o.idSeed, k)));
   const ordered = (k: number) => orderedIds(stream(k));
