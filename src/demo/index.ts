@@ -1,24 +1,19 @@
 // `shequn demo`: a deterministic, realistic Chinese demo workspace. The same seed gives the same
-// communities, groups, members, numbers and activities (the dates move with the clock: the six
-// months of activity always end now). A workspace that already holds data is refused unless the
+// communities, groups, members, accounts and numbers, ids included; the six months of activity
+// always end at the runtime clock's now. A workspace that already holds data is refused unless the
 // caller asks for a reset, so a demo never mixes with real members.
 import fs from 'node:fs';
 import path from 'node:path';
 import { cliActor, ctxFor, ensureDefaultWorkspace, type Runtime } from '../bootstrap.ts';
-import { ShequnError, conflict, invalid, type FieldError } from '../kernel/errors.ts';
+import { ShequnError, conflict, invalid } from '../kernel/errors.ts';
 import { recordAudit } from '../modules/audit/index.ts';
 import { DEFAULT_WORKSPACE_SLUG, ensureWorkspace, type Workspace } from '../modules/workspace/index.ts';
 import { fillWorkspace } from './generate.ts';
 import { hashString, mix } from './prng.ts';
+import { defaultActivities, validateDemoOptions } from './options.ts';
 import { DAY, WINDOW_DAYS } from './timeline.ts';
 
-export const DEFAULT_MEMBERS = 20_000;
-export const MAX_MEMBERS = 5_000_000;
-export const DEFAULT_SEED = 1;
-export const ACTIVITIES_PER_MEMBER = 25;
-/** Keeps `--members 1000000` to a few minutes; --activities raises it. */
-export const DEFAULT_ACTIVITY_CAP = 6_000_000;
-export const MAX_ACTIVITIES = 200_000_000;
+export * from './options.ts';
 
 export interface DemoOptions {
   members: number;
@@ -52,21 +47,6 @@ export interface DemoSummary {
   elapsedMs: number;
   /** Who signs in: a fresh data folder's first owner with the password, or the existing owner and where the password is. */
   admin: { email: string; password?: string; passwordHint?: string } | null;
-}
-
-export const defaultActivities = (members: number) => Math.min(members * ACTIVITIES_PER_MEMBER, DEFAULT_ACTIVITY_CAP);
-
-export function validateDemoOptions(o: { members: unknown; seed: unknown; activities?: unknown }): FieldError[] {
-  const errors: FieldError[] = [];
-  const isInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
-  if (!isInt(o.members) || (o.members as number) < 1 || (o.members as number) > MAX_MEMBERS) {
-    errors.push({ field: '--members', reason: `must be a whole number from 1 to ${MAX_MEMBERS.toLocaleString('en')}` });
-  }
-  if (!isInt(o.seed) || (o.seed as number) < 0 || (o.seed as number) > 0xffffffff) errors.push({ field: '--seed', reason: 'must be a whole number from 0 to 4294967295' });
-  if (o.activities !== undefined && (!isInt(o.activities) || (o.activities as number) < 0 || (o.activities as number) > MAX_ACTIVITIES)) {
-    errors.push({ field: '--activities', reason: `must be a whole number from 0 to ${MAX_ACTIVITIES.toLocaleString('en')}` });
-  }
-  return errors;
 }
 
 const DEMO_TABLES = [
