@@ -32,3 +32,6 @@ export function seededIds(rand: () => number): IdGenerator {
     },
   };
 }
+
+/** Epoch milliseconds (a number, or a bigint column read as a string) as an ISO 8601 instant for the API. */
+export const iso = (ms: number | string): string => new Date(Number(ms)).toISOString();

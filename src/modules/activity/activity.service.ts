@@ -8,6 +8,7 @@ import type { DomainEvent } from '../../kernel/events.ts';
 import { invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
@@ -16,12 +17,12 @@ const toActivity = (r: Database['activities']): Activity => ({
   kind: r.kind,
   memberId: r.member_id,
   groupId: r.group_id,
-  occurredAt: new Date(Number(r.occurred_at)).toISOString(),
+  occurredAt: iso(r.occurred_at),
   contentSource: r.content_source as Activity['contentSource'],
   payload: JSON.parse(r.payload),
   source: r.source,
   sourceId: r.source_id,
-  createdAt: new Date(Number(r.created_at)).toISOString(),
+  createdAt: iso(r.created_at),
 });
 
 export interface WriteResult {

@@ -1,4 +1,5 @@
 import type { Ctx } from '../../kernel/context.ts';
+import { iso } from '../../kernel/clock.ts';
 
 export interface AuditEntry {
   id: string;
@@ -70,7 +71,7 @@ export async function listAudit(
   const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,
-    at: new Date(Number(r.at)).toISOString(),
+    at: iso(r.at),
     actor: { type: r.actor_type, id: r.actor_id, name: r.actor_name },
     action: r.action,
     target: { type: r.target_type, id: r.target_id },

@@ -8,8 +8,8 @@ import {
   CanvasSchema, type Canvas, type Community, type CommunityCreateSchema, type CommunityUpdateSchema,
   type Phase, type PhaseCreateSchema, type PhaseUpdateSchema,
 } from './community.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
 const toCommunity = (r: Database['communities']): Community => ({
   id: r.id,

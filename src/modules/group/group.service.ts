@@ -10,8 +10,8 @@ import {
   NumberingSchema, defaultCapacity, type Group, type GroupCreateSchema, type GroupListQuerySchema, type GroupSet,
   type GroupSetCreateSchema, type GroupSetUpdateSchema, type GroupUpdateSchema,
 } from './group.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 type Keeper = { type: 'operator' | 'member'; id: string } | null | undefined;
 
 const keeper = (type: string | null, id: string | null) => (type && id ? { type: type as 'operator' | 'member', id } : null);

@@ -16,9 +16,9 @@ import type {
   Invite, InviteCreateSchema, InviteListQuerySchema, JoinRequest, JoinRequestListQuerySchema, JoinResult, JoinSubmit, JoinView,
 } from './joining.schema.ts';
 import { checkNickname, renderWelcome } from './ritual.ts';
+import { iso } from '../../kernel/clock.ts';
 
 type GroupRow = Database['groups'];
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const newCode = customAlphabet('23456789abcdefghjkmnpqrstuvwxyz', 10);
 

@@ -12,8 +12,8 @@ import {
   ConsentSchema, type IdentityInputSchema, type Member, type MemberCreateSchema, type MemberDetail, type MemberUpdateSchema,
   type Membership, type MembershipInputSchema, type MembershipUpdateSchema,
 } from './member.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export const toMember = (r: Database['members']): Member => ({

@@ -12,6 +12,7 @@ import { canGrant, type Role } from './permissions.ts';
 import { parseScope, scopeWithin } from './scope.ts';
 import { hashPassword, toOperator } from './operator.service.ts';
 import type { ApiToken, Operator, TokenCreateSchema } from './operator.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -129,9 +130,9 @@ const toToken = (r: Database['api_tokens']): ApiToken => ({
   name: r.name,
   role: r.role as Role,
   scope: parseScope(r.scope),
-  createdAt: new Date(Number(r.created_at)).toISOString(),
-  lastUsedAt: r.last_used_at === null ? null : new Date(Number(r.last_used_at)).toISOString(),
-  revokedAt: r.revoked_at === null ? null : new Date(Number(r.revoked_at)).toISOString(),
+  createdAt: iso(r.created_at),
+  lastUsedAt: r.last_used_at === null ? null : iso(r.last_used_at),
+  revokedAt: r.revoked_at === null ? null : iso(r.revoked_at),
 });
 
 export async function createToken(ctx: Ctx, input: z.infer<typeof TokenCreateSchema>): Promise<{ token: string; apiToken: ApiToken }> {

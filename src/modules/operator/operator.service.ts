@@ -7,8 +7,8 @@ import { recordAudit } from '../audit/index.ts';
 import { canGrant } from './permissions.ts';
 import { parseScope, scopeWithin } from './scope.ts';
 import type { Operator, OperatorCreateSchema, OperatorUpdateSchema } from './operator.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
 export const toOperator = (r: Database['operators']): Operator => ({
   id: r.id,

@@ -7,8 +7,8 @@ import { conflict, forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { parseSettings, previewOf, ruleTypes, type RuleSettings, type RuleType } from './rule-types.ts';
 import type { Rule, RuleCreateSchema, RuleListQuerySchema, RuleTargetType, RuleUpdateSchema } from './rules.schema.ts';
+import { iso } from '../../kernel/clock.ts';
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
 function toRule(r: Database['rules']): Rule {
   const type = r.type as RuleType;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../kernel/db/schema.ts';
 import type { Clock, IdGenerator } from '../../kernel/clock.ts';
 import { notFound } from '../../kernel/errors.ts';
+import { iso } from '../../kernel/clock.ts';
 
 export interface Workspace {
   id: string;
@@ -16,7 +17,7 @@ const toWorkspace = (r: Database['workspaces']): Workspace => ({
   id: r.id,
   slug: r.slug,
   name: r.name,
-  createdAt: new Date(Number(r.created_at)).toISOString(),
+  createdAt: iso(r.created_at),
 });
 
 export async function findWorkspaceBySlug(db: Kysely<Database>, slug: string): Promise<Workspace | undefined> {
