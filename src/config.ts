@@ -22,9 +22,12 @@ const ConfigSchema = z.object({
   adminPassword: z.string().min(8).optional(),
   /** Redis for real-time pub/sub across several nodes; in-process when unset. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** Where members' uploaded images are kept; `<dataDir>/uploads` when unset (share it between nodes). */
+  uploadsDir: z.string().optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & {
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'uploadsDir'> & {
+  uploadsDir: string;
   database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 };
 
@@ -45,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminEmail: env.SHEQUN_ADMIN_EMAIL,
     adminPassword: env.SHEQUN_ADMIN_PASSWORD || undefined,
     redisUrl: env.SHEQUN_REDIS_URL || undefined,
+    uploadsDir: env.SHEQUN_UPLOADS_DIR || undefined,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {
@@ -52,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  return { ...c, database: resolveDatabase(c.databaseUrl, c.dataDir) };
+  return { ...c, uploadsDir: path.resolve(c.uploadsDir ?? path.join(c.dataDir, 'uploads')), database: resolveDatabase(c.databaseUrl, c.dataDir) };
 }
 
 function resolveDatabase(url: string | undefined, dataDir: string): Config['database'] {

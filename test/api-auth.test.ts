@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
 import {
-  call, dbSnapshot, documentedOnly, expectProblem, expectStatus, makeFixture, mintToken, openApiOperations, publicCalls, readCalls, signIn, writeCalls,
+  call, dbSnapshot, documentedOnly, expectProblem, expectStatus, makeFixture, memberCalls, mintToken, openApiOperations, publicCalls, readCalls, signIn, writeCalls,
   type Fixture, type OpenApiOperation,
 } from './helpers/api.ts';
 
@@ -24,7 +24,7 @@ const EXCLUDED_FROM_WRITES = new Set(['POST /api/v1/auth/sign-in', 'POST /api/v1
 describe('the operation tables used by the permission tests', () => {
   it('cover every operation of the OpenAPI document', async () => {
     const documented = ops.map((o) => `${o.method} ${o.path}`).sort();
-    const covered = [...writesOf(fx), ...reads(fx), ...documentedOnly(publicCalls(fx), ops)].map((c) => `${c.method} ${c.path}`);
+    const covered = [...writesOf(fx), ...reads(fx), ...documentedOnly(publicCalls(fx), ops), ...documentedOnly(memberCalls(fx), ops)].map((c) => `${c.method} ${c.path}`);
     expect(new Set(covered).size).toBe(covered.length);
     // A new operation fails here until it joins the tables in test/helpers/api.ts.
     expect([...covered, ...EXCLUDED_FROM_WRITES].sort()).toEqual(documented);
@@ -35,7 +35,7 @@ describe('API tokens', () => {
   it('answers 401 problem+json with WWW-Authenticate to every secured operation without credentials', async () => {
     const before = await dbSnapshot(t);
     const calls = [...writesOf(fx), ...reads(fx), { method: 'POST', path: '', url: '/api/v1/members/export', body: { reason: '无凭据导出' } }, { method: 'POST', path: '', url: '/api/v1/auth/sign-out' }];
-    expect(calls.length).toBe(ops.length - PUBLIC.size);
+    expect(calls.length).toBe(ops.length - PUBLIC.size - documentedOnly(memberCalls(fx), ops).length);
     for (const c of calls) {
       const r = await call(t.client(), c);
       expectProblem(r, 401, undefined, 'auth.required');
@@ -182,6 +182,34 @@ describe('cookie sessions', () => {
     await signIn(t, 'analyst@example.com', 'analyst-pass-2');
     const [entry] = (await t.api.get(`/api/v1/audit-log?action=operator.update&limit=1`)).body.items;
     expect(entry.detail).toEqual({ passwordChanged: true });
+  });
+});
+
+describe('member sessions (the member app)', () => {
+  it('answers every member operation 401 without a member session, whatever operator credentials are sent', async () => {
+    const owner = await signIn(t, ADMIN.email, ADMIN.password);
+    const before = await dbSnapshot(t);
+    for (const c of documentedOnly(memberCalls(fx), ops)) {
+      for (const client of [t.client(), t.api, owner.client, t.client().withHeaders({ cookie: 'shequn_member=forged-token' })]) {
+        expectProblem(await call(client, c), 401, undefined, 'auth.required');
+      }
+    }
+    expect(await dbSnapshot(t)).toEqual(before);
+  });
+
+  it('needs the member CSRF token on writes, and a signed-out device is a stranger again', async () => {
+    const f = await makeFixture(t, t.api);
+    const cookieOnly = t.client().withHeaders({ cookie: f.memberCookie });
+    const before = await dbSnapshot(t);
+    for (const c of documentedOnly(memberCalls(f), ops).filter((x) => x.method !== 'GET')) {
+      expectProblem(await call(cookieOnly, c), 403, undefined, 'auth.csrf');
+    }
+    expect(await dbSnapshot(t)).toEqual(before);
+    for (const c of documentedOnly(memberCalls(f), ops).filter((x) => x.method === 'GET')) expectStatus(await call(f.memberClient, c), 200);
+    const out = await f.memberClient.post('/api/v1/me/sign-out');
+    expectStatus(out, 204);
+    expect(out.headers.get('set-cookie')).toMatch(/^shequn_member=;/);
+    expectProblem(await f.memberClient.get('/api/v1/me'), 401, undefined, 'auth.required');
   });
 });
 

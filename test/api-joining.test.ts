@@ -132,7 +132,6 @@ describe('the entry ritual', () => {
     const before = await dbSnapshot(t);
     expectProblem(await join(code, { name: '新人', nickname: '上海-金融-新人', consentAccepted: false, rulesAccepted: true }), 400, 'consentAccepted');
     expectProblem(await join(code, { name: '新人', nickname: '上海-金融-新人', consentAccepted: true, rulesAccepted: false }), 400, 'rulesAccepted');
-    expectProblem(await join(code, { name: '新人', ...yes }), 400, 'nickname');
     const bad = await join(code, { name: '新人', nickname: '上海-新人', ...yes });
     expectProblem(bad, 400, 'nickname');
     expect(bad.body.errors[0].reason).toContain('industry');
@@ -149,6 +148,14 @@ describe('the entry ritual', () => {
     const msgs = (await t.api.get(`/api/v1/activities?groupId=${g.id}&kind=message`)).body.items;
     expect(msgs).toHaveLength(1);
     expect(msgs[0]).toMatchObject({ contentSource: 'OGC', source: 'builtin', memberId: null, payload: { text: ok.body.welcome, from: 'system' } });
+    expect(ok.body.nicknameNeeded).toBeNull();
+
+    // The nickname may come after the number: the result says which format the member app must ask for.
+    const later = await join(code, { name: '后来者', ...yes });
+    expectStatus(later, 200);
+    expect(later.body).toMatchObject({ status: 'joined', number: '0003', nicknameNeeded: { pattern: ritual.nicknamePattern, example: ritual.nicknameExample } });
+    expect(later.body.welcome).toContain('欢迎 后来者（0003 号）');
+    expect(later.headers.get('set-cookie')).toMatch(/^shequn_member=[\w-]{30,}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/);
   });
 });
 

@@ -81,7 +81,7 @@ export class GroupFactory {
     this.w.add('groups', {
       id, workspace_id: this.ws, community_id: t.community.id, group_set_id: t.groupSetId, platform, external_id: this.externalId(platform, serial),
       name: g.name, kind: t.kind, function: t.function, official: 1, structure: t.structure, capacity: t.capacity(n), status: 'active', region: t.region,
-      owner_type: 'member', owner_id: creatorId, secretary_type: null, secretary_id: null, numbering: JSON.stringify(numbering), created_at: createdAt, updated_at: createdAt,
+      owner_type: 'member', owner_id: creatorId, secretary_type: null, secretary_id: null, numbering: JSON.stringify(numbering), announcement: null, announcement_at: null, created_at: createdAt, updated_at: createdAt,
     });
     this.groups.push(g);
     return g;

@@ -112,7 +112,7 @@ export function writeMemberRows(
     if (slot === 1) s.group.secretaryId = p.id;
     c.w.add('memberships', {
       id: c.membershipIds.next('ms'), workspace_id: c.ws, group_id: s.group.id, member_id: p.id, number: n.number, number_display: n.display, number_scope: n.scope,
-      role: roleFor(s, slot, p, life.stage, splitter, r), nickname: nickname(s, p, n.display), joined_at: s.joinedAt, left_at: s.leftAt,
+      role: roleFor(s, slot, p, life.stage, splitter, r), nickname: nickname(s, p, n.display), joined_at: s.joinedAt, left_at: s.leftAt, in_directory: 0, expert: 0,
       invited_by: i === 0 ? referrerId : null, muted_until: null,
     });
   }

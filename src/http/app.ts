@@ -13,6 +13,8 @@ import type { Logger } from '../kernel/logger.ts';
 import { registerAuth } from './auth.ts';
 import { registerConsole } from './console.ts';
 import { registerInputGuard } from './input-guard.ts';
+import { builtinRoutes } from './routes/builtin.routes.ts';
+import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
 import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
 import { activityRoutes } from './routes/activity.routes.ts';
@@ -33,6 +35,8 @@ export interface AppDeps {
   ids: IdGenerator;
   /** Where domain events go (the real-time hub); see src/kernel/events.ts. */
   events?: EventPublisher;
+  /** Where uploaded images go; a folder under the data directory when unset. */
+  files?: FileStore;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -96,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from `shequn token create` or POST /api/v1/tokens' },
           cookieAuth: { type: 'apiKey', in: 'cookie', name: 'shequn_session', description: 'The session cookie from sign-in; writes also need the X-CSRF-Token header' },
+          memberCookie: { type: 'apiKey', in: 'cookie', name: 'shequn_member', description: "The member app's session, set by the first join through an invite; writes also need X-CSRF-Token (from GET /api/v1/me)" },
         },
       },
     },
@@ -122,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   statsRoutes(app);
   rulesRoutes(app);
   joiningRoutes(app, deps);
+  builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;
 }

@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   'auth.invalid_credentials': 401,
   'auth.csrf': 403,
   'auth.forbidden': 403,
+  'chat.refused': 403,
   not_found: 404,
   'method.not_allowed': 405,
   conflict: 409,
@@ -34,6 +35,8 @@ export interface Problem {
   code: string;
   instance?: string;
   errors?: FieldError[];
+  /** Why a member may not post and until when (code chat.refused). */
+  refusal?: Record<string, unknown>;
 }
 
 export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
@@ -47,6 +50,7 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof ShequnError) {
     const p = problem(STATUS[err.code], err.code, err.message, err.errors);
     if (err.code === 'conflict' && typeof err.details.field === 'string') p.errors = [{ field: err.details.field, reason: err.message }];
+    if (err.code === 'chat.refused') p.refusal = err.details;
     return p;
   }
   const e = err as { code?: string; statusCode?: number; message?: string; validation?: ValidationIssue[]; validationContext?: string };

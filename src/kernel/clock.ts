@@ -9,7 +9,7 @@ export const systemClock: Clock = { now: () => Date.now() };
 const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
 const randomTail = customAlphabet(alphabet, 7);
 
-export type IdPrefix = 'ws' | 'op' | 'tok' | 'com' | 'ph' | 'grp' | 'gs' | 'mem' | 'idn' | 'ms' | 'act' | 'aud' | 'imp' | 'ses' | 'rul' | 'inv' | 'jr';
+export type IdPrefix = 'ws' | 'op' | 'tok' | 'com' | 'ph' | 'grp' | 'gs' | 'mem' | 'idn' | 'ms' | 'act' | 'aud' | 'imp' | 'ses' | 'rul' | 'inv' | 'jr' | 'q' | 'upl' | 'rpt';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

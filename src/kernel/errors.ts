@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'auth.csrf'
   | 'auth.rate_limited'
   | 'auth.forbidden'
+  /** The member may not post now (muted, the group's mute window, a nickname that does not fit yet). */
+  | 'chat.refused'
   | 'not_found'
   | 'conflict'
   | 'payload.too_large'

@@ -13,6 +13,8 @@ export interface DomainEvent {
   data: Record<string, unknown>;
   /** A compact form for workspace-wide listeners (the console's live feed); `data` when absent. */
   summary?: Record<string, unknown>;
+  /** What the group's members may see of it (the member app's chat), when they see it at all. */
+  chat?: Record<string, unknown>;
 }
 
 export interface EventPublisher {

@@ -1,6 +1,6 @@
 // Who may connect to the hub and what each principal receives. Operators authenticate like the HTTP API
 // (API token or session cookie); the member web app adds its own authenticator and grant through
-// `useAuthenticator` / `useMemberGrant` (until then members are refused).
+// `useAuthenticator` / `useMemberGrant` (see member-access.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Runtime } from '../bootstrap.ts';
 import { Ctx } from '../kernel/context.ts';
@@ -8,6 +8,7 @@ import { TenantDb } from '../kernel/db/tenant.ts';
 import { ShequnError } from '../kernel/errors.ts';
 import { activityCreatedEvent, groupActivitiesAfter } from '../modules/activity/index.ts';
 import { visibleGroupRow } from '../modules/group/group.service.ts';
+import { chatAfter } from '../modules/builtin/index.ts';
 import { principalFromSession, principalFromToken, type Principal } from '../modules/operator/index.ts';
 import { ChannelRefused, type Grant, type HubAccess } from './hub.ts';
 import type { Channel, RealtimeEvent } from './pubsub.ts';
@@ -20,7 +21,7 @@ export interface OperatorPrincipal {
   principal: Principal;
 }
 
-/** A member of the built-in community signed in to the member web app (its authenticator comes later). */
+/** A member of the built-in community signed in to the member web app (see member-access.ts). */
 export interface MemberPrincipal {
   kind: 'member';
   workspaceId: string;
@@ -62,7 +63,7 @@ export function cookieValue(req: IncomingMessage, name: string): string | undefi
  * Browsers send cookies on cross-site WebSocket handshakes (there is no CSRF header to ask for), so a
  * cookie-authenticated upgrade must come from a page of this origin.
  */
-function sameOrigin(req: IncomingMessage): boolean {
+export function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true; // not a browser
   try {
@@ -133,7 +134,7 @@ export class RealtimeAccess implements HubAccess<RealtimePrincipal> {
     }
     const ctx = this.ctxFor(p);
     ctx.authorize('activity.read');
-    const [kind, id] = channel.split(':') as ['group' | 'workspace', string];
+    const [kind, id] = channel.split(':') as ['group' | 'workspace' | 'chat', string];
     if (kind === 'workspace') {
       if (id !== p.workspaceId) throw new ChannelRefused('channel.forbidden', 'You can subscribe only to your own workspace');
       const v = await ctx.visibility();
@@ -141,6 +142,13 @@ export class RealtimeAccess implements HubAccess<RealtimePrincipal> {
       return v.all ? {} : { filter: (e) => !!e.groupId && v.groupIds.has(e.groupId) };
     }
     await visibleGroupRow(ctx, id);
+    if (kind === 'chat') {
+      return {
+        backlog: async (after, limit) => (await chatAfter(ctx, id, after, limit)).map((item): RealtimeEvent => ({
+          type: 'chat.item', workspaceId: p.workspaceId, groupId: id, cursor: item.cursor, data: item,
+        })),
+      };
+    }
     return {
       backlog: async (after, limit) => (await groupActivitiesAfter(ctx, id, after, limit)).map((a) => toRealtime(activityCreatedEvent(p.workspaceId, a))),
     };

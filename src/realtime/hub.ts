@@ -88,7 +88,7 @@ interface Topic<P> {
   ready: Promise<void>;
 }
 
-const CHANNEL = /^(group|workspace):[A-Za-z0-9_-]{1,64}$/;
+const CHANNEL = /^(group|workspace|chat):[A-Za-z0-9_-]{1,64}$/;
 
 /** One frame for all subscribers of a channel. */
 export const eventFrame = (channel: Channel, event: RealtimeEvent, replay = false): Buffer =>
@@ -190,7 +190,7 @@ export class RealtimeHub<P> {
       case 'subscribe':
       case 'unsubscribe': {
         if (typeof msg.channel !== 'string' || !CHANNEL.test(msg.channel)) {
-          return this.sendControl(conn, { type: 'error', code: 'channel.invalid', message: 'channel must be group:<id> or workspace:<id>', ...ref, ...(typeof msg.channel === 'string' ? { channel: msg.channel.slice(0, 100) } : {}) });
+          return this.sendControl(conn, { type: 'error', code: 'channel.invalid', message: 'channel must be group:<id>, chat:<id> or workspace:<id>', ...ref, ...(typeof msg.channel === 'string' ? { channel: msg.channel.slice(0, 100) } : {}) });
         }
         const channel = msg.channel as Channel;
         if (msg.type === 'unsubscribe') {

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Runtime } from '../bootstrap.ts';
 import type { EventPublisher } from '../kernel/events.ts';
 import { RealtimeAccess } from './access.ts';
+import { memberAuthenticator, memberGrant } from './member-access.ts';
 import { RealtimeHub, type HubOptions } from './hub.ts';
 import { pubSubPublisher } from './publisher.ts';
 import { LocalPubSub, type PubSub } from './pubsub.ts';
@@ -28,6 +29,8 @@ export function createRealtime(rt: Runtime, opts: Partial<Omit<HubOptions<unknow
   const log = rt.log.child({ component: 'realtime' });
   const pubsub = opts.pubsub ?? (rt.config.redisUrl ? new RedisPubSub(rt.config.redisUrl, { onError: (err) => log.error({ err }, 'redis pub/sub') }) : new LocalPubSub());
   const access = new RealtimeAccess(rt);
+  access.useAuthenticator(memberAuthenticator(rt));
+  access.useMemberGrant(memberGrant(rt));
   const hub = new RealtimeHub({ ...opts, pubsub, access, log });
   return {
     pubsub,

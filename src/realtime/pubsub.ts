@@ -1,8 +1,11 @@
 // Real-time events travel over a PubSub: in-process by default, backed by Redis (or NATS) when several
 // nodes serve one workspace. Publishers never know who listens; the WebSocket hub subscribes per channel.
 
-/** Channels: `workspace:<id>` for the console, `group:<id>` for one group's chat and state. */
-export type Channel = `workspace:${string}` | `group:${string}`;
+/**
+ * Channels: `workspace:<id>` for the console, `group:<id>` for everything of one group (operators), and
+ * `chat:<id>` for what the group's members see of it (the member app).
+ */
+export type Channel = `workspace:${string}` | `group:${string}` | `chat:${string}`;
 
 export interface RealtimeEvent {
   /** e.g. `message.created`, `member.joined`, `application.created`, `membership.muted`. */

@@ -1,6 +1,7 @@
 // Helpers for the API suite: problem assertions, tokens and sessions with roles and scopes,
 // a second workspace, fixtures, and a snapshot of the whole database to prove a request changed nothing.
 import { createHash } from 'node:crypto';
+import QRCode from 'qrcode';
 import { expect } from 'vitest';
 import { ctxFor } from '../../src/bootstrap.ts';
 import type { Database } from '../../src/kernel/db/schema.ts';
@@ -11,7 +12,7 @@ import { Client, type Reply, type TestServer } from './server.ts';
 export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
-  'rules', 'invites', 'join_requests',
+  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -226,6 +227,30 @@ export interface Fixture {
   invite: string;
   inviteCode: string;
   joinRequest: string;
+  /** A member who joined `group2` through an invite, with their member-app session. */
+  joiner: string;
+  memberClient: Client;
+  memberCookie: string;
+  /** The team's message in `group2`, the joiner's report of it, and an image the team uploaded to `group`. */
+  teamMessage: string;
+  report: string;
+  upload: string;
+}
+
+/** A real PNG (a QR code), for uploads. */
+export async function pngBytes(text = 'shequn'): Promise<Uint8Array> {
+  return new Uint8Array(await QRCode.toBuffer(text, { width: 64 }));
+}
+
+/** Joins through an invite code as a new device; returns the member app's client (cookie and CSRF header). */
+export async function joinAsMember(t: TestServer, code: string, body: Record<string, unknown>): Promise<{ client: Client; cookie: string; csrf: string; result: any }> {
+  const r = await t.client().post(`/api/v1/public/join/${code}`, { consentAccepted: true, rulesAccepted: true, ...body });
+  expectStatus(r, 200);
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+  expect(cookie).toMatch(/^shequn_member=/);
+  const me = await t.client().withHeaders({ cookie }).get('/api/v1/me');
+  const csrf = me.status === 200 ? me.body.csrfToken : '';
+  return { client: t.client().withHeaders({ cookie, 'x-csrf-token': csrf }), cookie, csrf, result: r.body };
 }
 
 /** One of each resource, made through the API with the given (owner or admin) client. */
@@ -251,7 +276,17 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(invite, 201);
   const applied = await t.client().post(`/api/v1/public/join/${invite.body.code}`, { name: `${tag}申请人`, answers: ['想学习'], consentAccepted: true, rulesAccepted: true });
   expectStatus(applied, 200);
+  const invite2 = await api.post('/api/v1/invites', { targetType: 'group', targetId: group2.id });
+  expectStatus(invite2, 201);
+  const joiner = await joinAsMember(t, invite2.body.code, { name: `${tag}新人` });
+  const teamMessage = await api.post(`/api/v1/groups/${group2.id}/messages`, { clientId: `${tag}-hello-0001`, text: `${tag}欢迎` });
+  expectStatus(teamMessage, 201);
+  const report = await joiner.client.post(`/api/v1/me/groups/${group2.id}/reports`, { targetType: 'message', targetId: teamMessage.body.id, reason: '测试举报' });
+  expectStatus(report, 201);
+  const upload = await api.request('POST', `/api/v1/groups/${group.id}/uploads?name=qr.png`, await pngBytes(tag), { 'content-type': 'image/png' });
+  expectStatus(upload, 201);
   return {
+    joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
     identity: member.identities[0].id, membership: member.memberships[0].id, activity: activity.id, operator: operator.body.id,
     token: token.body.apiToken.id, rule: rule.body.id, invite: invite.body.id, inviteCode: invite.body.code, joinRequest: applied.body.requestId,
@@ -304,6 +339,10 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'DELETE', path: '/api/v1/invites/{id}', url: `/api/v1/invites/${f.invite}` },
     { method: 'POST', path: '/api/v1/join-requests/{id}/approve', url: `/api/v1/join-requests/${f.joinRequest}/approve` },
     { method: 'POST', path: '/api/v1/join-requests/{id}/reject', url: `/api/v1/join-requests/${f.joinRequest}/reject`, body: { reason: u } },
+    { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group}/messages`, body: { clientId: `${u}-team`, text: u } },
+    { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group}/announcement`, body: { text: u } },
+    { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group}/uploads?name=${u}.png`, body: PNG_1x1 },
+    { method: 'POST', path: '/api/v1/reports/{id}/decide', url: `/api/v1/reports/${f.report}/decide`, body: { decision: 'confirm', muteMinutes: 10 } },
   ];
 }
 
@@ -334,6 +373,10 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/invites', url: '/api/v1/invites' },
     { method: 'GET', path: '/api/v1/members/{id}/referral', url: `/api/v1/members/${f.member}/referral?groupId=${f.group}` },
     { method: 'GET', path: '/api/v1/groups/{id}/join-requests', url: `/api/v1/groups/${f.group}/join-requests` },
+    { method: 'GET', path: '/api/v1/groups/{id}/chat', url: `/api/v1/groups/${f.group2}/chat` },
+    { method: 'GET', path: '/api/v1/groups/{id}/reports', url: `/api/v1/groups/${f.group2}/reports` },
+    { method: 'GET', path: '/api/v1/groups/{id}/questions', url: `/api/v1/groups/${f.group2}/questions` },
+    { method: 'GET', path: '/api/v1/uploads/{id}', url: `/api/v1/uploads/${f.upload}` },
   ];
 }
 
@@ -344,6 +387,31 @@ export function publicCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}`, body: { name: uniq('访客'), answers: ['路过'], consentAccepted: true, rulesAccepted: true } },
   ];
 }
+
+/** The member app's operations (a member session, never an operator's credentials), aimed at the joiner's group. */
+export function memberCalls(f: Fixture): Call[] {
+  const g = f.group2;
+  const u = uniq('m');
+  return [
+    { method: 'GET', path: '/api/v1/me', url: '/api/v1/me' },
+    { method: 'PATCH', path: '/api/v1/me', url: '/api/v1/me', body: { city: '杭州' } },
+    { method: 'POST', path: '/api/v1/me/sign-out', url: '/api/v1/me/sign-out' },
+    { method: 'GET', path: '/api/v1/me/groups/{id}', url: `/api/v1/me/groups/${g}` },
+    { method: 'GET', path: '/api/v1/me/groups/{id}/messages', url: `/api/v1/me/groups/${g}/messages` },
+    { method: 'POST', path: '/api/v1/me/groups/{id}/messages', url: `/api/v1/me/groups/${g}/messages`, body: { clientId: `${u}-member`, text: u } },
+    { method: 'PUT', path: '/api/v1/me/groups/{id}/nickname', url: `/api/v1/me/groups/${g}/nickname`, body: { nickname: u } },
+    { method: 'PUT', path: '/api/v1/me/groups/{id}/directory', url: `/api/v1/me/groups/${g}/directory`, body: { inDirectory: true } },
+    { method: 'GET', path: '/api/v1/me/groups/{id}/members', url: `/api/v1/me/groups/${g}/members` },
+    { method: 'GET', path: '/api/v1/me/groups/{id}/directory', url: `/api/v1/me/groups/${g}/directory` },
+    { method: 'POST', path: '/api/v1/me/groups/{id}/reports', url: `/api/v1/me/groups/${g}/reports`, body: { targetType: 'message', targetId: f.teamMessage, reason: u } },
+    { method: 'GET', path: '/api/v1/me/groups/{id}/questions', url: `/api/v1/me/groups/${g}/questions` },
+    { method: 'GET', path: '/api/v1/me/groups/{id}/poster', url: `/api/v1/me/groups/${g}/poster` },
+    { method: 'POST', path: '/api/v1/me/groups/{id}/uploads', url: `/api/v1/me/groups/${g}/uploads?name=${u}.png`, body: PNG_1x1 },
+  ];
+}
+
+/** The smallest valid PNG: one transparent pixel. */
+export const PNG_1x1 = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
 
 /** The calls whose operation the running server documents (a table may name one that is still being built). */
 export const documentedOnly = (calls: Call[], ops: OpenApiOperation[]) => calls.filter((c) => ops.some((o) => o.method === c.method && o.path === c.path));

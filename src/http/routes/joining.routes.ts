@@ -1,7 +1,6 @@
 // Joining: the public invite pages of the member web app (no operator sign-in), operators' invites and
 // their decisions on join requests.
 import type { FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Clock, IdGenerator } from '../../kernel/clock.ts';
@@ -17,12 +16,17 @@ import {
   rejectJoinRequest, revokeInvite, submitJoin, viewInvite,
 } from '../../modules/joining/index.ts';
 import { IdParams, NoContent, Page, Secured, type App } from './common.ts';
+import { MEMBER_COOKIE, MEMBER_SESSION_TTL_MS } from '../../modules/builtin/index.ts';
+import { qrFor } from './builtin.routes.ts';
 
 /** Who acts for a newcomer on the public pages: the join flow itself, with no scope. */
 const JOIN_PAGE: Actor = { kind: 'system', id: null, name: '入群页 join page', role: 'operator', scope: null };
 
 export function joiningRoutes(app: App, deps: { db: Db; config: Config; clock: Clock; ids: IdGenerator; events?: EventPublisher | undefined }) {
   const tags = ['入群 joining'];
+
+  /** The device's member session when it belongs to the invite's workspace (a session elsewhere does not carry over). */
+  const sessionFor = (req: FastifyRequest, workspaceId: string | null) => (req.memberSession && req.memberSession.workspaceId === workspaceId ? req.memberSession : null);
 
   async function publicCtx(req: FastifyRequest, code: string): Promise<Ctx> {
     const ws = await inviteWorkspace(deps.db.kysely, code);
@@ -34,7 +38,7 @@ export function joiningRoutes(app: App, deps: { db: Db; config: Config; clock: C
   app.get('/api/v1/public/join/:code', {
     config: { public: true },
     schema: { tags, summary: 'What a newcomer sees for an invite: the group it leads to now, its entry mode, ritual texts and price (public)', params: CodeParams, response: { 200: JoinViewSchema } },
-  }, async (req) => viewInvite(await publicCtx(req, req.params.code), req.params.code));
+  }, async (req) => viewInvite(await publicCtx(req, req.params.code), req.params.code, sessionFor(req, await inviteWorkspace(deps.db.kysely, req.params.code))));
 
   app.post('/api/v1/public/join/:code', {
     config: {
@@ -51,7 +55,13 @@ export function joiningRoutes(app: App, deps: { db: Db; config: Config; clock: C
       tags, summary: 'Join through an invite (public): joined at once (open, code) or a pending request for an operator (application, task, paid)',
       params: CodeParams, body: JoinSubmitSchema, response: { 200: JoinResultSchema },
     },
-  }, async (req) => submitJoin(await publicCtx(req, req.params.code), req.params.code, req.body));
+  }, async (req, reply) => {
+    const ctx = await publicCtx(req, req.params.code);
+    const { result, sessionToken } = await submitJoin(ctx, req.params.code, req.body, sessionFor(req, ctx.workspaceId));
+    // The device's key to the member app: httpOnly, and Lax so that a cross-site form cannot post with it.
+    if (sessionToken) reply.setCookie(MEMBER_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: MEMBER_SESSION_TTL_MS / 1000 });
+    return result;
+  });
 
   app.get('/api/v1/invites', { schema: { tags, summary: 'List invites (links and rotating invites)', security: Secured, querystring: InviteListQuerySchema, response: { 200: z.object({ items: z.array(InviteSchema) }) } } },
     async (req) => ({ items: await listInvites(req.ctx(), req.query) }));
@@ -70,8 +80,7 @@ export function joiningRoutes(app: App, deps: { db: Db; config: Config; clock: C
     },
   }, async (req) => {
     const invite = await referralInvite(req.ctx(), req.params.id, req.query.groupId);
-    const qrDataUrl = await QRCode.toDataURL(invite.path, { errorCorrectionLevel: 'M', margin: 2, width: 256 });
-    return { invite, path: invite.path, qrDataUrl };
+    return { invite, path: invite.path, qrDataUrl: await qrFor(req, invite.path) };
   });
 
   app.get('/api/v1/groups/:id/join-requests', {

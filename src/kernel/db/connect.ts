@@ -7,6 +7,7 @@ import type { Config } from '../../config.ts';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-joining.ts';
+import * as m0003 from './migrations/0003-builtin.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -17,6 +18,7 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-joining': m0002,
+  '0003-builtin': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

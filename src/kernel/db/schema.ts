@@ -115,6 +115,8 @@ export interface GroupTable {
   secretary_type: string | null;
   secretary_id: string | null;
   numbering: string;
+  announcement: string | null;
+  announcement_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -175,6 +177,8 @@ export interface MembershipTable {
   left_at: number | null;
   invited_by: string | null;
   muted_until: number | null;
+  in_directory: number;
+  expert: number;
 }
 
 export interface MemberNumberTable {
@@ -244,6 +248,64 @@ export interface JoinRequestTable {
   created_at: number;
   decided_at: number | null;
   decided_by: string | null;
+  session_id: string | null;
+}
+
+export interface MemberSessionTable {
+  id: string;
+  workspace_id: string;
+  member_id: string | null;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface UploadTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  member_id: string | null;
+  uploaded_by: string;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  file_name: string;
+  storage_key: string;
+  created_at: number;
+}
+
+export interface ReportTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  reporter_member_id: string;
+  target_type: string;
+  target_id: string;
+  target_member_id: string | null;
+  reason: string;
+  status: string;
+  decision_note: string | null;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
+export interface QuestionTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  member_id: string;
+  activity_id: string;
+  text: string;
+  status: string;
+  answer_activity_id: string | null;
+  answered_by: string | null;
+  created_at: number;
+  answered_at: number | null;
 }
 
 export interface Database {
@@ -266,6 +328,10 @@ export interface Database {
   rules: RuleTable;
   invites: InviteTable;
   join_requests: JoinRequestTable;
+  member_sessions: MemberSessionTable;
+  uploads: UploadTable;
+  reports: ReportTable;
+  questions: QuestionTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

@@ -9,6 +9,7 @@ import { invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
 import { iso } from '../../kernel/clock.ts';
+import { chatItem } from './chat-item.ts';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
@@ -59,7 +60,13 @@ async function checkRefs(ctx: Ctx, inputs: ActivityInput[], prefix: (i: number) 
   if (errors.length) throw invalid(errors.slice(0, 100));
 }
 
-export async function writeActivities(ctx: Ctx, inputs: ActivityInput[], fieldPrefix = (i: number) => `activities.${i}.`): Promise<WriteResult[]> {
+/**
+ * Writes activities idempotently. `audit: false` is for streams that are their own record (a member's chat
+ * lines): the activity already says who did what, when.
+ */
+export async function writeActivities(
+  ctx: Ctx, inputs: ActivityInput[], fieldPrefix = (i: number) => `activities.${i}.`, opts: { audit?: boolean } = {},
+): Promise<WriteResult[]> {
   ctx.authorize('activity.write');
   return ctx.transaction(async (tx) => {
     await checkRefs(tx, inputs, fieldPrefix);
@@ -94,7 +101,7 @@ export async function writeActivities(ctx: Ctx, inputs: ActivityInput[], fieldPr
     const created = results.filter((r) => r.created);
     // Published after the commit (a rolled-back write announces nothing); retries of earlier writes are not news.
     tx.emit(...created.map((r) => activityCreatedEvent(tx.workspaceId, r.activity)));
-    if (created.length) {
+    if (created.length && opts.audit !== false) {
       const target = created.length === 1 ? { type: 'activity', id: created[0]!.activity.id } : null;
       await recordAudit(tx, 'activity.create', target, { created: created.length, duplicates: results.length - created.length });
     }
@@ -126,6 +133,7 @@ export const activityCursor = (a: Activity): string => encodeCursor(Date.parse(a
 /** `activity.created`: the whole activity for its group's listeners, a compact summary for the workspace's. */
 export function activityCreatedEvent(workspaceId: string, a: Activity): DomainEvent {
   const cursor = activityCursor(a);
+  const chat = a.groupId ? chatItem(a) : null;
   return {
     type: 'activity.created',
     workspaceId,
@@ -133,6 +141,7 @@ export function activityCreatedEvent(workspaceId: string, a: Activity): DomainEv
     cursor,
     data: a,
     summary: { id: a.id, kind: a.kind, groupId: a.groupId, memberId: a.memberId, occurredAt: a.occurredAt },
+    ...(chat ? { chat } : {}),
   };
 }
 
@@ -140,9 +149,12 @@ export function activityCreatedEvent(workspaceId: string, a: Activity): DomainEv
  * A group's activities after a cursor, oldest first (the backlog a reconnecting real-time client missed).
  * The caller has already checked that the actor sees the group.
  */
-export async function groupActivitiesAfter(ctx: Ctx, groupId: string, cursor: string | undefined, limit: number): Promise<Activity[]> {
+export async function groupActivitiesAfter(
+  ctx: Ctx, groupId: string, cursor: string | undefined, limit: number, kinds?: readonly string[],
+): Promise<Activity[]> {
   ctx.authorize('activity.read');
   let query = ctx.tdb.selectFrom('activities').selectAll().where('group_id', '=', groupId).orderBy('occurred_at', 'asc').orderBy('id', 'asc').limit(limit);
+  if (kinds) query = query.where('kind', 'in', kinds);
   const c = decodeCursor(cursor);
   if (c) query = query.where((eb) => eb.or([eb('occurred_at', '>', c.key), eb.and([eb('occurred_at', '=', c.key), eb('id', '>', c.id)])]));
   return (await query.execute()).map(toActivity);

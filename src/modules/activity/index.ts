@@ -1,2 +1,3 @@
 export * from './activity.schema.ts';
 export { writeActivities, listActivities, getActivity, groupActivitiesAfter, activityCreatedEvent, activityCursor, type WriteResult } from './activity.service.ts';
+export { chatItem, CHAT_KINDS, ChatItemSchema, ChatImageSchema, type ChatItem } from './chat-item.ts';

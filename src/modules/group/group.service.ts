@@ -144,6 +144,8 @@ export async function createGroup(ctx: Ctx, input: z.infer<typeof GroupCreateSch
       secretary_type: input.secretary?.type ?? null,
       secretary_id: input.secretary?.id ?? null,
       numbering: JSON.stringify(input.numbering ?? NumberingSchema.parse({})),
+      announcement: null,
+      announcement_at: null,
       created_at: input.createdAt ? Date.parse(input.createdAt) : now,
       updated_at: now,
     };

@@ -65,6 +65,10 @@ export const JoinViewSchema = z.object({
       consentRequired: z.boolean(),
     })
     .nullable(),
+  /** This device's member is already in the group (the app opens the chat instead of the form). */
+  alreadyMember: z.boolean(),
+  /** This device's request to the group awaits an operator. */
+  pendingRequestId: z.string().nullable(),
 });
 export type JoinView = z.infer<typeof JoinViewSchema>;
 
@@ -92,6 +96,8 @@ export const JoinResultSchema = z.object({
   number: z.string().nullable(),
   welcome: z.string().nullable(),
   requestId: z.string().nullable(),
+  /** The group's nickname format when the member still has to set a nickname that fits it. */
+  nicknameNeeded: z.object({ pattern: z.string(), example: z.string() }).nullable(),
 });
 export type JoinResult = z.infer<typeof JoinResultSchema>;
 

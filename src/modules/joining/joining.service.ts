@@ -10,7 +10,8 @@ import { conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { writeActivities } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
-import { createMember, visibleMemberRow } from '../member/index.ts';
+import { createMember, joinGroup, visibleMemberRow, type Membership } from '../member/index.ts';
+import { bindMemberSession, openMemberSession, type MemberSession } from '../builtin/member-session.ts';
 import { effectiveRule, previewOf, type EntryMode, type RitualSettings } from '../rules/index.ts';
 import type {
   Invite, InviteCreateSchema, InviteListQuerySchema, JoinRequest, JoinRequestListQuerySchema, JoinResult, JoinSubmit, JoinView,
@@ -201,9 +202,24 @@ async function nextInSet(ctx: Ctx, setId: string): Promise<GroupRow> {
 
 // ---- the public pages ----
 
-export async function viewInvite(ctx: Ctx, code: string): Promise<JoinView> {
+/** Where the session's member already is among the invite's targets (so a second join changes nothing). */
+async function heldMembership(ctx: Ctx, inv: Database['invites'], memberId: string | null) {
+  if (!memberId) return undefined;
+  let q = ctx.tdb.selectFrom('memberships').innerJoin('groups', 'groups.id', 'memberships.group_id').selectAll('memberships').select('groups.name as group_name')
+    .where('memberships.member_id', '=', memberId).where('memberships.left_at', 'is', null);
+  q = inv.target_type === 'group' ? q.where('memberships.group_id', '=', inv.target_id) : q.where('groups.group_set_id', '=', inv.target_id);
+  return q.orderBy('memberships.joined_at').executeTakeFirst();
+}
+
+async function pendingOf(ctx: Ctx, groupId: string, session: MemberSession | null) {
+  if (!session) return undefined;
+  return ctx.tdb.selectFrom('join_requests').selectAll().where('group_id', '=', groupId).where('session_id', '=', session.id).where('status', '=', 'pending').executeTakeFirst();
+}
+
+export async function viewInvite(ctx: Ctx, code: string, session: MemberSession | null = null): Promise<JoinView> {
   const inv = await activeInvite(ctx, code);
-  const g = await pickGroup(ctx, inv);
+  const held = await heldMembership(ctx, inv, session?.memberId ?? null);
+  const g = held ? await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', held.group_id).executeTakeFirstOrThrow() : await pickGroup(ctx, inv);
   const entry = (await effectiveRule(ctx, g, 'joining.entry')).settings;
   const ritual = await effectiveRule(ctx, g, 'joining.ritual');
   const set = g.group_set_id ? await ctx.tdb.selectFrom('group_sets').select(['id', 'name']).where('id', '=', g.group_set_id).executeTakeFirst() : undefined;
@@ -220,6 +236,8 @@ export async function viewInvite(ctx: Ctx, code: string): Promise<JoinView> {
     ritual: ritual.from === 'default' ? null : {
       rulesText: r.rulesText, dataUseNotice: r.dataUseNotice, nicknamePattern: r.nicknamePattern, nicknameExample: r.nicknameExample, consentRequired: r.consentRequired,
     },
+    alreadyMember: !!held,
+    pendingRequestId: (await pendingOf(ctx, g.id, session))?.id ?? null,
   };
 }
 
@@ -231,10 +249,29 @@ async function referrerOf(ctx: Ctx, inv: Database['invites'], ref: string | unde
   return r?.referrer_member_id ?? null;
 }
 
-export async function submitJoin(ctx: Ctx, code: string, input: JoinSubmit): Promise<JoinResult> {
+/**
+ * Joins through an invite. The device's member session (opened here on a first join) makes the person one
+ * member across groups: joining a group they are in changes nothing, and a second request waits as one.
+ */
+export async function submitJoin(
+  ctx: Ctx, code: string, input: JoinSubmit, session: MemberSession | null,
+): Promise<{ result: JoinResult; sessionToken: string | null }> {
   return ctx.transaction(async (tx) => {
     const inv = await activeInvite(tx, code);
+    const memberId = session?.memberId ?? null;
+    const held = await heldMembership(tx, inv, memberId);
+    if (held) {
+      return {
+        sessionToken: null,
+        result: {
+          status: 'joined', groupId: held.group_id, groupName: held.group_name, memberId, membershipId: held.id, number: held.number_display,
+          welcome: null, requestId: null, nicknameNeeded: await nicknameNeeded(tx, held.group_id, held.nickname),
+        },
+      };
+    }
     const g = await pickGroup(tx, inv);
+    const waiting = await pendingOf(tx, g.id, session);
+    if (waiting) return { sessionToken: null, result: pendingResult(g, waiting.id) };
     const entry = (await effectiveRule(tx, g, 'joining.entry')).settings;
     const ritual = await effectiveRule(tx, g, 'joining.ritual');
     const errors: { field: string; reason: string }[] = [];
@@ -242,13 +279,9 @@ export async function submitJoin(ctx: Ctx, code: string, input: JoinSubmit): Pro
       const r = ritual.settings;
       if (r.consentRequired && !input.consentAccepted) errors.push({ field: 'consentAccepted', reason: 'accept the data-use notice to join' });
       if (r.consentRequired && r.rulesText && !input.rulesAccepted) errors.push({ field: 'rulesAccepted', reason: 'accept the group rules to join' });
-      if (r.nicknamePattern) {
-        if (!input.nickname) errors.push({ field: 'nickname', reason: `a nickname in the form ${r.nicknamePattern} is required${r.nicknameExample ? `, e.g. ${r.nicknameExample}` : ''}` });
-        else {
-          const bad = checkNickname(r.nicknamePattern, input.nickname);
-          if (bad) errors.push({ field: 'nickname', reason: `${bad.reason} (part: ${bad.part}; form ${r.nicknamePattern}${r.nicknameExample ? `, e.g. ${r.nicknameExample}` : ''})` });
-        }
-      }
+      // The nickname may come later (the ritual asks for it after the number); one given now must fit.
+      const bad = r.nicknamePattern && input.nickname ? checkNickname(r.nicknamePattern, input.nickname) : null;
+      if (bad) errors.push({ field: 'nickname', reason: nicknameReason(r, bad) });
     }
     if (entry.mode === 'code' && input.code !== entry.code) errors.push({ field: 'code', reason: input.code ? 'the invitation code is wrong' : 'the invitation code is required' });
     const answers = entry.mode === 'application'
@@ -257,40 +290,87 @@ export async function submitJoin(ctx: Ctx, code: string, input: JoinSubmit): Pro
     answers.forEach((a, i) => { if (!a.answer.trim()) errors.push({ field: `answers.${i}`, reason: `answer "${a.question}"` }); });
     if (errors.length) throw invalid(errors);
 
+    let sessionToken: string | null = null;
+    if (!session) {
+      const opened = await openMemberSession(tx);
+      session = opened.session;
+      sessionToken = opened.token;
+    }
     const referrer = await referrerOf(tx, inv, input.ref);
     const applicant: Applicant = { name: input.name, phone: input.phone ?? null, answers, nickname: input.nickname ?? null, consentAccepted: input.consentAccepted };
     const now = tx.clock.now();
     const request = {
       id: tx.ids.next('jr'), group_id: g.id, member_id: null as string | null, applicant: JSON.stringify(applicant), mode: entry.mode,
       status: 'pending', reason: null, invite_id: inv.id, referrer_member_id: referrer, created_at: now, decided_at: null as number | null, decided_by: null,
+      session_id: session.id,
     };
     if (entry.mode === 'open' || entry.mode === 'code') {
-      const joined = await admit(tx, g, applicant, referrer, ritual.from === 'default' ? null : ritual.settings, { inviteId: inv.id, mode: entry.mode, requestId: request.id });
+      const joined = await admit(tx, g, applicant, referrer, ritual.from === 'default' ? null : ritual.settings, { inviteId: inv.id, mode: entry.mode, requestId: request.id, memberId, sessionId: session.id });
       await tx.tdb.insertInto('join_requests', { ...request, member_id: joined.memberId, status: 'completed', decided_at: now }).execute();
-      return { status: 'joined', groupId: g.id, groupName: g.name, ...joined, requestId: request.id };
+      return {
+        sessionToken,
+        result: { status: 'joined', groupId: g.id, groupName: g.name, ...joined, requestId: request.id, nicknameNeeded: await nicknameNeeded(tx, g.id, applicant.nickname) },
+      };
     }
     await tx.tdb.insertInto('join_requests', request).execute();
     await recordAudit(tx, 'join_request.create', { type: 'join_request', id: request.id }, { groupId: g.id, mode: entry.mode });
     tx.emit({ type: 'join_request.created', workspaceId: tx.workspaceId, groupId: g.id, data: { id: request.id, groupId: g.id, mode: entry.mode, name: input.name } });
-    return { status: 'pending', groupId: g.id, groupName: g.name, memberId: null, membershipId: null, number: null, welcome: null, requestId: request.id };
+    return { sessionToken, result: pendingResult(g, request.id) };
   });
+}
+
+const pendingResult = (g: GroupRow, requestId: string): JoinResult => ({
+  status: 'pending', groupId: g.id, groupName: g.name, memberId: null, membershipId: null, number: null, welcome: null, requestId, nicknameNeeded: null,
+});
+
+function nicknameReason(r: RitualSettings, bad: { part: string; reason: string }): string {
+  return `${bad.reason} (part: ${bad.part}; form ${r.nicknamePattern}${r.nicknameExample ? `, e.g. ${r.nicknameExample}` : ''})`;
+}
+
+/** The group's nickname format when `nickname` does not fit it yet, else null. */
+export async function nicknameNeeded(ctx: Ctx, groupId: string, nickname: string | null): Promise<{ pattern: string; example: string } | null> {
+  const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow();
+  const ritual = await effectiveRule(ctx, g, 'joining.ritual');
+  const { nicknamePattern: pattern, nicknameExample: example } = ritual.settings;
+  if (ritual.from === 'default' || !pattern) return null;
+  return nickname && !checkNickname(pattern, nickname) ? null : { pattern, example };
+}
+
+/** Checks a nickname against the group's format; throws a validation error naming the failing part. */
+export async function checkGroupNickname(ctx: Ctx, groupId: string, nickname: string): Promise<void> {
+  const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow();
+  const ritual = await effectiveRule(ctx, g, 'joining.ritual');
+  if (ritual.from === 'default' || !ritual.settings.nicknamePattern) return;
+  const bad = checkNickname(ritual.settings.nicknamePattern, nickname);
+  if (bad) throw invalid([{ field: 'nickname', reason: nicknameReason(ritual.settings, bad) }]);
 }
 
 /** Makes the newcomer a member of the group, with the ritual's number, welcome message and consent. */
 async function admit(
   ctx: Ctx, g: GroupRow, a: Applicant, referrerId: string | null, ritual: RitualSettings | null,
-  meta: { inviteId: string | null; mode: EntryMode; requestId: string },
+  meta: { inviteId: string | null; mode: EntryMode; requestId: string; memberId: string | null; sessionId: string | null },
 ): Promise<{ memberId: string; membershipId: string; number: string | null; welcome: string | null }> {
   const referrer = referrerId ? await ctx.tdb.selectFrom('members').select(['id', 'display_name']).where('id', '=', referrerId).executeTakeFirst() : undefined;
-  const member = await createMember(ctx, {
-    displayName: a.name,
-    phone: a.phone,
-    sourceChannel: 'invite',
-    referrerId: referrer?.id ?? null,
-    consent: { dataUse: a.consentAccepted, marketing: false, directory: false },
-    memberships: [{ groupId: g.id, role: 'participant', nickname: a.nickname, invitedBy: referrer?.id ?? null }],
-  });
-  const ms = member.memberships.find((m) => m.groupId === g.id)!;
+  const joining = { groupId: g.id, role: 'participant' as const, nickname: a.nickname, invitedBy: referrer?.id ?? null };
+  let member: { id: string };
+  let ms: Membership;
+  if (meta.memberId) {
+    // A member of another group (the same device): one more membership, not a second person.
+    member = { id: meta.memberId };
+    ms = await joinGroup(ctx, meta.memberId, joining);
+  } else {
+    const created = await createMember(ctx, {
+      displayName: a.name,
+      phone: a.phone,
+      sourceChannel: 'invite',
+      referrerId: referrer?.id ?? null,
+      consent: { dataUse: a.consentAccepted, marketing: false, directory: false },
+      memberships: [joining],
+    });
+    member = created;
+    ms = created.memberships.find((m) => m.groupId === g.id)!;
+    if (meta.sessionId) await bindMemberSession(ctx, meta.sessionId, created.id);
+  }
   const joinedAt = Date.parse(ms.joinedAt);
   const welcome = ritual
     ? renderWelcome(ritual.welcomeTemplate, {
@@ -348,8 +428,9 @@ export async function approveJoinRequest(ctx: Ctx, id: string): Promise<JoinRequ
     // The group may have filled up while the request waited: a rotating set places the newcomer in the next one.
     const g = await placeIn(tx, await visibleGroupRow(tx, r.group_id));
     const ritual = await effectiveRule(tx, g, 'joining.ritual');
+    const session = r.session_id ? await tx.tdb.selectFrom('member_sessions').select('member_id').where('id', '=', r.session_id).executeTakeFirst() : undefined;
     const joined = await admit(tx, g, JSON.parse(r.applicant) as Applicant, r.referrer_member_id, ritual.from === 'default' ? null : ritual.settings, {
-      inviteId: r.invite_id, mode: r.mode as EntryMode, requestId: r.id,
+      inviteId: r.invite_id, mode: r.mode as EntryMode, requestId: r.id, memberId: session?.member_id ?? null, sessionId: r.session_id,
     });
     const patch = { status: 'approved', group_id: g.id, member_id: joined.memberId, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
     await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();

@@ -301,6 +301,8 @@ async function joinGroupTx(ctx: Ctx, memberId: string, input: z.infer<typeof Mem
       left_at: null,
       invited_by: input.invitedBy ?? null,
       muted_until: null,
+      in_directory: 0,
+      expert: 0,
     };
     const { workspace_id: _w, ...values } = row;
     await ctx.tdb.insertInto('memberships', values).execute();

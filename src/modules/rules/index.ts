@@ -2,5 +2,6 @@ export * from './rules.schema.ts';
 export { listRules, getRule, createRule, updateRule, deleteRule, effectiveRule, type EffectiveRule } from './rules.service.ts';
 export {
   ruleTypes, ruleTypeNames, ruleFamilies, entryModes, parseSettings, previewOf, type RuleType, type RuleSettings, type RuleFamily, type EntryMode,
-  type EntrySettings, type RitualSettings, type CapacitySettings,
+  type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings,
 } from './rule-types.ts';
+export { muteStateAt, type MuteState } from './mute-schedule.ts';

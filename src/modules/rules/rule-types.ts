@@ -57,6 +57,34 @@ export const CapacitySettingsSchema = z
   .strict();
 export type CapacitySettings = z.infer<typeof CapacitySettingsSchema>;
 
+const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour (e.g. 22:00)');
+
+export const MuteScheduleSettingsSchema = z
+  .object({
+    /** 全员禁言: nobody but the exempt roles speaks until it is switched off. */
+    allMuted: z.boolean().default(false),
+    /** Weekly windows; `to` before `from` runs past midnight (22:00–08:00). Days are 1 (Monday) to 7 (Sunday). */
+    windows: z
+      .array(z.object({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: HourMinute, to: HourMinute }).strict())
+      .max(20)
+      .default([]),
+    /** The clock the windows are read on (an IANA zone). */
+    timezone: z.string().max(64).refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    /** Roles that may speak while the group is muted. */
+    exemptRoles: z.array(z.enum(['creator', 'manager', 'participant', 'pioneer', 'splitter', 'partner', 'payer'])).max(7).default(['creator', 'manager']),
+  })
+  .strict();
+export type MuteScheduleSettings = z.infer<typeof MuteScheduleSettingsSchema>;
+
+const dayNames = ['', '一', '二', '三', '四', '五', '六', '日'];
+
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 export const ruleTypes = {
@@ -93,6 +121,17 @@ export const ruleTypes = {
     settings: CapacitySettingsSchema,
     preview: (s: CapacitySettings): string =>
       `满群轮转：群${s.thresholdPercent < 100 ? `达到 ${s.thresholdPercent}% 席位` : '满'}后，新成员自动进入同一群组合中下一个有空位的群`,
+  },
+  'communication.mute_schedule': {
+    family: 'communication',
+    label: '全员禁言与禁言时段',
+    settings: MuteScheduleSettingsSchema,
+    preview: (s: MuteScheduleSettings): string => {
+      if (s.allMuted) return '全员禁言：除群主与管理者外，成员暂不能发言';
+      if (!s.windows.length) return '不设禁言时段';
+      const w = s.windows.map((x) => `周${x.days.map((d) => dayNames[d]).join('、')} ${x.from}–${x.to}`).join('；');
+      return `禁言时段（${s.timezone}）：${w}`;
+    },
   },
 } as const satisfies Record<string, { family: RuleFamily; label: string; settings: z.ZodType; preview: (s: never) => string }>;
 
