@@ -8,7 +8,7 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-// The web apps have their own tsconfig (DOM, JSX); the browser tests need the console built.
+// The web apps have their own tsconfig (DOM, JSX); the browser tests need both apps built.
 run('npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit']);
-if (!existsSync('web/dist/console/index.html')) run('npm', ['run', 'build:web']);
+if (!existsSync('web/dist/console/index.html') || !existsSync('web/dist/member/index.html')) run('npm', ['run', 'build:web']);
 run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -11,7 +11,7 @@ import type { EventPublisher } from '../kernel/events.ts';
 import { isReachable, type Db } from '../kernel/db/connect.ts';
 import type { Logger } from '../kernel/logger.ts';
 import { registerAuth } from './auth.ts';
-import { registerConsole } from './console.ts';
+import { registerConsole, registerMemberApp } from './web-apps.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { builtinRoutes } from './routes/builtin.routes.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
@@ -107,8 +107,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  // The operator console at / (before auth: its pages are public; the API behind them is not).
+  // The operator console at / and the member app at /m/ (before auth: their pages are public; the API behind them is not).
   await registerConsole(app as unknown as FastifyInstance);
+  await registerMemberApp(app as unknown as FastifyInstance);
 
   registerAuth(app as unknown as FastifyInstance, { db: deps.db.kysely, sqlite: deps.db.sqlite, clock: deps.clock, ids: deps.ids, events: deps.events });
 

@@ -12,7 +12,7 @@ export function pubSubPublisher(pubsub: PubSub, log?: Logger): EventPublisher {
         try {
           const base = { type: e.type, workspaceId: e.workspaceId, ...(e.groupId ? { groupId: e.groupId } : {}), ...(e.cursor ? { cursor: e.cursor } : {}) };
           if (e.groupId) pubsub.publish(`group:${e.groupId}`, { ...base, data: e.data } satisfies RealtimeEvent);
-          if (e.groupId && e.chat) pubsub.publish(`chat:${e.groupId}`, { ...base, type: 'chat.item', data: e.chat } satisfies RealtimeEvent);
+          if (e.groupId && e.chat) pubsub.publish(`chat:${e.groupId}`, { ...base, type: e.type === 'activity.created' ? 'chat.item' : e.type, data: e.chat } satisfies RealtimeEvent);
           pubsub.publish(`workspace:${e.workspaceId}`, { ...base, data: e.summary ?? e.data } satisfies RealtimeEvent);
         } catch (err) {
           // A listener's failure never fails (or undoes) the write that caused the event.

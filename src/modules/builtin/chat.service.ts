@@ -12,6 +12,7 @@ import type { FileStore } from '../../kernel/files.ts';
 import { iso } from '../../kernel/clock.ts';
 import { CHAT_KINDS, chatItem, writeActivities, type Activity, type ChatItem } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
+import { membershipUpdated } from '../member/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
 import { rewriteTerms } from '../member/index.ts';
 import { checkGroupNickname, nicknameNeeded } from '../joining/joining.service.ts';
@@ -240,6 +241,7 @@ export async function setNickname(ctx: Ctx, me: string, groupId: string, nicknam
     const m = await activeMembership(tx, me, groupId);
     await checkGroupNickname(tx, groupId, nickname);
     await tx.tdb.updateTable('memberships').set({ nickname }).where('id', '=', m.id).execute();
+    tx.emit(membershipUpdated(tx.workspaceId, groupId, me, ['nickname']));
   });
   return chatGroup(ctx, me, groupId);
 }
@@ -396,6 +398,7 @@ export async function decideReport(ctx: Ctx, id: string, input: z.infer<typeof R
     if (input.decision === 'confirm' && input.muteMinutes > 0 && r.target_member_id) {
       await tx.tdb.updateTable('memberships').set({ muted_until: now + input.muteMinutes * 60_000 })
         .where('group_id', '=', r.group_id).where('member_id', '=', r.target_member_id).where('left_at', 'is', null).execute();
+      tx.emit(membershipUpdated(tx.workspaceId, r.group_id, r.target_member_id, ['mutedUntil']));
     }
     await recordAudit(tx, `report.${patch.status === 'confirmed' ? 'confirm' : 'dismiss'}`, { type: 'report', id }, { groupId: r.group_id, muteMinutes: input.muteMinutes });
     const saved = { ...r, ...patch };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../../kernel/context.ts';
+import type { DomainEvent } from '../../kernel/events.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import { conflict, invalid, notFound } from '../../kernel/errors.ts';
@@ -329,6 +330,15 @@ async function visibleMembershipRow(ctx: Ctx, id: string) {
   return r;
 }
 
+/**
+ * `membership.updated`: a member's standing in a group changed (nickname, role, mute, leaving). The group's
+ * members hear it too (the member app refreshes its roster, or its own mute).
+ */
+export function membershipUpdated(workspaceId: string, groupId: string, memberId: string, fields: string[]): DomainEvent {
+  const data = { groupId, memberId, fields };
+  return { type: 'membership.updated', workspaceId, groupId, data, chat: data };
+}
+
 export async function updateMembership(ctx: Ctx, id: string, input: z.infer<typeof MembershipUpdateSchema>): Promise<Membership> {
   ctx.authorize('member.write');
   return ctx.transaction(async (tx) => {
@@ -344,6 +354,7 @@ export async function updateMembership(ctx: Ctx, id: string, input: z.infer<type
     }
     if (Object.keys(patch).length) await tx.tdb.updateTable('memberships').set(patch).where('id', '=', id).execute();
     if (input.leftAt !== undefined) await rewriteTerms(tx, current.member_id);
+    if (Object.keys(patch).length) tx.emit(membershipUpdated(tx.workspaceId, current.group_id, current.member_id, Object.keys(input)));
     await recordAudit(tx, 'membership.update', { type: 'membership', id }, { fields: Object.keys(input) });
     return toMembership({ ...current, ...patch });
   });

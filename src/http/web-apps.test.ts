@@ -1,15 +1,16 @@
-// Serving the console: the SPA fallback stays off the API, docs, member app and health paths, and a
-// server started without a build says how to make one.
+// Serving the web apps: the console's SPA fallback stays off the API, docs, member app and health paths,
+// the member app answers under /m/, and a server started without a build says how to make one.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { registerConsole } from './console.ts';
+import { registerConsole, registerMemberApp } from './web-apps.ts';
 
-async function appWith(dir: string) {
+async function appWith(dir: string, memberDir = join(tmpdir(), 'shequn-no-member-app-here')) {
   const app = Fastify();
   await registerConsole(app, dir);
+  await registerMemberApp(app, memberDir);
   app.get('/api/v1/thing', async () => ({ ok: true }));
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ problem: 'not_found' }));
   await app.ready();
@@ -42,7 +43,7 @@ describe('console serving', () => {
     const asset = await app.inject({ url: '/assets/app-abc.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toContain('immutable');
-    for (const url of ['/api/v1/nothing', '/api', '/docs/x', '/m/', '/m/home', '/healthz/x', '/assets/missing.js']) {
+    for (const url of ['/api/v1/nothing', '/api', '/docs/x', '/healthz/x', '/assets/missing.js']) {
       const r = await app.inject({ url, headers: html });
       expect(r.statusCode, url).toBe(404);
       expect(r.json(), url).toEqual({ problem: 'not_found' });
@@ -51,6 +52,30 @@ describe('console serving', () => {
     expect((await app.inject({ url: '/members', headers: { accept: 'application/json' } })).statusCode).toBe(404);
     expect((await app.inject({ method: 'POST', url: '/members', headers: html })).statusCode).toBe(404);
     expect((await app.inject({ url: '/api/v1/thing', headers: html })).json()).toEqual({ ok: true });
+    // The member app's paths are the member app's, built or not.
+    const m = await app.inject({ url: '/m/join/abc', headers: html });
+    expect(m.body).toContain('npm run build:web');
+    await app.close();
+  });
+
+  it('serves the member app at /m/ with its own index and assets', async () => {
+    const consoleDir = mkdtempSync(join(tmpdir(), 'shequn-console-'));
+    writeFileSync(join(consoleDir, 'index.html'), '<div id="console">');
+    mkdirSync(join(consoleDir, 'assets'));
+    const memberDir = mkdtempSync(join(tmpdir(), 'shequn-member-'));
+    mkdirSync(join(memberDir, 'assets'));
+    writeFileSync(join(memberDir, 'index.html'), '<div id="member">');
+    writeFileSync(join(memberDir, 'assets', 'm-1.js'), 'm()');
+    const app = await appWith(consoleDir, memberDir);
+    const html = { accept: 'text/html' };
+    for (const url of ['/m/', '/m/join/abc', '/m/g/grp_1', '/m/me']) {
+      const r = await app.inject({ url, headers: html });
+      expect(r.body, url).toBe('<div id="member">');
+      expect(r.headers['content-security-policy'], url).toContain("connect-src 'self'");
+    }
+    expect((await app.inject({ url: '/m/assets/m-1.js' })).body).toBe('m()');
+    expect((await app.inject({ url: '/m/assets/nope.js', headers: html })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/members', headers: html })).body).toBe('<div id="console">');
     await app.close();
   });
 });

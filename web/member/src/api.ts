@@ -1,0 +1,195 @@
+// The member app's client for /api/v1: the member session cookie travels by itself (httpOnly); writes
+// echo the session's CSRF token, which GET /api/v1/me returns. Errors become ApiError with the problem.
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+  refusal?: { reason?: string; until?: string | null; why?: string; pattern?: string; example?: string };
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+  }
+  get status() {
+    return this.problem.status;
+  }
+  /** The reason for a field, e.g. `nickname`, when the server named it. */
+  fieldReason(field: string): string | undefined {
+    return this.problem.errors?.find((e) => e.field === field || e.field === `body.${field}`)?.reason;
+  }
+}
+
+let csrf = '';
+export const setCsrf = (token: string) => {
+  csrf = token;
+};
+
+/** The session's CSRF token; a session opened by joining (after the page loaded) has one the page has not seen yet. */
+async function refreshCsrf(): Promise<void> {
+  const res = await fetch('/api/v1/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  if (res.ok) csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, init: { raw?: Blob; query?: Record<string, string> } = {}, retried = false): Promise<T> {
+  if (method !== 'GET' && !csrf && path.startsWith('/me')) await refreshCsrf();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let payload: BodyInit | undefined;
+  if (init.raw) {
+    payload = init.raw;
+    headers['content-type'] = 'application/octet-stream';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] = 'application/json';
+  }
+  if (method !== 'GET') headers['x-csrf-token'] = csrf;
+  const qs = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+  const res = await fetch(`/api/v1${path}${qs}`, { method, headers, body: payload, credentials: 'same-origin' });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+    if (p.code === 'auth.csrf' && !retried) {
+      await refreshCsrf();
+      return api<T>(method, path, body, init, true);
+    }
+    throw new ApiError({
+      status: res.status, title: p.title ?? res.statusText, detail: p.detail ?? res.statusText, code: p.code ?? 'error', errors: p.errors, refusal: p.refusal,
+    });
+  }
+  return data as T;
+}
+
+// ---- shapes (see the OpenAPI document at /api/v1/openapi.json) ----
+
+export interface JoinView {
+  code: string;
+  group: { id: string; name: string };
+  groupSet: { id: string; name: string } | null;
+  mode: 'open' | 'application' | 'code' | 'task' | 'paid';
+  modeText: string;
+  priceFen: number | null;
+  task: string | null;
+  questions: string[];
+  ritual: { rulesText: string; dataUseNotice: string; nicknamePattern: string; nicknameExample: string; consentRequired: boolean } | null;
+  alreadyMember: boolean;
+  pendingRequestId: string | null;
+}
+
+export interface NicknameFormat {
+  pattern: string;
+  example: string;
+}
+
+export interface JoinResult {
+  status: 'joined' | 'pending';
+  groupId: string;
+  groupName: string;
+  memberId: string | null;
+  number: string | null;
+  welcome: string | null;
+  requestId: string | null;
+  nicknameNeeded: NicknameFormat | null;
+}
+
+export type Role = 'creator' | 'manager' | 'participant' | 'pioneer' | 'splitter' | 'partner' | 'payer';
+
+export interface MeGroup {
+  groupId: string;
+  name: string;
+  membershipId: string;
+  number: string | null;
+  nickname: string | null;
+  role: Role;
+  joinedAt: string;
+  nicknameNeeded: NicknameFormat | null;
+}
+
+export interface Me {
+  member: { id: string; displayName: string; city: string | null; occupation: string | null; skills: string[] };
+  groups: MeGroup[];
+  csrfToken: string;
+}
+
+export interface ChatImage {
+  id: string;
+  width: number;
+  height: number;
+  name: string;
+}
+
+export interface ChatItem {
+  id: string;
+  cursor: string;
+  kind: 'message' | 'join' | 'leave' | 'announcement';
+  memberId: string | null;
+  system: string | null;
+  text: string | null;
+  replyTo: string | null;
+  mentions: string[];
+  image: ChatImage | null;
+  question: boolean;
+  number: string | null;
+  occurredAt: string;
+}
+
+export interface ChatGroup {
+  id: string;
+  name: string;
+  announcement: { text: string; at: string } | null;
+  rulesText: string;
+  memberCount: number;
+  me: MeGroup & { inDirectory: boolean; expert: boolean; mutedUntil: string | null };
+  mute: { muted: boolean; reason: string | null; until: string | null };
+  cursor: string | null;
+}
+
+export interface RosterEntry {
+  memberId: string;
+  displayName: string;
+  nickname: string | null;
+  number: string | null;
+  role: Role;
+  expert: boolean;
+}
+
+export interface DirectoryEntry {
+  memberId: string;
+  name: string;
+  number: string | null;
+  city: string | null;
+  occupation: string | null;
+  skills: string[];
+  expert: boolean;
+}
+
+export interface Upload {
+  id: string;
+  url: string;
+  width: number;
+  height: number;
+  name: string;
+}
+
+export interface Question {
+  id: string;
+  memberId: string;
+  activityId: string;
+  text: string;
+  status: 'open' | 'answered';
+  createdAt: string;
+}
+
+export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;

@@ -1,0 +1,36 @@
+// The member's groups, or how to get in when this device is not a member yet.
+import { Button, List, Result, Skeleton, Tag, Typography } from 'antd';
+import { UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { navigate } from '../router';
+import { useMe } from '../session';
+
+export function Home() {
+  const { t } = useTranslation();
+  const me = useMe();
+  if (me.isPending) return <div className="page"><Skeleton active /></div>;
+  if (me.isError) return <Result status="info" title={t('home.stranger')} subTitle={t('home.strangerHint')} data-testid="home-stranger" />;
+  return (
+    <>
+      <div className="topbar">
+        <div className="title">{t('home.title')}</div>
+        <Button type="text" icon={<UserOutlined />} onClick={() => navigate('/me')} aria-label={t('nav.me')} data-testid="open-me" />
+      </div>
+      <div className="page">
+        <Typography.Text type="secondary">{t('home.hello', { name: me.data.member.displayName })}</Typography.Text>
+        <List
+          bordered
+          dataSource={me.data.groups}
+          rowKey="groupId"
+          locale={{ emptyText: t('home.noGroups') }}
+          renderItem={(g) => (
+            <List.Item onClick={() => navigate(`/g/${g.groupId}`)} style={{ cursor: 'pointer' }} data-testid="home-group">
+              <List.Item.Meta title={g.name} description={g.nickname ?? ''} />
+              <Tag color="green">{g.number ?? '—'}</Tag>
+            </List.Item>
+          )}
+        />
+      </div>
+    </>
+  );
+}
