@@ -230,3 +230,52 @@ describe('group sets', () => {
     expectProblem(await t.api.delete('/api/v1/group-sets/gs_missing'), 404);
   });
 });
+
+describe('replication (复制)', () => {
+  it('clones a group from a template: settings, its own rules and its announcement, with a fresh number sequence', async () => {
+    const c = await makeCommunity(t.api, { name: '复制社群' });
+    const set = await makeGroupSet(t.api, { name: '茶友', communityId: c.id });
+    const tpl = await makeGroup(t.api, c.id, { name: '茶友模板群', groupSetId: set.id, capacity: 300, kind: 'core', region: '杭州', numbering: { scope: 'group', prefix: 'T', width: 3 } });
+    for (const [type, settings] of [['joining.entry', { mode: 'application', questions: ['喝什么茶？'] }], ['joining.ritual', { nicknamePattern: '{city}-{name}', rulesText: '只聊茶' }]] as const) {
+      expectStatus(await t.api.post('/api/v1/rules', { type, targetType: 'group', targetId: tpl.id, settings }), 201);
+    }
+    expectStatus(await t.api.request('PUT', `/api/v1/groups/${tpl.id}/announcement`, { text: '每周三品茶会' }), 200);
+    await makeMember(t.api, { displayName: '老茶友', memberships: [{ groupId: tpl.id }] });
+
+    const r = await t.api.post(`/api/v1/groups/${tpl.id}/clone`, { name: '茶友 2 群' });
+    expectStatus(r, 201);
+    expect(r.body.rulesCopied).toBe(2);
+    expect(r.body.group).toMatchObject({
+      name: '茶友 2 群', groupSetId: set.id, capacity: 300, kind: 'core', region: '杭州', numbering: { prefix: 'T', width: 3 }, memberCount: 0,
+      announcement: { text: '每周三品茶会' },
+    });
+    const rules = (await t.api.get(`/api/v1/rules?targetType=group&targetId=${r.body.group.id}`)).body.items;
+    expect(rules.map((x: any) => [x.type, x.settings.mode ?? x.settings.nicknamePattern])).toEqual([['joining.entry', 'application'], ['joining.ritual', '{city}-{name}']]);
+    const m = await makeMember(t.api, { displayName: '新茶友', memberships: [{ groupId: r.body.group.id }] });
+    expect(m.memberships[0].numberDisplay).toBe('T001');
+    expectProblem(await t.api.post(`/api/v1/groups/${tpl.id}/clone`, { name: '' }), 400, 'body.name');
+    expectProblem(await t.api.post('/api/v1/groups/grp_nope/clone', { name: 'x' }), 404);
+  });
+
+  it("previews and applies a naming pattern to a set's groups, in creation order, naming missing variables", async () => {
+    const c = await makeCommunity(t.api, { name: '改名社群' });
+    const set = await makeGroupSet(t.api, { name: '跑团', communityId: c.id, region: '成都' });
+    const gs = [];
+    for (const name of ['a', 'b', 'c']) gs.push(await makeGroup(t.api, c.id, { name, groupSetId: set.id }));
+    const url = `/api/v1/group-sets/${set.id}/rename`;
+    expectProblem(await t.api.post(url, { pattern: '{brand}{region}{n}群' }), 400, 'vars');
+    expectProblem(await t.api.post(url, { pattern: '固定名' }), 400, 'pattern');
+    expectProblem(await t.api.post(url, {}), 400, 'pattern');
+    const before = (await t.api.get(`/api/v1/groups?groupSetId=${set.id}`)).body.items.map((g: any) => g.name);
+    const preview = await t.api.post(url, { pattern: '{brand}{region}{nn}群', vars: { brand: '悦跑' } });
+    expectStatus(preview, 200);
+    expect(preview.body).toEqual({ applied: false, items: gs.map((g, i) => ({ groupId: g.id, from: g.name, to: `悦跑成都0${i + 1}群` })) });
+    expect((await t.api.get(`/api/v1/groups?groupSetId=${set.id}`)).body.items.map((g: any) => g.name)).toEqual(before);
+    const applied = await t.api.post(url, { pattern: '{brand}{region}{nn}群', vars: { brand: '悦跑' }, apply: true });
+    expect(applied.body.applied).toBe(true);
+    expect((await t.api.get(`/api/v1/groups?groupSetId=${set.id}`)).body.items.map((g: any) => g.name)).toEqual(['悦跑成都01群', '悦跑成都02群', '悦跑成都03群']);
+    // The set's own pattern is the default.
+    expectStatus(await t.api.patch(`/api/v1/group-sets/${set.id}`, { namingPattern: '{set}{n}群' }), 200);
+    expect((await t.api.post(url, {})).body.items.map((x: any) => x.to)).toEqual(['跑团1群', '跑团2群', '跑团3群']);
+  });
+});

@@ -339,6 +339,8 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'DELETE', path: '/api/v1/invites/{id}', url: `/api/v1/invites/${f.invite}` },
     { method: 'POST', path: '/api/v1/join-requests/{id}/approve', url: `/api/v1/join-requests/${f.joinRequest}/approve` },
     { method: 'POST', path: '/api/v1/join-requests/{id}/reject', url: `/api/v1/join-requests/${f.joinRequest}/reject`, body: { reason: u } },
+    { method: 'POST', path: '/api/v1/groups/{id}/clone', url: `/api/v1/groups/${f.group}/clone`, body: { name: `${u}克隆` } },
+    { method: 'POST', path: '/api/v1/group-sets/{id}/rename', url: `/api/v1/group-sets/${f.groupSet}/rename`, body: { pattern: '{set}{n}群', apply: true } },
     { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group}/messages`, body: { clientId: `${u}-team`, text: u } },
     { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group}/announcement`, body: { text: u } },
     { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group}/uploads?name=${u}.png`, body: PNG_1x1 },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
-  GroupCreateSchema, GroupListQuerySchema, GroupSchema, GroupSetCreateSchema, GroupSetSchema, GroupSetUpdateSchema, GroupUpdateSchema,
-  createGroup, createGroupSet, deleteGroup, deleteGroupSet, getGroup, getGroupSet, listGroupSets, listGroups, updateGroup, updateGroupSet,
+  GroupCloneSchema, GroupCreateSchema, GroupListQuerySchema, GroupSchema, GroupSetCreateSchema, GroupSetRenameSchema, GroupSetSchema, GroupSetUpdateSchema,
+  GroupUpdateSchema, RenamePreviewSchema, cloneGroup, createGroup, createGroupSet, renameGroupSet, deleteGroup, deleteGroupSet, getGroup, getGroupSet, listGroupSets, listGroups, updateGroup, updateGroupSet,
 } from '../../modules/group/index.ts';
 import { MembershipSchema, listGroupMembers } from '../../modules/member/index.ts';
 import { IdParams, NoContent, Page, Secured, type App } from './common.ts';
@@ -21,6 +21,12 @@ export function groupRoutes(app: App) {
       await deleteGroup(req.ctx(), req.params.id);
       return reply.code(204).send(null);
     });
+  app.post('/api/v1/groups/:id/clone', {
+    schema: {
+      tags, summary: 'Clone a group from this one as a template (复制): its settings, its own rules (entry, ritual, …) and its announcement',
+      security: Secured, params: IdParams, body: GroupCloneSchema, response: { 201: z.object({ group: GroupSchema, rulesCopied: z.number() }) },
+    },
+  }, async (req, reply) => reply.code(201).send(await cloneGroup(req.ctx(), req.params.id, req.body)));
   app.get('/api/v1/groups/:id/memberships', {
     schema: {
       tags, summary: 'Members of a group with their numbers and roles', security: Secured, params: IdParams,
@@ -37,6 +43,12 @@ export function groupRoutes(app: App) {
     async (req) => getGroupSet(req.ctx(), req.params.id));
   app.patch('/api/v1/group-sets/:id', { schema: { tags, summary: 'Change a group set', security: Secured, params: IdParams, body: GroupSetUpdateSchema, response: { 200: GroupSetSchema } } },
     async (req) => updateGroupSet(req.ctx(), req.params.id, req.body));
+  app.post('/api/v1/group-sets/:id/rename', {
+    schema: {
+      tags, summary: "Rename the set's groups by a naming pattern, e.g. {brand}{city}{n}群 ({n}, {nn}, {set}, {region} built in); apply: false previews",
+      security: Secured, params: IdParams, body: GroupSetRenameSchema, response: { 200: z.object({ items: z.array(RenamePreviewSchema), applied: z.boolean() }) },
+    },
+  }, async (req) => renameGroupSet(req.ctx(), req.params.id, req.body));
   app.delete('/api/v1/group-sets/:id', { schema: { tags, summary: 'Delete a group set (its groups stay)', security: Secured, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await deleteGroupSet(req.ctx(), req.params.id);

@@ -77,6 +77,8 @@ export const GroupSchema = z.object({
   owner: KeeperSchema.nullable(),
   secretary: KeeperSchema.nullable(),
   numbering: NumberingSchema,
+  /** The pinned announcement (PUT /groups/{id}/announcement). */
+  announcement: z.object({ text: z.string(), at: z.string() }).nullable(),
   memberCount: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -116,3 +118,26 @@ export const GroupSetSchema = z.object({
   createdAt: z.string(),
 });
 export type GroupSet = z.infer<typeof GroupSetSchema>;
+
+export const GroupCloneSchema = z
+  .object({
+    name: Text(100).min(1),
+    /** The set the clone joins; the template's set when absent, none with null. */
+    groupSetId: Id.nullable().optional(),
+    region: Text(64).min(1).nullable().optional(),
+    externalId: Text(200).min(1).nullable().optional(),
+  })
+  .strict();
+
+export const GroupSetRenameSchema = z
+  .object({
+    /** e.g. `{brand}{city}{n}群`; the set's namingPattern when absent. */
+    pattern: Text(100).min(1).optional(),
+    vars: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,29}$/), Text(50)).default({}),
+    /** false: only show the names (a dry run). */
+    apply: z.boolean().default(false),
+  })
+  .strict();
+
+export const RenamePreviewSchema = z.object({ groupId: z.string(), from: z.string(), to: z.string() });
+export type RenamePreview = z.infer<typeof RenamePreviewSchema>;

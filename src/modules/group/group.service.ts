@@ -33,6 +33,7 @@ const toGroup = (r: Database['groups'], memberCount: number): Group => ({
   owner: keeper(r.owner_type, r.owner_id),
   secretary: keeper(r.secretary_type, r.secretary_id),
   numbering: NumberingSchema.parse(JSON.parse(r.numbering)),
+  announcement: r.announcement ? { text: r.announcement, at: iso(Number(r.announcement_at ?? r.updated_at)) } : null,
   memberCount,
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),

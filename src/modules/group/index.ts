@@ -1,2 +1,3 @@
 export * from './group.schema.ts';
 export * from './group.service.ts';
+export { cloneGroup, renameGroupSet } from './group.replicate.ts';
