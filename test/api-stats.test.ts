@@ -63,3 +63,23 @@ describe('stats overview', () => {
     expectProblem(await t.client().get('/api/v1/stats/overview'), 401);
   });
 });
+
+describe('group activity', () => {
+  it('gives each group its messages per day, most active first, and leaves out other kinds and older days', async () => {
+    const r = await t.api.get('/api/v1/stats/groups?days=7');
+    expectStatus(r, 200);
+    expect(r.body.days).toHaveLength(7);
+    expect(r.body.days.at(-1)).toBe(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10));
+    // g1: two messages in the last hours; g2: only a check-in (not a message) in the week, so it is left out.
+    expect(r.body.items.map((x: any) => [x.groupId, x.messages])).toEqual([[g1.id, 2]]);
+    const g1Days = r.body.items[0].messagesPerDay;
+    expect(g1Days).toHaveLength(7);
+    expect(g1Days.reduce((s: number, n: number) => s + n, 0)).toBe(2);
+    expect(g1Days.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    const month = await t.api.get('/api/v1/stats/groups?days=14');
+    expect(month.body.items.find((x: any) => x.groupId === g2.id).messages).toBe(1);
+    const scoped = await mintToken(t, 'analyst', { communities: [c1.id] });
+    expect((await scoped.client.get('/api/v1/stats/groups')).body.items.map((x: any) => x.groupId)).toEqual([g1.id]);
+    expectProblem(await t.api.get('/api/v1/stats/groups?days=40'), 400, 'querystring.days');
+  });
+});

@@ -370,6 +370,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/activities', url: '/api/v1/activities' },
     { method: 'GET', path: '/api/v1/activities/{id}', url: `/api/v1/activities/${f.activity}` },
     { method: 'GET', path: '/api/v1/stats/overview', url: '/api/v1/stats/overview' },
+    { method: 'GET', path: '/api/v1/stats/groups', url: '/api/v1/stats/groups' },
     { method: 'GET', path: '/api/v1/rules', url: '/api/v1/rules' },
     { method: 'GET', path: '/api/v1/rules/{id}', url: `/api/v1/rules/${f.rule}` },
     { method: 'GET', path: '/api/v1/invites', url: '/api/v1/invites' },

@@ -2,6 +2,7 @@
 // Counting through the list endpoints would page through every member and activity; this asks SQL once.
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { groupActivity } from '../../modules/activity/index.ts';
 import { Secured, type App } from './common.ts';
 
 const DAY = 86_400_000;
@@ -22,7 +23,26 @@ const Overview = z.object({
   activitiesPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
 });
 
+const GroupActivityQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(31).default(7),
+    tzOffsetMinutes: z.coerce.number().int().min(-720).max(840).default(480),
+  })
+  .strict();
+
+const GroupActivitySchema = z.object({
+  days: z.array(z.string()),
+  items: z.array(z.object({ groupId: z.string(), messagesPerDay: z.array(z.number()), messages: z.number(), joins: z.number(), leaves: z.number() })),
+});
+
 export function statsRoutes(app: App) {
+  app.get('/api/v1/stats/groups', {
+    schema: {
+      tags: ['评估 stats'], summary: 'Messages per day, joins and leaves per group over the last days (most active first; groups with none are left out)',
+      security: Secured, querystring: GroupActivityQuery, response: { 200: GroupActivitySchema },
+    },
+  }, async (req) => groupActivity(req.ctx(), req.query));
+
   app.get('/api/v1/stats/overview', {
     schema: {
       tags: ['评估 stats'], summary: 'Counts of members, groups and communities the actor sees, and activities per day', security: Secured,
