@@ -22,6 +22,8 @@ const ConfigSchema = z.object({
   adminPassword: z.string().min(8).optional(),
   /** Redis for real-time pub/sub across several nodes; in-process when unset. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** The address members reach this server at (invite links and QR codes); the request's own host when unset. */
+  publicUrl: z.string().regex(/^https?:\/\/[^/]+(\/.*)?$/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Where members' uploaded images are kept; `<dataDir>/uploads` when unset (share it between nodes). */
   uploadsDir: z.string().optional(),
 });
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminPassword: env.SHEQUN_ADMIN_PASSWORD || undefined,
     redisUrl: env.SHEQUN_REDIS_URL || undefined,
     uploadsDir: env.SHEQUN_UPLOADS_DIR || undefined,
+    publicUrl: env.SHEQUN_PUBLIC_URL || undefined,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

@@ -27,13 +27,16 @@ import { IdParams, NoContent, Secured, type App } from './common.ts';
 const MemberAuth: { [scheme: string]: string[] }[] = [{ memberCookie: [] }];
 const UploadQuery = z.object({ name: z.string().max(255).optional() }).strict();
 
-/** An absolute link for a QR code: a phone scanning it needs the host, not only the path. */
-export function absoluteUrl(req: FastifyRequest, path: string): string {
-  return `${req.protocol}://${req.host}${path}`;
+/**
+ * An absolute link for a QR code: a phone scanning it needs the host, not only the path. SHEQUN_PUBLIC_URL
+ * names it behind a proxy; otherwise the request's own scheme and host.
+ */
+export function absoluteUrl(req: FastifyRequest, config: Pick<Config, 'publicUrl'>, path: string): string {
+  return `${config.publicUrl ?? `${req.protocol}://${req.host}`}${path}`;
 }
 
-export async function qrFor(req: FastifyRequest, path: string): Promise<string> {
-  return QRCode.toDataURL(absoluteUrl(req, path), { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+export async function qrFor(req: FastifyRequest, config: Pick<Config, 'publicUrl'>, path: string): Promise<string> {
+  return QRCode.toDataURL(absoluteUrl(req, config, path), { errorCorrectionLevel: 'M', margin: 2, width: 320 });
 }
 
 export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: Clock; ids: IdGenerator; events?: EventPublisher | undefined; files: FileStore }) {
@@ -147,7 +150,7 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
     const { ctx, me } = member(req);
     await chatGroup(ctx, me, req.params.id);
     const invite = await referralInvite(ctx, me, req.params.id);
-    return { invite, path: invite.path, qrDataUrl: await qrFor(req, invite.path) };
+    return { invite, path: invite.path, qrDataUrl: await qrFor(req, deps.config, invite.path) };
   });
 
   // ---- images: raw bytes in, type decided by content ----

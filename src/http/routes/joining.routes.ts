@@ -80,7 +80,7 @@ export function joiningRoutes(app: App, deps: { db: Db; config: Config; clock: C
     },
   }, async (req) => {
     const invite = await referralInvite(req.ctx(), req.params.id, req.query.groupId);
-    return { invite, path: invite.path, qrDataUrl: await qrFor(req, invite.path) };
+    return { invite, path: invite.path, qrDataUrl: await qrFor(req, deps.config, invite.path) };
   });
 
   app.get('/api/v1/groups/:id/join-requests', {
