@@ -233,7 +233,15 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
       expect(await page.evaluate('window.__xss')).toBeUndefined();
       expect(await page.locator('script:not([src]), iframe, [onerror], [onload]').count()).toBe(0);
     }
-    expect((await t.api.get(`/api/v1/groups/${g.id}/chat?limit=50`)).body.items.filter((i: any) => i.kind === 'message' && i.memberId).map((i: any) => i.text).reverse()).toEqual(XSS);
+    // An http(s) link becomes a link that opens elsewhere; a javascript: one never does.
+    await writer.getByTestId('chat-input').fill('报名表 https://example.com/form?a=1 填好后回复');
+    await writer.getByTestId('chat-send').click();
+    const link = reader.getByTestId('chat-link').filter({ hasText: 'https://example.com/form?a=1' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('https://example.com/form?a=1');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow ugc');
+    expect(await reader.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect((await t.api.get(`/api/v1/groups/${g.id}/chat?limit=50`)).body.items.filter((i: any) => i.kind === 'message' && i.memberId).map((i: any) => i.text).reverse()).toEqual([...XSS, '报名表 https://example.com/form?a=1 填好后回复']);
     expect(takeErrors()).toEqual([]);
   });
 });

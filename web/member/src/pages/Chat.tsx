@@ -186,10 +186,23 @@ function Item({ item: i, roster, mine, quoted, group }: { item: ChatItem; roster
   );
 }
 
-/** Text with @names highlighted; still plain text nodes, never markup. */
+const LINK = /(https?:\/\/[^\s<>"'，。！？、）》]+)/;
+
+/**
+ * Text with @names highlighted and http(s) links made clickable (no other scheme ever becomes a link);
+ * still text nodes and React elements, never markup.
+ */
 function Mentioned({ text }: { text: string }) {
-  const parts = text.split(/(@[^\s@]{1,30})/g);
-  return <>{parts.map((p, k) => (p.startsWith('@') ? <span key={k} className="mention">{p}</span> : p))}</>;
+  return (
+    <>
+      {text.split(LINK).map((chunk, k) => {
+        if (k % 2 === 1) {
+          return <a key={k} href={chunk} target="_blank" rel="noopener noreferrer nofollow ugc" onClick={(e) => e.stopPropagation()} data-testid="chat-link">{chunk}</a>;
+        }
+        return chunk.split(/(@[^\s@]{1,30})/g).map((p, j) => (p.startsWith('@') ? <span key={`${k}.${j}`} className="mention">{p}</span> : p));
+      })}
+    </>
+  );
 }
 
 function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster: Map<string, RosterEntry> | undefined; meId: string; onSent: (i: ChatItem) => void }) {
