@@ -46,6 +46,10 @@ describe('stats overview', () => {
     expect([...days].sort()).toEqual(days);
     // The last entry is today at UTC+8.
     expect(days.at(-1)).toBe(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10));
+    // Messages: g1's two of the last hours (today unless it is just after midnight at UTC+8); joins and leaves: none.
+    const startOfToday = Math.floor((Date.now() + 8 * HOUR) / (24 * HOUR)) * 24 * HOUR - 8 * HOUR;
+    const today = [1, 2].filter((h) => Date.now() - h * HOUR >= startOfToday).length;
+    expect(r.body).toMatchObject({ messagesLast7Days: 2, messagesToday: today, joinsLast7Days: 0, leavesLast7Days: 0 });
     const longer = await t.api.get('/api/v1/stats/overview?days=60');
     expect(longer.body.activitiesPerDay.reduce((s: number, d: { count: number }) => s + d.count, 0)).toBe(5);
   });
@@ -81,5 +85,18 @@ describe('group activity', () => {
     const scoped = await mintToken(t, 'analyst', { communities: [c1.id] });
     expect((await scoped.client.get('/api/v1/stats/groups')).body.items.map((x: any) => x.groupId)).toEqual([g1.id]);
     expectProblem(await t.api.get('/api/v1/stats/groups?days=40'), 400, 'querystring.days');
+  });
+});
+
+describe('joins and leaves', () => {
+  it('counts the week’s joins and leaves on the overview and per group', async () => {
+    const at = new Date(Date.now() - 3 * HOUR).toISOString();
+    expectStatus(await t.api.post('/api/v1/activities/batch', {
+      activities: [{ kind: 'join', groupId: g2.id, occurredAt: at }, { kind: 'join', groupId: g2.id, occurredAt: at, sourceId: 'j2' }, { kind: 'leave', groupId: g1.id, occurredAt: at }],
+    }), 200);
+    expect((await t.api.get('/api/v1/stats/overview')).body).toMatchObject({ joinsLast7Days: 2, leavesLast7Days: 1, messagesLast7Days: 2 });
+    const per = (await t.api.get('/api/v1/stats/groups')).body.items;
+    expect(per.find((x: any) => x.groupId === g2.id)).toMatchObject({ joins: 2, leaves: 0, messages: 0 });
+    expect(per.find((x: any) => x.groupId === g1.id)).toMatchObject({ joins: 0, leaves: 1, messages: 2 });
   });
 });

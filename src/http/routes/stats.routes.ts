@@ -21,6 +21,11 @@ const Overview = z.object({
   communities: z.number(),
   activitiesLast7Days: z.number(),
   activitiesPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
+  /** Messages since midnight (at the caller's offset) and in the last 7 days; joins and leaves in the last 7 days. */
+  messagesToday: z.number(),
+  messagesLast7Days: z.number(),
+  joinsLast7Days: z.number(),
+  leavesLast7Days: z.number(),
 });
 
 const GroupActivityQuery = z
@@ -83,15 +88,26 @@ export function statsRoutes(app: App) {
     if (groupIds) perDay = perDay.where('group_id', 'in', groupIds);
     let last7 = ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n')).where('occurred_at', '>=', now - 7 * DAY).where('occurred_at', '<=', now);
     if (groupIds) last7 = last7.where('group_id', 'in', groupIds);
+    // One pass over the week's message, join and leave activities, split by kind and by "today".
+    const startOfToday = today * DAY - offset;
+    const todayExpr = sql<number>`case when occurred_at >= ${sql.lit(startOfToday)} then 1 else 0 end`;
+    let byKind = ctx.tdb.selectFrom('activities').select(['kind', todayExpr.as('today'), (eb) => eb.fn.countAll().as('n')])
+      .where('occurred_at', '>=', Math.min(now - 7 * DAY, startOfToday)).where('occurred_at', '<=', now).where('kind', 'in', ['message', 'join', 'leave'])
+      .groupBy(['kind', todayExpr]);
+    if (groupIds) byKind = byKind.where('group_id', 'in', groupIds);
 
-    const [c, g, m, a7, rows] = await Promise.all([
-      communities.executeTakeFirst(), groups.executeTakeFirst(), members.executeTakeFirst(), last7.executeTakeFirst(), perDay.execute(),
+    const [c, g, m, a7, rows, kinds] = await Promise.all([
+      communities.executeTakeFirst(), groups.executeTakeFirst(), members.executeTakeFirst(), last7.executeTakeFirst(), perDay.execute(), byKind.execute(),
     ]);
+    const sum = (kind: string, todayOnly = false) => kinds.filter((r) => r.kind === kind && (!todayOnly || Number(r.today) === 1)).reduce((t, r) => t + Number(r.n), 0);
     const byDay = new Map(rows.map((r) => [Math.floor(Number(r.d)), Number(r.n)]));
     const activitiesPerDay = Array.from({ length: req.query.days }, (_, i) => ({
       day: new Date((firstDay + i) * DAY).toISOString().slice(0, 10),
       count: byDay.get(firstDay + i) ?? 0,
     }));
-    return { members: count(m), groups: count(g), communities: count(c), activitiesLast7Days: count(a7), activitiesPerDay };
+    return {
+      members: count(m), groups: count(g), communities: count(c), activitiesLast7Days: count(a7), activitiesPerDay,
+      messagesToday: sum('message', true), messagesLast7Days: sum('message'), joinsLast7Days: sum('join'), leavesLast7Days: sum('leave'),
+    };
   });
 }
