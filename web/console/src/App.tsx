@@ -9,6 +9,7 @@ import { QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post, setUnauthorizedHandler, type Me } from './api';
 import { setLang, type Lang } from './i18n';
+import { realtime, useLiveWorkspace } from './realtime';
 import { navigate, usePath, type PagePath } from './router';
 import { SignIn } from './pages/SignIn';
 import { Home } from './pages/Home';
@@ -48,6 +49,9 @@ function Shell() {
 
 /** Another operator (or none): drop everything cached for the previous one, keep the query that decides the screen. */
 function switchSession(qc: QueryClient, me: Me | null) {
+  // The live socket speaks for whoever opened it: never let it outlive the session.
+  if (me === null) realtime.stop();
+  else realtime.restart();
   qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
   qc.setQueryData(['me'], me);
 }
@@ -70,8 +74,10 @@ function Console({ me }: { me: Me }) {
   const qc = useQueryClient();
   const { message } = AntApp.useApp();
   const { token } = theme.useToken();
+  useLiveWorkspace(me.workspace.id);
 
   const signOut = async () => {
+    realtime.stop();
     try {
       await post('/auth/sign-out');
     } catch {
