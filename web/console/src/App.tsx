@@ -39,6 +39,11 @@ function Shell() {
   // Without the CSRF cookie (set with the session at sign-in) there is no session to ask about.
   const me = useQuery({ queryKey: ['me'], queryFn: () => (hasSessionCookie() ? get<Me>('/auth/me') : null), retry: false, staleTime: 60_000 });
   useEffect(() => setUnauthorizedHandler(() => qc.setQueryData(['me'], null)), [qc]);
+  // The live socket learns first when the session is revoked: ask the server who we are now.
+  useEffect(() => realtime.setRevokedHandler(async () => {
+    await qc.invalidateQueries({ queryKey: ['me'] });
+    if (qc.getQueryData(['me'])) realtime.restart();
+  }), [qc]);
 
   if (me.isPending) return <Spin fullscreen />;
   const signedOut = me.data === null || (me.error instanceof ApiError && me.error.status === 401);

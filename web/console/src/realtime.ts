@@ -54,6 +54,8 @@ const MAX_BACKOFF_MS = 30_000;
 const IDLE_CLOSE_MS = 200;
 const CLOSE_SLOW_CONSUMER = 4008;
 const CLOSE_GOING_AWAY = 1001;
+/** The credentials were revoked (signed out elsewhere, operator disabled): never reconnect with them. */
+const CLOSE_REVOKED = 4001;
 
 export class RealtimeClient {
   private ws: WebSocket | null = null;
@@ -67,6 +69,7 @@ export class RealtimeClient {
   private nextRef = 1;
   private status: RealtimeStatus = 'idle';
   private readonly statusListeners = new Set<() => void>();
+  private onRevoked: () => void = () => {};
 
   constructor(private readonly url: () => string = defaultUrl) {
     if (typeof window !== 'undefined') window.addEventListener('online', () => this.retryNow());
@@ -108,6 +111,11 @@ export class RealtimeClient {
     if (this.channels.size) this.connect();
   }
 
+  /** Called when the server closes with 4001: the session is gone, the app should find out (sign-in page). */
+  setRevokedHandler(fn: () => void): void {
+    this.onRevoked = fn;
+  }
+
   getStatus = (): RealtimeStatus => this.status;
 
   onStatus = (fn: () => void): (() => void) => {
@@ -141,6 +149,10 @@ export class RealtimeClient {
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.detach();
+      if (e.code === CLOSE_REVOKED) {
+        this.shutdown();
+        return this.onRevoked();
+      }
       this.scheduleReconnect(e.code);
     };
     // An error is always followed by close; the browser has already logged it.
