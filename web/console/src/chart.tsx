@@ -1,18 +1,16 @@
-// ECharts with only the parts the console draws (line charts on a grid, tooltips), canvas renderer.
-// The ES module build: the CommonJS one (lib/) reaches React as { default } after bundling.
-import ReactEChartsCore from 'echarts-for-react/esm/core';
-import * as echarts from 'echarts/core';
-import { LineChart, BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+// A chart: ECharts (chart-echarts.tsx) in its own chunk, fetched when the first chart is drawn.
+import { lazy, Suspense } from 'react';
+import { Skeleton } from 'antd';
 import type { EChartsOption } from 'echarts';
 
-echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+const EChart = lazy(() => import('./chart-echarts'));
 
 export function Chart({ option, height = 300, testId }: { option: EChartsOption; height?: number; testId?: string }) {
   return (
-    <div data-testid={testId}>
-      <ReactEChartsCore echarts={echarts} option={option} style={{ height }} notMerge lazyUpdate />
+    <div data-testid={testId} style={{ minHeight: height }}>
+      <Suspense fallback={<Skeleton active />}>
+        <EChart option={option} height={height} />
+      </Suspense>
     </div>
   );
 }
