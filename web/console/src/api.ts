@@ -36,8 +36,16 @@ export const setUnauthorizedHandler = (fn: () => void) => {
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
+  return send<T>(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** Raw bytes as the body (an image upload); the server reads the type from the bytes. */
+export const upload = <T>(path: string, file: Blob) =>
+  send<T>('POST', path, { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' }, file);
+
+async function send<T>(method: string, path: string, headers: Record<string, string>, body: BodyInit | undefined): Promise<T> {
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
-  const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const res = await fetch(`/api/v1${path}`, { method, headers, body, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let data: unknown = null;
@@ -64,6 +72,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const del = (path: string) => api<void>('DELETE', path);
 
 /** A query string from the defined, non-empty values. */
@@ -216,4 +225,73 @@ export interface Overview {
   communities: number;
   activitiesLast7Days: number;
   activitiesPerDay: { day: string; count: number }[];
+}
+
+/** One line of a group's chat as its members see it (GET /groups/{id}/chat, and `chat:<id>` events). */
+export interface ChatItem {
+  id: string;
+  cursor: string;
+  kind: 'message' | 'join' | 'leave' | 'announcement';
+  memberId: string | null;
+  /** The team's name for posts by the group's operators (a team post, the welcome, an announcement). */
+  system: string | null;
+  text: string | null;
+  replyTo: string | null;
+  mentions: string[];
+  image: { id: string; width: number; height: number; name: string } | null;
+  question: boolean;
+  number: string | null;
+  occurredAt: string;
+}
+export interface UploadedImage {
+  id: string;
+  groupId: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  name: string;
+  url: string;
+  createdAt: string;
+}
+export interface JoinRequest {
+  id: string;
+  groupId: string;
+  memberId: string | null;
+  applicant: { name: string; phone: string | null; answers: { question: string; answer: string }[]; nickname: string | null };
+  mode: string;
+  status: 'pending' | 'approved' | 'rejected' | 'completed';
+  reason: string | null;
+  inviteId: string | null;
+  referrerMemberId: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+export interface Report {
+  id: string;
+  groupId: string;
+  reporterMemberId: string;
+  targetType: 'message' | 'member';
+  targetId: string;
+  targetMemberId: string | null;
+  excerpt: string | null;
+  reason: string;
+  status: 'open' | 'confirmed' | 'dismissed';
+  decisionNote: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+export interface Question {
+  id: string;
+  groupId: string;
+  memberId: string;
+  activityId: string;
+  text: string;
+  status: 'open' | 'answered';
+  answerActivityId: string | null;
+  answeredBy: string | null;
+  createdAt: string;
+  answeredAt: string | null;
 }

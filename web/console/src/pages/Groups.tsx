@@ -1,12 +1,15 @@
-// 建群: groups across platforms, their members with numbers and roles, and a form to add one.
+// 建群: groups across platforms, their members with numbers and roles, and a form to add one. A group's
+// drawer also runs it: the live chat (post as the team, pin the announcement), join requests, reports, questions.
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tabs, Tag, Typography, theme } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post, qs, type Community, type Group, type Me, type Membership, type Page } from '../api';
 import { applyFieldErrors } from '../forms';
 import { enums, useLabels } from '../labels';
+import { GroupChat, LiveTag, type ReplyTarget } from './group/GroupChat';
+import { JoinRequests, Questions, Reports, useOpenQuestions, useOpenReports, usePendingRequests } from './group/GroupQueues';
 
 const STATUS_COLOR: Record<string, string> = { active: 'green', quiet: 'gold', archived: 'default' };
 
@@ -26,7 +29,10 @@ export function Groups({ me }: { me: Me }) {
   const communities = useCommunities();
   const names = useMemo(() => new Map((communities.data?.items ?? []).map((c) => [c.id, c.name])), [communities.data]);
   const list = useQuery({ queryKey: ['groups', filters], queryFn: () => get<Page<Group>>(`/groups${qs({ ...filters, limit: 500 })}`) });
-  const [open, setOpen] = useState<Group | null>(null);
+  // The open group by id: its row (member count) follows the list as it refreshes live.
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [opened, setOpened] = useState<Group | null>(null);
+  const open = openId ? (list.data?.items.find((g) => g.id === openId) ?? opened) : null;
   const [creating, setCreating] = useState(false);
 
   return (
@@ -50,7 +56,7 @@ export function Groups({ me }: { me: Me }) {
           dataSource={list.data?.items ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
           data-testid="group-table"
-          onRow={(g) => ({ onClick: () => setOpen(g), style: { cursor: 'pointer' } })}
+          onRow={(g) => ({ onClick: () => { setOpened(g); setOpenId(g.id); }, style: { cursor: 'pointer' } })}
           columns={[
             { title: t('groups.name'), dataIndex: 'name', render: (v: string) => <a>{v}</a> },
             { title: t('groups.community'), dataIndex: 'communityId', render: (v: string) => names.get(v) ?? v },
@@ -69,13 +75,69 @@ export function Groups({ me }: { me: Me }) {
           ]}
         />
       </Card>
-      {open && <GroupDrawer group={open} communityName={names.get(open.communityId) ?? ''} onClose={() => setOpen(null)} />}
+      {open && <GroupDrawer key={open.id} group={open} me={me} communityName={names.get(open.communityId) ?? ''} onClose={() => setOpenId(null)} />}
       {creating && <CreateGroup communities={communities.data?.items ?? []} onClose={() => setCreating(false)} />}
     </>
   );
 }
 
-function GroupDrawer({ group, communityName, onClose }: { group: Group; communityName: string; onClose: () => void }) {
+type DrawerTab = 'overview' | 'chat' | 'requests' | 'reports' | 'questions';
+
+function GroupDrawer({ group, communityName, me, onClose }: { group: Group; communityName: string; me: Me; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const [tab, setTab] = useState<DrawerTab>('overview');
+  const [reply, setReply] = useState<ReplyTarget | null>(null);
+  const can = (p: string) => me.permissions.includes(p);
+  const requests = usePendingRequests(group.id);
+  const reports = useOpenReports(group.id);
+  const questions = useOpenQuestions(group.id);
+  const tabLabel = (testId: string, text: string, count?: number, color?: string) => (
+    <span data-testid={testId}>
+      {text}
+      {!!count && <Badge count={count} size="small" color={color ?? token.colorPrimary} style={{ marginInlineStart: 6 }} />}
+    </span>
+  );
+  return (
+    <Drawer open size={860} title={group.name} onClose={onClose} data-testid="group-drawer" styles={{ body: { paddingTop: 8 } }}>
+      <Tabs
+        activeKey={tab}
+        tabBarExtraContent={tab === 'chat' ? <LiveTag /> : null}
+        onChange={(k) => setTab(k as DrawerTab)}
+        items={[
+          { key: 'overview', label: <span data-testid="group-tab-overview">{t('groupDrawer.overview')}</span>, children: <GroupOverview group={group} communityName={communityName} /> },
+          {
+            key: 'chat', label: tabLabel('group-tab-chat', t('groupDrawer.chat')),
+            children: <GroupChat groupId={group.id} platform={group.platform} canPost={can('activity.write')} canAnnounce={can('group.write')} reply={reply} onReply={setReply} />,
+          },
+          {
+            key: 'requests', label: tabLabel('group-tab-requests', t('groupDrawer.requests'), requests.data?.items.length),
+            children: <JoinRequests groupId={group.id} canDecide={can('member.write')} />,
+          },
+          {
+            key: 'reports', label: tabLabel('group-tab-reports', t('groupDrawer.reports'), reports.data?.items.length, token.colorError),
+            children: <Reports groupId={group.id} canDecide={can('member.write')} />,
+          },
+          {
+            key: 'questions', label: tabLabel('group-tab-questions', t('groupDrawer.questions'), questions.data?.items.length, token.colorInfo),
+            children: (
+              <Questions
+                groupId={group.id}
+                canAnswer={can('activity.write')}
+                onAnswer={(r) => {
+                  setReply(r);
+                  setTab('chat');
+                }}
+              />
+            ),
+          },
+        ]}
+      />
+    </Drawer>
+  );
+}
+
+function GroupOverview({ group, communityName }: { group: Group; communityName: string }) {
   const { t } = useTranslation();
   const { label } = useLabels();
   const members = useQuery({
@@ -83,7 +145,7 @@ function GroupDrawer({ group, communityName, onClose }: { group: Group; communit
     queryFn: () => get<Page<Membership & { displayName: string }>>(`/groups/${group.id}/memberships?limit=500`),
   });
   return (
-    <Drawer open size={760} title={group.name} onClose={onClose} data-testid="group-drawer">
+    <>
       <Descriptions
         size="small"
         column={2}
@@ -114,7 +176,7 @@ function GroupDrawer({ group, communityName, onClose }: { group: Group; communit
           { title: t('groups.joinedAt'), dataIndex: 'joinedAt', render: (v: string) => new Date(v).toLocaleDateString() },
         ]}
       />
-    </Drawer>
+    </>
   );
 }
 
