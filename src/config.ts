@@ -22,6 +22,8 @@ const ConfigSchema = z.object({
   adminPassword: z.string().min(8).optional(),
   /** Redis for real-time pub/sub across several nodes; in-process when unset. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** How often open WebSockets' credentials and grants are checked again (a revoked token, a member who left). */
+  realtimeRecheckMs: z.coerce.number().int().min(50).default(30_000),
   /** The address members reach this server at (invite links and QR codes); the request's own host when unset. */
   publicUrl: z.string().regex(/^https?:\/\/[^/]+(\/.*)?$/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Where members' uploaded images are kept; `<dataDir>/uploads` when unset (share it between nodes). */
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: env.SHEQUN_REDIS_URL || undefined,
     uploadsDir: env.SHEQUN_UPLOADS_DIR || undefined,
     publicUrl: env.SHEQUN_PUBLIC_URL || undefined,
+    realtimeRecheckMs: env.SHEQUN_REALTIME_RECHECK_MS,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

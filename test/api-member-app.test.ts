@@ -307,3 +307,36 @@ describe('a member of one group in another', () => {
     q.ws.close();
   });
 });
+
+describe('open connections follow revocations', () => {
+  let fast: TestServer;
+  beforeAll(async () => {
+    fast = await startTestServer({ SHEQUN_REALTIME_RECHECK_MS: '100', SHEQUN_JOIN_LIMIT: '1000' });
+  });
+  afterAll(async () => fast?.stop());
+
+  it('stops a member hearing a group they left, closes a signed-out member and a revoked token (4001)', async () => {
+    const c = await makeCommunity(fast.api, { name: '撤销社群' });
+    const g = await makeGroup(fast.api, c.id, {});
+    const inv = await fast.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+    const m = await joinAsMember(fast, inv.body.code, { name: '要走的人' });
+    const p = await Probe.open(fast.url, { headers: { cookie: m.cookie, origin: fast.url } });
+    p.send({ type: 'subscribe', channel: `chat:${g.id}`, ref: 'c' });
+    await p.next((f) => f.type === 'subscribed', 5000, 0);
+    expectStatus(await m.client.post(`/api/v1/me/groups/${g.id}/leave`), 204);
+    const revoked = await p.next((f) => f.type === 'error' && f.code === 'channel.revoked', 5000, 0);
+    expect(revoked.channel).toBe(`chat:${g.id}`);
+    expectProblem(await m.client.get(`/api/v1/me/groups/${g.id}`), 404);
+    const left = (await fast.api.get(`/api/v1/groups/${g.id}/memberships?includeLeft=true`)).body.items[0];
+    expect(left.leftAt).toEqual(expect.any(String));
+    expect((await fast.api.get(`/api/v1/activities?groupId=${g.id}&kind=leave`)).body.items).toHaveLength(1);
+
+    expectStatus(await m.client.post('/api/v1/me/sign-out'), 204);
+    expect((await p.closed).code).toBe(4001);
+
+    const tok = await fast.api.post('/api/v1/tokens', { name: 'ws-revoke', role: 'analyst' });
+    const op = await Probe.open(fast.url, { token: tok.body.token });
+    expectStatus(await fast.api.delete(`/api/v1/tokens/${tok.body.apiToken.id}`), 204);
+    expect((await op.closed).code).toBe(4001);
+  });
+});

@@ -164,6 +164,16 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     await page.waitForTimeout(400); // the drawer's slide-in, for the screenshot only
     expect(await page.getByTestId('roster-item').allTextContents()).toEqual(['0001上海-设计-林晓', '0002上海-教育-周舟']);
     await page.screenshot({ path: `${SHOTS}member-roster.png` });
+    await page.keyboard.press('Escape');
+
+    // The share poster carries the member's own referral code.
+    await page.getByTestId('open-more').click();
+    await page.getByTestId('open-poster').click();
+    await page.getByTestId('poster-image').waitFor();
+    const ref = (await t.api.get(`/api/v1/invites?targetType=group&targetId=${g.id}`)).body.items.find((i: any) => i.referrerMemberId === ms[0].memberId);
+    expect(ref).toBeTruthy();
+    await page.waitForTimeout(400); // the modal's zoom-in, for the screenshot only
+    await page.screenshot({ path: `${SHOTS}member-poster.png` });
     // The refused nickname (a 400) is the browser's only log line.
     expect(takeErrors([/status of 400/, /^response: 400 PUT \/api\/v1\/me\/groups\/[\w-]+\/nickname$/])).toEqual([]);
   });
@@ -183,6 +193,12 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     expectStatus(await t.api.post(`/api/v1/join-requests/${pending[0].id}/approve`), 200);
     await page.getByTestId('chat').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('chat-title').textContent()).toContain('马拉松备赛群');
+    // 退群: the member leaves; the team sees the membership end.
+    await page.getByTestId('open-more').click();
+    await page.getByTestId('leave-group').click();
+    await page.getByTestId('leave-confirm').click();
+    await page.getByText('还没有加入任何群').waitFor();
+    expect((await t.api.get(`/api/v1/groups/${g.id}/memberships?includeLeft=true`)).body.items[0].leftAt).toEqual(expect.any(String));
     // The 401s of GET /me while the request waited are the browser's own log lines.
     expect(takeErrors([/status of 401/, /^response: 401 GET \/api\/v1\/me$/])).toEqual([]);
   });

@@ -19,6 +19,8 @@ export interface OperatorPrincipal {
   kind: 'operator';
   workspaceId: string;
   principal: Principal;
+  /** Asks again whether the credential the connection was opened with still holds. */
+  stillValid: () => Promise<boolean>;
 }
 
 /** A member of the built-in community signed in to the member web app (see member-access.ts). */
@@ -27,6 +29,8 @@ export interface MemberPrincipal {
   workspaceId: string;
   memberId: string;
   name?: string;
+  /** Asks again whether the member session still holds (not signed out, the member not deleted). */
+  stillValid: () => Promise<boolean>;
 }
 
 export type RealtimePrincipal = OperatorPrincipal | MemberPrincipal;
@@ -34,6 +38,8 @@ export type RealtimePrincipal = OperatorPrincipal | MemberPrincipal;
 /** Recognizes a principal from an upgrade request, or returns null to let the next authenticator try. */
 export type Authenticator = (req: IncomingMessage) => Promise<RealtimePrincipal | null>;
 export type MemberGrant = (principal: MemberPrincipal, channel: Channel) => Promise<Grant>;
+/** The member channels a member may no longer hear (they left the group). */
+export type MemberRecheck = (principal: MemberPrincipal, channels: Channel[]) => Promise<Channel[]>;
 
 /** The bearer token of an upgrade: the Authorization header, or the `bearer.<token>` subprotocol (browsers). */
 export function bearerToken(req: IncomingMessage): string | undefined {
@@ -77,12 +83,15 @@ export function operatorAuthenticator(rt: Pick<Runtime, 'db' | 'clock'>): Authen
   return async (req) => {
     const token = bearerToken(req);
     let principal: Principal | null = null;
-    if (token !== undefined) principal = token ? await principalFromToken(rt.db.kysely, rt.clock, token) : null;
-    else {
+    let again: () => Promise<Principal | null> = async () => null;
+    if (token !== undefined) {
+      again = async () => (token ? principalFromToken(rt.db.kysely, rt.clock, token) : null);
+    } else {
       const session = cookieValue(req, SESSION_COOKIE);
-      if (session && sameOrigin(req)) principal = await principalFromSession(rt.db.kysely, rt.clock, session);
+      if (session && sameOrigin(req)) again = () => principalFromSession(rt.db.kysely, rt.clock, session);
     }
-    return principal ? { kind: 'operator', workspaceId: principal.workspaceId, principal } : null;
+    principal = await again();
+    return principal ? { kind: 'operator', workspaceId: principal.workspaceId, principal, stillValid: async () => (await again()) !== null } : null;
   };
 }
 
@@ -93,6 +102,7 @@ const toRealtime = (e: ReturnType<typeof activityCreatedEvent>): RealtimeEvent =
 export class RealtimeAccess implements HubAccess<RealtimePrincipal> {
   private readonly authenticators: Authenticator[];
   private memberGrant?: MemberGrant;
+  private memberRecheck?: MemberRecheck;
 
   constructor(private readonly rt: Runtime) {
     this.authenticators = [operatorAuthenticator(rt)];
@@ -103,9 +113,15 @@ export class RealtimeAccess implements HubAccess<RealtimePrincipal> {
     this.authenticators.push(a);
   }
 
-  /** Decides what a member may subscribe to (e.g. the groups it belongs to). */
-  useMemberGrant(g: MemberGrant): void {
+  /** Decides what a member may subscribe to (e.g. the groups it belongs to), and what it may no longer hear. */
+  useMemberGrant(g: MemberGrant, recheck?: MemberRecheck): void {
     this.memberGrant = g;
+    this.memberRecheck = recheck;
+  }
+
+  async recheck(p: RealtimePrincipal, channels: Channel[]): Promise<{ valid: boolean; revoked: Channel[] }> {
+    if (!(await p.stillValid())) return { valid: false, revoked: [] };
+    return { valid: true, revoked: p.kind === 'member' && this.memberRecheck ? await this.memberRecheck(p, channels) : [] };
   }
 
   async authenticate(req: IncomingMessage): Promise<RealtimePrincipal | null> {

@@ -18,6 +18,8 @@ export const REALTIME_PATH = '/api/v1/realtime';
 export const REALTIME_PROTOCOL = 'shequn.v1';
 export const CLOSE_SLOW_CONSUMER = 4008;
 export const CLOSE_GOING_AWAY = 1001;
+/** The credentials behind the connection were revoked (signed out, token revoked, operator disabled). */
+export const CLOSE_REVOKED = 4001;
 
 /** What a principal receives on a channel it was allowed to subscribe to. */
 export interface Grant {
@@ -46,6 +48,11 @@ export interface HubAccess<P> {
   describe(principal: P): Record<string, unknown>;
   /** Maps an error thrown by grant or backlog to an error frame's code and message. */
   refusal(err: unknown): { code: string; message: string };
+  /**
+   * Asked again every `recheckMs` for each open connection: whether its credentials still hold, and which
+   * of its channels it may no longer hear (a member who left the group). Optional.
+   */
+  recheck?(principal: P, channels: Channel[]): Promise<{ valid: boolean; revoked: Channel[] }>;
 }
 
 export interface HubOptions<P> {
@@ -60,6 +67,8 @@ export interface HubOptions<P> {
   /** How long a dropped slow consumer gets to read its close frame before its socket is destroyed. */
   slowCloseGraceMs?: number;
   heartbeatMs?: number;
+  /** How often open connections' credentials and grants are checked again (HubAccess.recheck). */
+  recheckMs?: number;
 }
 
 interface Conn<P> {
@@ -103,6 +112,8 @@ export class RealtimeHub<P> {
   private readonly maxSubs: number;
   private readonly slowGrace: number;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly rechecking: NodeJS.Timeout;
+  private recheckRunning = false;
   private server?: Server;
   private closing = false;
   /** Clients dropped as slow consumers since start (for tests and metrics). */
@@ -123,6 +134,7 @@ export class RealtimeHub<P> {
       handleProtocols: (offered) => (offered.has(REALTIME_PROTOCOL) ? REALTIME_PROTOCOL : ([...offered].find((p) => p.startsWith('bearer.')) ?? false)),
     });
     this.heartbeat = setInterval(() => this.ping(), opts.heartbeatMs ?? 30_000).unref();
+    this.rechecking = setInterval(() => void this.recheck(), opts.recheckMs ?? 30_000).unref();
   }
 
   /** Serves upgrades to REALTIME_PATH on an HTTP server. */
@@ -347,10 +359,45 @@ export class RealtimeHub<P> {
     }
   }
 
+  /** Closes connections whose credentials were revoked (4001) and subscriptions no longer granted. */
+  private async recheck(): Promise<void> {
+    const check = this.opts.access.recheck?.bind(this.opts.access);
+    if (!check || this.recheckRunning) return;
+    this.recheckRunning = true;
+    try {
+      for (const conn of [...this.conns]) {
+        if (conn.closed) continue;
+        let verdict: { valid: boolean; revoked: Channel[] };
+        try {
+          verdict = await check(conn.principal, [...conn.subs.keys()]);
+        } catch (err) {
+          // A failing check (the database is down) keeps the connection: no one is cut off by our own fault.
+          this.opts.log.warn({ err }, 'real-time recheck failed');
+          continue;
+        }
+        if (conn.closed) continue;
+        if (!verdict.valid) {
+          this.drop(conn);
+          conn.ws.close(CLOSE_REVOKED, 'credentials revoked');
+          setTimeout(() => conn.ws.terminate(), this.slowGrace).unref();
+          continue;
+        }
+        for (const channel of verdict.revoked) {
+          if (!conn.subs.has(channel)) continue;
+          this.unsubscribe(conn, channel);
+          this.sendControl(conn, { type: 'error', code: 'channel.revoked', message: 'You may no longer hear this channel', channel });
+        }
+      }
+    } finally {
+      this.recheckRunning = false;
+    }
+  }
+
   /** Closes every connection (1001 going away) and stops serving upgrades. */
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.rechecking);
     this.server?.off('upgrade', this.onUpgrade);
     const closed = [...this.conns].map(
       (conn) =>

@@ -4,13 +4,13 @@ import type { Server } from 'node:http';
 import type { Runtime } from '../bootstrap.ts';
 import type { EventPublisher } from '../kernel/events.ts';
 import { RealtimeAccess } from './access.ts';
-import { memberAuthenticator, memberGrant } from './member-access.ts';
+import { memberAuthenticator, memberGrant, memberRecheck } from './member-access.ts';
 import { RealtimeHub, type HubOptions } from './hub.ts';
 import { pubSubPublisher } from './publisher.ts';
 import { LocalPubSub, type PubSub } from './pubsub.ts';
 import { RedisPubSub } from './redis.ts';
 
-export { REALTIME_PATH, REALTIME_PROTOCOL, CLOSE_SLOW_CONSUMER, RealtimeHub, ChannelRefused, type Grant } from './hub.ts';
+export { REALTIME_PATH, REALTIME_PROTOCOL, CLOSE_SLOW_CONSUMER, CLOSE_REVOKED, RealtimeHub, ChannelRefused, type Grant } from './hub.ts';
 export { RealtimeAccess, type RealtimePrincipal, type OperatorPrincipal, type MemberPrincipal, type Authenticator } from './access.ts';
 export { LocalPubSub, type PubSub, type Channel, type RealtimeEvent } from './pubsub.ts';
 export { RedisPubSub } from './redis.ts';
@@ -30,8 +30,8 @@ export function createRealtime(rt: Runtime, opts: Partial<Omit<HubOptions<unknow
   const pubsub = opts.pubsub ?? (rt.config.redisUrl ? new RedisPubSub(rt.config.redisUrl, { onError: (err) => log.error({ err }, 'redis pub/sub') }) : new LocalPubSub());
   const access = new RealtimeAccess(rt);
   access.useAuthenticator(memberAuthenticator(rt));
-  access.useMemberGrant(memberGrant(rt));
-  const hub = new RealtimeHub({ ...opts, pubsub, access, log });
+  access.useMemberGrant(memberGrant(rt), memberRecheck(rt));
+  const hub = new RealtimeHub({ recheckMs: rt.config.realtimeRecheckMs, ...opts, pubsub, access, log });
   return {
     pubsub,
     publisher: pubSubPublisher(pubsub, log),

@@ -409,6 +409,7 @@ export function memberCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/me/groups/{id}/reports', url: `/api/v1/me/groups/${g}/reports`, body: { targetType: 'message', targetId: f.teamMessage, reason: u } },
     { method: 'GET', path: '/api/v1/me/groups/{id}/questions', url: `/api/v1/me/groups/${g}/questions` },
     { method: 'GET', path: '/api/v1/me/groups/{id}/poster', url: `/api/v1/me/groups/${g}/poster` },
+    { method: 'POST', path: '/api/v1/me/groups/{id}/leave', url: `/api/v1/me/groups/${g}/leave` },
     { method: 'POST', path: '/api/v1/me/groups/{id}/uploads', url: `/api/v1/me/groups/${g}/uploads?name=${u}.png`, body: PNG_1x1 },
   ];
 }

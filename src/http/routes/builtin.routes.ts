@@ -17,7 +17,7 @@ import {
   AnnouncementSchema, MEMBER_COOKIE, ChatGroupSchema, ChatPageQuerySchema, ChatPageSchema, ChatPostSchema, DirectoryEntrySchema, DirectoryOptSchema, IMAGE_MAX_BYTES, MEMBER_APP,
   MeSchema, NicknameSchema, ProfileUpdateSchema, QuestionListQuerySchema, QuestionSchema, ReportCreateSchema, ReportDecisionSchema, ReportListQuerySchema,
   ReportSchema, RosterEntrySchema, TeamPostSchema, UploadSchema, chatGroup, chatPage, decideReport, directory, endMemberSession, listReports, memberChatPage,
-  memberHome, memberQuestions, memberUpload, postAsTeam, postChat, readUpload, reportInGroup, roster, setAnnouncement, setInDirectory, setNickname,
+  memberHome, memberQuestions, memberUpload, leaveGroup, postAsTeam, postChat, readUpload, reportInGroup, roster, setAnnouncement, setInDirectory, setNickname,
   teamQuestions, teamUpload, updateProfile,
 } from '../../modules/builtin/index.ts';
 import { visibleGroupRow } from '../../modules/group/index.ts';
@@ -107,6 +107,14 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
   }, async (req) => {
     const { ctx, me } = member(req);
     return setNickname(ctx, me, req.params.id, req.body.nickname);
+  });
+  app.post('/api/v1/me/groups/:id/leave', {
+    config: memberRoute,
+    schema: { tags, summary: 'Leave the group (退群); the member number is never given to anyone else', security: MemberAuth, params: GroupParams, response: { 204: NoContent } },
+  }, async (req, reply) => {
+    const { ctx, me } = member(req);
+    await leaveGroup(ctx, me, req.params.id);
+    return reply.code(204).send(null);
   });
   app.put('/api/v1/me/groups/:id/directory', {
     config: memberRoute,

@@ -246,6 +246,20 @@ export async function setNickname(ctx: Ctx, me: string, groupId: string, nicknam
   return chatGroup(ctx, me, groupId);
 }
 
+/** 退群: the member leaves the group; their number stays theirs (numbers are never reissued). */
+export async function leaveGroup(ctx: Ctx, me: string, groupId: string): Promise<void> {
+  await ctx.transaction(async (tx) => {
+    const m = await activeMembership(tx, me, groupId);
+    const now = tx.clock.now();
+    await tx.tdb.updateTable('memberships').set({ left_at: now }).where('id', '=', m.id).execute();
+    await rewriteTerms(tx, me);
+    await writeActivities(tx, [{
+      kind: 'leave', memberId: me, groupId, occurredAt: iso(now), contentSource: null, source: 'builtin', sourceId: `leave:${m.id}:${now}`, payload: { by: 'self' },
+    }], () => '', { audit: false });
+    tx.emit(membershipUpdated(tx.workspaceId, groupId, me, ['leftAt']));
+  });
+}
+
 export async function setInDirectory(ctx: Ctx, me: string, groupId: string, inDirectory: boolean): Promise<ChatGroup> {
   const m = await activeMembership(ctx, me, groupId);
   await ctx.tdb.updateTable('memberships').set({ in_directory: inDirectory ? 1 : 0 }).where('id', '=', m.id).execute();

@@ -64,9 +64,16 @@ export function Chat({ groupId }: { groupId: string }) {
     if (item.memberId && !roster.data?.has(item.memberId)) void qc.invalidateQueries({ queryKey: ['roster', groupId] });
     if (item.kind === 'join' || item.kind === 'announcement') void qc.invalidateQueries({ queryKey: ['group', groupId] });
   }, (e) => {
+    const mine = e.data.memberId === me.data?.member.id;
+    if (e.type === 'membership.updated' && mine && Array.isArray(e.data.fields) && e.data.fields.includes('leftAt')) {
+      // This member left (here or on another device) or was removed: the group is no longer theirs to read.
+      navigate('/', true);
+      void qc.invalidateQueries({ queryKey: ['me'] });
+      return;
+    }
     if (e.type === 'membership.updated' || e.type === 'resync') {
       void qc.invalidateQueries({ queryKey: ['roster', groupId] });
-      if (e.type === 'resync' || e.data.memberId === me.data?.member.id) void qc.invalidateQueries({ queryKey: ['group', groupId] });
+      if (e.type === 'resync' || mine) void qc.invalidateQueries({ queryKey: ['group', groupId] });
     }
   });
 

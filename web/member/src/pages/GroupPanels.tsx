@@ -1,6 +1,6 @@
 // The group's side panels: members (numbers and roles) with the opt-in directory, and "more": the
 // rules, open questions, the member's share poster, their own page and the language.
-import { Button, Drawer, Empty, List, Segmented, Space, Switch, Tag, Typography } from 'antd';
+import { App, Button, Drawer, Empty, List, Segmented, Space, Switch, Tag, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -72,6 +72,19 @@ export function MembersDrawer({ open, onClose, group: g, roster }: { open: boole
 
 export function GroupMore({ open, onClose, group: g }: { open: boolean; onClose: () => void; group: ChatGroup }) {
   const { t, i18n } = useTranslation();
+  const { modal } = App.useApp();
+  const qc = useQueryClient();
+  const leave = () => modal.confirm({
+    title: t('chat.leaveTitle', { group: g.name }),
+    content: t('chat.leaveHint'),
+    okText: t('chat.leave'),
+    okButtonProps: { danger: true, ...{ 'data-testid': 'leave-confirm' } },
+    onOk: async () => {
+      await api('POST', `/me/groups/${encodeURIComponent(g.id)}/leave`);
+      await qc.invalidateQueries({ queryKey: ['me'] });
+      navigate('/', true);
+    },
+  });
   const [poster, setPoster] = useState(false);
   const questions = useQuery({
     queryKey: ['questions', g.id],
@@ -89,6 +102,7 @@ export function GroupMore({ open, onClose, group: g }: { open: boolean; onClose:
           <Button type="primary" onClick={() => setPoster(true)} data-testid="open-poster">{t('poster.open')}</Button>
           <Button onClick={() => navigate('/me')} data-testid="open-me">{t('nav.me')}</Button>
           <Button onClick={() => setLang(i18n.language === 'en' ? 'zh-CN' : 'en')}>{i18n.language === 'en' ? '中文' : 'English'}</Button>
+          <Button danger onClick={leave} data-testid="leave-group">{t('chat.leave')}</Button>
         </Space>
         {g.rulesText && (
           <div>
