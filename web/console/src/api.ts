@@ -177,6 +177,8 @@ export interface Group {
   status: string;
   region: string | null;
   memberCount: number;
+  /** The pinned announcement (older servers leave it out). */
+  announcement?: { text: string; at: string } | null;
   createdAt: string;
 }
 export interface Membership {

@@ -108,7 +108,7 @@ function GroupDrawer({ group, communityName, me, onClose }: { group: Group; comm
           { key: 'overview', label: <span data-testid="group-tab-overview">{t('groupDrawer.overview')}</span>, children: <GroupOverview group={group} communityName={communityName} /> },
           {
             key: 'chat', label: tabLabel('group-tab-chat', t('groupDrawer.chat')),
-            children: <GroupChat groupId={group.id} platform={group.platform} canPost={can('activity.write')} canAnnounce={can('group.write')} reply={reply} onReply={setReply} />,
+            children: <GroupChat groupId={group.id} platform={group.platform} pinned={group.announcement} canPost={can('activity.write')} canAnnounce={can('group.write')} reply={reply} onReply={setReply} />,
           },
           {
             key: 'requests', label: tabLabel('group-tab-requests', t('groupDrawer.requests'), requests.data?.items.length),

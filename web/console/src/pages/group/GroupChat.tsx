@@ -14,6 +14,11 @@ import { enums, useLabels } from '../../labels';
 import { useChannel, useRealtimeStatus } from '../../realtime';
 import { useMemberNames, type MemberLabel } from './names';
 
+export interface Announcement {
+  text: string;
+  at: string;
+}
+
 export interface ReplyTarget {
   id: string;
   name: string;
@@ -44,6 +49,7 @@ export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id
 
 function useChatStream(groupId: string) {
   const { message } = App.useApp();
+  const qc = useQueryClient();
   const [items, setItems] = useState<ChatItem[]>([]);
   /** The cursor of the next older page: undefined until the first page came, null when there is none. */
   const [older, setOlder] = useState<string | null | undefined>(undefined);
@@ -59,7 +65,11 @@ function useChatStream(groupId: string) {
   // Live from the newest item shown; with none shown yet, the page is fetched again once live (no gap).
   const after = first.data?.items[0]?.cursor;
   useChannel(first.isSuccess ? `chat:${groupId}` : null, (e) => {
-    if (e.type === 'chat.item') setItems((l) => mergeItems(l, [e.data as unknown as ChatItem]));
+    if (e.type !== 'chat.item') return;
+    const item = e.data as unknown as ChatItem;
+    setItems((l) => mergeItems(l, [item]));
+    // The group row carries the pinned announcement.
+    if (item.kind === 'announcement') void qc.invalidateQueries({ queryKey: ['groups'] });
   }, {
     after,
     onLive: ({ resumed }) => {
@@ -84,8 +94,10 @@ function useChatStream(groupId: string) {
   return { items, first, hasOlder: !!older, loadingOlder, loadOlder, add };
 }
 
-export function GroupChat({ groupId, platform, canPost, canAnnounce, reply, onReply }: {
+export function GroupChat({ groupId, platform, pinned, canPost, canAnnounce, reply, onReply }: {
   groupId: string;
+  /** The group row's announcement (undefined: the row does not say). */
+  pinned: Announcement | null | undefined;
   /** Where the group lives: only the built-in community delivers team posts to members today. */
   platform: string;
   canPost: boolean;
@@ -101,13 +113,18 @@ export function GroupChat({ groupId, platform, canPost, canAnnounce, reply, onRe
   const qc = useQueryClient();
   const [saved, setSaved] = useState<{ text: string | null; at: string } | null>(null);
 
-  // The pinned announcement: the newest of what this screen saved and the announcements in the stream.
+  // The pinned announcement: the group row's (it refreshes when an announcement comes by), unless this
+  // screen saved a newer one; with a server that does not send it on the row, the newest in the stream.
   const announcement = useMemo(() => {
-    const last = [...stream.items].reverse().find((i) => i.kind === 'announcement');
-    const fromStream = last ? { text: last.text, at: last.occurredAt } : null;
-    if (!saved) return fromStream;
-    return fromStream && Date.parse(fromStream.at) > Date.parse(saved.at) ? fromStream : saved;
-  }, [stream.items, saved]);
+    let base: Announcement | null;
+    if (pinned !== undefined) base = pinned;
+    else {
+      const last = [...stream.items].reverse().find((i) => i.kind === 'announcement');
+      base = last?.text ? { text: last.text, at: last.occurredAt } : null;
+    }
+    if (saved && (!base || Date.parse(saved.at) >= Date.parse(base.at))) return saved.text ? { text: saved.text, at: saved.at } : null;
+    return base;
+  }, [pinned, stream.items, saved]);
 
   const label = (i: ChatItem): string => {
     if (i.memberId) return nameOf(i.memberId)?.name ?? t('chat.someone', { id: i.memberId.slice(-4) });
@@ -116,7 +133,10 @@ export function GroupChat({ groupId, platform, canPost, canAnnounce, reply, onRe
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-      <AnnouncementBar groupId={groupId} current={announcement} canEdit={canAnnounce} onSaved={(a) => setSaved(a ?? { text: null, at: new Date().toISOString() })} />
+      <AnnouncementBar groupId={groupId} current={announcement} canEdit={canAnnounce} onSaved={(a) => {
+        setSaved(a ?? { text: null, at: new Date().toISOString() });
+        void qc.invalidateQueries({ queryKey: ['groups'] });
+      }} />
       <ChatList
         items={stream.items}
         loading={stream.first.isPending}
@@ -483,9 +503,9 @@ function Composer({ groupId, platform, reply, onClearReply, onPosted }: {
 
 function AnnouncementBar({ groupId, current, canEdit, onSaved }: {
   groupId: string;
-  current: { text: string | null; at: string } | null;
+  current: Announcement | null;
   canEdit: boolean;
-  onSaved: (a: { text: string; at: string } | null) => void;
+  onSaved: (a: Announcement | null) => void;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -494,7 +514,7 @@ function AnnouncementBar({ groupId, current, canEdit, onSaved }: {
   const [draft, setDraft] = useState<string | null>(null);
   const value = draft ?? current?.text ?? '';
   const save = useMutation({
-    mutationFn: () => put<{ announcement: { text: string; at: string } | null }>(`/groups/${groupId}/announcement`, { text: value.trim() ? value.trim() : null }),
+    mutationFn: () => put<{ announcement: Announcement | null }>(`/groups/${groupId}/announcement`, { text: value.trim() ? value.trim() : null }),
     onSuccess: (r) => {
       onSaved(r.announcement);
       setDraft(null);
