@@ -9,7 +9,7 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
 import { expectStatus, makeCommunity, makeGroup, makeGroupSet } from './helpers/api.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -69,6 +69,27 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
   }
   const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const takeErrors = (allowed: RegExp[] = []) => errors.splice(0, errors.length).filter((e) => !allowed.some((a) => a.test(e)));
+
+  /** An operator signed in to the console (desktop size) with the group's drawer open on a tab. */
+  async function consoleOn(groupName: string, tab: 'group-tab-chat' | 'group-tab-requests'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`operator console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`operator pageerror: ${e.message}`));
+    await page.goto(`${t.url}/`);
+    await page.getByTestId('signin-email').fill(ADMIN.email);
+    await page.getByTestId('signin-password').fill(ADMIN.password);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('whoami').waitFor();
+    await page.getByRole('menuitem', { name: '建群' }).click();
+    await page.getByTestId('group-table').getByText(groupName, { exact: true }).click();
+    await page.getByTestId(tab).click();
+    return page;
+  }
 
   async function groupWithInvite(rules: Record<string, Record<string, unknown>>, body: Record<string, unknown> = {}) {
     const g = await makeGroup(t.api, community.id, body);
@@ -130,9 +151,13 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     await page.getByTestId('chat').waitFor();
     expect(await page.getByTestId('announcement').textContent()).toContain('世纪公园');
     await page.getByTestId('chat-line').first().waitFor();
+    // An operator has the group's chat open in the console; the message appears there live.
+    const operator = await consoleOn('晨跑 · 上海 1 群', 'group-tab-chat');
+    await operator.getByTestId('group-chat').getByTestId('chat-item').first().waitFor();
     await page.getByTestId('chat-input').fill('大家好，我是新来的 🏃');
     await page.getByTestId('chat-send').click();
     await page.getByTestId('chat-text').filter({ hasText: '大家好，我是新来的' }).waitFor();
+    await operator.getByTestId('group-chat').getByTestId('chat-item').filter({ hasText: '大家好，我是新来的 🏃' }).waitFor();
     const msgs = (await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items;
     expect(msgs[0]).toMatchObject({ kind: 'message', text: '大家好，我是新来的 🏃' });
     const ms = (await t.api.get(`/api/v1/groups/${g.id}/memberships`)).body.items;
@@ -190,7 +215,11 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     await page.getByTestId('join-pending').waitFor();
     const pending = (await t.api.get(`/api/v1/groups/${g.id}/join-requests?status=pending`)).body.items;
     expect(pending).toMatchObject([{ applicant: { name: '陈跑跑', answers: [{ question: '你平时跑多少公里？', answer: '每周 30 公里' }] } }]);
-    expectStatus(await t.api.post(`/api/v1/join-requests/${pending[0].id}/approve`), 200);
+    // The operator sees the request with its answer in the console's queue and approves it there.
+    const operator = await consoleOn('马拉松备赛群', 'group-tab-requests');
+    await operator.getByTestId('join-requests').getByText('每周 30 公里').waitFor();
+    await operator.getByTestId(`approve-${pending[0].id}`).click();
+    await expect.poll(async () => (await t.api.get(`/api/v1/groups/${g.id}/join-requests?status=pending`)).body.items.length).toBe(0);
     await page.getByTestId('chat').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('chat-title').textContent()).toContain('马拉松备赛群');
     // 退群: the member leaves; the team sees the membership end.
