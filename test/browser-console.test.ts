@@ -95,12 +95,12 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     const r = await fetch(`${t.url}/api/v1/public/join/${code}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consentAccepted: true, rulesAccepted: true, ...body }),
     });
-    const result = await r.json();
+    const result = (await r.json()) as any;
     expect(r.status, JSON.stringify(result)).toBe(200);
     const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('shequn_member='));
     expect(cookie).toBeTruthy();
     const me = await fetch(`${t.url}/api/v1/me`, { headers: { cookie: cookie! } });
-    const csrf = me.status === 200 ? (await me.json()).csrfToken : '';
+    const csrf = me.status === 200 ? ((await me.json()) as { csrfToken: string }).csrfToken : '';
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${t.url}${path}`, {
         method, headers: { cookie: cookie!, 'x-csrf-token': csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
@@ -300,7 +300,7 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     await say(han, g.id, xss);
     await chatItem(xss).waitFor();
     await page.waitForTimeout(300);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.getByTestId('group-chat').locator('img[src="x"]').count()).toBe(0);
 
     // The socket goes deaf (events are lost on the way), then drops as a slow consumer (4008). The console
@@ -341,7 +341,7 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     await page.getByTestId('team-post-send').click();
     const img = chatItem('这是本周的路线图').locator('img[src^="/api/v1/uploads/"]');
     await img.waitFor();
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(360);
+    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(360);
 
     // Reply to a member's message from the chat.
     const msg = chatItem('收到，我带早餐');
