@@ -235,7 +235,7 @@ describe('replication (复制)', () => {
   it('clones a group from a template: settings, its own rules and its announcement, with a fresh number sequence', async () => {
     const c = await makeCommunity(t.api, { name: '复制社群' });
     const set = await makeGroupSet(t.api, { name: '茶友', communityId: c.id });
-    const tpl = await makeGroup(t.api, c.id, { name: '茶友模板群', groupSetId: set.id, capacity: 300, kind: 'core', region: '杭州', numbering: { scope: 'group', prefix: 'T', width: 3 } });
+    const tpl = await makeGroup(t.api, c.id, { name: '茶友模板群', platform: 'builtin', groupSetId: set.id, capacity: 300, kind: 'core', region: '杭州', numbering: { scope: 'group', prefix: 'T', width: 3 } });
     for (const [type, settings] of [['joining.entry', { mode: 'application', questions: ['喝什么茶？'] }], ['joining.ritual', { nicknamePattern: '{city}-{name}', rulesText: '只聊茶' }]] as const) {
       expectStatus(await t.api.post('/api/v1/rules', { type, targetType: 'group', targetId: tpl.id, settings }), 201);
     }
@@ -250,7 +250,7 @@ describe('replication (复制)', () => {
       announcement: { text: '每周三品茶会' },
     });
     const rules = (await t.api.get(`/api/v1/rules?targetType=group&targetId=${r.body.group.id}`)).body.items;
-    expect(rules.map((x: any) => [x.type, x.settings.mode ?? x.settings.nicknamePattern])).toEqual([['joining.entry', 'application'], ['joining.ritual', '{city}-{name}']]);
+    expect(rules.map((x: any) => [x.type, x.settings.mode ?? x.settings.nicknamePattern]).sort()).toEqual([['joining.entry', 'application'], ['joining.ritual', '{city}-{name}']]);
     const m = await makeMember(t.api, { displayName: '新茶友', memberships: [{ groupId: r.body.group.id }] });
     expect(m.memberships[0].numberDisplay).toBe('T001');
     expectProblem(await t.api.post(`/api/v1/groups/${tpl.id}/clone`, { name: '' }), 400, 'body.name');

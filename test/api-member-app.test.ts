@@ -18,7 +18,7 @@ let seq = 0;
 const clientId = () => `test-${Date.now().toString(36)}-${++seq}`;
 
 async function groupWith(rules: Record<string, Record<string, unknown>> = {}, body: Record<string, unknown> = {}) {
-  const g = await makeGroup(t.api, community.id, body);
+  const g = await makeGroup(t.api, community.id, { platform: 'builtin', ...body });
   for (const [type, settings] of Object.entries(rules)) {
     expectStatus(await t.api.post('/api/v1/rules', { type, targetType: 'group', targetId: g.id, settings }), 201);
   }
@@ -248,6 +248,24 @@ describe('chat', () => {
   });
 });
 
+describe('groups on other platforms', () => {
+  it('refuses posts, images and announcements that no connector would deliver, saying why', async () => {
+    const { g, code } = await groupWith({}, { platform: 'wechat', name: '微信 1 群' });
+    const m = await joinAsMember(t, code, { name: '微信成员' });
+    const before = await dbSnapshot(t);
+    const member = await say(m.client, g.id, { text: '你好' });
+    expectProblem(member, 403, undefined, 'chat.refused');
+    expect(member.body.refusal).toEqual({ reason: 'platform', platform: 'wechat' });
+    const team = await t.api.post(`/api/v1/groups/${g.id}/messages`, { clientId: clientId(), text: '通知' });
+    expectProblem(team, 403, undefined, 'chat.refused');
+    expect(team.body.detail).toContain('no wechat connector');
+    expectProblem(await t.api.request('PUT', `/api/v1/groups/${g.id}/announcement`, { text: 'x' }), 403, undefined, 'chat.refused');
+    expectProblem(await t.api.request('POST', `/api/v1/groups/${g.id}/uploads`, PNG_1x1, { 'content-type': 'image/png' }), 403, undefined, 'chat.refused');
+    expectProblem(await m.client.request('POST', `/api/v1/me/groups/${g.id}/uploads`, PNG_1x1, { 'content-type': 'image/png' }), 403, undefined, 'chat.refused');
+    expect(await dbSnapshot(t)).toEqual(before);
+  });
+});
+
 describe('a member of one group in another', () => {
   it('cannot read, post, list, upload, report or subscribe there (404), nor in another workspace', async () => {
     const mine = await groupWith();
@@ -317,7 +335,7 @@ describe('open connections follow revocations', () => {
 
   it('stops a member hearing a group they left, closes a signed-out member and a revoked token (4001)', async () => {
     const c = await makeCommunity(fast.api, { name: '撤销社群' });
-    const g = await makeGroup(fast.api, c.id, {});
+    const g = await makeGroup(fast.api, c.id, { platform: 'builtin' });
     const inv = await fast.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
     const m = await joinAsMember(fast, inv.body.code, { name: '要走的人' });
     const p = await Probe.open(fast.url, { headers: { cookie: m.cookie, origin: fast.url } });

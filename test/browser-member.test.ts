@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
   }
 
   async function groupWithInvite(rules: Record<string, Record<string, unknown>>, body: Record<string, unknown> = {}) {
-    const g = await makeGroup(t.api, community.id, body);
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin', ...body });
     for (const [type, settings] of Object.entries(rules)) expectStatus(await t.api.post('/api/v1/rules', { type, targetType: 'group', targetId: g.id, settings }), 201);
     const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
     expectStatus(inv, 201);
@@ -234,8 +234,8 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
 
   it("sends the next person to the next group of the set when an invite's group is full (活码)", async () => {
     const set = await makeGroupSet(t.api, { name: '新手跑团', communityId: community.id });
-    const g1 = await makeGroup(t.api, community.id, { name: '新手跑团 1 群', groupSetId: set.id, capacity: 1 });
-    const g2 = await makeGroup(t.api, community.id, { name: '新手跑团 2 群', groupSetId: set.id, capacity: 5 });
+    const g1 = await makeGroup(t.api, community.id, { name: '新手跑团 1 群', groupSetId: set.id, capacity: 1, platform: 'builtin' });
+    const g2 = await makeGroup(t.api, community.id, { name: '新手跑团 2 群', groupSetId: set.id, capacity: 5, platform: 'builtin' });
     const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g1.id });
     const first = await phone();
     await joinThrough(first, inv.body.code, '第一人');

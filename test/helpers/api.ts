@@ -260,7 +260,7 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(phase, 201);
   const groupSet = await makeGroupSet(api, { name: `${tag}组合`, communityId: community.id });
   const group = await makeGroup(api, community.id, { name: `${tag}群`, groupSetId: groupSet.id, externalId: `${tag}-ext` });
-  const group2 = await makeGroup(api, community.id, { name: `${tag}二群` });
+  const group2 = await makeGroup(api, community.id, { name: `${tag}二群`, platform: 'builtin' });
   const member = await makeMember(api, {
     displayName: `${tag}成员`, phone: '13700001234', email: `${tag.toLowerCase()}@example.com`, tags: [`${tag}标签`],
     identities: [{ platform: 'wechat', externalId: `${tag}-wx`, handle: `${tag}_handle` }], memberships: [{ groupId: group.id }],
@@ -283,7 +283,7 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(teamMessage, 201);
   const report = await joiner.client.post(`/api/v1/me/groups/${group2.id}/reports`, { targetType: 'message', targetId: teamMessage.body.id, reason: '测试举报' });
   expectStatus(report, 201);
-  const upload = await api.request('POST', `/api/v1/groups/${group.id}/uploads?name=qr.png`, await pngBytes(tag), { 'content-type': 'image/png' });
+  const upload = await api.request('POST', `/api/v1/groups/${group2.id}/uploads?name=qr.png`, await pngBytes(tag), { 'content-type': 'image/png' });
   expectStatus(upload, 201);
   return {
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
@@ -341,9 +341,9 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/join-requests/{id}/reject', url: `/api/v1/join-requests/${f.joinRequest}/reject`, body: { reason: u } },
     { method: 'POST', path: '/api/v1/groups/{id}/clone', url: `/api/v1/groups/${f.group}/clone`, body: { name: `${u}克隆` } },
     { method: 'POST', path: '/api/v1/group-sets/{id}/rename', url: `/api/v1/group-sets/${f.groupSet}/rename`, body: { pattern: '{set}{n}群', apply: true } },
-    { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group}/messages`, body: { clientId: `${u}-team`, text: u } },
-    { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group}/announcement`, body: { text: u } },
-    { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group}/uploads?name=${u}.png`, body: PNG_1x1 },
+    { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group2}/messages`, body: { clientId: `${u}-team`, text: u } },
+    { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group2}/announcement`, body: { text: u } },
+    { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group2}/uploads?name=${u}.png`, body: PNG_1x1 },
     { method: 'POST', path: '/api/v1/reports/{id}/decide', url: `/api/v1/reports/${f.report}/decide`, body: { decision: 'confirm', muteMinutes: 10 } },
   ];
 }

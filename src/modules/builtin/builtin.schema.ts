@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { membershipRole } from '../enums.ts';
+import { membershipRole, platform } from '../enums.ts';
 import { ChatItemSchema } from '../activity/index.ts';
 
 const Id = z.string().min(1).max(64);
@@ -44,6 +44,8 @@ export const MuteSchema = z.object({ muted: z.boolean(), reason: z.string().null
 export const ChatGroupSchema = z.object({
   id: z.string(),
   name: z.string(),
+  /** Only `builtin` groups chat here; members of others read the record and speak on their platform. */
+  platform: z.enum(platform.values),
   announcement: z.object({ text: z.string(), at: z.string() }).nullable(),
   rulesText: z.string(),
   memberCount: z.number(),

@@ -105,6 +105,7 @@ export async function chatGroup(ctx: Ctx, me: string, groupId: string): Promise<
   return {
     id: g.id,
     name: g.name,
+    platform: g.platform as ChatGroup['platform'],
     announcement: g.announcement ? { text: g.announcement, at: iso(Number(g.announcement_at)) } : null,
     rulesText: ritual.settings.rulesText,
     memberCount: Number(count.n),
@@ -161,6 +162,17 @@ export async function isActiveMember(ctx: Ctx, me: string, groupId: string): Pro
 const refuse = (reason: string, message: string, details: Record<string, unknown> = {}) =>
   new ShequnError('chat.refused', message, { reason, ...details });
 
+/**
+ * Posts here reach only built-in groups: a WeChat or QQ group hears them through its connector, which the
+ * relay and connectors work adds. Until then such a post would be stored and reach no one: refused instead.
+ */
+async function assertBuiltin(ctx: Ctx, groupId: string): Promise<void> {
+  const g = await ctx.tdb.selectFrom('groups').select(['platform', 'name']).where('id', '=', groupId).executeTakeFirstOrThrow();
+  if (g.platform !== 'builtin') {
+    throw refuse('platform', `The group ${g.name} is on ${g.platform}, and no ${g.platform} connector is connected: the post would reach no one`, { platform: g.platform });
+  }
+}
+
 interface Draft {
   text: string | null;
   replyTo: string | null;
@@ -213,6 +225,7 @@ export async function postChat(ctx: Ctx, me: string, groupId: string, input: Cha
     const sourceId = `chat:${me}:${input.clientId}`;
     const earlier = await existingPost(tx, sourceId);
     if (earlier) return earlier;
+    await assertBuiltin(tx, groupId);
     const needed = await nicknameNeeded(tx, groupId, m.nickname);
     if (needed) {
       throw refuse('nickname', `Set a group nickname in the form ${needed.pattern}${needed.example ? ` (e.g. ${needed.example})` : ''} before you speak`, { pattern: needed.pattern, example: needed.example });
@@ -226,8 +239,10 @@ export async function postChat(ctx: Ctx, me: string, groupId: string, input: Cha
     }], () => '', { audit: false });
     const a = written!.activity;
     if (input.question) {
+      const qid = tx.ids.next('q');
+      tx.emit({ type: 'question.created', workspaceId: tx.workspaceId, groupId, data: { id: qid, groupId, activityId: a.id } });
       await tx.tdb.insertInto('questions', {
-        id: tx.ids.next('q'), group_id: groupId, member_id: me, activity_id: a.id, text: d.text ?? '', status: 'open', answer_activity_id: null, answered_by: null,
+        id: qid, group_id: groupId, member_id: me, activity_id: a.id, text: d.text ?? '', status: 'open', answer_activity_id: null, answered_by: null,
         created_at: tx.clock.now(), answered_at: null,
       }).execute();
     }
@@ -316,6 +331,7 @@ async function storeImage(ctx: Ctx, files: FileStore, groupId: string, uploader:
 
 export async function memberUpload(ctx: Ctx, files: FileStore, me: string, groupId: string, bytes: Buffer, name: string | undefined): Promise<Upload> {
   const m = await activeMembership(ctx, me, groupId);
+  await assertBuiltin(ctx, groupId);
   const mute = await muteOf(ctx, m);
   if (mute.muted) throw refuse('muted', `You cannot post now: ${mute.reason}`, { until: mute.until, why: mute.reason });
   return storeImage(ctx, files, groupId, { memberId: me, by: me }, bytes, name);
@@ -324,6 +340,7 @@ export async function memberUpload(ctx: Ctx, files: FileStore, me: string, group
 export async function teamUpload(ctx: Ctx, files: FileStore, groupId: string, bytes: Buffer, name: string | undefined): Promise<Upload> {
   ctx.authorize('activity.write');
   await visibleGroupRow(ctx, groupId);
+  await assertBuiltin(ctx, groupId);
   return storeImage(ctx, files, groupId, { memberId: null, by: teamUploader(ctx) }, bytes, name);
 }
 
@@ -415,6 +432,7 @@ export async function decideReport(ctx: Ctx, id: string, input: z.infer<typeof R
       tx.emit(membershipUpdated(tx.workspaceId, r.group_id, r.target_member_id, ['mutedUntil']));
     }
     await recordAudit(tx, `report.${patch.status === 'confirmed' ? 'confirm' : 'dismiss'}`, { type: 'report', id }, { groupId: r.group_id, muteMinutes: input.muteMinutes });
+    tx.emit({ type: 'report.decided', workspaceId: tx.workspaceId, groupId: r.group_id, data: { id, groupId: r.group_id, status: patch.status } });
     const saved = { ...r, ...patch };
     return toReport(saved, await excerptOf(tx, saved));
   });
@@ -455,6 +473,7 @@ export async function postAsTeam(ctx: Ctx, groupId: string, input: z.infer<typeo
     const sourceId = `team:${by}:${input.clientId}`;
     const earlier = await existingPost(tx, sourceId);
     if (earlier) return earlier;
+    await assertBuiltin(tx, groupId);
     const d = await draftOf(tx, groupId, input, by);
     const [written] = await writeActivities(tx, [{
       kind: 'message', memberId: null, groupId, occurredAt: iso(tx.clock.now()), contentSource: 'OGC', source: 'builtin', sourceId,
@@ -470,6 +489,7 @@ export async function setAnnouncement(ctx: Ctx, groupId: string, text: string | 
   ctx.authorize('group.write');
   return ctx.transaction(async (tx) => {
     await visibleGroupRow(tx, groupId);
+    await assertBuiltin(tx, groupId);
     const now = tx.clock.now();
     const value = text?.trim() ? text.trim() : null;
     await tx.tdb.updateTable('groups').set({ announcement: value, announcement_at: value ? now : null, updated_at: now }).where('id', '=', groupId).execute();

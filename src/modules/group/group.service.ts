@@ -159,6 +159,7 @@ export async function createGroup(ctx: Ctx, input: z.infer<typeof GroupCreateSch
     await tx.tdb.insertInto('groups', row).execute();
     if (!v.all) v.groupIds.add(row.id);
     await recordAudit(tx, 'group.create', { type: 'group', id: row.id }, { name: row.name, platform: row.platform });
+    tx.emit({ type: 'group.created', workspaceId: tx.workspaceId, groupId: row.id, data: { id: row.id, name: row.name } });
     return toGroup({ ...row, workspace_id: tx.workspaceId }, 0);
   });
 }
@@ -196,6 +197,7 @@ export async function updateGroup(ctx: Ctx, id: string, input: z.infer<typeof Gr
     if (input.numbering !== undefined) patch.numbering = JSON.stringify(input.numbering);
     await tx.tdb.updateTable('groups').set(patch).where('id', '=', id).execute();
     await recordAudit(tx, 'group.update', { type: 'group', id }, { fields: Object.keys(input) });
+    tx.emit({ type: 'group.updated', workspaceId: tx.workspaceId, groupId: id, data: { id, fields: Object.keys(input) } });
     return toGroup({ ...current, ...patch }, (await memberCounts(tx, [id])).get(id) ?? 0);
   });
 }

@@ -435,6 +435,7 @@ export async function approveJoinRequest(ctx: Ctx, id: string): Promise<JoinRequ
     const patch = { status: 'approved', group_id: g.id, member_id: joined.memberId, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
     await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();
     await recordAudit(tx, 'join_request.approve', { type: 'join_request', id }, { groupId: g.id, memberId: joined.memberId });
+    tx.emit({ type: 'join_request.decided', workspaceId: tx.workspaceId, groupId: r.group_id, data: { id, groupId: r.group_id, status: 'approved', placedIn: g.id } });
     return toJoinRequest({ ...r, ...patch });
   });
 }
@@ -446,6 +447,7 @@ export async function rejectJoinRequest(ctx: Ctx, id: string, reason: string): P
     const patch = { status: 'rejected', reason, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
     await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();
     await recordAudit(tx, 'join_request.reject', { type: 'join_request', id }, { groupId: r.group_id });
+    tx.emit({ type: 'join_request.decided', workspaceId: tx.workspaceId, groupId: r.group_id, data: { id, groupId: r.group_id, status: 'rejected' } });
     return toJoinRequest({ ...r, ...patch });
   });
 }

@@ -148,6 +148,7 @@ export interface ChatItem {
 export interface ChatGroup {
   id: string;
   name: string;
+  platform: string;
   announcement: { text: string; at: string } | null;
   rulesText: string;
   memberCount: number;

@@ -272,6 +272,9 @@ function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster
     }
   };
 
+  if (g.platform !== 'builtin') {
+    return <div className="muted-bar" data-testid="elsewhere">{t('chat.elsewhere')}</div>;
+  }
   if (g.me.nicknameNeeded) {
     return (
       <div className="composer" data-testid="nickname-needed">
