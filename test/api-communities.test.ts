@@ -215,3 +215,23 @@ describe('phases', () => {
     expectProblem(await t.api.delete('/api/v1/phases/ph_missing'), 404);
   });
 });
+
+describe('templates (定位模板)', () => {
+  it('offers filled canvases whose lifecycle starts today, and a community made from one keeps it', async () => {
+    const r = await t.api.get('/api/v1/community-templates');
+    expectStatus(r, 200);
+    expect(r.body.items.map((x: any) => x.key)).toEqual(['tea-brand', 'baijiu', 'paid-course', 'city-meetup']);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now());
+    const baijiu = r.body.items.find((x: any) => x.key === 'baijiu');
+    expect(baijiu).toMatchObject({ name: '白酒品鉴会', nameEn: 'Baijiu tasting society', purpose: 'sales' });
+    expect(baijiu.canvas.sharedInterest.basis).toBe('values');
+    expect(baijiu.canvas.lifecycle).toMatchObject({ startsOn: today, basis: 'product' });
+    expect(Date.parse(baijiu.canvas.lifecycle.plannedEndOn) - Date.parse(today)).toBe(1095 * 86_400_000);
+    // Every template is a valid canvas as the API takes it.
+    for (const tpl of r.body.items) {
+      const made = await t.api.post('/api/v1/communities', { name: `${tpl.name}（试）`, purpose: tpl.purpose, canvas: tpl.canvas });
+      expectStatus(made, 201);
+      expect(made.body.canvas).toEqual(tpl.canvas);
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // values to members and to the builder, the value checklist, readiness, persona, lifecycle plan,
 // monetization and KPI targets), and the tea brand's phase plan.
 import type { IdGenerator } from '../kernel/clock.ts';
-import { CanvasSchema, PhaseCreateSchema, type Canvas } from '../modules/community/index.ts';
+import { PhaseCreateSchema, communityTemplate, templateCanvas, type Canvas } from '../modules/community/index.ts';
 import type { BulkWriter } from './bulk-writer.ts';
 import type { Theme } from './texts.ts';
 import { DAY, localDay, weeklyProfile, type Timeline, type WeeklyProfile } from './timeline.ts';
@@ -24,51 +24,17 @@ export interface Communities {
 const yuan = (n: number) => Math.round(n * 100);
 
 function canvases(tl: Timeline, members: number): Record<Theme, Canvas> {
-  const topCities = ['上海', '北京', '深圳', '广州', '杭州', '成都', '南京', '武汉'];
   const floor = (n: number) => Math.max(100, Math.round(Math.min(n, members) / 100) * 100);
+  // The demo's communities are the positioning templates, dated on its timeline and sized to its members.
+  const from = (key: string, startsOn: number, plannedEndOn: number | null): Canvas => {
+    const t = communityTemplate(key)!;
+    const c = templateCanvas(t, localDay(startsOn));
+    return { ...c, lifecycle: { ...c.lifecycle, plannedEndOn: plannedEndOn === null ? null : localDay(plannedEndOn) }, kpi: { ...c.kpi, memberFloor: floor(c.kpi.memberFloor) } };
+  };
   return {
-    tea: CanvasSchema.parse({
-      sharedInterest: { description: '爱喝茶、想把茶喝明白的人：从一杯好茶开始交朋友', basis: 'product' },
-      valueToMembers: { description: '茶知识、新茶尝鲜、会员价和同城茶会', type: 'knowledge' },
-      valueToBuilder: { description: '复购与口碑：新品反馈、老客带新客', type: 'sales' },
-      valueChecklist: { painPoint: '好茶难辨、价格不透明、一个人喝茶没人交流', returnCarrier: '每周三晚茶话会、会员价、积分换茶样' },
-      readiness: { peopleAndMoney: true, contentAndService: true, timeAndPatience: true, productAndMarketingModel: true, notes: '门店导购兼任群秘；茶艺师每周一次分享' },
-      tone: '温和、讲究、不硬推销',
-      competitors: ['电商茶叶旗舰店', '本地茶城', '新式茶饮品牌'],
-      budgetCents: yuan(360_000),
-      persona: { genders: ['female', 'male'], ageMin: 25, ageMax: 50, cities: topCities, interests: ['茶', '茶具', '传统文化', '生活方式'], occupations: ['白领', '教师', '设计师', '创业者'] },
-      lifecycle: { startsOn: localDay(tl.start - 10 * DAY), plannedEndOn: localDay(tl.start + 720 * DAY), basis: 'product' },
-      monetization: ['product', 'ecommerce', 'membership'],
-      kpi: { memberFloor: floor(15_000), activeMemberRate: 0.3, eventsPerGroupPerYear: 12, revenuePerMemberPerYearCents: yuan(360) },
-    }),
-    course: CanvasSchema.parse({
-      sharedInterest: { description: '想把PPT做好、在职场汇报里脱颖而出的人，每天练一点', basis: 'behaviour' },
-      valueToMembers: { description: '系统课程、作业点评、模板素材和同学互助', type: 'knowledge' },
-      valueToBuilder: { description: '课程销售与续费，优秀学员成为讲师和助教', type: 'sales' },
-      valueChecklist: { painPoint: '会用软件却做不出好看的页面，临时抱佛脚', returnCarrier: '21天打卡、作业点评、核心群末位淘汰' },
-      readiness: { peopleAndMoney: true, contentAndService: true, timeAndPatience: true, productAndMarketingModel: true, notes: '核心群69人，环形结构，人人发言；学员群金字塔结构，以听为主' },
-      tone: '干货、直接、鼓励',
-      competitors: ['免费视频教程', '模板网站'],
-      budgetCents: yuan(200_000),
-      persona: { genders: ['female', 'male'], ageMin: 20, ageMax: 40, cities: [], interests: ['PPT', '职场技能', '设计'], occupations: ['白领', '大学生', '教师', '新媒体运营'] },
-      lifecycle: { startsOn: localDay(tl.start - 5 * DAY), plannedEndOn: localDay(tl.start + 725 * DAY), basis: 'community' },
-      monetization: ['product', 'membership'],
-      kpi: { memberFloor: floor(15_000), activeMemberRate: 0.2, eventsPerGroupPerYear: 52, revenuePerMemberPerYearCents: yuan(199) },
-    }),
-    meetup: CanvasSchema.parse({
-      sharedInterest: { description: '同一座城市的茶友，线上聊茶、线下见面', basis: 'space' },
-      valueToMembers: { description: '认识同城朋友，每月一次线下品茶会', type: 'connections' },
-      valueToBuilder: { description: '线下体验带动门店客流和品牌口碑', type: 'brand' },
-      valueChecklist: { painPoint: '线上认识的茶友见不到面', returnCarrier: '每月第二个周六的同城品茶会' },
-      readiness: { peopleAndMoney: true, contentAndService: true, timeAndPatience: false, productAndMarketingModel: false, notes: '由茶友会的活跃成员分化而来，场地由门店和赞助方提供' },
-      tone: '热情、随和',
-      competitors: [],
-      budgetCents: yuan(60_000),
-      persona: { genders: [], ageMin: 22, ageMax: 55, cities: topCities, interests: ['茶', '社交', '城市生活'], occupations: [] },
-      lifecycle: { startsOn: localDay(tl.start + 20 * DAY), plannedEndOn: null, basis: 'community' },
-      monetization: ['traffic'],
-      kpi: { memberFloor: floor(2000), activeMemberRate: 0.4, eventsPerGroupPerYear: 12, revenuePerMemberPerYearCents: 0 },
-    }),
+    tea: from('tea-brand', tl.start - 10 * DAY, tl.start + 720 * DAY),
+    course: from('paid-course', tl.start - 5 * DAY, tl.start + 725 * DAY),
+    meetup: from('city-meetup', tl.start + 20 * DAY, null),
   };
 }
 

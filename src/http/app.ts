@@ -121,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   authRoutes(app, deps);
   operatorRoutes(app);
-  communityRoutes(app);
+  communityRoutes(app, deps);
   groupRoutes(app);
   memberRoutes(app);
   activityRoutes(app);

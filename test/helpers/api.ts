@@ -357,6 +357,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/tokens', url: '/api/v1/tokens' },
     { method: 'GET', path: '/api/v1/audit-log', url: '/api/v1/audit-log' },
     { method: 'GET', path: '/api/v1/communities', url: '/api/v1/communities' },
+    { method: 'GET', path: '/api/v1/community-templates', url: '/api/v1/community-templates' },
     { method: 'GET', path: '/api/v1/communities/{id}', url: `/api/v1/communities/${f.community}` },
     { method: 'GET', path: '/api/v1/communities/{id}/phases', url: `/api/v1/communities/${f.community}/phases` },
     { method: 'GET', path: '/api/v1/phases/{id}', url: `/api/v1/phases/${f.phase}` },

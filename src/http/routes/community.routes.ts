@@ -1,12 +1,31 @@
 import { z } from 'zod';
 import {
   CommunityCreateSchema, CommunitySchema, CommunityUpdateSchema, PhaseCreateSchema, PhaseSchema, PhaseUpdateSchema,
-  createCommunity, createPhase, deleteCommunity, deletePhase, getCommunity, getPhase, listCommunities, listPhases, updateCommunity, updatePhase,
+  CommunityTemplateSchema, communityTemplates, templateCanvas, createCommunity, createPhase, deleteCommunity, deletePhase, getCommunity, getPhase, listCommunities, listPhases, updateCommunity, updatePhase,
 } from '../../modules/community/index.ts';
+import type { Config } from '../../config.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
 
-export function communityRoutes(app: App) {
+/** Today's date on the workspace's clock (YYYY-MM-DD in the configured zone). */
+const localToday = (now: number, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
+export function communityRoutes(app: App, deps: { config: Pick<Config, 'timezone'> }) {
   const tags = ['定位 community'];
+  app.get('/api/v1/community-templates', {
+    schema: {
+      tags, summary: 'Templates to position a new community from (tea brand, baijiu, paid course, city meetup): a filled canvas whose lifecycle starts today',
+      security: Secured, response: { 200: z.object({ items: z.array(CommunityTemplateSchema) }) },
+    },
+  }, async (req) => {
+    const ctx = req.ctx();
+    ctx.authorize('community.read');
+    const today = localToday(ctx.clock.now(), deps.config.timezone);
+    return {
+      items: communityTemplates.map((t) => ({
+        key: t.key, name: t.name[0], nameEn: t.name[1], description: t.description[0], descriptionEn: t.description[1], purpose: t.purpose, canvas: templateCanvas(t, today),
+      })),
+    };
+  });
   app.get('/api/v1/communities', { schema: { tags, summary: 'List communities', security: Secured, response: { 200: z.object({ items: z.array(CommunitySchema) }) } } },
     async (req) => ({ items: await listCommunities(req.ctx()) }));
   app.post('/api/v1/communities', { schema: { tags, summary: 'Create a community with its canvas', security: Secured, body: CommunityCreateSchema, response: { 201: CommunitySchema } } },

@@ -1,2 +1,3 @@
 export * from './community.schema.ts';
 export * from './community.service.ts';
+export { communityTemplates, communityTemplate, templateCanvas, CommunityTemplateSchema, type CommunityTemplate } from './templates.ts';
