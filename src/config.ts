@@ -24,6 +24,8 @@ const ConfigSchema = z.object({
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** How often open WebSockets' credentials and grants are checked again (a revoked token, a member who left). */
   realtimeRecheckMs: z.coerce.number().int().min(50).default(30_000),
+  /** How often the rules runner and the outbox worker look for work. */
+  engineIntervalMs: z.coerce.number().int().min(10).max(60_000).default(250),
   /** The address members reach this server at (invite links and QR codes); the request's own host when unset. */
   publicUrl: z.string().regex(/^https?:\/\/[^/]+(\/.*)?$/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Where members' uploaded images are kept; `<dataDir>/uploads` when unset (share it between nodes). */
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadsDir: env.SHEQUN_UPLOADS_DIR || undefined,
     publicUrl: env.SHEQUN_PUBLIC_URL || undefined,
     realtimeRecheckMs: env.SHEQUN_REALTIME_RECHECK_MS,
+    engineIntervalMs: env.SHEQUN_ENGINE_INTERVAL_MS,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

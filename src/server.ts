@@ -3,11 +3,14 @@ import { buildApp } from './http/app.ts';
 import { ensureDefaultWorkspace, openRuntime, type Runtime } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
+import { startEngine, type Engine } from './engine.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   rt: Runtime;
   realtime: Realtime;
+  /** The rules runner and outbox worker (tests tick it by hand). */
+  engine: Engine;
   url: string;
   close(): Promise<void>;
 }
@@ -20,6 +23,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   const app = await buildApp(rt);
   realtime.attach(app.server);
   await app.listen({ port: config.port, host: config.host });
+  const engine = startEngine(rt, { intervalMs: config.engineIntervalMs });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://localhost:${port}`;
@@ -30,8 +34,10 @@ export async function startServer(config: Config, out: (line: string) => void = 
     app,
     rt,
     realtime,
+    engine,
     url,
     async close() {
+      await engine.stop();
       await realtime.close();
       await app.close();
       await rt.db.close();

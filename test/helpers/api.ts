@@ -12,7 +12,7 @@ import { Client, type Reply, type TestServer } from './server.ts';
 export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
-  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions',
+  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -235,6 +235,20 @@ export interface Fixture {
   teamMessage: string;
   report: string;
   upload: string;
+  /** A moderation rule on `group2` and the warning it gave the joiner. */
+  moderationRule: string;
+  ruleAction: string;
+}
+
+/** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`waitFor: nothing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** A real PNG (a QR code), for uploads. */
@@ -285,7 +299,14 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(report, 201);
   const upload = await api.request('POST', `/api/v1/groups/${group2.id}/uploads?name=qr.png`, await pngBytes(tag), { 'content-type': 'image/png' });
   expectStatus(upload, 201);
+  const moderation = await api.post('/api/v1/rules', { type: 'communication.moderation', targetType: 'group', targetId: group2.id, settings: {} });
+  expectStatus(moderation, 201);
+  expectStatus(await joiner.client.post(`/api/v1/me/groups/${group2.id}/messages`, { clientId: `${tag}-ad-00001`, text: '加我微信 tea_shop_2024 领优惠' }), 201);
+  const ruleAction = await waitFor(async () => (await api.get(`/api/v1/rule-actions?groupId=${group2.id}`)).body.items?.[0]);
+  // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
+  for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
+    moderationRule: moderation.body.id, ruleAction: ruleAction.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
     identity: member.identities[0].id, membership: member.memberships[0].id, activity: activity.id, operator: operator.body.id,
@@ -344,6 +365,7 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group2}/messages`, body: { clientId: `${u}-team`, text: u } },
     { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group2}/announcement`, body: { text: u } },
     { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group2}/uploads?name=${u}.png`, body: PNG_1x1 },
+    { method: 'POST', path: '/api/v1/rule-actions/{id}/undo', url: `/api/v1/rule-actions/${f.ruleAction}/undo` },
     { method: 'POST', path: '/api/v1/reports/{id}/decide', url: `/api/v1/reports/${f.report}/decide`, body: { decision: 'confirm', muteMinutes: 10 } },
   ];
 }
@@ -374,6 +396,8 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/stats/groups', url: '/api/v1/stats/groups' },
     { method: 'GET', path: '/api/v1/rules', url: '/api/v1/rules' },
     { method: 'GET', path: '/api/v1/rules/{id}', url: `/api/v1/rules/${f.rule}` },
+    { method: 'GET', path: '/api/v1/rule-actions', url: `/api/v1/rule-actions?groupId=${f.group2}` },
+    { method: 'POST', path: '/api/v1/rules/dry-run', url: '/api/v1/rules/dry-run', body: { groupId: f.group2, days: 7 } },
     { method: 'GET', path: '/api/v1/invites', url: '/api/v1/invites' },
     { method: 'GET', path: '/api/v1/members/{id}/referral', url: `/api/v1/members/${f.member}/referral?groupId=${f.group}` },
     { method: 'GET', path: '/api/v1/groups/{id}/join-requests', url: `/api/v1/groups/${f.group}/join-requests` },

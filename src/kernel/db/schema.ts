@@ -308,6 +308,43 @@ export interface QuestionTable {
   answered_at: number | null;
 }
 
+export interface OutboxTable {
+  id: string;
+  workspace_id: string;
+  dedupe_key: string;
+  action: string;
+  platform: string;
+  group_id: string | null;
+  member_id: string | null;
+  payload: string;
+  origin_type: string;
+  origin_id: string | null;
+  reason: string | null;
+  cause_activity_id: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  done_at: number | null;
+  undone_at: number | null;
+  undone_by: string | null;
+}
+
+export interface BlacklistTable {
+  workspace_id: string;
+  member_id: string;
+  reason: string;
+  origin_id: string | null;
+  created_at: number;
+}
+
+export interface RuleCheckpointTable {
+  workspace_id: string;
+  created_at: number;
+  activity_id: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -332,6 +369,9 @@ export interface Database {
   uploads: UploadTable;
   reports: ReportTable;
   questions: QuestionTable;
+  outbox: OutboxTable;
+  blacklist: BlacklistTable;
+  rule_checkpoints: RuleCheckpointTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

@@ -6,3 +6,4 @@ export {
   uploadUrl, memberUpload, teamUpload, readUpload, reportInGroup, listReports, decideReport, memberQuestions, teamQuestions, postAsTeam, setAnnouncement,
 } from './chat.service.ts';
 export { sniffImage, cleanFileName, IMAGE_MAX_BYTES } from './image.ts';
+export { builtinConnector, isBlacklisted } from './connector.ts';

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../../kernel/context.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import type { Database } from '../../kernel/db/schema.ts';
-import { conflict, invalid, notFound } from '../../kernel/errors.ts';
+import { ShequnError, conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { writeActivities } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
@@ -259,6 +259,9 @@ export async function submitJoin(
   return ctx.transaction(async (tx) => {
     const inv = await activeInvite(tx, code);
     const memberId = session?.memberId ?? null;
+    if (memberId && (await tx.tdb.selectFrom('blacklist').select('member_id').where('member_id', '=', memberId).executeTakeFirst())) {
+      throw new ShequnError('auth.forbidden', 'You are on this community’s blacklist and cannot join its groups', { reason: 'blacklisted' });
+    }
     const held = await heldMembership(tx, inv, memberId);
     if (held) {
       return {

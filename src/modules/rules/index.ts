@@ -2,6 +2,8 @@ export * from './rules.schema.ts';
 export { listRules, getRule, createRule, updateRule, deleteRule, effectiveRule, type EffectiveRule } from './rules.service.ts';
 export {
   ruleTypes, ruleTypeNames, ruleFamilies, entryModes, parseSettings, previewOf, type RuleType, type RuleSettings, type RuleFamily, type EntryMode,
-  type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings,
+  type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings, type ModerationSettings, type ModerationStep, moderationSteps, ModerationSettingsSchema,
 } from './rule-types.ts';
 export { muteStateAt, type MuteState } from './mute-schedule.ts';
+export { runRules, dryRun, workspacesWithRules, type Judgement } from './runner.ts';
+export { violationOf, stepFor } from './moderation.ts';

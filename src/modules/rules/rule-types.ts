@@ -83,6 +83,55 @@ export const MuteScheduleSettingsSchema = z
   .strict();
 export type MuteScheduleSettings = z.infer<typeof MuteScheduleSettingsSchema>;
 
+/** What a graduated action does at each step (警告 → 禁言 → 移出 → 拉黑). */
+export const moderationSteps = ['warn', 'mute', 'remove', 'blacklist'] as const;
+export type ModerationStep = (typeof moderationSteps)[number];
+
+export const ModerationSettingsSchema = z
+  .object({
+    /** What counts as an ad or off-topic post. */
+    detect: z
+      .object({
+        links: z.boolean().default(true),
+        phoneNumbers: z.boolean().default(true),
+        wechatIds: z.boolean().default(true),
+        keywords: z.array(Text(50).min(1)).max(200).default([]),
+        /** Regular expressions (JavaScript syntax, case-insensitive). */
+        patterns: z
+          .array(Text(200).min(1).refine((p) => {
+            try {
+              new RegExp(p, 'iu');
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'a valid regular expression'))
+          .max(50)
+          .default([]),
+        /** The same text posted in this many groups of the workspace within a day (刷屏). */
+        sameTextInGroups: z.number().int().min(2).max(100).nullable().default(3),
+      })
+      .strict()
+      .default({ links: true, phoneNumbers: true, wechatIds: true, keywords: [], patterns: [], sameTextInGroups: 3 }),
+    /** Links are fine from members who joined more than this many hours ago (0: never fine). */
+    newMemberLinkHours: z.number().int().min(0).max(24 * 90).default(24),
+    /** Per-member flood limit: more than `messages` in `seconds` is a violation. */
+    flood: z.object({ messages: z.number().int().min(2).max(200), seconds: z.number().int().min(5).max(3600) }).strict().nullable().default({ messages: 8, seconds: 60 }),
+    /** The ladder: the Nth violation within `windowDays` takes step N (the last step repeats). */
+    steps: z.array(z.enum(moderationSteps)).min(1).max(6).default(['warn', 'mute', 'remove']),
+    muteMinutes: z.number().int().min(1).max(60 * 24 * 30).default(60),
+    windowDays: z.number().int().min(1).max(365).default(30),
+    /** Never acted on: these roles (the team is never acted on anyway) and these members. */
+    exemptRoles: z.array(z.enum(['creator', 'manager', 'participant', 'pioneer', 'splitter', 'partner', 'payer'])).max(7).default(['creator', 'manager']),
+    allowMembers: z.array(z.string().min(1).max(64)).max(500).default([]),
+    /** The warning posted in the group ({nickname}, {reason}, {count}). */
+    warnTemplate: Text(500).default('@{nickname} 请注意：{reason}。这是第 {count} 次提醒，再犯将被禁言或移出本群。'),
+  })
+  .strict();
+export type ModerationSettings = z.infer<typeof ModerationSettingsSchema>;
+
+const stepLabel: Record<ModerationStep, string> = { warn: '警告', mute: '禁言', remove: '移出本群', blacklist: '拉黑（所有群）' };
+
 const dayNames = ['', '一', '二', '三', '四', '五', '六', '日'];
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
@@ -121,6 +170,24 @@ export const ruleTypes = {
     settings: CapacitySettingsSchema,
     preview: (s: CapacitySettings): string =>
       `满群轮转：群${s.thresholdPercent < 100 ? `达到 ${s.thresholdPercent}% 席位` : '满'}后，新成员自动进入同一群组合中下一个有空位的群`,
+  },
+  'communication.moderation': {
+    family: 'communication',
+    label: '广告与刷屏治理',
+    settings: ModerationSettingsSchema,
+    preview: (s: ModerationSettings): string => {
+      const what = [
+        s.detect.links ? `链接${s.newMemberLinkHours ? `（入群 ${s.newMemberLinkHours} 小时内）` : ''}` : null,
+        s.detect.phoneNumbers ? '手机号' : null,
+        s.detect.wechatIds ? '微信号' : null,
+        s.detect.keywords.length ? `${s.detect.keywords.length} 个关键词` : null,
+        s.detect.patterns.length ? `${s.detect.patterns.length} 个规则表达式` : null,
+        s.detect.sameTextInGroups ? `同一内容发到 ${s.detect.sameTextInGroups} 个群` : null,
+        s.flood ? `${s.flood.seconds} 秒内超过 ${s.flood.messages} 条` : null,
+      ].filter(Boolean);
+      const ladder = s.steps.map((x) => (x === 'mute' ? `禁言 ${s.muteMinutes} 分钟` : stepLabel[x])).join(' → ');
+      return `广告与刷屏：发现${what.join('、') || '（未选择）'}时，${s.windowDays} 天内依次${ladder}；群主与管理者${s.allowMembers.length ? '及白名单成员' : ''}除外`;
+    },
   },
   'communication.mute_schedule': {
     family: 'communication',

@@ -1,0 +1,48 @@
+// What runs by itself beside the HTTP server: the rules runner (judges new chat messages against the
+// groups' rules) and the outbox worker (carries out the actions through each platform's connector).
+// A loop on an interval, never overlapping itself; errors are logged and the next tick tries again.
+import type { Runtime } from './bootstrap.ts';
+import { Ctx, type Actor } from './kernel/context.ts';
+import { TenantDb } from './kernel/db/tenant.ts';
+import { builtinConnector } from './modules/builtin/index.ts';
+import { outboxWorker, type Connector } from './modules/outbox/index.ts';
+import { runRules, workspacesWithRules } from './modules/rules/index.ts';
+
+const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
+
+export interface Engine {
+  /** One pass: judge, then carry out what is due. */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startEngine(rt: Runtime, opts: { intervalMs?: number } = {}): Engine {
+  const log = rt.log.child({ component: 'engine' });
+  const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
+  const connectors = new Map<string, Connector>([[builtinConnector.platform, builtinConnector]]);
+  const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor });
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  const pass = async () => {
+    for (const ws of await workspacesWithRules(rt.db.kysely)) {
+      // Catch up in batches (a burst of messages, or a restart after downtime).
+      while ((await runRules(ctxFor(ws), 500)) === 500 && !stopped);
+    }
+    while ((await worker.drain(100)) === 100 && !stopped);
+  };
+  const tick = () => {
+    running ??= pass().catch((err) => log.error({ err }, 'engine pass failed')).finally(() => { running = null; });
+    return running;
+  };
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? 250);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// The rules runner: judges what members post in built-in chats against the groups' moderation rules and
+// writes the resulting actions to the outbox, in one transaction with its checkpoint, so a restart never
+// loses or repeats a judgement. `dryRun` replays a group's past messages through a rule without writing.
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { iso } from '../../kernel/clock.ts';
+import { enqueue } from '../outbox/index.ts';
+import { normalizeText, stepFor, violationOf } from './moderation.ts';
+import type { ModerationSettings, ModerationStep } from './rule-types.ts';
+import { effectiveRule } from './rules.service.ts';
+
+const DAY = 86_400_000;
+type Activity = Pick<Database['activities'], 'id' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'created_at'>;
+
+export interface Judgement {
+  activityId: string;
+  memberId: string;
+  groupId: string;
+  at: string;
+  text: string;
+  reason: string;
+  step: ModerationStep;
+  ruleId: string | null;
+}
+
+interface Scope {
+  rules: Map<string, { settings: ModerationSettings; ruleId: string | null } | null>;
+  /** Violations counted in this pass, per rule and member (a dry run writes no rows to count). */
+  counted: Map<string, number>;
+}
+
+async function ruleFor(ctx: Ctx, scope: Scope, groupId: string) {
+  if (!scope.rules.has(groupId)) {
+    const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
+    const r = g && g.platform === 'builtin' ? await effectiveRule(ctx, g, 'communication.moderation') : null;
+    // A group without a moderation rule of its own, its set's or its community's is left alone.
+    scope.rules.set(groupId, r && r.from !== 'default' ? { settings: r.settings, ruleId: r.ruleId } : null);
+  }
+  return scope.rules.get(groupId)!;
+}
+
+const textOf = (payload: string): string => {
+  try {
+    const t = (JSON.parse(payload) as { text?: unknown }).text;
+    return typeof t === 'string' ? t : '';
+  } catch {
+    return '';
+  }
+};
+
+/** The judgement of one message, or null; `earlier` counts the member's violations already acted on. */
+async function judge(ctx: Ctx, scope: Scope, a: Activity, earlier: (ruleId: string | null, memberId: string, since: number) => Promise<number>): Promise<Judgement | null> {
+  if (!a.member_id || !a.group_id) return null;
+  const rule = await ruleFor(ctx, scope, a.group_id);
+  if (!rule) return null;
+  const s = rule.settings;
+  const text = textOf(a.payload);
+  const at = Number(a.occurred_at);
+  const m = await ctx.tdb.selectFrom('memberships').select(['role', 'joined_at']).where('group_id', '=', a.group_id).where('member_id', '=', a.member_id).executeTakeFirst();
+  if (!m) return null;
+  const recent = s.flood
+    ? await ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', a.member_id).where('group_id', '=', a.group_id)
+      .where('kind', '=', 'message').where('occurred_at', '>', at - s.flood.seconds * 1000).where('occurred_at', '<=', at).executeTakeFirstOrThrow()
+    : { n: 1 };
+  let groups = 1;
+  if (s.detect.sameTextInGroups && normalizeText(text).trim().length >= 6) {
+    const same = await ctx.tdb.selectFrom('activities').select(['group_id', 'payload']).where('member_id', '=', a.member_id).where('kind', '=', 'message')
+      .where('occurred_at', '>', at - DAY).where('occurred_at', '<=', at).limit(500).execute();
+    const mine = normalizeText(text);
+    groups = new Set(same.filter((x) => normalizeText(textOf(x.payload)) === mine).map((x) => x.group_id)).size;
+  }
+  const reason = violationOf(s, {
+    text, role: m.role, memberId: a.member_id, joinedAt: Number(m.joined_at), at, recentInGroup: Number(recent.n), groupsWithSameText: groups,
+  });
+  if (!reason) return null;
+  const key = `${rule.ruleId}:${a.member_id}`;
+  const before = (await earlier(rule.ruleId, a.member_id, at - s.windowDays * DAY)) + (scope.counted.get(key) ?? 0);
+  scope.counted.set(key, (scope.counted.get(key) ?? 0) + 1);
+  return { activityId: a.id, memberId: a.member_id, groupId: a.group_id, at: iso(at), text, reason, step: stepFor(s, before), ruleId: rule.ruleId };
+}
+
+/** The action (and its words) for a judgement. */
+function actionOf(j: Judgement, s: ModerationSettings, name: string, count: number) {
+  const text = s.warnTemplate.replace(/\{(nickname|reason|count)\}/g, (_m, k: string) => (k === 'nickname' ? name : k === 'reason' ? j.reason : String(count)));
+  switch (j.step) {
+    case 'warn': return { action: 'warn' as const, payload: { text } };
+    case 'mute': return { action: 'mute' as const, payload: { minutes: s.muteMinutes } };
+    case 'remove': return { action: 'remove' as const, payload: {} };
+    case 'blacklist': return { action: 'blacklist' as const, payload: {} };
+  }
+}
+
+/**
+ * Judges the workspace's built-in chat messages written since the checkpoint (at most `limit`) and queues
+ * the actions. Returns how many messages were judged.
+ */
+export async function runRules(ctx: Ctx, limit = 500): Promise<number> {
+  return ctx.transaction(async (tx) => {
+    const cp = await tx.tdb.selectFrom('rule_checkpoints').selectAll().executeTakeFirst();
+    let q = tx.tdb.selectFrom('activities').select(['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at', 'kind', 'source'])
+      .orderBy('created_at').orderBy('id').limit(limit);
+    if (cp) q = q.where((eb) => eb.or([eb('created_at', '>', cp.created_at), eb.and([eb('created_at', '=', cp.created_at), eb('id', '>', cp.activity_id)])]));
+    else q = q.where('created_at', '>=', tx.clock.now() - 60_000); // a new workspace judges from now on, not its history
+    const rows = await q.execute();
+    if (rows.length === 0) return 0;
+    const scope: Scope = { rules: new Map(), counted: new Map() };
+    const earlier = async (ruleId: string | null, memberId: string, since: number) => {
+      const r = await tx.tdb.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', memberId).where('origin_type', '=', 'rule')
+        .where('origin_id', '=', ruleId).where('created_at', '>=', since).where('undone_at', 'is', null).executeTakeFirstOrThrow();
+      return Number(r.n);
+    };
+    for (const a of rows) {
+      // Live chat only: imported history and the team's own posts are not judged.
+      if (a.kind !== 'message' || a.source !== 'builtin') continue;
+      const j = await judge(tx, scope, a, earlier);
+      if (!j) continue;
+      const rule = scope.rules.get(j.groupId)!;
+      const count = (await earlier(j.ruleId, j.memberId, 0)) + 1;
+      const name = (await tx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
+        .where('memberships.group_id', '=', j.groupId).where('memberships.member_id', '=', j.memberId).executeTakeFirst());
+      const act = actionOf(j, rule!.settings, name?.nickname || name?.display_name || '成员', count);
+      await enqueue(tx, [{
+        dedupeKey: `rule:${j.ruleId}:${j.activityId}`, action: act.action, platform: 'builtin', groupId: j.groupId, memberId: j.memberId, payload: act.payload,
+        origin: { type: 'rule', id: j.ruleId }, reason: j.reason, causeActivityId: j.activityId,
+      }]);
+    }
+    const last = rows[rows.length - 1]!;
+    await tx.tdb.deleteFrom('rule_checkpoints').execute();
+    await tx.tdb.insertInto('rule_checkpoints', { created_at: Number(last.created_at), activity_id: last.id }).execute();
+    return rows.length;
+  });
+}
+
+/** Replays a group's last `days` of messages through a moderation rule (the group's own, or `settings`): who would have been acted on. */
+export async function dryRun(ctx: Ctx, groupId: string, days: number, settings: ModerationSettings | null): Promise<Judgement[]> {
+  const scope: Scope = { rules: new Map(), counted: new Map() };
+  if (settings) scope.rules.set(groupId, { settings, ruleId: null });
+  const since = ctx.clock.now() - days * DAY;
+  const rows = await ctx.tdb.selectFrom('activities').select(['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at'])
+    .where('group_id', '=', groupId).where('kind', '=', 'message').where('member_id', 'is not', null).where('occurred_at', '>=', since)
+    .orderBy('occurred_at').orderBy('id').limit(100_000).execute();
+  const out: Judgement[] = [];
+  for (const a of rows) {
+    const j = await judge(ctx, scope, a, async () => 0);
+    if (j) out.push(j);
+  }
+  return out;
+}
+
+/** Workspaces with an enabled moderation rule: the ones the runner visits. */
+export async function workspacesWithRules(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('rules').select('workspace_id').distinct().where('type', '=', 'communication.moderation').where('enabled', '=', 1).execute();
+  return rows.map((r) => r.workspace_id);
+}

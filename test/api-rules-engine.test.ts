@@ -1,0 +1,161 @@
+// The rules engine on built-in groups: a moderation rule judges what members post and climbs its ladder
+// (warn → mute → remove, or blacklist) through the outbox; the team and exempt roles are never acted on;
+// an operator undoes an action; judging again after a restart repeats nothing; a dry run writes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type Client, type TestServer } from './helpers/server.ts';
+import { dbSnapshot, expectProblem, expectStatus, joinAsMember, makeCommunity, makeGroup, waitFor } from './helpers/api.ts';
+
+let t: TestServer;
+let community: any;
+beforeAll(async () => {
+  // The engine ticks only when a test says so: every step below is deterministic.
+  t = await startTestServer({ SHEQUN_ENGINE_INTERVAL_MS: '60000', SHEQUN_JOIN_LIMIT: '1000' });
+  community = await makeCommunity(t.api, { name: '治理社群' });
+});
+afterAll(async () => t?.stop());
+
+let seq = 0;
+const say = (c: Client, g: string, text: string) => c.post(`/api/v1/me/groups/${g}/messages`, { clientId: `eng-${Date.now().toString(36)}-${++seq}`, text });
+const tick = () => t.server.engine.tick();
+
+async function moderated(settings: Record<string, unknown> = {}) {
+  const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+  const rule = await t.api.post('/api/v1/rules', { type: 'communication.moderation', targetType: 'group', targetId: g.id, settings });
+  expectStatus(rule, 201);
+  const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+  return { g, rule: rule.body, code: inv.body.code as string };
+}
+
+const actions = async (groupId: string) => (await t.api.get(`/api/v1/rule-actions?groupId=${groupId}`)).body.items as any[];
+
+describe('moderation', () => {
+  it('warns, then mutes, then removes; the warning names the member and the reason; undo brings them back', async () => {
+    const { g, rule, code } = await moderated({ steps: ['warn', 'mute', 'remove'], muteMinutes: 30 });
+    expect(rule.preview).toContain('警告 → 禁言 30 分钟 → 移出本群');
+    const m = await joinAsMember(t, code, { name: '广告哥' });
+    const ok = await joinAsMember(t, code, { name: '好群友' });
+    expectStatus(await say(ok.client, g.id, '今天的茶真不错'), 201);
+    expectStatus(await say(m.client, g.id, '加我微信 tea_shop_2024 领优惠'), 201);
+    await tick();
+    let done = await actions(g.id);
+    expect(done).toMatchObject([{ action: 'warn', memberId: m.result.memberId, status: 'done', originType: 'rule', originId: rule.id, reason: '不要在群里留微信号、拉人加好友' }]);
+    const chat = (await m.client.get(`/api/v1/me/groups/${g.id}/messages`)).body.items;
+    expect(chat[0]).toMatchObject({ system: '群助手', mentions: [m.result.memberId], text: '@广告哥 请注意：不要在群里留微信号、拉人加好友。这是第 1 次提醒，再犯将被禁言或移出本群。' });
+
+    expectStatus(await say(m.client, g.id, '便宜代购 www.fake-shop.top'), 201);
+    await tick();
+    done = await actions(g.id);
+    expect(done[0]).toMatchObject({ action: 'mute', status: 'done', payload: { minutes: 30 } });
+    const refused = await say(m.client, g.id, '我被禁言了？');
+    expectProblem(refused, 403, undefined, 'chat.refused');
+    // The operator undoes the mute: the member speaks again, and the undone step no longer counts.
+    const undo = await t.api.post(`/api/v1/rule-actions/${done[0].id}/undo`);
+    expectStatus(undo, 200);
+    expect(undo.body).toMatchObject({ status: 'undone', undoneBy: expect.any(String) });
+    expectProblem(await t.api.post(`/api/v1/rule-actions/${done[0].id}/undo`), 409);
+    await tick();
+    expectStatus(await say(m.client, g.id, '好的我不发了'), 201);
+    expectStatus(await say(m.client, g.id, '最后一次 13812345678'), 201);
+    await tick();
+    done = await actions(g.id);
+    expect(done.filter((a) => a.originType === 'rule').map((a) => [a.action, a.status])).toEqual([['mute', 'done'], ['mute', 'undone'], ['warn', 'done']]);
+    expectStatus(await t.api.post(`/api/v1/rule-actions/${done[0].id}/undo`), 200);
+    await tick();
+    expectStatus(await say(m.client, g.id, '再来 https://spam.example.com'), 201);
+    await tick();
+    done = await actions(g.id);
+    expect(done[0]).toMatchObject({ action: 'mute' });
+    expectStatus(await t.api.post(`/api/v1/rule-actions/${done[0].id}/undo`), 200);
+    await tick();
+    // One warning stands and the undone mutes do not count: the next violation is the second step again.
+    const third = await say(m.client, g.id, '还有 vx: buy_now_88');
+    expectStatus(third, 201);
+    await tick();
+    expect((await actions(g.id))[0]).toMatchObject({ action: 'mute' });
+    expect((await t.api.get(`/api/v1/audit-log?action=rule_action.undo`)).body.items.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('removes on the last step and an undo restores the member with their own number', async () => {
+    const { g, code } = await moderated({ steps: ['remove'] });
+    const m = await joinAsMember(t, code, { name: '刷屏者' });
+    expectStatus(await say(m.client, g.id, '专业刷单 13912345678'), 201);
+    await tick();
+    const [act] = await actions(g.id);
+    expect(act).toMatchObject({ action: 'remove', status: 'done' });
+    expectProblem(await m.client.get(`/api/v1/me/groups/${g.id}`), 404);
+    const lines = (await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items;
+    expect(lines[0]).toMatchObject({ system: '群助手', text: '刷屏者 已被移出本群：不要在群里留手机号' });
+    expectStatus(await t.api.post(`/api/v1/rule-actions/${act.id}/undo`), 200);
+    await tick();
+    expect((await m.client.get(`/api/v1/me/groups/${g.id}`)).body.me).toMatchObject({ number: '0001' });
+  });
+
+  it('blacklists across every built-in group of the workspace and refuses a new join from that device', async () => {
+    const a = await moderated({ steps: ['blacklist'] });
+    const other = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const otherInv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: other.id });
+    const m = await joinAsMember(t, a.code, { name: '黑名单' });
+    expectStatus(await m.client.post(`/api/v1/public/join/${otherInv.body.code}`, { name: '黑名单', consentAccepted: true, rulesAccepted: true }), 200);
+    expectStatus(await say(m.client, a.g.id, '代理加盟 weixin: join_us_now'), 201);
+    await tick();
+    expect((await m.client.get('/api/v1/me')).body.groups).toEqual([]);
+    const third = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: third.id });
+    const again = await m.client.post(`/api/v1/public/join/${inv.body.code}`, { name: '黑名单', consentAccepted: true, rulesAccepted: true });
+    expectProblem(again, 403, undefined, 'auth.forbidden');
+    const [act] = await actions(a.g.id);
+    expectStatus(await t.api.post(`/api/v1/rule-actions/${act.id}/undo`), 200);
+    await tick();
+    expect((await m.client.get('/api/v1/me')).body.groups.map((x: any) => x.groupId).sort()).toEqual([a.g.id, other.id].sort());
+  });
+
+  it('never acts on managers, allowed members, the team, or imported history', async () => {
+    const { g, code } = await moderated({});
+    const boss = await joinAsMember(t, code, { name: '群主' });
+    const vip = await joinAsMember(t, code, { name: '熟人' });
+    const ms = (await t.api.get(`/api/v1/groups/${g.id}/memberships`)).body.items;
+    expectStatus(await t.api.patch(`/api/v1/memberships/${ms.find((x: any) => x.memberId === boss.result.memberId).id}`, { role: 'manager' }), 200);
+    const rule = (await t.api.get(`/api/v1/rules?targetType=group&targetId=${g.id}`)).body.items[0];
+    expectStatus(await t.api.patch(`/api/v1/rules/${rule.id}`, { settings: { allowMembers: [vip.result.memberId] } }), 200);
+    expectStatus(await say(boss.client, g.id, '活动报名 https://example.com/form'), 201);
+    expectStatus(await say(vip.client, g.id, '我的电话 13712345678'), 201);
+    expectStatus(await t.api.post(`/api/v1/groups/${g.id}/messages`, { clientId: `team-${Date.now()}`, text: '官方链接 https://example.com' }), 201);
+    expectStatus(await t.api.post('/api/v1/activities', { kind: 'message', groupId: g.id, memberId: vip.result.memberId, occurredAt: new Date().toISOString(), source: 'import:wechat', sourceId: 'hist-1', payload: { text: '旧消息 13612345678' } }), 201);
+    await tick();
+    expect(await actions(g.id)).toEqual([]);
+  });
+
+  it('judges each message once, even when a restart judges the same stretch again', async () => {
+    const { g, code } = await moderated({});
+    const m = await joinAsMember(t, code, { name: '重复' });
+    expectStatus(await say(m.client, g.id, '电话 13512345678'), 201);
+    await tick();
+    expect(await actions(g.id)).toHaveLength(1);
+    // A crash after writing actions but before the checkpoint moved: the stretch is judged again.
+    await t.server.rt.db.kysely.deleteFrom('rule_checkpoints').execute();
+    await tick();
+    await tick();
+    expect(await actions(g.id)).toHaveLength(1);
+  });
+});
+
+describe('dry run', () => {
+  it("replays a group's messages through proposed settings and writes nothing", async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+    const m = await joinAsMember(t, inv.body.code, { name: '试跑' });
+    for (const text of ['大家好', '加我 vx: hello_tea1', '电话 13612345678', '代购找我']) expectStatus(await say(m.client, g.id, text), 201);
+    await tick();
+    const before = await dbSnapshot(t);
+    const r = await t.api.post('/api/v1/rules/dry-run', { groupId: g.id, days: 7, settings: { steps: ['warn', 'mute'], detect: { keywords: ['代购'] } } });
+    expectStatus(r, 200);
+    expect(r.body.members).toBe(1);
+    expect(r.body.items.map((x: any) => [x.text, x.step])).toEqual([['加我 vx: hello_tea1', 'warn'], ['电话 13612345678', 'mute'], ['代购找我', 'mute']]);
+    expect(await dbSnapshot(t)).toEqual(before);
+    // Without settings: the group's own rule, and it has none.
+    expect((await t.api.post('/api/v1/rules/dry-run', { groupId: g.id })).body.items).toEqual([]);
+    expectProblem(await t.api.post('/api/v1/rules/dry-run', { groupId: g.id, settings: { steps: ['punch'] } }), 400, 'settings.steps.0');
+    expectProblem(await t.api.post('/api/v1/rules/dry-run', { groupId: g.id, settings: { detect: { patterns: ['(unclosed'] } } }), 400, 'settings.detect.patterns.0');
+    expectProblem(await t.api.post('/api/v1/rules/dry-run', { groupId: 'grp_missing' }), 404);
+  });
+});
