@@ -227,6 +227,62 @@ export interface Overview {
   communities: number;
   activitiesLast7Days: number;
   activitiesPerDay: { day: string; count: number }[];
+  /** Messages since midnight (at the offset asked for) and in the last 7 days; joins and leaves in the last 7 days. */
+  messagesToday: number;
+  messagesLast7Days: number;
+  joinsLast7Days: number;
+  leavesLast7Days: number;
+}
+/** GET /stats/groups: per group, messages per day (oldest first, one per `days` entry), joins and leaves; groups with none are absent. */
+export interface GroupActivity {
+  groupId: string;
+  messagesPerDay: number[];
+  messages: number;
+  joins: number;
+  leaves: number;
+}
+export interface GroupStats {
+  days: string[];
+  items: GroupActivity[];
+}
+export interface GroupSet {
+  id: string;
+  name: string;
+  communityId: string | null;
+  region: string | null;
+  namingPattern: string | null;
+  groupCount: number;
+  createdAt: string;
+}
+export interface RenamePreview {
+  groupId: string;
+  from: string;
+  to: string;
+}
+export type RuleTargetType = 'group' | 'group_set' | 'community';
+export interface Rule {
+  id: string;
+  family: string;
+  type: string;
+  targetType: RuleTargetType;
+  targetId: string;
+  settings: Record<string, unknown>;
+  enabled: boolean;
+  /** What the rule does, in plain zh-CN (from the server). */
+  preview: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface Invite {
+  id: string;
+  code: string;
+  targetType: 'group' | 'group_set';
+  targetId: string;
+  referrerMemberId: string | null;
+  /** The member web app's page for this invite (prefix with the origin for the full link). */
+  path: string;
+  createdAt: string;
+  revokedAt: string | null;
 }
 
 /** One line of a group's chat as its members see it (GET /groups/{id}/chat, and `chat:<id>` events). */

@@ -353,13 +353,13 @@ export function staleKeys(e: RealtimeEvent): QueryKey[] {
     case 'activity.created': {
       const keys: QueryKey[] = [['overview']];
       const kind = e.data.kind;
-      if (kind === 'join' || kind === 'leave') keys.push(['groups'], ['members'], ...perGroup('group-members'));
+      if (kind === 'join' || kind === 'leave') keys.push(['groups'], ['members'], ...perGroup('group-members'), ['group-stats']);
       // A question is a message; it shows in the group's 问答 tab.
-      if (kind === 'message') keys.push(...perGroup('questions'));
+      if (kind === 'message') keys.push(...perGroup('questions'), ['group-stats']);
       return keys;
     }
     case 'member.joined':
-      return [['overview'], ['groups'], ['members'], ...perGroup('group-members'), ...perGroup('join-requests')];
+      return [['overview'], ['group-stats'], ['groups'], ['members'], ...perGroup('group-members'), ...perGroup('join-requests')];
     case 'join_request.created':
       return perGroup('join-requests');
     case 'report.created':
@@ -372,7 +372,7 @@ export function staleKeys(e: RealtimeEvent): QueryKey[] {
 }
 
 /** Everything a missed workspace event could have changed. */
-const ALL_LIVE: QueryKey[] = [['overview'], ['groups'], ['members'], ['group-members'], ['join-requests'], ['reports'], ['questions']];
+const ALL_LIVE: QueryKey[] = [['overview'], ['group-stats'], ['groups'], ['members'], ['group-members'], ['join-requests'], ['reports'], ['questions']];
 
 /**
  * Collects stale query keys and invalidates them together: at once for a lone event, at most every
