@@ -1,15 +1,23 @@
-// 建群: groups across platforms, their members with numbers and roles, and a form to add one. A group's
-// drawer also runs it: the live chat (post as the team, pin the announcement), join requests, reports, questions.
-import { useMemo, useState } from 'react';
+// 建群: groups across platforms with their last 7 days of messages, their members with numbers and roles,
+// a form to add one, and a group set renamed in one go by its naming pattern. A group's drawer also runs it:
+// its overview (the seven roles, entry settings, invite links with QR codes, clone as a template), the live
+// chat (post as the team, pin the announcement), join requests, reports, questions.
+import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tabs, Tag, Typography, theme } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { CopyOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, post, qs, type Community, type Group, type Me, type Membership, type Page } from '../api';
+import { get, post, qs, type Community, type Group, type GroupSet, type Me, type Membership, type Page } from '../api';
 import { applyFieldErrors } from '../forms';
 import { enums, useLabels } from '../labels';
+import { Sparkline, useGroupStats } from '../stats';
+import { CloneGroup } from './group/CloneGroup';
 import { GroupChat, LiveTag, type ReplyTarget } from './group/GroupChat';
+import { GroupInvites } from './group/GroupInvites';
 import { JoinRequests, Questions, Reports, useOpenQuestions, useOpenReports, usePendingRequests } from './group/GroupQueues';
+import { GroupRoles } from './group/GroupRoles';
+import { GroupRules } from './group/GroupRules';
+import { RenameSet } from './group/RenameSet';
 
 const STATUS_COLOR: Record<string, string> = { active: 'green', quiet: 'gold', archived: 'default' };
 
@@ -21,19 +29,31 @@ export function useAllGroups() {
   return useQuery({ queryKey: ['groups', 'all'], queryFn: () => get<Page<Group>>('/groups?limit=500') });
 }
 
+export function useGroupSets() {
+  return useQuery({ queryKey: ['group-sets'], queryFn: () => get<{ items: GroupSet[] }>('/group-sets') });
+}
+
 export function Groups({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { label, options } = useLabels();
   const canWrite = me.permissions.includes('group.write');
-  const [filters, setFilters] = useState<{ communityId?: string; platform?: string; kind?: string; status?: string }>({});
+  const [filters, setFilters] = useState<{ communityId?: string; groupSetId?: string; platform?: string; kind?: string; status?: string }>({});
   const communities = useCommunities();
+  const sets = useGroupSets();
   const names = useMemo(() => new Map((communities.data?.items ?? []).map((c) => [c.id, c.name])), [communities.data]);
   const list = useQuery({ queryKey: ['groups', filters], queryFn: () => get<Page<Group>>(`/groups${qs({ ...filters, limit: 500 })}`) });
+  const stats = useGroupStats(7);
   // The open group by id: its row (member count) follows the list as it refreshes live.
   const [openId, setOpenId] = useState<string | null>(null);
   const [opened, setOpened] = useState<Group | null>(null);
   const open = openId ? (list.data?.items.find((g) => g.id === openId) ?? opened) : null;
+  const openGroup = (g: Group) => {
+    setOpened(g);
+    setOpenId(g.id);
+  };
   const [creating, setCreating] = useState(false);
+  const [renaming, setRenaming] = useState(false);
+  const selectedSet = sets.data?.items.find((x) => x.id === filters.groupSetId) ?? null;
 
   return (
     <>
@@ -43,12 +63,27 @@ export function Groups({ me }: { me: Me }) {
         title={
           <Space wrap>
             <Select allowClear placeholder={t('groups.community')} style={{ width: 200 }} options={(communities.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} onChange={(v) => setFilters((f) => ({ ...f, communityId: v }))} />
+            <Select
+              allowClear
+              placeholder={t('groups.groupSet')}
+              style={{ width: 180 }}
+              options={(sets.data?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}（${x.groupCount}）` }))}
+              onChange={(v) => setFilters((f) => ({ ...f, groupSetId: v }))}
+              data-testid="filter-group-set"
+            />
             <Select allowClear placeholder={t('groups.platform')} style={{ width: 140 }} options={options(enums.platform)} onChange={(v) => setFilters((f) => ({ ...f, platform: v }))} />
             <Select allowClear placeholder={t('groups.kind')} style={{ width: 150 }} options={options(enums.groupKind)} onChange={(v) => setFilters((f) => ({ ...f, kind: v }))} />
             <Select allowClear placeholder={t('groups.status')} style={{ width: 120 }} options={options(enums.groupStatus)} onChange={(v) => setFilters((f) => ({ ...f, status: v }))} />
           </Space>
         }
-        extra={canWrite && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="group-new">{t('groups.new')}</Button>}
+        extra={canWrite && (
+          <Space>
+            {selectedSet && (
+              <Button icon={<EditOutlined />} onClick={() => setRenaming(true)} data-testid="set-rename">{t('rename.open')}</Button>
+            )}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="group-new">{t('groups.new')}</Button>
+          </Space>
+        )}
       >
         <Table<Group>
           rowKey="id"
@@ -56,7 +91,7 @@ export function Groups({ me }: { me: Me }) {
           dataSource={list.data?.items ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
           data-testid="group-table"
-          onRow={(g) => ({ onClick: () => { setOpened(g); setOpenId(g.id); }, style: { cursor: 'pointer' } })}
+          onRow={(g) => ({ onClick: () => openGroup(g), style: { cursor: 'pointer' } })}
           columns={[
             { title: t('groups.name'), dataIndex: 'name', render: (v: string) => <a>{v}</a> },
             { title: t('groups.community'), dataIndex: 'communityId', render: (v: string) => names.get(v) ?? v },
@@ -72,18 +107,41 @@ export function Groups({ me }: { me: Me }) {
               ),
             },
             { title: t('groups.status'), dataIndex: 'status', render: (v: string) => <Tag color={STATUS_COLOR[v]}>{label(enums.groupStatus, v)}</Tag> },
+            {
+              title: <span title={t('groups.trendHelp')}>{t('groups.trend')}</span>, key: 'trend', width: 112,
+              render: (_, g) => <Sparkline values={stats.of(g.id).messagesPerDay} days={stats.data?.days} testId={`spark-${g.id}`} />,
+            },
+            {
+              title: <span data-testid="col-messages7d">{t('groups.messages7d')}</span>, key: 'messages7d', width: 104, align: 'right',
+              sorter: (a, b) => stats.of(a.id).messages - stats.of(b.id).messages,
+              sortDirections: ['descend', 'ascend', 'descend'], // no third "unsorted" state
+              render: (_, g) => <span data-testid={`messages7d-${g.id}`} style={{ fontVariantNumeric: 'tabular-nums' }}>{stats.isPending ? '…' : stats.of(g.id).messages.toLocaleString()}</span>,
+            },
           ]}
         />
       </Card>
-      {open && <GroupDrawer key={open.id} group={open} me={me} communityName={names.get(open.communityId) ?? ''} onClose={() => setOpenId(null)} />}
+      {open && (
+        <GroupDrawer
+          key={open.id}
+          group={open}
+          me={me}
+          communityName={names.get(open.communityId) ?? ''}
+          groupSets={sets.data?.items ?? []}
+          onOpenGroup={openGroup}
+          onClose={() => setOpenId(null)}
+        />
+      )}
       {creating && <CreateGroup communities={communities.data?.items ?? []} onClose={() => setCreating(false)} />}
+      {renaming && selectedSet && <RenameSet set={selectedSet} onClose={() => setRenaming(false)} />}
     </>
   );
 }
 
 type DrawerTab = 'overview' | 'chat' | 'requests' | 'reports' | 'questions';
 
-function GroupDrawer({ group, communityName, me, onClose }: { group: Group; communityName: string; me: Me; onClose: () => void }) {
+function GroupDrawer({ group, communityName, me, groupSets, onOpenGroup, onClose }: {
+  group: Group; communityName: string; me: Me; groupSets: GroupSet[]; onOpenGroup: (g: Group) => void; onClose: () => void;
+}) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const [tab, setTab] = useState<DrawerTab>('overview');
@@ -105,7 +163,10 @@ function GroupDrawer({ group, communityName, me, onClose }: { group: Group; comm
         tabBarExtraContent={tab === 'chat' ? <LiveTag /> : null}
         onChange={(k) => setTab(k as DrawerTab)}
         items={[
-          { key: 'overview', label: <span data-testid="group-tab-overview">{t('groupDrawer.overview')}</span>, children: <GroupOverview group={group} communityName={communityName} /> },
+          {
+            key: 'overview', label: <span data-testid="group-tab-overview">{t('groupDrawer.overview')}</span>,
+            children: <GroupOverview group={group} communityName={communityName} groupSets={groupSets} canWrite={can('group.write')} onOpenGroup={onOpenGroup} />,
+          },
           {
             key: 'chat', label: tabLabel('group-tab-chat', t('groupDrawer.chat')),
             children: <GroupChat groupId={group.id} platform={group.platform} pinned={group.announcement} canPost={can('activity.write')} canAnnounce={can('group.write')} reply={reply} onReply={setReply} />,
@@ -137,9 +198,22 @@ function GroupDrawer({ group, communityName, me, onClose }: { group: Group; comm
   );
 }
 
-function GroupOverview({ group, communityName }: { group: Group; communityName: string }) {
+function SectionTitle({ children, extra }: { children: ReactNode; extra?: ReactNode }) {
+  return (
+    <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '20px 0 8px' }}>
+      <Typography.Title level={5} style={{ margin: 0 }}>{children}</Typography.Title>
+      {extra}
+    </div>
+  );
+}
+
+function GroupOverview({ group, communityName, groupSets, canWrite, onOpenGroup }: {
+  group: Group; communityName: string; groupSets: GroupSet[]; canWrite: boolean; onOpenGroup: (g: Group) => void;
+}) {
   const { t } = useTranslation();
   const { label } = useLabels();
+  const [cloning, setCloning] = useState(false);
+  const setName = group.groupSetId ? (groupSets.find((x) => x.id === group.groupSetId)?.name ?? group.groupSetId) : null;
   const members = useQuery({
     queryKey: ['group-members', group.id],
     queryFn: () => get<Page<Membership & { displayName: string }>>(`/groups/${group.id}/memberships?limit=500`),
@@ -150,6 +224,10 @@ function GroupOverview({ group, communityName }: { group: Group; communityName: 
         size="small"
         column={2}
         bordered
+        title={<span style={{ fontSize: 14 }}>{t('groupDrawer.basics')}</span>}
+        extra={canWrite && (
+          <Button size="small" icon={<CopyOutlined />} onClick={() => setCloning(true)} data-testid="group-clone">{t('clone.open')}</Button>
+        )}
         items={[
           { key: 'community', label: t('groups.community'), children: communityName },
           { key: 'platform', label: t('groups.platform'), children: label(enums.platform, group.platform) },
@@ -159,15 +237,30 @@ function GroupOverview({ group, communityName }: { group: Group; communityName: 
           { key: 'status', label: t('groups.status'), children: label(enums.groupStatus, group.status) },
           { key: 'members', label: t('groups.members'), children: `${group.memberCount} / ${group.capacity}` },
           { key: 'region', label: t('groups.region'), children: group.region ?? '—' },
+          { key: 'groupSet', label: t('groups.groupSet'), children: setName ?? '—' },
+          { key: 'createdAt', label: t('groups.createdAt'), children: new Date(group.createdAt).toLocaleDateString() },
         ]}
       />
-      <Typography.Title level={5} style={{ marginTop: 20 }}>{t('groups.memberList')}</Typography.Title>
+      <SectionTitle>{t('roles.title')}</SectionTitle>
+      <GroupRoles groupId={group.id} />
+      <Row gutter={20}>
+        <Col xs={24} lg={14}>
+          <SectionTitle>{t('rules.title')}</SectionTitle>
+          <GroupRules group={group} canWrite={canWrite} setName={setName} communityName={communityName} />
+        </Col>
+        <Col xs={24} lg={10}>
+          <SectionTitle>{t('invites.title')}</SectionTitle>
+          <GroupInvites groupId={group.id} groupName={group.name} groupSetId={group.groupSetId} setName={setName} canWrite={canWrite} />
+        </Col>
+      </Row>
+      <SectionTitle>{t('groups.memberList')}</SectionTitle>
       <Table
         size="small"
         rowKey="id"
         loading={members.isPending}
         dataSource={members.data?.items ?? []}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
+        data-testid="group-members"
         columns={[
           { title: t('groups.number'), dataIndex: 'numberDisplay', width: 100, render: (v: string | null) => v ?? '—' },
           { title: t('members.name'), dataIndex: 'displayName' },
@@ -176,6 +269,17 @@ function GroupOverview({ group, communityName }: { group: Group; communityName: 
           { title: t('groups.joinedAt'), dataIndex: 'joinedAt', render: (v: string) => new Date(v).toLocaleDateString() },
         ]}
       />
+      {cloning && (
+        <CloneGroup
+          group={group}
+          groupSets={groupSets}
+          onClose={() => setCloning(false)}
+          onCreated={(g) => {
+            setCloning(false);
+            onOpenGroup(g);
+          }}
+        />
+      )}
     </>
   );
 }
