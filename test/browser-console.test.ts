@@ -1,8 +1,10 @@
 // The operator console in a real browser (Debian's Chromium driven by playwright-core) against the real
 // server: sign in, position a community with its canvas, build a group, find a member, run a built-in
 // group from its drawer (live chat that survives a dropped socket, team posts, the announcement, join
-// requests, reports, questions), open the team page, switch to English, and not one error in the browser
-// console on the way.
+// requests, reports, questions), see each group's week of messages and the home dashboard's figures, shape
+// a group from its overview (the seven roles, entry settings, invite links with QR codes, clone as a
+// template), rename a group set by its pattern, open the team page, switch to English, and not one error
+// in the browser console on the way.
 //
 // The browser does not care about the SQL dialect, so this file runs once: in the sqlite project only
 // (the postgres project skips it), which keeps `npm test` fast.
@@ -233,8 +235,8 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     await page.reload();
     await page.getByTestId('group-table').getByText('晨跑 1 群').click();
     const drawer = page.getByTestId('group-drawer');
-    await drawer.getByText('欧阳娜娜').waitFor();
-    await drawer.getByText('开拓者').waitFor();
+    await drawer.getByTestId('group-members').getByText('欧阳娜娜').waitFor();
+    await drawer.getByTestId('group-members').getByText('开拓者').waitFor();
     await closeDrawer();
     expect(takeErrors()).toEqual([]);
   });
@@ -466,6 +468,323 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     const qs = await t.api.get(`/api/v1/groups/${g.id}/questions`);
     expect(qs.body.items).toMatchObject([{ text: '新手一周跑几次合适？', status: 'answered' }]);
     await closeDrawer();
+    expect(takeErrors()).toEqual([]);
+  });
+
+  // ---- 建群 at a glance, a group's structure and entry, replication (复制) ----
+
+  const DAY = 86_400_000;
+  /** The city running groups: one group set of four, made through the API. */
+  const city = { communityId: '', setId: '', groups: {} as Record<string, { id: string; name: string }> };
+  /** Daily counts of messages, oldest first: index 6 is today. */
+  const SEEDED: Record<string, number[]> = {
+    杭州晨跑群: [3, 5, 2, 8, 6, 9, 12],
+    上海晨跑群: [1, 0, 2, 1, 3, 2, 4],
+    北京晨跑群: [0, 0, 0, 0, 0, 0, 0],
+    深圳晨跑群: [10, 14, 9, 16, 20, 18, 25],
+  };
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  /** Minutes east of UTC in the browser, as the console asks the stats for. */
+  const browserOffset = () => page.evaluate(() => -new Date().getTimezoneOffset());
+  const formError = (testId: string) => page.locator('.ant-form-item', { has: page.getByTestId(testId) }).locator('.ant-form-item-explain-error');
+  const drawer = () => page.getByTestId('group-drawer');
+  const groupRules = async (groupId: string) => (await t.api.get(`/api/v1/rules?targetType=group&targetId=${groupId}`)).body.items as { id: string; type: string; enabled: boolean; settings: any }[];
+
+  it("shows each group's messages of the last 7 days as a sparkline, sortable by the 7-day count", async () => {
+    const com = await t.api.post('/api/v1/communities', { name: '城市晨跑联盟', purpose: 'interest' });
+    expect(com.status, com.text).toBe(201);
+    city.communityId = com.body.id;
+    const set = await t.api.post('/api/v1/group-sets', { name: '城市晨跑群', communityId: city.communityId, namingPattern: '{brand}{region}{n}群' });
+    expect(set.status, set.text).toBe(201);
+    city.setId = set.body.id;
+    for (const [name, region] of [['杭州晨跑群', '杭州'], ['上海晨跑群', '上海'], ['北京晨跑群', '北京'], ['深圳晨跑群', '深圳']] as const) {
+      const g = await t.api.post('/api/v1/groups', { communityId: city.communityId, groupSetId: city.setId, platform: 'wechat', kind: 'city', name, region });
+      expect(g.status, g.text).toBe(201);
+      city.groups[name] = g.body;
+    }
+    // A week of messages (each a second or so before now, d days back), and some joins and a leave.
+    const now = Date.now();
+    const activities = Object.entries(SEEDED).flatMap(([name, perDay]) => perDay.flatMap((n, i) => Array.from({ length: n }, (_, k) => ({
+      kind: 'message', groupId: city.groups[name]!.id, occurredAt: new Date(now - (6 - i) * DAY - 1000 - k * 10).toISOString(),
+      payload: { text: `${name} 第 ${i} 天第 ${k} 条` }, source: 'test', sourceId: `${name}-${i}-${k}`,
+    }))));
+    for (const [name, joins, leaves] of [['深圳晨跑群', 6, 1], ['杭州晨跑群', 4, 0]] as const) {
+      for (let k = 0; k < joins + leaves; k++) {
+        activities.push({ kind: k < joins ? 'join' : 'leave', groupId: city.groups[name]!.id, occurredAt: new Date(now - k * 3_600_000 - 2000).toISOString(), payload: { text: '' }, source: 'test', sourceId: `${name}-jl-${k}` });
+      }
+    }
+    const batch = await t.api.post('/api/v1/activities/batch', { activities });
+    expect(batch.status, batch.text).toBe(200);
+
+    await menu('建群');
+    await page.reload();
+    const offset = await browserOffset();
+    const stats = await t.api.get(`/api/v1/stats/groups?days=7&tzOffsetMinutes=${offset}`);
+    expect(stats.status, stats.text).toBe(200);
+    for (const [name, perDay] of Object.entries(SEEDED)) {
+      const g = city.groups[name]!;
+      const item = stats.body.items.find((x: { groupId: string }) => x.groupId === g.id);
+      // A quiet group is left out of the stats: the console draws it flat.
+      expect(item?.messages ?? 0).toBe(sum(perDay));
+      const expected = (item?.messagesPerDay ?? [0, 0, 0, 0, 0, 0, 0]).join(',');
+      await expect.poll(() => page.getByTestId(`spark-${g.id}`).getAttribute('data-values')).toBe(expected);
+      await expect.poll(() => page.getByTestId(`messages7d-${g.id}`).textContent()).toBe(String(sum(perDay)));
+    }
+    // Most messages first, then fewest first.
+    const firstRow = () => page.getByTestId('group-table').locator('tbody tr.ant-table-row').first();
+    await page.getByTestId('col-messages7d').click();
+    await expect.poll(() => firstRow().textContent()).toContain('深圳晨跑群');
+    await page.getByTestId('col-messages7d').click();
+    await expect.poll(async () => (await firstRow().locator('[data-testid^="messages7d-"]').textContent())).toBe('0');
+    await page.getByTestId('col-messages7d').click();
+    await expect.poll(() => firstRow().textContent()).toContain('深圳晨跑群');
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}console-groups.png` });
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it("shows this week's figures and the most active groups on the home page", async () => {
+    await menu('概览');
+    const offset = await browserOffset();
+    const o = (await t.api.get(`/api/v1/stats/overview?days=14&tzOffsetMinutes=${offset}`)).body;
+    expect(o.messagesLast7Days).toBeGreaterThanOrEqual(sum(Object.values(SEEDED).flat()));
+    expect(o.joinsLast7Days).toBeGreaterThanOrEqual(10);
+    const figure = (key: string) => page.getByTestId(`stat-${key}`).locator('.ant-statistic-content-value').textContent().then((s) => s?.replace(/,/g, ''));
+    await expect.poll(() => figure('messages7d')).toBe(String(o.messagesLast7Days));
+    await expect.poll(() => figure('messagesToday')).toBe(String(o.messagesToday));
+    await expect.poll(() => figure('joins7d')).toBe(String(o.joinsLast7Days));
+    await expect.poll(() => figure('leaves7d')).toBe(String(o.leavesLast7Days));
+    await expect.poll(() => figure('members')).toBe(String(o.members));
+    await page.getByTestId('activity-chart').locator('canvas').first().waitFor();
+    // The busiest groups, by name, with their counts; a group with no message is not listed.
+    const top = page.getByTestId('top-groups').getByTestId('top-group');
+    await expect.poll(() => top.first().getAttribute('data-group-id')).toBe(city.groups['深圳晨跑群']!.id);
+    expect(await top.first().textContent()).toContain('深圳晨跑群');
+    expect(await top.first().getByTestId('top-group-messages').textContent()).toBe(String(sum(SEEDED['深圳晨跑群']!)));
+    await page.getByTestId('top-groups').getByText('杭州晨跑群').waitFor();
+    expect(await page.getByTestId('top-groups').getByText('北京晨跑群').count()).toBe(0);
+    expect(await top.count()).toBeLessThanOrEqual(10);
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it("shows a group's seven roles and edits its entry settings: server errors on the right field, inherited rules marked", async () => {
+    const hz = city.groups['杭州晨跑群']!;
+    for (const [displayName, role] of [['周一航', 'creator'], ['吴敏', 'manager'], ['郑晓', 'participant'], ['王珂', 'participant'], ['冯雪', 'participant'], ['陈锐', 'pioneer']] as const) {
+      const m = await t.api.post('/api/v1/members', { displayName, city: '杭州', memberships: [{ groupId: hz.id, role }] });
+      expect(m.status, m.text).toBe(201);
+    }
+    // The set rotates at 90%, the community mutes at night: the group inherits both.
+    const cap = await t.api.post('/api/v1/rules', { type: 'joining.capacity', targetType: 'group_set', targetId: city.setId, settings: { thresholdPercent: 90 } });
+    expect(cap.status, cap.text).toBe(201);
+    const night = await t.api.post('/api/v1/rules', {
+      type: 'communication.mute_schedule', targetType: 'community', targetId: city.communityId, settings: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '23:00', to: '06:00' }] },
+    });
+    expect(night.status, night.text).toBe(201);
+
+    await openGroup('杭州晨跑群', 'overview');
+    const d = drawer();
+    for (const [role, n] of [['creator', 1], ['manager', 1], ['participant', 3], ['pioneer', 1], ['splitter', 0], ['partner', 0], ['payer', 0]] as const) {
+      await expect.poll(() => d.getByTestId(`role-${role}`).getAttribute('data-count')).toBe(String(n));
+    }
+    expect(await d.getByTestId('roles-summary').textContent()).toContain('尚缺：分化者、合作者、付费者');
+    expect(await d.getByTestId('role-splitter').textContent()).toContain('空缺');
+    expect(await d.getByTestId('role-hint-pioneer').textContent()).toBe('愿意尝鲜、乐于分享新发现的人');
+    expect(await d.getByTestId('role-hint-splitter').textContent()).toBe('有威望、能带走一批人另起新群的人');
+
+    // Inherited: the set's rotation, the community's mute windows, the default entry; each says so.
+    await expect.poll(() => d.getByTestId('rule-capacity').getAttribute('data-source')).toBe('group_set');
+    expect(await d.getByTestId('rule-capacity-source').textContent()).toBe('继承自群组合「城市晨跑群」');
+    expect(await d.getByTestId('rule-capacity-preview').textContent()).toBe(cap.body.preview);
+    expect(await d.getByTestId('rule-capacity-inherited').textContent()).toContain('继承自群组合/社群或默认');
+    expect(await d.getByTestId('rule-mute').getAttribute('data-source')).toBe('community');
+    expect(await d.getByTestId('rule-mute-preview').textContent()).toBe(night.body.preview);
+    expect(await d.getByTestId('rule-entry').getAttribute('data-source')).toBe('default');
+    expect(await d.getByTestId('rule-entry-preview').textContent()).toBe('开放入群：打开邀请链接即可进群');
+
+    // Entry by code, without the code: the server names settings.code and the form shows it there.
+    await d.getByTestId('rule-entry-edit').click();
+    await page.getByTestId('entry-mode-code').click();
+    await page.getByTestId('rule-save').click();
+    await expect.poll(() => formError('entry-code').textContent()).toContain('code');
+    expect(takeErrors().filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await page.getByTestId('entry-code').fill('RUN2026');
+    await page.getByTestId('rule-save').click();
+    await expect.poll(() => d.getByTestId('rule-entry-preview').textContent()).toBe('邀请码入群：填写正确的邀请码才能进群');
+    expect(await d.getByTestId('rule-entry').getAttribute('data-source')).toBe('group');
+    expect(await d.getByTestId('rule-entry-inherited').count()).toBe(0);
+    expect((await groupRules(hz.id)).find((r) => r.type === 'joining.entry')?.settings).toMatchObject({ mode: 'code', code: 'RUN2026' });
+
+    // The ritual: rules, a welcome built from the variables, a nickname format with its example.
+    await d.getByTestId('rule-ritual-edit').click();
+    await page.getByTestId('ritual-rules').fill('只聊跑步，不发广告；每周六 6:30 西湖打卡。');
+    await page.getByTestId('ritual-welcome').fill('欢迎 {nickname} 加入{group}！你的编号是 ');
+    await page.getByTestId('ritual-var-number').click();
+    expect(await page.getByTestId('ritual-welcome').inputValue()).toBe('欢迎 {nickname} 加入{group}！你的编号是 {number}');
+    await expect.poll(() => page.getByTestId('ritual-welcome-preview').textContent()).toContain('欢迎 杭州-设计-小林 加入杭州晨跑群！你的编号是 0042');
+    await page.getByTestId('ritual-pattern').fill('{city}-{name}');
+    await page.getByTestId('ritual-example').fill('杭州-小周');
+    await page.getByTestId('rule-save').click();
+    await expect.poll(() => d.getByTestId('rule-ritual-preview').textContent()).toBe('入群仪式：阅读并同意群规与数据使用说明；领取成员编号和欢迎语；群昵称格式 {city}-{name}（例：杭州-小周）');
+    expect((await groupRules(hz.id)).find((r) => r.type === 'joining.ritual')?.settings).toMatchObject({
+      rulesText: '只聊跑步，不发广告；每周六 6:30 西湖打卡。', welcomeTemplate: '欢迎 {nickname} 加入{group}！你的编号是 {number}', nicknamePattern: '{city}-{name}', nicknameExample: '杭州-小周', consentRequired: true,
+    });
+
+    // Mute windows, starting from the community's: a lunch window on weekdays with an hour that does not exist.
+    await d.getByTestId('rule-mute-edit').click();
+    expect(await page.getByTestId('mute-from-0').inputValue()).toBe('23:00');
+    await page.getByTestId('mute-window-add').click();
+    const lunch = page.getByTestId('mute-window-1');
+    await lunch.getByTestId('mute-day-6').click();
+    await lunch.getByTestId('mute-day-7').click();
+    await page.getByTestId('mute-from-1').fill('25:00');
+    await page.getByTestId('mute-to-1').fill('13:30');
+    await page.getByTestId('rule-save').click();
+    await expect.poll(() => formError('mute-from-1').textContent()).toContain('HH:MM');
+    expect(takeErrors().filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await page.getByTestId('mute-from-1').fill('12:00');
+    await page.getByTestId('rule-save').click();
+    await expect.poll(() => d.getByTestId('rule-mute-preview').textContent()).toBe('禁言时段（Asia/Shanghai）：周一、二、三、四、五、六、日 23:00–06:00；周一、二、三、四、五 12:00–13:30');
+    const mute = (await groupRules(hz.id)).find((r) => r.type === 'communication.mute_schedule')!;
+    expect(mute.settings.windows).toEqual([{ days: [1, 2, 3, 4, 5, 6, 7], from: '23:00', to: '06:00' }, { days: [1, 2, 3, 4, 5], from: '12:00', to: '13:30' }]);
+
+    // Switched off, the community's windows apply again; deleted, the group has no mute rule of its own.
+    await d.getByTestId('rule-mute-enabled').click();
+    await expect.poll(() => d.getByTestId('rule-mute').getAttribute('data-source')).toBe('community');
+    await d.getByTestId('rule-mute-disabled').waitFor();
+    expect((await groupRules(hz.id)).find((r) => r.type === 'communication.mute_schedule')?.enabled).toBe(false);
+    await d.getByTestId('rule-mute-reset').click();
+    await page.getByTestId('rule-reset-confirm').click();
+    await d.getByTestId('rule-mute-inherited').waitFor();
+    expect((await groupRules(hz.id)).map((r) => r.type).sort()).toEqual(['joining.entry', 'joining.ritual']);
+    expect(await d.getByTestId('rule-mute-preview').textContent()).toBe(night.body.preview);
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('makes an invite link with its QR code, copies it, adds the group set’s rotating invite (活码), and revokes a link', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+    const hz = city.groups['杭州晨跑群']!;
+    const d = drawer();
+    await d.getByTestId('invite-new').click();
+    const link = d.getByTestId('invite').first();
+    await link.waitFor();
+    const code = await link.getAttribute('data-code');
+    const url = `${t.url}/m/join/${code}`;
+    expect(await link.getByTestId('invite-url').textContent()).toBe(url);
+    const qr = link.locator('img[src^="data:image/png;base64,"]');
+    await qr.waitFor();
+    await expect.poll(() => qr.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+    await link.getByTestId('invite-copy').click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(url);
+    const listed = await t.api.get(`/api/v1/invites?targetType=group&targetId=${hz.id}`);
+    expect(listed.body.items).toMatchObject([{ code, targetType: 'group', targetId: hz.id, revokedAt: null }]);
+    expect((await fetch(`${t.url}/api/v1/public/join/${code}`)).status).toBe(200);
+
+    // The set's rotating invite: one link for all four groups, leading to the first with room.
+    await d.getByTestId('invite-new-set').click();
+    const rotating = d.getByTestId('invite').filter({ hasText: '活码 · 城市晨跑群' });
+    await rotating.waitFor();
+    const setCode = await rotating.getAttribute('data-code');
+    const setInvites = await t.api.get(`/api/v1/invites?targetType=group_set&targetId=${city.setId}`);
+    expect(setInvites.body.items).toMatchObject([{ code: setCode, targetType: 'group_set' }]);
+    const view = await (await fetch(`${t.url}/api/v1/public/join/${setCode}`)).json() as { group: { id: string }; groupSet: { name: string } };
+    expect(view).toMatchObject({ group: { id: hz.id }, groupSet: { name: '城市晨跑群' } });
+    await rotating.locator('img[src^="data:image/png;base64,"]').waitFor();
+
+    // Revoked, the group link lets nobody in.
+    await link.getByTestId('invite-revoke').click();
+    await page.getByTestId('invite-revoke-confirm').click();
+    await d.locator(`[data-testid="invite"][data-code="${code}"]`).waitFor({ state: 'detached' });
+    const all = await t.api.get(`/api/v1/invites?targetType=group&targetId=${hz.id}&includeRevoked=true`);
+    expect(all.body.items.find((i: { code: string }) => i.code === code).revokedAt).toBeTruthy();
+    expect((await fetch(`${t.url}/api/v1/public/join/${code}`)).status).toBe(404);
+
+    // A fresh link for the poster; the overview as an operator sees it.
+    await d.getByTestId('invite-new').click();
+    await expect.poll(() => d.getByTestId('invite').count()).toBe(2);
+    await d.getByTestId('invite').first().locator('img[src^="data:image/png;base64,"]').waitFor();
+    await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 });
+    await d.getByTestId('group-roles').evaluate((el) => {
+      const e = el as unknown as { closest(s: string): { scrollTop: number; getBoundingClientRect(): { top: number } }; getBoundingClientRect(): { top: number } };
+      const body = e.closest('.ant-drawer-body');
+      body.scrollTop += e.getBoundingClientRect().top - body.getBoundingClientRect().top - 44;
+    });
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}console-group-settings.png` });
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('clones a group as a template (复制): the copy opens with the rules it was given', async () => {
+    const hz = city.groups['杭州晨跑群']!;
+    await drawer().getByTestId('group-clone').click();
+    await page.getByTestId('clone-name').fill('杭州晨跑二群');
+    await page.getByTestId('clone-save').click();
+    await expect.poll(() => page.locator('.ant-drawer-open .ant-drawer-title').textContent()).toBe('杭州晨跑二群');
+    const groups = await t.api.get('/api/v1/groups?limit=500');
+    const copy = groups.body.items.find((g: { name: string }) => g.name === '杭州晨跑二群');
+    expect(copy).toMatchObject({ communityId: city.communityId, groupSetId: city.setId, region: '杭州', kind: 'city', platform: 'wechat', memberCount: 0 });
+    city.groups['杭州晨跑二群'] = copy;
+    const rules = await groupRules(copy.id);
+    expect(rules.map((r) => r.type).sort()).toEqual(['joining.entry', 'joining.ritual']);
+    expect(rules.find((r) => r.type === 'joining.entry')?.settings).toEqual((await groupRules(hz.id)).find((r) => r.type === 'joining.entry')?.settings);
+    await page.locator('.ant-message-notice', { hasText: `已新建「杭州晨跑二群」，复制了 ${rules.length} 条群规` }).waitFor();
+    // The new group's drawer: its own rules, no members yet.
+    const d = drawer();
+    await expect.poll(() => d.getByTestId('rule-entry-preview').textContent()).toBe('邀请码入群：填写正确的邀请码才能进群');
+    expect(await d.getByTestId('rule-entry').getAttribute('data-source')).toBe('group');
+    await expect.poll(() => d.getByTestId('role-creator').getAttribute('data-count')).toBe('0');
+    await d.getByTestId('roles-summary').getByText('已有 0/7 种角色', { exact: false }).waitFor();
+    await closeDrawer();
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('renames a group set by its naming pattern: a preview first, a missing variable and a pattern without {n} shown on their fields', async () => {
+    await menu('建群');
+    await pick('filter-group-set', '城市晨跑群');
+    await expect.poll(() => page.getByTestId('group-table').locator('tbody tr.ant-table-row').count()).toBe(5);
+    await page.getByTestId('set-rename').click();
+    expect(await page.getByTestId('rename-pattern').inputValue()).toBe('{brand}{region}{n}群');
+    // {brand} has no value: the server names `vars`, the console says it on the {brand} field.
+    await page.getByTestId('rename-preview').click();
+    await expect.poll(() => formError('rename-var-brand').textContent()).toContain('{brand}');
+    expect(await page.getByTestId('rename-apply').isDisabled()).toBe(true);
+    expect(takeErrors().filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await page.getByTestId('rename-var-brand').fill('悦跑');
+    await page.getByTestId('rename-preview').click();
+    const table = page.getByTestId('rename-table');
+    await table.getByText('悦跑杭州1群').waitFor();
+    for (const name of ['悦跑上海2群', '悦跑北京3群', '悦跑深圳4群', '悦跑杭州5群']) await table.getByText(name).waitFor();
+    expect(await page.getByTestId('rename-summary').textContent()).toBe('共 5 个群，其中 5 个将改名');
+    expect(await page.getByTestId('rename-apply').isDisabled()).toBe(false);
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}console-group-rename.png` });
+
+    // Without {n} every group would get the same name: the server names `pattern`.
+    await page.getByTestId('rename-pattern').fill('悦跑晨跑群');
+    expect(await page.getByTestId('rename-apply').isDisabled()).toBe(true);
+    await page.getByTestId('rename-preview').click();
+    await expect.poll(() => formError('rename-pattern').textContent()).toContain('{n}');
+    expect(takeErrors().filter((e) => !/status of 400/.test(e))).toEqual([]);
+
+    await page.getByTestId('rename-pattern').fill('{brand}{region}{nn}群');
+    await page.getByTestId('rename-save-pattern').check();
+    await page.getByTestId('rename-preview').click();
+    await table.getByText('悦跑杭州01群').waitFor();
+    // Nothing changed yet.
+    const before = await t.api.get(`/api/v1/groups?groupSetId=${city.setId}`);
+    expect(before.body.items.map((g: { name: string }) => g.name).sort()).toEqual(['上海晨跑群', '北京晨跑群', '杭州晨跑二群', '杭州晨跑群', '深圳晨跑群'].sort());
+    await page.getByTestId('rename-apply').click();
+    await page.locator('.ant-message-notice', { hasText: '已为 5 个群改名' }).waitFor();
+    await page.getByTestId('group-table').getByText('悦跑深圳04群').waitFor();
+    const after = await t.api.get(`/api/v1/groups?groupSetId=${city.setId}`);
+    const byId = Object.fromEntries(after.body.items.map((g: { id: string; name: string }) => [g.id, g.name]));
+    expect(byId).toEqual({
+      [city.groups['杭州晨跑群']!.id]: '悦跑杭州01群', [city.groups['上海晨跑群']!.id]: '悦跑上海02群', [city.groups['北京晨跑群']!.id]: '悦跑北京03群',
+      [city.groups['深圳晨跑群']!.id]: '悦跑深圳04群', [city.groups['杭州晨跑二群']!.id]: '悦跑杭州05群',
+    });
+    expect((await t.api.get(`/api/v1/group-sets/${city.setId}`)).body.namingPattern).toBe('{brand}{region}{nn}群');
     expect(takeErrors()).toEqual([]);
   });
 
