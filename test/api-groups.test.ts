@@ -265,6 +265,10 @@ describe('replication (复制)', () => {
     const url = `/api/v1/group-sets/${set.id}/rename`;
     expectProblem(await t.api.post(url, { pattern: '{brand}{region}{n}群' }), 400, 'vars');
     expectProblem(await t.api.post(url, { pattern: '固定名' }), 400, 'pattern');
+    // A refused pattern leaves nothing behind: the next request still names its missing variable.
+    expectProblem(await t.api.post(url, { pattern: '{brand}茶友群', vars: { brand: 'x' } }), 400, 'pattern');
+    expectProblem(await t.api.post(url, { pattern: '{brand}茶友{n}群' }), 400, 'vars');
+    expectProblem(await t.api.post(url, { pattern: '{brand}茶友{n}群' }), 400, 'vars');
     expectProblem(await t.api.post(url, {}), 400, 'pattern');
     const before = (await t.api.get(`/api/v1/groups?groupSetId=${set.id}`)).body.items.map((g: any) => g.name);
     const preview = await t.api.post(url, { pattern: '{brand}{region}{nn}群', vars: { brand: '悦跑' } });

@@ -41,7 +41,8 @@ export async function cloneGroup(ctx: Ctx, sourceId: string, input: z.infer<type
   });
 }
 
-const VAR = /\{([a-z][a-z0-9_]{0,29})\}/g;
+/** A fresh regex per use: a shared /g regex keeps its lastIndex between calls. */
+const vars = () => /\{([a-z][a-z0-9_]{0,29})\}/g;
 
 /**
  * The set's groups (in creation order) with the names the pattern gives them. Built-in variables: {n}
@@ -55,16 +56,16 @@ export async function renameGroupSet(ctx: Ctx, setId: string, input: z.infer<typ
     const pattern = input.pattern ?? set.namingPattern;
     if (!pattern) throw invalid([{ field: 'pattern', reason: 'give a pattern such as {brand}{city}{n}群, or set the group set’s namingPattern' }]);
     const builtIn = new Set(['n', 'nn', 'set', 'region']);
-    const unknown = [...pattern.matchAll(VAR)].map((m) => m[1]!).filter((v) => !builtIn.has(v) && input.vars[v] === undefined);
+    const unknown = [...pattern.matchAll(vars())].map((m) => m[1]!).filter((v) => !builtIn.has(v) && input.vars[v] === undefined);
     if (unknown.length) throw invalid([{ field: 'vars', reason: `give a value for ${[...new Set(unknown)].map((v) => `{${v}}`).join(', ')}` }]);
-    if (!VAR.test(pattern) || !/\{n{1,2}\}/.test(pattern)) throw invalid([{ field: 'pattern', reason: 'the pattern needs {n} or {nn} so that each group gets its own name' }]);
+    if (!/\{n{1,2}\}/.test(pattern)) throw invalid([{ field: 'pattern', reason: 'the pattern needs {n} or {nn} so that each group gets its own name' }]);
     const groups = await tx.tdb.selectFrom('groups').selectAll().where('group_set_id', '=', setId).orderBy('created_at').orderBy('id').execute();
     const v = await tx.visibility();
     const items = groups.filter((g) => v.all || v.groupIds.has(g.id)).map((g, i) => {
       const values: Record<string, string> = {
         ...input.vars, n: String(i + 1), nn: String(i + 1).padStart(2, '0'), set: set.name, region: g.region ?? set.region ?? '',
       };
-      const to = pattern.replace(VAR, (_m, k: string) => values[k] ?? '').trim().slice(0, 100);
+      const to = pattern.replace(vars(), (_m, k: string) => values[k] ?? '').trim().slice(0, 100);
       return { groupId: g.id, from: g.name, to };
     });
     const empty = items.find((x) => !x.to);

@@ -59,6 +59,16 @@ export type CapacitySettings = z.infer<typeof CapacitySettingsSchema>;
 
 const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour (e.g. 22:00)');
 
+const Zone = z.string().max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Asia/Shanghai');
+
+
 export const MuteScheduleSettingsSchema = z
   .object({
     /** 全员禁言: nobody but the exempt roles speaks until it is switched off. */
@@ -69,14 +79,7 @@ export const MuteScheduleSettingsSchema = z
       .max(20)
       .default([]),
     /** The clock the windows are read on (an IANA zone). */
-    timezone: z.string().max(64).refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    timezone: Zone.default('Asia/Shanghai'),
     /** Roles that may speak while the group is muted. */
     exemptRoles: z.array(z.enum(['creator', 'manager', 'participant', 'pioneer', 'splitter', 'partner', 'payer'])).max(7).default(['creator', 'manager']),
   })
@@ -130,7 +133,35 @@ export const ModerationSettingsSchema = z
   .strict();
 export type ModerationSettings = z.infer<typeof ModerationSettingsSchema>;
 
+export const SharingSettingsSchema = z
+  .object({
+    title: Text(100).min(1).default('每周分享'),
+    /** When: weekdays (1 = Monday … 7 = Sunday), the start time and how long it runs. */
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7).default([5]),
+    at: HourMinute.default('20:00'),
+    durationMinutes: z.number().int().min(10).max(600).default(90),
+    timezone: Zone.default('Asia/Shanghai'),
+    /** Who speaks: a rotating roster of members (轮换上台), a guest (嘉宾空降), or the group's leader. */
+    speakers: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('roster'), memberIds: z.array(z.string().min(1).max(64)).min(1).max(200) }).strict(),
+        z.object({ mode: z.literal('guest'), name: Text(50).min(1) }).strict(),
+        z.object({ mode: z.literal('leader') }).strict(),
+      ])
+      .default({ mode: 'leader' }),
+    /** Reminders posted to the group this many minutes before the start. */
+    remindMinutes: z.array(z.number().int().min(5).max(7 * 24 * 60)).max(5).default([1440, 60]),
+    /** Lift the group's mute (its mute schedule, all-muted) while the session runs. */
+    liftMute: z.boolean().default(true),
+    /** A summary task (经验总结) for the speaker (or the roster's next member), due this many hours after the end; 0: none. */
+    summaryDueHours: z.number().int().min(0).max(24 * 30).default(48),
+  })
+  .strict();
+export type SharingSettings = z.infer<typeof SharingSettingsSchema>;
+
 const stepLabel: Record<ModerationStep, string> = { warn: '警告', mute: '禁言', remove: '移出本群', blacklist: '拉黑（所有群）' };
+
+const roleLabel: Record<string, string> = { creator: '创建者', manager: '管理者', participant: '参与者', pioneer: '开拓者', splitter: '分化者', partner: '合作者', payer: '付费者' };
 
 const dayNames = ['', '一', '二', '三', '四', '五', '六', '日'];
 
@@ -189,15 +220,26 @@ export const ruleTypes = {
       return `广告与刷屏：发现${what.join('、') || '（未选择）'}时，${s.windowDays} 天内依次${ladder}；群主与管理者${s.allowMembers.length ? '及白名单成员' : ''}除外`;
     },
   },
+  'sharing.session': {
+    family: 'sharing',
+    label: '定期分享',
+    settings: SharingSettingsSchema,
+    preview: (s: SharingSettings): string => {
+      const who = s.speakers.mode === 'roster' ? `${s.speakers.memberIds.length} 位成员轮流上台` : s.speakers.mode === 'guest' ? `嘉宾 ${s.speakers.name}` : '群主';
+      const days = s.days.map((d) => dayNames[d]).join('、');
+      return `「${s.title}」每周${days} ${s.at} 起 ${s.durationMinutes} 分钟，${who}分享${s.remindMinutes.length ? `；提前 ${s.remindMinutes.map((m) => (m % 60 === 0 ? `${m / 60} 小时` : `${m} 分钟`)).join('、')}提醒` : ''}${s.liftMute ? '；分享期间解除全员禁言' : ''}${s.summaryDueHours ? `；结束后布置经验总结（${s.summaryDueHours} 小时内）` : ''}`;
+    },
+  },
   'communication.mute_schedule': {
     family: 'communication',
     label: '全员禁言与禁言时段',
     settings: MuteScheduleSettingsSchema,
     preview: (s: MuteScheduleSettings): string => {
-      if (s.allMuted) return '全员禁言：除群主与管理者外，成员暂不能发言';
+      const except = s.exemptRoles.length ? `除${s.exemptRoles.map((r) => roleLabel[r]).join('、')}外，` : '';
+      if (s.allMuted) return `全员禁言：${except}成员暂不能发言`;
       if (!s.windows.length) return '不设禁言时段';
       const w = s.windows.map((x) => `周${x.days.map((d) => dayNames[d]).join('、')} ${x.from}–${x.to}`).join('；');
-      return `禁言时段（${s.timezone}）：${w}`;
+      return `禁言时段（${s.timezone}）：${w}${except ? `；${except.replace(/，$/, '')}` : ''}`;
     },
   },
 } as const satisfies Record<string, { family: RuleFamily; label: string; settings: z.ZodType; preview: (s: never) => string }>;

@@ -138,6 +138,46 @@ function fromForm(v: CommunityForm) {
   return { name: v.name, purpose: v.purpose, parentId: v.parentId ?? null, canvas };
 }
 
+interface CommunityTemplate {
+  key: string;
+  name: string;
+  nameEn: string;
+  description: string;
+  descriptionEn: string;
+  purpose: Community['purpose'];
+  canvas: Canvas;
+}
+
+/** Start a new community from a filled canvas (茶品牌, 白酒, 付费课程, 同城会); everything stays editable. */
+function TemplatePicker({ onPick }: { onPick: (t: CommunityTemplate) => void }) {
+  const { t, i18n } = useTranslation();
+  const templates = useQuery({ queryKey: ['community-templates'], queryFn: () => get<{ items: CommunityTemplate[] }>('/community-templates'), staleTime: Infinity });
+  const en = i18n.language === 'en';
+  const [picked, setPicked] = useState<string | null>(null);
+  const tpl = templates.data?.items.find((x) => x.key === picked);
+  return (
+    <Card size="small" style={{ marginBottom: 16, background: '#f6fbf8' }} data-testid="template-picker">
+      <Space wrap align="center">
+        <Typography.Text strong>{t('positioning.fromTemplate')}</Typography.Text>
+        <Select
+          style={{ width: 240 }}
+          placeholder={t('positioning.pickTemplate')}
+          loading={templates.isPending}
+          value={picked}
+          onChange={(key: string) => {
+            setPicked(key);
+            const chosen = templates.data?.items.find((x) => x.key === key);
+            if (chosen) onPick(chosen);
+          }}
+          options={(templates.data?.items ?? []).map((x) => ({ value: x.key, label: en ? x.nameEn : x.name }))}
+          data-testid="community-template"
+        />
+      </Space>
+      {tpl && <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{en ? tpl.descriptionEn : tpl.description}</Typography.Paragraph>}
+    </Card>
+  );
+}
+
 function CommunityEditor(props: { community: Community | null; communities: Community[]; canWrite: boolean; onClose: () => void; onSaved: (c: Community) => void }) {
   const { community, communities, canWrite } = props;
   const { t } = useTranslation();
@@ -182,6 +222,7 @@ function CommunityEditor(props: { community: Community | null; communities: Comm
       extra={canWrite && <Button type="primary" loading={save.isPending} onClick={() => form.submit()} data-testid="community-save">{t('common.save')}</Button>}
     >
       {general.length > 0 && <Alert type="error" showIcon title={general.join('；')} style={{ marginBottom: 16 }} data-testid="form-error" />}
+      {!community && canWrite && <TemplatePicker onPick={(tpl) => form.setFieldsValue(toForm({ name: tpl.name, purpose: tpl.purpose, parentId: null, canvas: tpl.canvas } as Community))} />}
       <Form<CommunityForm> form={form} layout="vertical" initialValues={toForm(community)} onFinish={(v) => save.mutate(v)} disabled={!canWrite} data-testid="canvas-form">
         <Row gutter={16}>
           <Col {...half}>
