@@ -239,7 +239,7 @@ export const ruleTypes = {
       if (s.allMuted) return `全员禁言：${except}成员暂不能发言`;
       if (!s.windows.length) return '不设禁言时段';
       const w = s.windows.map((x) => `周${x.days.map((d) => dayNames[d]).join('、')} ${x.from}–${x.to}`).join('；');
-      return `禁言时段（${s.timezone}）：${w}${except ? `；${except.replace(/，$/, '')}` : ''}`;
+      return `禁言时段（${s.timezone}）：${w}`;
     },
   },
 } as const satisfies Record<string, { family: RuleFamily; label: string; settings: z.ZodType; preview: (s: never) => string }>;
