@@ -1,12 +1,12 @@
 // What runs by itself beside the HTTP server: the rules runner (judges new chat messages against the
-// groups' rules) and the outbox worker (carries out the actions through each platform's connector).
+// groups' rules, queues the due steps of scheduled ones) and the outbox worker (carries out the actions through each platform's connector).
 // A loop on an interval, never overlapping itself; errors are logged and the next tick tries again.
 import type { Runtime } from './bootstrap.ts';
 import { Ctx, type Actor } from './kernel/context.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
 import { outboxWorker, type Connector } from './modules/outbox/index.ts';
-import { runRules, workspacesWithRules } from './modules/rules/index.ts';
+import { runRules, runSchedules, workspacesWithRules } from './modules/rules/index.ts';
 
 const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
 
@@ -25,9 +25,10 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number } = {}): En
   let stopped = false;
 
   const pass = async () => {
-    for (const ws of await workspacesWithRules(rt.db.kysely)) {
+    for (const [ws, types] of await workspacesWithRules(rt.db.kysely)) {
       // Catch up in batches (a burst of messages, or a restart after downtime).
-      while ((await runRules(ctxFor(ws), 500)) === 500 && !stopped);
+      if (types.has('communication.moderation')) while ((await runRules(ctxFor(ws), 500)) === 500 && !stopped);
+      if (types.has('sharing.session')) await runSchedules(ctxFor(ws));
     }
     while ((await worker.drain(100)) === 100 && !stopped);
   };

@@ -159,3 +159,84 @@ describe('dry run', () => {
     expectProblem(await t.api.post('/api/v1/rules/dry-run', { groupId: 'grp_missing' }), 404);
   });
 });
+
+describe('sharing sessions (分享)', () => {
+  /** HH:MM in Shanghai, `minutes` from now, and today's weekday there (1 = Monday). */
+  const shanghai = (minutes: number) => {
+    const at = new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000);
+    return { hm: at.toISOString().slice(11, 16), day: ((at.getUTCDay() + 6) % 7) + 1 };
+  };
+  const everyDay = [1, 2, 3, 4, 5, 6, 7];
+
+  async function sharingGroup(settings: Record<string, unknown>, muted = true) {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+    const speaker = await joinAsMember(t, inv.body.code, { name: '主讲' });
+    const listener = await joinAsMember(t, inv.body.code, { name: '听众' });
+    if (muted) expectStatus(await t.api.post('/api/v1/rules', { type: 'communication.mute_schedule', targetType: 'group', targetId: g.id, settings: { allMuted: true } }), 201);
+    const rule = await t.api.post('/api/v1/rules', {
+      type: 'sharing.session', targetType: 'group', targetId: g.id,
+      settings: { title: '周五茶话', speakers: { mode: 'roster', memberIds: [speaker.result.memberId, listener.result.memberId] }, ...settings },
+    });
+    expectStatus(rule, 201);
+    return { g, speaker, listener, rule: rule.body };
+  }
+  const sent = async (groupId: string) => (await t.api.get(`/api/v1/groups/${groupId}/chat`)).body.items.filter((i: any) => i.system === '群助手').map((i: any) => i.text as string);
+
+  it('lifts the group mute while a session runs, and posts its start once however often the engine ticks', async () => {
+    const start = shanghai(-2);
+    const { g, rule, speaker, listener } = await sharingGroup({ days: everyDay, at: start.hm, durationMinutes: 30, remindMinutes: [] });
+    expect(rule.preview).toContain('2 位成员轮流上台');
+    await tick();
+    await tick();
+    await tick();
+    const texts = await sent(g.id);
+    expect(texts.filter((x) => x.includes('现在开始'))).toHaveLength(1);
+    expect(texts[0]).toMatch(/^🎤「周五茶话」现在开始，主讲：(主讲|听众)。分享期间本群解除禁言/);
+    // The group is all-muted, but not during the session.
+    expectStatus(await say(listener.client, g.id, '老师好，我有个问题'), 201);
+    expectStatus(await say(speaker.client, g.id, '请说'), 201);
+  });
+
+  it('reminds before a session, and after one posts the thanks, gives the speaker the summary task and points', async () => {
+    const soon = shanghai(3);
+    const a = await sharingGroup({ days: everyDay, at: soon.hm, remindMinutes: [5], durationMinutes: 30 }, false);
+    await tick();
+    expect((await sent(a.g.id)).some((x) => x.startsWith('📣 5 分钟后'))).toBe(true);
+
+    const past = shanghai(-11);
+    const b = await sharingGroup({ days: everyDay, at: past.hm, durationMinutes: 10, remindMinutes: [], summaryDueHours: 24 });
+    await tick();
+    await tick();
+    const texts = await sent(b.g.id);
+    expect(texts.filter((x) => x.startsWith('🙏「周五茶话」结束了'))).toHaveLength(1);
+    // The session is over: the group's all-mute holds again.
+    expectProblem(await say(b.listener.client, b.g.id, '还能说吗'), 403, undefined, 'chat.refused');
+    const tasks = (await t.api.get(`/api/v1/tasks?groupId=${b.g.id}`)).body.items;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ title: expect.stringContaining('经验总结：周五茶话'), status: 'open', originType: 'rule', originId: b.rule.id });
+    const writer = [b.speaker, b.listener].find((x) => x.result.memberId === tasks[0].memberId)!;
+    const mine = (await writer.client.get('/api/v1/me/tasks')).body.items;
+    expect(mine.map((x: any) => x.id)).toEqual([tasks[0].id]);
+    expect((await writer.client.get('/api/v1/me/points')).body).toMatchObject({ total: 20, entries: [{ points: 20, reason: '主讲「周五茶话」', ruleId: b.rule.id }] });
+    const done = await writer.client.post(`/api/v1/me/tasks/${tasks[0].id}/done`);
+    expectStatus(done, 200);
+    expect(done.body.status).toBe('done');
+    expectProblem(await writer.client.post(`/api/v1/me/tasks/${tasks[0].id}/done`), 409);
+    const other = [b.speaker, b.listener].find((x) => x !== writer)!;
+    expectProblem(await other.client.post(`/api/v1/me/tasks/${tasks[0].id}/done`), 404);
+    const confirmed = await t.api.post(`/api/v1/tasks/${tasks[0].id}/confirm`);
+    expect(confirmed.body).toMatchObject({ status: 'confirmed', confirmedBy: expect.any(String) });
+    expect((await t.api.get(`/api/v1/members/${writer.result.memberId}/points`)).body.total).toBe(20);
+  });
+
+  it('validates the schedule and the speakers', async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const bad = (settings: object) => t.api.post('/api/v1/rules', { type: 'sharing.session', targetType: 'group', targetId: g.id, settings });
+    expectProblem(await bad({ at: '25:00' }), 400, 'settings.at');
+    expectProblem(await bad({ days: [0] }), 400, 'settings.days.0');
+    expectProblem(await bad({ speakers: { mode: 'roster', memberIds: [] } }), 400, 'settings.speakers.memberIds');
+    expectProblem(await bad({ timezone: 'Mars/Base' }), 400, 'settings.timezone');
+    expectProblem(await bad({ durationMinutes: 5 }), 400, 'settings.durationMinutes');
+  });
+});

@@ -14,6 +14,7 @@ import { registerAuth } from './auth.ts';
 import { registerConsole, registerMemberApp } from './web-apps.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { builtinRoutes } from './routes/builtin.routes.ts';
+import { engagementRoutes } from './routes/engagement.routes.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
 import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   statsRoutes(app);
   rulesRoutes(app);
   joiningRoutes(app, deps);
+  engagementRoutes(app);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

@@ -12,7 +12,7 @@ import { Client, type Reply, type TestServer } from './server.ts';
 export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
-  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints',
+  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -238,6 +238,8 @@ export interface Fixture {
   /** A moderation rule on `group2` and the warning it gave the joiner. */
   moderationRule: string;
   ruleAction: string;
+  /** A task given to the joiner in `group2`. */
+  task: string;
 }
 
 /** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
@@ -303,10 +305,12 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(moderation, 201);
   expectStatus(await joiner.client.post(`/api/v1/me/groups/${group2.id}/messages`, { clientId: `${tag}-ad-00001`, text: '加我微信 tea_shop_2024 领优惠' }), 201);
   const ruleAction = await waitFor(async () => (await api.get(`/api/v1/rule-actions?groupId=${group2.id}`)).body.items?.[0]);
+  const task = await api.post('/api/v1/tasks', { memberId: joiner.result.memberId, groupId: group2.id, title: `${tag}任务` });
+  expectStatus(task, 201);
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
-    moderationRule: moderation.body.id, ruleAction: ruleAction.id,
+    moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
     identity: member.identities[0].id, membership: member.memberships[0].id, activity: activity.id, operator: operator.body.id,
@@ -365,6 +369,8 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group2}/messages`, body: { clientId: `${u}-team`, text: u } },
     { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group2}/announcement`, body: { text: u } },
     { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group2}/uploads?name=${u}.png`, body: PNG_1x1 },
+    { method: 'POST', path: '/api/v1/tasks', url: '/api/v1/tasks', body: { memberId: f.member, title: u } },
+    { method: 'POST', path: '/api/v1/tasks/{id}/confirm', url: `/api/v1/tasks/${f.task}/confirm` },
     { method: 'POST', path: '/api/v1/rule-actions/{id}/undo', url: `/api/v1/rule-actions/${f.ruleAction}/undo` },
     { method: 'POST', path: '/api/v1/reports/{id}/decide', url: `/api/v1/reports/${f.report}/decide`, body: { decision: 'confirm', muteMinutes: 10 } },
   ];
@@ -396,6 +402,8 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/stats/groups', url: '/api/v1/stats/groups' },
     { method: 'GET', path: '/api/v1/rules', url: '/api/v1/rules' },
     { method: 'GET', path: '/api/v1/rules/{id}', url: `/api/v1/rules/${f.rule}` },
+    { method: 'GET', path: '/api/v1/tasks', url: '/api/v1/tasks' },
+    { method: 'GET', path: '/api/v1/members/{id}/points', url: `/api/v1/members/${f.member}/points` },
     { method: 'GET', path: '/api/v1/rule-actions', url: `/api/v1/rule-actions?groupId=${f.group2}` },
     { method: 'POST', path: '/api/v1/rules/dry-run', url: '/api/v1/rules/dry-run', body: { groupId: f.group2, days: 7 } },
     { method: 'GET', path: '/api/v1/invites', url: '/api/v1/invites' },
@@ -434,6 +442,9 @@ export function memberCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/me/groups/{id}/reports', url: `/api/v1/me/groups/${g}/reports`, body: { targetType: 'message', targetId: f.teamMessage, reason: u } },
     { method: 'GET', path: '/api/v1/me/groups/{id}/questions', url: `/api/v1/me/groups/${g}/questions` },
     { method: 'GET', path: '/api/v1/me/groups/{id}/poster', url: `/api/v1/me/groups/${g}/poster` },
+    { method: 'GET', path: '/api/v1/me/tasks', url: '/api/v1/me/tasks' },
+    { method: 'POST', path: '/api/v1/me/tasks/{id}/done', url: `/api/v1/me/tasks/${f.task}/done` },
+    { method: 'GET', path: '/api/v1/me/points', url: '/api/v1/me/points' },
     { method: 'POST', path: '/api/v1/me/groups/{id}/leave', url: `/api/v1/me/groups/${g}/leave` },
     { method: 'POST', path: '/api/v1/me/groups/{id}/uploads', url: `/api/v1/me/groups/${g}/uploads?name=${u}.png`, body: PNG_1x1 },
   ];

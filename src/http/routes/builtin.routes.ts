@@ -21,6 +21,7 @@ import {
   teamQuestions, teamUpload, updateProfile,
 } from '../../modules/builtin/index.ts';
 import { visibleGroupRow } from '../../modules/group/index.ts';
+import { PointsSchema, TaskSchema, completeTask, memberTasks, pointsOf } from '../../modules/engagement/index.ts';
 import { ReferralSchema, referralInvite } from '../../modules/joining/index.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
 
@@ -75,6 +76,28 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
     const token = req.cookies[MEMBER_COOKIE];
     if (token) await endMemberSession(deps.db.kysely, deps.clock, token);
     return reply.clearCookie(MEMBER_COOKIE, { path: '/' }).code(204).send(null);
+  });
+
+  app.get('/api/v1/me/tasks', {
+    config: memberRoute,
+    schema: { tags, summary: "The member's tasks (e.g. a sharing session's summary), open ones first", security: MemberAuth, response: { 200: z.object({ items: z.array(TaskSchema) }) } },
+  }, async (req) => {
+    const { ctx, me } = member(req);
+    return { items: await memberTasks(ctx, me) };
+  });
+  app.post('/api/v1/me/tasks/:id/done', {
+    config: memberRoute,
+    schema: { tags, summary: 'Mark one of my tasks done', security: MemberAuth, params: IdParams, response: { 200: TaskSchema } },
+  }, async (req) => {
+    const { ctx, me } = member(req);
+    return completeTask(ctx, me, req.params.id);
+  });
+  app.get('/api/v1/me/points', {
+    config: memberRoute,
+    schema: { tags, summary: 'My points and badges', security: MemberAuth, response: { 200: PointsSchema } },
+  }, async (req) => {
+    const { ctx, me } = member(req);
+    return pointsOf(ctx, me);
   });
 
   app.get('/api/v1/me/groups/:id', {

@@ -9,6 +9,7 @@ import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-joining.ts';
 import * as m0003 from './migrations/0003-builtin.ts';
 import * as m0004 from './migrations/0004-outbox.ts';
+import * as m0005 from './migrations/0005-tasks-points.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0002-joining': m0002,
   '0003-builtin': m0003,
   '0004-outbox': m0004,
+  '0005-tasks-points': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -345,6 +345,45 @@ export interface RuleCheckpointTable {
   activity_id: string;
 }
 
+export interface TaskTable {
+  id: string;
+  workspace_id: string;
+  member_id: string;
+  group_id: string | null;
+  title: string;
+  detail: string;
+  due_at: number | null;
+  status: string;
+  origin_type: string;
+  origin_id: string | null;
+  dedupe_key: string;
+  created_at: number;
+  completed_at: number | null;
+  confirmed_at: number | null;
+  confirmed_by: string | null;
+}
+
+export interface PointsTable {
+  id: string;
+  workspace_id: string;
+  member_id: string;
+  points: number;
+  reason: string;
+  rule_id: string | null;
+  activity_id: string | null;
+  dedupe_key: string;
+  created_at: number;
+}
+
+export interface BadgeTable {
+  workspace_id: string;
+  member_id: string;
+  badge: string;
+  reason: string;
+  rule_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -372,6 +411,9 @@ export interface Database {
   outbox: OutboxTable;
   blacklist: BlacklistTable;
   rule_checkpoints: RuleCheckpointTable;
+  tasks: TaskTable;
+  points: PointsTable;
+  badges: BadgeTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

@@ -16,7 +16,7 @@ import { membershipUpdated } from '../member/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
 import { rewriteTerms } from '../member/index.ts';
 import { checkGroupNickname, nicknameNeeded } from '../joining/joining.service.ts';
-import { effectiveRule, muteStateAt } from '../rules/index.ts';
+import { effectiveRule, muteStateAt, sharingLifts } from '../rules/index.ts';
 import type {
   ChatGroup, ChatPageQuerySchema, ChatPost, DirectoryEntrySchema, Me, ProfileUpdateSchema, Question, Report, ReportCreateSchema, ReportDecisionSchema,
   RosterEntrySchema, TeamPostSchema, Upload,
@@ -91,6 +91,8 @@ async function muteOf(ctx: Ctx, m: MembershipRow): Promise<ChatGroup['mute']> {
   const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', m.group_id).executeTakeFirstOrThrow();
   const rule = await effectiveRule(ctx, g, 'communication.mute_schedule');
   if (rule.settings.exemptRoles.includes(m.role as never)) return { muted: false, reason: null, until: null };
+  // A sharing session lifts the group's mute while it runs (a member's own mute stays).
+  if (await sharingLifts(ctx, g, now)) return { muted: false, reason: null, until: null };
   const s = muteStateAt(rule.settings, now);
   return { muted: s.muted, reason: s.reason, until: s.until === null ? null : iso(s.until) };
 }

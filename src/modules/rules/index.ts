@@ -2,8 +2,10 @@ export * from './rules.schema.ts';
 export { listRules, getRule, createRule, updateRule, deleteRule, effectiveRule, type EffectiveRule } from './rules.service.ts';
 export {
   ruleTypes, ruleTypeNames, ruleFamilies, entryModes, parseSettings, previewOf, type RuleType, type RuleSettings, type RuleFamily, type EntryMode,
-  type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings, type ModerationSettings, type ModerationStep, moderationSteps, ModerationSettingsSchema,
+  type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings, type ModerationSettings, type ModerationStep, moderationSteps, ModerationSettingsSchema, type SharingSettings,
 } from './rule-types.ts';
 export { muteStateAt, type MuteState } from './mute-schedule.ts';
 export { runRules, dryRun, workspacesWithRules, type Judgement } from './runner.ts';
 export { violationOf, stepFor } from './moderation.ts';
+export { runSchedules, sharingLifts } from './schedule-runner.ts';
+export { sessionsBetween, liveSession } from './sharing.ts';

@@ -148,8 +148,13 @@ export async function dryRun(ctx: Ctx, groupId: string, days: number, settings: 
   return out;
 }
 
-/** Workspaces with an enabled moderation rule: the ones the runner visits. */
-export async function workspacesWithRules(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('rules').select('workspace_id').distinct().where('type', '=', 'communication.moderation').where('enabled', '=', 1).execute();
-  return rows.map((r) => r.workspace_id);
+/** Rule types the engine runs (the others are read where they apply, e.g. the mute schedule at each post). */
+export const ENGINE_RULE_TYPES = ['communication.moderation', 'sharing.session'] as const;
+
+/** Workspaces with an enabled rule the engine runs, with the types they use. */
+export async function workspacesWithRules(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
+  const rows = await db.selectFrom('rules').select(['workspace_id', 'type']).distinct().where('type', 'in', ENGINE_RULE_TYPES).where('enabled', '=', 1).execute();
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) (out.get(r.workspace_id) ?? out.set(r.workspace_id, new Set()).get(r.workspace_id)!).add(r.type);
+  return out;
 }

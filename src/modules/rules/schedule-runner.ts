@@ -1,0 +1,92 @@
+// Time-based rules (sharing sessions): each tick looks at what is due by the injectable clock and queues
+// it under a key made of the rule, the group, the session and the step, so that a restart neither loses
+// a due action (it is still due when the engine comes back) nor repeats one (the key is taken).
+import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { assignTask, awardPoints } from '../engagement/index.ts';
+import { enqueue } from '../outbox/index.ts';
+import { parseSettings, type SharingSettings } from './rule-types.ts';
+import { effectiveRule } from './rules.service.ts';
+import { dueOf, sessionIndex, sessionsBetween, speakerAt, type Due, type Session } from './sharing.ts';
+
+const HOUR = 3_600_000;
+/** How late a step may still be carried out (after a restart): a reminder until its session starts, the rest within a day. */
+const lateness = (d: Due, s: Session) => (d.kind === 'remind' ? s.start - d.at : d.kind === 'start' ? s.end - d.at : 24 * HOUR);
+
+const clock = (ms: number, tz: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+
+/** The built-in groups a rule's target covers. */
+async function groupsOf(ctx: Ctx, rule: Database['rules']) {
+  let q = ctx.tdb.selectFrom('groups').selectAll().where('platform', '=', 'builtin').where('status', '!=', 'archived');
+  q = rule.target_type === 'group' ? q.where('id', '=', rule.target_id) : rule.target_type === 'group_set' ? q.where('group_set_id', '=', rule.target_id) : q.where('community_id', '=', rule.target_id);
+  return q.execute();
+}
+
+async function nameOf(ctx: Ctx, groupId: string, memberId: string) {
+  const r = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
+    .where('memberships.group_id', '=', groupId).where('memberships.member_id', '=', memberId).executeTakeFirst();
+  return r?.nickname || r?.display_name || null;
+}
+
+/** Queues the due steps of every sharing session; returns how many steps were queued this time (or found queued). */
+export async function runSchedules(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'sharing.session').where('enabled', '=', 1).execute();
+  let steps = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('sharing.session', JSON.parse(rule.settings));
+    if (!parsed.ok) continue;
+    const s: SharingSettings = parsed.value;
+    const horizon = Math.max(0, ...s.remindMinutes) * 60_000;
+    for (const g of await groupsOf(ctx, rule)) {
+      // A group's own rule (or its set's) overrides a wider one of the same type.
+      if ((await effectiveRule(ctx, g, 'sharing.session')).ruleId !== rule.id) continue;
+      for (const session of sessionsBetween(s, now - 24 * HOUR, now + horizon)) {
+        for (const d of dueOf(s, session)) {
+          if (d.at > now || now - d.at > lateness(d, session)) continue;
+          steps++;
+          await ctx.transaction((tx) => step(tx, rule, s, g, session, d));
+        }
+      }
+    }
+  }
+  return steps;
+}
+
+async function step(ctx: Ctx, rule: Database['rules'], s: SharingSettings, g: Database['groups'], session: Session, d: Due) {
+  const n = sessionIndex(s, Number(rule.created_at), session.start);
+  const rosterSpeaker = speakerAt(s, n);
+  const speakerId = rosterSpeaker ?? (s.speakers.mode === 'leader' && g.owner_type === 'member' ? g.owner_id : null);
+  const speakerName = s.speakers.mode === 'guest' ? s.speakers.name : speakerId ? await nameOf(ctx, g.id, speakerId) ?? '主讲人' : '群主';
+  const key = `share:${rule.id}:${g.id}:${session.start}:${d.kind}${d.kind === 'remind' ? `:${d.minutes}` : ''}`;
+  const send = (text: string, memberId: string | null) => enqueue(ctx, [{
+    dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId, payload: { text },
+    origin: { type: 'rule', id: rule.id }, reason: `定期分享「${s.title}」`, causeActivityId: null,
+  }]);
+  const when = clock(session.start, s.timezone);
+  if (d.kind === 'remind') {
+    const lead = d.minutes % 60 === 0 ? `${d.minutes / 60} 小时` : `${d.minutes} 分钟`;
+    await send(`📣 ${lead}后（${when}）是「${s.title}」，主讲：${speakerName}${speakerId ? ` @${speakerName}` : ''}。欢迎准时来听，提前把问题准备好。`, speakerId);
+  } else if (d.kind === 'start') {
+    await send(`🎤「${s.title}」现在开始，主讲：${speakerName}。${s.liftMute ? '分享期间本群解除禁言，欢迎提问互动。' : ''}`, speakerId);
+  } else {
+    await send(`🙏「${s.title}」结束了，感谢 ${speakerName} 的分享！${s.liftMute ? '本群恢复原来的发言规则。' : ''}`, speakerId);
+    // The summary (经验总结): the speaker writes it; after a guest, the roster's next member (or nobody).
+    const writer = speakerId ?? speakerAt(s, n + 1);
+    if (s.summaryDueHours > 0 && writer) {
+      await assignTask(ctx, {
+        memberId: writer, groupId: g.id, title: `经验总结：${s.title}（${when}）`,
+        detail: `把这次分享的要点整理成一篇总结发到群里，${s.summaryDueHours} 小时内完成。`,
+        dueAt: session.end + s.summaryDueHours * HOUR, origin: { type: 'rule', id: rule.id }, dedupeKey: `${key}:summary`,
+      });
+    }
+    if (speakerId) await awardPoints(ctx, { memberId: speakerId, points: 20, reason: `主讲「${s.title}」`, ruleId: rule.id, activityId: null, dedupeKey: `${key}:points` });
+  }
+}
+
+/** Whether a sharing session lifts the group's mute right now. */
+export async function sharingLifts(ctx: Ctx, group: { id: string; group_set_id: string | null; community_id: string }, at: number): Promise<boolean> {
+  const r = await effectiveRule(ctx, group, 'sharing.session');
+  if (r.from === 'default' || !r.settings.liftMute) return false;
+  return sessionsBetween(r.settings, at, at + 1).some((x) => x.start <= at && at < x.end);
+}
