@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   realtimeRecheckMs: z.coerce.number().int().min(50).default(30_000),
   /** How often the rules runner and the outbox worker look for work. */
   engineIntervalMs: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** How often rules that scan whole groups (inactivity) run per workspace. */
+  engineSlowEveryMs: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** The address members reach this server at (invite links and QR codes); the request's own host when unset. */
   publicUrl: z.string().regex(/^https?:\/\/[^/]+(\/.*)?$/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Where members' uploaded images are kept; `<dataDir>/uploads` when unset (share it between nodes). */
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: env.SHEQUN_PUBLIC_URL || undefined,
     realtimeRecheckMs: env.SHEQUN_REALTIME_RECHECK_MS,
     engineIntervalMs: env.SHEQUN_ENGINE_INTERVAL_MS,
+    engineSlowEveryMs: env.SHEQUN_ENGINE_SLOW_EVERY_MS,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

@@ -6,7 +6,7 @@ import { Ctx, type Actor } from './kernel/context.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
 import { outboxWorker, type Connector } from './modules/outbox/index.ts';
-import { runRules, runSchedules, workspacesWithRules } from './modules/rules/index.ts';
+import { runInactivity, runRules, runSchedules, workspacesWithRules } from './modules/rules/index.ts';
 
 const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
 
@@ -16,19 +16,26 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function startEngine(rt: Runtime, opts: { intervalMs?: number } = {}): Engine {
+export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number } = {}): Engine {
   const log = rt.log.child({ component: 'engine' });
   const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
   const connectors = new Map<string, Connector>([[builtinConnector.platform, builtinConnector]]);
   const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor });
   let running: Promise<void> | null = null;
   let stopped = false;
+  // Rules that scan whole groups (inactivity) run at most this often per workspace.
+  const slowEvery = opts.slowEveryMs ?? 60_000;
+  const lastSlow = new Map<string, number>();
 
   const pass = async () => {
     for (const [ws, types] of await workspacesWithRules(rt.db.kysely)) {
       // Catch up in batches (a burst of messages, or a restart after downtime).
       if (types.has('communication.moderation')) while ((await runRules(ctxFor(ws), 500)) === 500 && !stopped);
       if (types.has('sharing.session')) await runSchedules(ctxFor(ws));
+      if (types.has('elimination.inactivity') && rt.clock.now() - (lastSlow.get(ws) ?? -Infinity) >= slowEvery) {
+        lastSlow.set(ws, rt.clock.now());
+        await runInactivity(ctxFor(ws));
+      }
     }
     while ((await worker.drain(100)) === 100 && !stopped);
   };

@@ -23,7 +23,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   const app = await buildApp(rt);
   realtime.attach(app.server);
   await app.listen({ port: config.port, host: config.host });
-  const engine = startEngine(rt, { intervalMs: config.engineIntervalMs });
+  const engine = startEngine(rt, { intervalMs: config.engineIntervalMs, slowEveryMs: config.engineSlowEveryMs });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://localhost:${port}`;

@@ -9,7 +9,7 @@ let t: TestServer;
 let community: any;
 beforeAll(async () => {
   // The engine ticks only when a test says so: every step below is deterministic.
-  t = await startTestServer({ SHEQUN_ENGINE_INTERVAL_MS: '60000', SHEQUN_JOIN_LIMIT: '1000' });
+  t = await startTestServer({ SHEQUN_ENGINE_INTERVAL_MS: '60000', SHEQUN_ENGINE_SLOW_EVERY_MS: '0', SHEQUN_JOIN_LIMIT: '1000' });
   community = await makeCommunity(t.api, { name: '治理社群' });
 });
 afterAll(async () => t?.stop());
@@ -181,7 +181,7 @@ describe('sharing sessions (分享)', () => {
     expectStatus(rule, 201);
     return { g, speaker, listener, rule: rule.body };
   }
-  const sent = async (groupId: string) => (await t.api.get(`/api/v1/groups/${groupId}/chat`)).body.items.filter((i: any) => i.system === '群助手').map((i: any) => i.text as string);
+  const sent = async (groupId: string): Promise<string[]> => (await t.api.get(`/api/v1/groups/${groupId}/chat`)).body.items.filter((i: any) => i.system === '群助手').map((i: any) => i.text as string);
 
   it('lifts the group mute while a session runs, and posts its start once however often the engine ticks', async () => {
     const start = shanghai(-2);
@@ -238,5 +238,49 @@ describe('sharing sessions (分享)', () => {
     expectProblem(await bad({ speakers: { mode: 'roster', memberIds: [] } }), 400, 'settings.speakers.memberIds');
     expectProblem(await bad({ timezone: 'Mars/Base' }), 400, 'settings.timezone');
     expectProblem(await bad({ durationMinutes: 5 }), 400, 'settings.durationMinutes');
+  });
+});
+
+describe('inactivity (不活跃淘汰)', () => {
+  const DAY = 86_400_000;
+  const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+  it('warns members silent for N days, removes them after the grace period, and spares the active, the exempt and the returning', async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const member = async (name: string, joinedDaysAgo: number, role = 'participant') =>
+      (await t.api.post('/api/v1/members', { displayName: name, memberships: [{ groupId: g.id, joinedAt: ago(joinedDaysAgo), role }] })).body;
+    const silent = await member('潜水员', 60);
+    const active = await member('活跃者', 60);
+    const payer = await member('付费会员', 60, 'payer');
+    const newbie = await member('新人', 3);
+    const back = await member('回归者', 60);
+    const act = (m: any, daysAgo: number, kind = 'message') =>
+      t.api.post('/api/v1/activities', { kind, memberId: m.id, groupId: g.id, occurredAt: ago(daysAgo), sourceId: `act-${m.id}-${daysAgo}-${kind}` });
+    expectStatus(await act(active, 2), 201);
+    expectStatus(await act(silent, 45), 201);
+    expectStatus(await act(back, 40, 'reaction'), 201);
+    const rule = await t.api.post('/api/v1/rules', { type: 'elimination.inactivity', targetType: 'group', targetId: g.id, settings: { inactiveDays: 30, graceDays: 7 } });
+    expectStatus(rule, 201);
+    expect(rule.body.preview).toBe('不活跃淘汰：30 天没有发言、互动、打卡、参加活动先提醒，提醒后 7 天仍不活跃则移出本群；创建者、管理者、付费者除外');
+    await tick();
+    await tick();
+    let acts = await actions(g.id);
+    expect(acts.map((a) => [a.action, a.memberId]).sort()).toEqual([['warn', back.id], ['warn', silent.id]].sort());
+    const warning = (await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items.find((i: any) => i.mentions.includes(silent.id));
+    expect(warning.text).toBe('@潜水员 你已经 45 天没有参与群里的互动了。7 天内还没有发言或互动，将被移出本群，把位置留给更活跃的同好。');
+    // The returning member speaks; a week passes (the warnings are made a week old).
+    expectStatus(await act(back, 0), 201);
+    await t.server.rt.db.kysely.updateTable('outbox').set({ created_at: Date.now() - 8 * DAY }).where('action', '=', 'warn').where('group_id', '=', g.id).execute();
+    await tick();
+    await tick();
+    acts = await actions(g.id);
+    expect(acts.filter((a) => a.action === 'remove').map((a) => a.memberId)).toEqual([silent.id]);
+    const left = (await t.api.get(`/api/v1/groups/${g.id}/memberships?includeLeft=true`)).body.items.filter((m: any) => m.leftAt).map((m: any) => m.memberId);
+    expect(left).toEqual([silent.id]);
+    // Judged again, nothing repeats.
+    await tick();
+    expect(await actions(g.id)).toHaveLength(acts.length);
+    void payer;
+    void newbie;
   });
 });

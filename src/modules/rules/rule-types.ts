@@ -159,6 +159,22 @@ export const SharingSettingsSchema = z
   .strict();
 export type SharingSettings = z.infer<typeof SharingSettingsSchema>;
 
+export const InactivitySettingsSchema = z
+  .object({
+    /** No counted activity for this many days (since the last one, or since joining) → a warning. */
+    inactiveDays: z.number().int().min(1).max(365).default(30),
+    /** Still inactive this many days after the warning → removed. */
+    graceDays: z.number().int().min(1).max(90).default(7),
+    /** What counts as taking part. */
+    counts: z.array(z.enum(['message', 'reaction', 'checkin', 'attendance'])).min(1).max(4).default(['message', 'reaction', 'checkin', 'attendance']),
+    exemptRoles: z.array(z.enum(['creator', 'manager', 'participant', 'pioneer', 'splitter', 'partner', 'payer'])).max(7).default(['creator', 'manager', 'payer']),
+    allowMembers: z.array(z.string().min(1).max(64)).max(500).default([]),
+    /** {nickname} {days} {grace} */
+    warnTemplate: Text(500).default('@{nickname} 你已经 {days} 天没有参与群里的互动了。{grace} 天内还没有发言或互动，将被移出本群，把位置留给更活跃的同好。'),
+  })
+  .strict();
+export type InactivitySettings = z.infer<typeof InactivitySettingsSchema>;
+
 const stepLabel: Record<ModerationStep, string> = { warn: '警告', mute: '禁言', remove: '移出本群', blacklist: '拉黑（所有群）' };
 
 const roleLabel: Record<string, string> = { creator: '创建者', manager: '管理者', participant: '参与者', pioneer: '开拓者', splitter: '分化者', partner: '合作者', payer: '付费者' };
@@ -229,6 +245,13 @@ export const ruleTypes = {
       const days = s.days.map((d) => dayNames[d]).join('、');
       return `「${s.title}」每周${days} ${s.at} 起 ${s.durationMinutes} 分钟，${who}分享${s.remindMinutes.length ? `；提前 ${s.remindMinutes.map((m) => (m % 60 === 0 ? `${m / 60} 小时` : `${m} 分钟`)).join('、')}提醒` : ''}${s.liftMute ? '；分享期间解除全员禁言' : ''}${s.summaryDueHours ? `；结束后布置经验总结（${s.summaryDueHours} 小时内）` : ''}`;
     },
+  },
+  'elimination.inactivity': {
+    family: 'elimination',
+    label: '不活跃淘汰',
+    settings: InactivitySettingsSchema,
+    preview: (s: InactivitySettings): string =>
+      `不活跃淘汰：${s.inactiveDays} 天没有${s.counts.map((c) => ({ message: '发言', reaction: '互动', checkin: '打卡', attendance: '参加活动' })[c]).join('、')}先提醒，提醒后 ${s.graceDays} 天仍不活跃则移出本群${s.exemptRoles.length ? `；${s.exemptRoles.map((r) => roleLabel[r]).join('、')}除外` : ''}`,
   },
   'communication.mute_schedule': {
     family: 'communication',

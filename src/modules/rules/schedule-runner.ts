@@ -90,3 +90,56 @@ export async function sharingLifts(ctx: Ctx, group: { id: string; group_set_id: 
   if (r.from === 'default' || !r.settings.liftMute) return false;
   return sessionsBetween(r.settings, at, at + 1).some((x) => x.start <= at && at < x.end);
 }
+
+const DAY = 24 * HOUR;
+
+/**
+ * 不活跃淘汰: members of built-in groups without a counted activity for `inactiveDays` get a warning; still
+ * inactive `graceDays` after it, they are removed. Keys carry the start of the inactive stretch, so a
+ * member who comes back and falls silent again is warned again.
+ */
+export async function runInactivity(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'elimination.inactivity').where('enabled', '=', 1).execute();
+  let queued = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('elimination.inactivity', JSON.parse(rule.settings));
+    if (!parsed.ok) continue;
+    const s = parsed.value;
+    for (const g of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, g, 'elimination.inactivity')).ruleId !== rule.id) continue;
+      const members = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
+        .select(['memberships.member_id', 'memberships.role', 'memberships.joined_at', 'memberships.nickname', 'members.display_name'])
+        .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null).execute();
+      const last = new Map((await ctx.tdb.selectFrom('activities').select(['member_id', (eb) => eb.fn.max('occurred_at').as('at')])
+        .where('group_id', '=', g.id).where('kind', 'in', s.counts).where('member_id', 'is not', null).groupBy('member_id').execute())
+        .map((r) => [r.member_id!, Number(r.at)]));
+      for (const m of members) {
+        if (s.exemptRoles.includes(m.role as never) || s.allowMembers.includes(m.member_id)) continue;
+        const since = Math.max(Number(m.joined_at), last.get(m.member_id) ?? 0);
+        if (now - since < s.inactiveDays * DAY) continue;
+        const stretch = `inactive:${rule.id}:${g.id}:${m.member_id}:${since}`;
+        const warned = await ctx.tdb.selectFrom('outbox').select(['created_at', 'undone_at']).where('dedupe_key', '=', stretch).executeTakeFirst();
+        const name = m.nickname || m.display_name;
+        const days = Math.floor((now - since) / DAY);
+        await ctx.transaction(async (tx) => {
+          if (!warned) {
+            const text = s.warnTemplate.replace(/\{(nickname|days|grace)\}/g, (_x, k: string) => (k === 'nickname' ? name : k === 'days' ? String(days) : String(s.graceDays)));
+            await enqueue(tx, [{
+              dedupeKey: stretch, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: { text },
+              origin: { type: 'rule', id: rule.id }, reason: `${days} 天没有参与互动`, causeActivityId: null,
+            }]);
+            queued++;
+          } else if (warned.undone_at === null && now - Number(warned.created_at) >= s.graceDays * DAY) {
+            await enqueue(tx, [{
+              dedupeKey: `${stretch}:remove`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: {},
+              origin: { type: 'rule', id: rule.id }, reason: `提醒后 ${s.graceDays} 天仍未参与互动`, causeActivityId: null,
+            }]);
+            queued++;
+          }
+        });
+      }
+    }
+  }
+  return queued;
+}
