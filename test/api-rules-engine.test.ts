@@ -284,3 +284,24 @@ describe('inactivity (不活跃淘汰)', () => {
     void newbie;
   });
 });
+
+describe('reports feed the ladder', () => {
+  it('a confirmed report takes the reported member one step up the group’s moderation ladder', async () => {
+    const { g, code, rule } = await moderated({ steps: ['warn', 'mute'], muteMinutes: 15 });
+    const a = await joinAsMember(t, code, { name: '举报人' });
+    const b = await joinAsMember(t, code, { name: '被举报' });
+    const m1 = await say(b.client, g.id, '你们都不懂，别说了');
+    const m2 = await say(b.client, g.id, '又来了，懒得理你们');
+    await tick();
+    expect(await actions(g.id)).toEqual([]); // not an ad: the rule itself sees nothing
+    const r1 = await a.client.post(`/api/v1/me/groups/${g.id}/reports`, { targetType: 'message', targetId: m1.body.id, reason: '人身攻击' });
+    const d1 = await t.api.post(`/api/v1/reports/${r1.body.id}/decide`, { decision: 'confirm', ladder: true });
+    expect(d1.body).toMatchObject({ status: 'confirmed', step: 'warn' });
+    await tick();
+    expect((await actions(g.id))[0]).toMatchObject({ action: 'warn', memberId: b.result.memberId, originId: rule.id, reason: '被举报：人身攻击', causeActivityId: m1.body.id });
+    const r2 = await a.client.post(`/api/v1/me/groups/${g.id}/reports`, { targetType: 'message', targetId: m2.body.id, reason: '继续攻击' });
+    expect((await t.api.post(`/api/v1/reports/${r2.body.id}/decide`, { decision: 'confirm', ladder: true })).body.step).toBe('mute');
+    await tick();
+    expectProblem(await say(b.client, g.id, '我又来了'), 403, undefined, 'chat.refused');
+  });
+});

@@ -136,6 +136,8 @@ export const ReportSchema = z.object({
   reason: z.string(),
   status: z.enum(reportStatus),
   decisionNote: z.string().nullable(),
+  /** The ladder step a confirmation queued (when confirmed with `ladder`). */
+  step: z.string().nullable(),
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
   decidedBy: z.string().nullable(),
@@ -149,6 +151,8 @@ export const ReportDecisionSchema = z
     decision: z.enum(['dismiss', 'confirm']),
     /** On confirm: mute the reported member for this many minutes (0: no mute). */
     muteMinutes: z.number().int().min(0).max(60 * 24 * 30).default(0),
+    /** On confirm: the reported member takes the next step of the group's moderation ladder (warn → mute → remove …). */
+    ladder: z.boolean().default(false),
     note: Text(500).optional(),
   })
   .strict();

@@ -16,7 +16,7 @@ import { membershipUpdated } from '../member/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
 import { rewriteTerms } from '../member/index.ts';
 import { checkGroupNickname, nicknameNeeded } from '../joining/joining.service.ts';
-import { effectiveRule, muteStateAt, sharingLifts } from '../rules/index.ts';
+import { applyLadder, effectiveRule, muteStateAt, sharingLifts } from '../rules/index.ts';
 import type {
   ChatGroup, ChatPageQuerySchema, ChatPost, DirectoryEntrySchema, Me, ProfileUpdateSchema, Question, Report, ReportCreateSchema, ReportDecisionSchema,
   RosterEntrySchema, TeamPostSchema, Upload,
@@ -369,9 +369,9 @@ export async function readUpload(
 
 // ---- reports (举报) ----
 
-const toReport = (r: Database['reports'], excerpt: string | null): Report => ({
+const toReport = (r: Database['reports'], excerpt: string | null, step: string | null = null): Report => ({
   id: r.id, groupId: r.group_id, reporterMemberId: r.reporter_member_id, targetType: r.target_type as Report['targetType'], targetId: r.target_id,
-  targetMemberId: r.target_member_id, excerpt, reason: r.reason, status: r.status as Report['status'], decisionNote: r.decision_note,
+  targetMemberId: r.target_member_id, excerpt, reason: r.reason, status: r.status as Report['status'], decisionNote: r.decision_note, step,
   createdAt: iso(Number(r.created_at)), decidedAt: isoOrNull(r.decided_at === null ? null : Number(r.decided_at)), decidedBy: r.decided_by,
 });
 
@@ -433,10 +433,16 @@ export async function decideReport(ctx: Ctx, id: string, input: z.infer<typeof R
         .where('group_id', '=', r.group_id).where('member_id', '=', r.target_member_id).where('left_at', 'is', null).execute();
       tx.emit(membershipUpdated(tx.workspaceId, r.group_id, r.target_member_id, ['mutedUntil']));
     }
+    let step: string | null = null;
+    if (input.decision === 'confirm' && input.ladder && r.target_member_id) {
+      step = await applyLadder(tx, {
+        groupId: r.group_id, memberId: r.target_member_id, reason: `被举报：${r.reason}`, causeActivityId: r.target_type === 'message' ? r.target_id : null, dedupeKey: `report:${r.id}`,
+      });
+    }
     await recordAudit(tx, `report.${patch.status === 'confirmed' ? 'confirm' : 'dismiss'}`, { type: 'report', id }, { groupId: r.group_id, muteMinutes: input.muteMinutes });
     tx.emit({ type: 'report.decided', workspaceId: tx.workspaceId, groupId: r.group_id, data: { id, groupId: r.group_id, status: patch.status } });
     const saved = { ...r, ...patch };
-    return toReport(saved, await excerptOf(tx, saved));
+    return toReport(saved, await excerptOf(tx, saved), step);
   });
 }
 

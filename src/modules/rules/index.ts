@@ -5,7 +5,7 @@ export {
   type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings, type ModerationSettings, type ModerationStep, moderationSteps, ModerationSettingsSchema, type SharingSettings,
 } from './rule-types.ts';
 export { muteStateAt, type MuteState } from './mute-schedule.ts';
-export { runRules, dryRun, workspacesWithRules, type Judgement } from './runner.ts';
+export { runRules, dryRun, applyLadder, workspacesWithRules, type Judgement } from './runner.ts';
 export { violationOf, stepFor } from './moderation.ts';
 export { runSchedules, runInactivity, sharingLifts } from './schedule-runner.ts';
 export { sessionsBetween, liveSession } from './sharing.ts';

@@ -80,10 +80,45 @@ async function judge(ctx: Ctx, scope: Scope, a: Activity, earlier: (ruleId: stri
   return { activityId: a.id, memberId: a.member_id, groupId: a.group_id, at: iso(at), text, reason, step: stepFor(s, before), ruleId: rule.ruleId };
 }
 
-/** The action (and its words) for a judgement. */
-function actionOf(j: Judgement, s: ModerationSettings, name: string, count: number) {
-  const text = s.warnTemplate.replace(/\{(nickname|reason|count)\}/g, (_m, k: string) => (k === 'nickname' ? name : k === 'reason' ? j.reason : String(count)));
-  switch (j.step) {
+/** Violations by the member under the rule since `since` that were acted on and not undone. */
+async function actedOn(ctx: Ctx, ruleId: string | null, memberId: string, since: number): Promise<number> {
+  let q = ctx.tdb.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', memberId).where('origin_type', '=', 'rule')
+    .where('created_at', '>=', since).where('undone_at', 'is', null).where('action', 'in', ['warn', 'mute', 'remove', 'blacklist']);
+  q = ruleId === null ? q.where('origin_id', 'is', null) : q.where('origin_id', '=', ruleId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Queues a ladder step: the warning in the rule's words, a mute, a removal or the blacklist. */
+async function enqueueStep(ctx: Ctx, x: {
+  settings: ModerationSettings; ruleId: string | null; step: ModerationStep; groupId: string; memberId: string; reason: string; causeActivityId: string | null; dedupeKey: string;
+}) {
+  const name = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
+    .where('memberships.group_id', '=', x.groupId).where('memberships.member_id', '=', x.memberId).executeTakeFirst();
+  const count = (await actedOn(ctx, x.ruleId, x.memberId, 0)) + 1;
+  const act = actionOf(x.step, x.reason, x.settings, name?.nickname || name?.display_name || '成员', count);
+  await enqueue(ctx, [{
+    dedupeKey: x.dedupeKey, action: act.action, platform: 'builtin', groupId: x.groupId, memberId: x.memberId, payload: act.payload,
+    origin: { type: 'rule', id: x.ruleId }, reason: x.reason, causeActivityId: x.causeActivityId,
+  }]);
+}
+
+/**
+ * A confirmed report (举报) climbs the same ladder as the group's moderation rule (its defaults when the
+ * group has none). Returns the step queued.
+ */
+export async function applyLadder(ctx: Ctx, x: { groupId: string; memberId: string; reason: string; causeActivityId: string | null; dedupeKey: string }): Promise<ModerationStep> {
+  const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', x.groupId).executeTakeFirstOrThrow();
+  const r = await effectiveRule(ctx, g, 'communication.moderation');
+  const ruleId = r.from === 'default' ? null : r.ruleId;
+  const step = stepFor(r.settings, await actedOn(ctx, ruleId, x.memberId, ctx.clock.now() - r.settings.windowDays * DAY));
+  await enqueueStep(ctx, { settings: r.settings, ruleId, step, ...x });
+  return step;
+}
+
+/** The action (and its words) for a step. */
+function actionOf(step: ModerationStep, reason: string, s: ModerationSettings, name: string, count: number) {
+  const text = s.warnTemplate.replace(/\{(nickname|reason|count)\}/g, (_m, k: string) => (k === 'nickname' ? name : k === 'reason' ? reason : String(count)));
+  switch (step) {
     case 'warn': return { action: 'warn' as const, payload: { text } };
     case 'mute': return { action: 'mute' as const, payload: { minutes: s.muteMinutes } };
     case 'remove': return { action: 'remove' as const, payload: {} };
@@ -105,25 +140,14 @@ export async function runRules(ctx: Ctx, limit = 500): Promise<number> {
     const rows = await q.execute();
     if (rows.length === 0) return 0;
     const scope: Scope = { rules: new Map(), counted: new Map() };
-    const earlier = async (ruleId: string | null, memberId: string, since: number) => {
-      const r = await tx.tdb.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', memberId).where('origin_type', '=', 'rule')
-        .where('origin_id', '=', ruleId).where('created_at', '>=', since).where('undone_at', 'is', null).executeTakeFirstOrThrow();
-      return Number(r.n);
-    };
+    const earlier = (ruleId: string | null, memberId: string, since: number) => actedOn(tx, ruleId, memberId, since);
     for (const a of rows) {
       // Live chat only: imported history and the team's own posts are not judged.
       if (a.kind !== 'message' || a.source !== 'builtin') continue;
       const j = await judge(tx, scope, a, earlier);
       if (!j) continue;
-      const rule = scope.rules.get(j.groupId)!;
-      const count = (await earlier(j.ruleId, j.memberId, 0)) + 1;
-      const name = (await tx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
-        .where('memberships.group_id', '=', j.groupId).where('memberships.member_id', '=', j.memberId).executeTakeFirst());
-      const act = actionOf(j, rule!.settings, name?.nickname || name?.display_name || '成员', count);
-      await enqueue(tx, [{
-        dedupeKey: `rule:${j.ruleId}:${j.activityId}`, action: act.action, platform: 'builtin', groupId: j.groupId, memberId: j.memberId, payload: act.payload,
-        origin: { type: 'rule', id: j.ruleId }, reason: j.reason, causeActivityId: j.activityId,
-      }]);
+      await enqueueStep(tx, { settings: scope.rules.get(j.groupId)!.settings, ruleId: j.ruleId, step: j.step, groupId: j.groupId, memberId: j.memberId,
+        reason: j.reason, causeActivityId: j.activityId, dedupeKey: `rule:${j.ruleId}:${j.activityId}` });
     }
     const last = rows[rows.length - 1]!;
     await tx.tdb.deleteFrom('rule_checkpoints').execute();
