@@ -305,3 +305,34 @@ describe('reports feed the ladder', () => {
     expectProblem(await say(b.client, g.id, '我又来了'), 403, undefined, 'chat.refused');
   });
 });
+
+describe('the entry ritual runs by itself', () => {
+  it('breaks the ice, reminds a newcomer whose nickname does not fit, and rewards the ritual once', async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    expectStatus(await t.api.post('/api/v1/rules', {
+      type: 'joining.ritual', targetType: 'group', targetId: g.id,
+      settings: { nicknamePattern: '{city}-{name}', nicknameExample: '杭州-小周', nicknameRemindMinutes: 10, iceBreaker: '用一句话介绍自己吧！', rewardPoints: 15, consentRequired: false },
+    }), 201);
+    const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+    const late = await joinAsMember(t, inv.body.code, { name: '慢慢来' });
+    const quick = await joinAsMember(t, inv.body.code, { name: '小快', nickname: '上海-小快' });
+    const chat = (await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items;
+    expect(chat.filter((i: any) => i.text?.endsWith('用一句话介绍自己吧！')).map((i: any) => i.text)).toEqual(['@上海-小快 用一句话介绍自己吧！', '@慢慢来 用一句话介绍自己吧！']);
+    // The one who gave a fitting nickname at once has completed the ritual.
+    expect((await quick.client.get('/api/v1/me/points')).body).toMatchObject({ total: 15, badges: [{ badge: '入群仪式' }] });
+    await tick();
+    expect(await actions(g.id)).toEqual([]); // not yet: 10 minutes after joining
+    await t.server.rt.db.kysely.updateTable('memberships').set({ joined_at: Date.now() - 11 * 60_000 }).where('group_id', '=', g.id).execute();
+    await tick();
+    await tick();
+    const acts = await actions(g.id);
+    expect(acts).toMatchObject([{ action: 'warn', memberId: late.result.memberId, reason: '群昵称不符合格式' }]);
+    const reminder = (await late.client.get(`/api/v1/me/groups/${g.id}/messages`)).body.items[0];
+    expect(reminder.text).toBe('@慢慢来 请按本群格式 {city}-{name}（例：杭州-小周） 修改群昵称，改好后就能发言了。');
+    expectStatus(await late.client.request('PUT', `/api/v1/me/groups/${g.id}/nickname`, { nickname: '杭州-慢慢来' }), 200);
+    expectStatus(await late.client.request('PUT', `/api/v1/me/groups/${g.id}/nickname`, { nickname: '苏州-慢慢来' }), 200);
+    expect((await late.client.get('/api/v1/me/points')).body).toMatchObject({ total: 15, badges: [{ badge: '入群仪式' }] });
+    await tick();
+    expect(await actions(g.id)).toHaveLength(1);
+  });
+});

@@ -48,7 +48,7 @@ describe('rules', () => {
       type: 'joining.ritual', targetType: 'group', targetId: g.id, settings: { nicknamePattern: '{city}-{industry}-{name}', nicknameExample: '上海-金融-张三' },
     });
     expectStatus(ritual, 201);
-    expect(ritual.body.preview).toBe('入群仪式：阅读并同意群规与数据使用说明；领取成员编号和欢迎语；群昵称格式 {city}-{industry}-{name}（例：上海-金融-张三）');
+    expect(ritual.body.preview).toBe('入群仪式：阅读并同意群规与数据使用说明；领取成员编号和欢迎语；群昵称格式 {city}-{industry}-{name}（例：上海-金融-张三），30 分钟未改好会被提醒，改好前不能发言；完成仪式得 10 积分和「入群仪式」徽章');
     const cap = await t.api.post('/api/v1/rules', { type: 'joining.capacity', targetType: 'group_set', targetId: w.set.id, settings: { thresholdPercent: 90 } });
     expectStatus(cap, 201);
     expect(cap.body.preview).toContain('满群轮转');

@@ -625,7 +625,7 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     await page.getByTestId('ritual-pattern').fill('{city}-{name}');
     await page.getByTestId('ritual-example').fill('杭州-小周');
     await page.getByTestId('rule-save').click();
-    await expect.poll(() => d.getByTestId('rule-ritual-preview').textContent()).toBe('入群仪式：阅读并同意群规与数据使用说明；领取成员编号和欢迎语；群昵称格式 {city}-{name}（例：杭州-小周）');
+    await expect.poll(() => d.getByTestId('rule-ritual-preview').textContent()).toBe('入群仪式：阅读并同意群规与数据使用说明；领取成员编号和欢迎语；群昵称格式 {city}-{name}（例：杭州-小周），30 分钟未改好会被提醒，改好前不能发言；完成仪式得 10 积分和「入群仪式」徽章');
     expect((await groupRules(hz.id)).find((r) => r.type === 'joining.ritual')?.settings).toMatchObject({
       rulesText: '只聊跑步，不发广告；每周六 6:30 西湖打卡。', welcomeTemplate: '欢迎 {nickname} 加入{group}！你的编号是 {number}', nicknamePattern: '{city}-{name}', nicknameExample: '杭州-小周', consentRequired: true,
     });

@@ -15,7 +15,7 @@ import { recordAudit } from '../audit/index.ts';
 import { membershipUpdated } from '../member/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
 import { rewriteTerms } from '../member/index.ts';
-import { checkGroupNickname, nicknameNeeded } from '../joining/joining.service.ts';
+import { checkGroupNickname, nicknameNeeded, ritualDone } from '../joining/joining.service.ts';
 import { applyLadder, effectiveRule, muteStateAt, sharingLifts } from '../rules/index.ts';
 import type {
   ChatGroup, ChatPageQuerySchema, ChatPost, DirectoryEntrySchema, Me, ProfileUpdateSchema, Question, Report, ReportCreateSchema, ReportDecisionSchema,
@@ -256,8 +256,9 @@ export async function postChat(ctx: Ctx, me: string, groupId: string, input: Cha
 export async function setNickname(ctx: Ctx, me: string, groupId: string, nickname: string): Promise<ChatGroup> {
   await ctx.transaction(async (tx) => {
     const m = await activeMembership(tx, me, groupId);
-    await checkGroupNickname(tx, groupId, nickname);
+    const ritual = await checkGroupNickname(tx, groupId, nickname);
     await tx.tdb.updateTable('memberships').set({ nickname }).where('id', '=', m.id).execute();
+    if (ritual) await ritualDone(tx, ritual, me, m.id);
     tx.emit(membershipUpdated(tx.workspaceId, groupId, me, ['nickname']));
   });
   return chatGroup(ctx, me, groupId);

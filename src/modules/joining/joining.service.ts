@@ -17,6 +17,7 @@ import type {
   Invite, InviteCreateSchema, InviteListQuerySchema, JoinRequest, JoinRequestListQuerySchema, JoinResult, JoinSubmit, JoinView,
 } from './joining.schema.ts';
 import { checkNickname, renderWelcome } from './ritual.ts';
+import { awardBadge, awardPoints } from '../engagement/index.ts';
 import { iso } from '../../kernel/clock.ts';
 
 type GroupRow = Database['groups'];
@@ -339,13 +340,22 @@ export async function nicknameNeeded(ctx: Ctx, groupId: string, nickname: string
   return nickname && !checkNickname(pattern, nickname) ? null : { pattern, example };
 }
 
-/** Checks a nickname against the group's format; throws a validation error naming the failing part. */
-export async function checkGroupNickname(ctx: Ctx, groupId: string, nickname: string): Promise<void> {
+/** Checks a nickname against the group's format; throws a validation error naming the failing part. Returns the ritual it fits. */
+export async function checkGroupNickname(ctx: Ctx, groupId: string, nickname: string): Promise<RitualSettings | null> {
   const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow();
   const ritual = await effectiveRule(ctx, g, 'joining.ritual');
-  if (ritual.from === 'default' || !ritual.settings.nicknamePattern) return;
+  if (ritual.from === 'default' || !ritual.settings.nicknamePattern) return null;
   const bad = checkNickname(ritual.settings.nicknamePattern, nickname);
   if (bad) throw invalid([{ field: 'nickname', reason: nicknameReason(ritual.settings, bad) }]);
+  return ritual.settings;
+}
+
+/** The ritual's reward: points and the 入群仪式 badge, once per membership. */
+export async function ritualDone(ctx: Ctx, ritual: RitualSettings, memberId: string, membershipId: string): Promise<void> {
+  if (ritual.rewardPoints > 0) {
+    await awardPoints(ctx, { memberId, points: ritual.rewardPoints, reason: '完成入群仪式', ruleId: null, activityId: null, dedupeKey: `ritual:${membershipId}` });
+  }
+  await awardBadge(ctx, { memberId, badge: '入群仪式', reason: '按群的格式设置了群昵称', ruleId: null });
 }
 
 /** Makes the newcomer a member of the group, with the ritual's number, welcome message and consent. */
@@ -391,7 +401,15 @@ async function admit(
         payload: { text: welcome, from: 'system', welcomes: member.id },
       }]
       : []),
+    ...(ritual?.iceBreaker
+      ? [{
+        kind: 'message', memberId: null, groupId: g.id, occurredAt: ms.joinedAt, contentSource: 'OGC' as const, source: 'builtin', sourceId: `icebreaker:${ms.id}:${joinedAt}`,
+        payload: { text: `@${a.nickname ?? a.name} ${ritual.iceBreaker}`, from: 'system', mentions: [member.id] },
+      }]
+      : []),
   ], (i) => `activities.${i}.`);
+  // A nickname that fits at once completes the ritual.
+  if (ritual?.nicknamePattern && a.nickname && !checkNickname(ritual.nicknamePattern, a.nickname)) await ritualDone(ctx, ritual, member.id, ms.id);
   ctx.emit({
     type: 'member.joined', workspaceId: ctx.workspaceId, groupId: g.id,
     data: { memberId: member.id, membershipId: ms.id, groupId: g.id, number: ms.numberDisplay, referrerId: referrer?.id ?? null },

@@ -43,6 +43,12 @@ export const RitualSettingsSchema = z
       .default(''),
     nicknameExample: Text(100).default(''),
     consentRequired: z.boolean().default(true),
+    /** A member whose nickname does not fit yet is reminded this long after joining (null: never); they cannot post until it fits. */
+    nicknameRemindMinutes: z.number().int().min(1).max(7 * 24 * 60).nullable().default(30),
+    /** Posted after the welcome (破冰), e.g. 用一句话介绍自己：城市、做什么、想在群里找什么. */
+    iceBreaker: Text(500).default(''),
+    /** Points (and the 入群仪式 badge) for a member who completes the ritual: a nickname that fits. */
+    rewardPoints: z.number().int().min(0).max(10_000).default(10),
   })
   .strict();
 export type RitualSettings = z.infer<typeof RitualSettingsSchema>;
@@ -206,7 +212,9 @@ export const ruleTypes = {
       const parts = [
         s.consentRequired ? '阅读并同意群规与数据使用说明' : null,
         '领取成员编号和欢迎语',
-        s.nicknamePattern ? `群昵称格式 ${s.nicknamePattern}${s.nicknameExample ? `（例：${s.nicknameExample}）` : ''}` : null,
+        s.nicknamePattern ? `群昵称格式 ${s.nicknamePattern}${s.nicknameExample ? `（例：${s.nicknameExample}）` : ''}${s.nicknameRemindMinutes ? `，${s.nicknameRemindMinutes} 分钟未改好会被提醒，改好前不能发言` : '，改好前不能发言'}` : null,
+        s.iceBreaker ? '破冰话题' : null,
+        s.nicknamePattern && s.rewardPoints ? `完成仪式得 ${s.rewardPoints} 积分和「入群仪式」徽章` : null,
       ].filter(Boolean);
       return `入群仪式：${parts.join('；')}`;
     },

@@ -7,6 +7,7 @@ import { assignTask, awardPoints } from '../engagement/index.ts';
 import { enqueue } from '../outbox/index.ts';
 import { parseSettings, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
+import { checkNickname } from '../joining/ritual.ts';
 import { dueOf, sessionIndex, sessionsBetween, speakerAt, type Due, type Session } from './sharing.ts';
 
 const HOUR = 3_600_000;
@@ -138,6 +139,40 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
             queued++;
           }
         });
+      }
+    }
+  }
+  return queued;
+}
+
+/**
+ * The ritual's nickname reminder: a member of a built-in group whose nickname does not fit the group's
+ * format N minutes after joining is reminded once (they cannot post until it fits).
+ */
+export async function runRitualReminders(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'joining.ritual').where('enabled', '=', 1).execute();
+  let queued = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('joining.ritual', JSON.parse(rule.settings));
+    if (!parsed.ok || !parsed.value.nicknamePattern || parsed.value.nicknameRemindMinutes === null) continue;
+    const s = parsed.value;
+    const due = now - s.nicknameRemindMinutes! * 60_000;
+    for (const g of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, g, 'joining.ritual')).ruleId !== rule.id) continue;
+      // Newcomers of the last week only: the reminder is part of joining, not a campaign.
+      const rows = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
+        .select(['memberships.id', 'memberships.member_id', 'memberships.nickname', 'members.display_name'])
+        .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null)
+        .where('memberships.joined_at', '<=', due).where('memberships.joined_at', '>', now - 7 * DAY).execute();
+      for (const m of rows) {
+        if (m.nickname && !checkNickname(s.nicknamePattern, m.nickname)) continue;
+        await enqueue(ctx, [{
+          dedupeKey: `nickname:${m.id}`, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id,
+          payload: { text: `@${m.nickname || m.display_name} 请按本群格式 ${s.nicknamePattern}${s.nicknameExample ? `（例：${s.nicknameExample}）` : ''} 修改群昵称，改好后就能发言了。` },
+          origin: { type: 'rule', id: rule.id }, reason: '群昵称不符合格式', causeActivityId: null,
+        }]);
+        queued++;
       }
     }
   }
