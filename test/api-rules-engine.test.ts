@@ -336,3 +336,35 @@ describe('the entry ritual runs by itself', () => {
     expect(await actions(g.id)).toHaveLength(1);
   });
 });
+
+describe('admission (引入)', () => {
+  it('lets only the allowed roles invite, counts each member’s invitations, and can send their newcomers to approval', async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+    const lead = await joinAsMember(t, inv.body.code, { name: '带人的' });
+    const plain = await joinAsMember(t, inv.body.code, { name: '普通人' });
+    const ms = (await t.api.get(`/api/v1/groups/${g.id}/memberships`)).body.items;
+    expectStatus(await t.api.patch(`/api/v1/memberships/${ms.find((x: any) => x.memberId === lead.result.memberId).id}`, { role: 'pioneer' }), 200);
+    const rule = await t.api.post('/api/v1/rules', { type: 'admission.invite', targetType: 'group', targetId: g.id, settings: { who: 'roles', roles: ['pioneer'], perMemberLimit: 2 } });
+    expectStatus(rule, 201);
+    expect(rule.body.preview).toBe('引入：只有开拓者可以用自己的邀请海报拉人，每人最多 2 人；邀请人会被记录');
+    expectProblem(await plain.client.get(`/api/v1/me/groups/${g.id}/poster`), 403, undefined, 'auth.forbidden');
+    const poster = await lead.client.get(`/api/v1/me/groups/${g.id}/poster`);
+    expectStatus(poster, 200);
+    const code = poster.body.invite.code;
+    for (const name of ['朋友一', '朋友二']) expect((await joinAsMember(t, code, { name })).result).toMatchObject({ status: 'joined' });
+    const third = await t.client().post(`/api/v1/public/join/${code}`, { name: '朋友三', consentAccepted: true, rulesAccepted: true });
+    expectProblem(third, 409);
+    expect(third.body.detail).toContain('used up (2)');
+    const brought = (await t.api.get(`/api/v1/groups/${g.id}/memberships`)).body.items.filter((x: any) => x.invitedBy === lead.result.memberId);
+    expect(brought).toHaveLength(2);
+    // With approval, the next newcomer waits for an operator.
+    expectStatus(await t.api.patch(`/api/v1/rules/${rule.body.id}`, { settings: { who: 'roles', roles: ['pioneer'], perMemberLimit: 3, approval: true } }), 200);
+    const waiting = await t.client().post(`/api/v1/public/join/${code}`, { name: '朋友三', consentAccepted: true, rulesAccepted: true });
+    expect(waiting.body.status).toBe('pending');
+    const approved = await t.api.post(`/api/v1/join-requests/${waiting.body.requestId}/approve`);
+    expect(approved.body).toMatchObject({ status: 'approved', referrerMemberId: lead.result.memberId });
+    expectProblem(await t.api.post('/api/v1/rules', { type: 'admission.invite', targetType: 'group', targetId: g.id, settings: {} }), 409);
+    expectProblem(await t.api.patch(`/api/v1/rules/${rule.body.id}`, { settings: { who: 'roles' } }), 400, 'settings.roles');
+  });
+});

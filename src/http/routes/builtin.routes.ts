@@ -22,7 +22,7 @@ import {
 } from '../../modules/builtin/index.ts';
 import { visibleGroupRow } from '../../modules/group/index.ts';
 import { PointsSchema, TaskSchema, completeTask, memberTasks, pointsOf } from '../../modules/engagement/index.ts';
-import { ReferralSchema, referralInvite } from '../../modules/joining/index.ts';
+import { ReferralSchema, checkMayInvite, referralInvite } from '../../modules/joining/index.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
 
 const MemberAuth: { [scheme: string]: string[] }[] = [{ memberCookie: [] }];
@@ -180,6 +180,7 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
   }, async (req) => {
     const { ctx, me } = member(req);
     await chatGroup(ctx, me, req.params.id);
+    await checkMayInvite(ctx, me, req.params.id);
     const invite = await referralInvite(ctx, me, req.params.id);
     return { invite, path: invite.path, qrDataUrl: await qrFor(req, deps.config, invite.path) };
   });

@@ -133,6 +133,18 @@ export async function revokeInvite(ctx: Ctx, id: string): Promise<void> {
   });
 }
 
+/** Whether the member may bring people into the group with their own invite (admission.invite). */
+export async function checkMayInvite(ctx: Ctx, memberId: string, groupId: string): Promise<void> {
+  const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow();
+  const s = (await effectiveRule(ctx, g, 'admission.invite')).settings;
+  if (s.who === 'members') return;
+  const m = await ctx.tdb.selectFrom('memberships').select('role').where('group_id', '=', groupId).where('member_id', '=', memberId).where('left_at', 'is', null).executeTakeFirst();
+  const allowed = s.who === 'managers' ? ['creator', 'manager'] : s.roles;
+  if (!m || !allowed.includes(m.role as never)) {
+    throw new ShequnError('auth.forbidden', s.who === 'managers' ? 'In this group only its managers bring people in' : 'In this group only members with certain roles bring people in', { reason: 'admission' });
+  }
+}
+
 /** The member's own invite to a group (created once, then reused): joins through it are attributed to them. */
 export async function referralInvite(ctx: Ctx, memberId: string, groupId: string): Promise<Invite> {
   ctx.authorize('member.read');
@@ -301,6 +313,13 @@ export async function submitJoin(
       sessionToken = opened.token;
     }
     const referrer = await referrerOf(tx, inv, input.ref);
+    const admission = referrer ? (await effectiveRule(tx, g, 'admission.invite')).settings : null;
+    if (referrer && admission?.perMemberLimit) {
+      const brought = await tx.tdb.selectFrom('memberships').select((eb) => eb.fn.countAll().as('n')).where('group_id', '=', g.id).where('invited_by', '=', referrer).executeTakeFirstOrThrow();
+      if (Number(brought.n) >= admission.perMemberLimit) {
+        throw conflict(`This member's invitations to ${g.name} are used up (${admission.perMemberLimit}); ask an operator for another invite`, { reason: 'invitations_used' });
+      }
+    }
     const applicant: Applicant = { name: input.name, phone: input.phone ?? null, answers, nickname: input.nickname ?? null, consentAccepted: input.consentAccepted };
     const now = tx.clock.now();
     const request = {
@@ -308,7 +327,8 @@ export async function submitJoin(
       status: 'pending', reason: null, invite_id: inv.id, referrer_member_id: referrer, created_at: now, decided_at: null as number | null, decided_by: null,
       session_id: session.id,
     };
-    if (entry.mode === 'open' || entry.mode === 'code') {
+    // A member's invite may need an operator's approval (引入), whatever the entry mode.
+    if ((entry.mode === 'open' || entry.mode === 'code') && !(referrer && admission?.approval)) {
       const joined = await admit(tx, g, applicant, referrer, ritual.from === 'default' ? null : ritual.settings, { inviteId: inv.id, mode: entry.mode, requestId: request.id, memberId, sessionId: session.id });
       await tx.tdb.insertInto('join_requests', { ...request, member_id: joined.memberId, status: 'completed', decided_at: now }).execute();
       return {

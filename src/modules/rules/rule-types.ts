@@ -165,6 +165,22 @@ export const SharingSettingsSchema = z
   .strict();
 export type SharingSettings = z.infer<typeof SharingSettingsSchema>;
 
+export const AdmissionSettingsSchema = z
+  .object({
+    /** Who may bring people in with their own invite (share poster): every member, only managers, or members with these roles. */
+    who: z.enum(['members', 'managers', 'roles']).default('members'),
+    roles: z.array(z.enum(['creator', 'manager', 'participant', 'pioneer', 'splitter', 'partner', 'payer'])).max(7).default([]),
+    /** How many people each member may bring into the group (null: no limit). */
+    perMemberLimit: z.number().int().min(1).max(10_000).nullable().default(null),
+    /** Joins through a member's invite wait for an operator's approval. */
+    approval: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.who === 'roles' && s.roles.length === 0) ctx.addIssue({ code: 'custom', path: ['roles'], message: 'name the roles that may invite' });
+  });
+export type AdmissionSettings = z.infer<typeof AdmissionSettingsSchema>;
+
 export const InactivitySettingsSchema = z
   .object({
     /** No counted activity for this many days (since the last one, or since joining) → a warning. */
@@ -252,6 +268,15 @@ export const ruleTypes = {
       const who = s.speakers.mode === 'roster' ? `${s.speakers.memberIds.length} 位成员轮流上台` : s.speakers.mode === 'guest' ? `嘉宾 ${s.speakers.name}` : '群主';
       const days = s.days.map((d) => dayNames[d]).join('、');
       return `「${s.title}」每周${days} ${s.at} 起 ${s.durationMinutes} 分钟，${who}分享${s.remindMinutes.length ? `；提前 ${s.remindMinutes.map((m) => (m % 60 === 0 ? `${m / 60} 小时` : `${m} 分钟`)).join('、')}提醒` : ''}${s.liftMute ? '；分享期间解除全员禁言' : ''}${s.summaryDueHours ? `；结束后布置经验总结（${s.summaryDueHours} 小时内）` : ''}`;
+    },
+  },
+  'admission.invite': {
+    family: 'admission',
+    label: '谁能拉人',
+    settings: AdmissionSettingsSchema,
+    preview: (s: AdmissionSettings): string => {
+      const who = s.who === 'members' ? '所有成员' : s.who === 'managers' ? '只有群主和管理者' : `只有${s.roles.map((r) => roleLabel[r]).join('、')}`;
+      return `引入：${who}可以用自己的邀请海报拉人${s.perMemberLimit ? `，每人最多 ${s.perMemberLimit} 人` : ''}${s.approval ? '；被邀请的人要经运营审核' : ''}；邀请人会被记录`;
     },
   },
   'elimination.inactivity': {
