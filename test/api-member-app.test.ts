@@ -358,3 +358,23 @@ describe('open connections follow revocations', () => {
     expect((await op.closed).code).toBe(4001);
   });
 });
+
+describe('good content (精华)', () => {
+  it('is marked by the team or a group manager, not by a plain member; its author earns points once', async () => {
+    const { g, code } = await groupWith();
+    const author = await joinAsMember(t, code, { name: '作者' });
+    const manager = await joinAsMember(t, code, { name: '管理' });
+    const ms = (await t.api.get(`/api/v1/groups/${g.id}/memberships`)).body.items;
+    expectStatus(await t.api.patch(`/api/v1/memberships/${ms.find((x: any) => x.memberId === manager.result.memberId).id}`, { role: 'manager' }), 200);
+    const msg = await say(author.client, g.id, { text: '我整理了一份新手跑步装备清单：跑鞋、速干衣、腰包。' });
+    const other = await say(author.client, g.id, { text: '第二条' });
+    expectProblem(await author.client.post(`/api/v1/me/groups/${g.id}/messages/${other.body.id}/highlight`), 403, undefined, 'auth.forbidden');
+    expectStatus(await manager.client.post(`/api/v1/me/groups/${g.id}/messages/${msg.body.id}/highlight`), 204);
+    expectStatus(await t.api.post(`/api/v1/groups/${g.id}/messages/${msg.body.id}/highlight`), 204);
+    expectStatus(await t.api.post(`/api/v1/groups/${g.id}/messages/${other.body.id}/highlight`), 204);
+    const page = (await author.client.get(`/api/v1/me/groups/${g.id}/messages`)).body.items;
+    expect(page.filter((i: any) => i.highlighted).map((i: any) => i.id).sort()).toEqual([msg.body.id, other.body.id].sort());
+    expect((await author.client.get('/api/v1/me/points')).body.total).toBe(10);
+    expectProblem(await t.api.post(`/api/v1/groups/${g.id}/messages/act_missing/highlight`), 404);
+  });
+});

@@ -50,7 +50,7 @@ export interface DemoSummary {
 }
 
 const DEMO_TABLES = [
-  'tasks', 'points', 'badges', 'rule_checkpoints', 'outbox', 'blacklist', 'questions', 'reports', 'uploads', 'member_sessions', 'join_requests', 'invites', 'rules', 'activities', 'member_terms', 'member_numbers', 'number_sequences', 'memberships', 'identities', 'members', 'groups', 'group_sets', 'phases', 'communities',
+  'highlights', 'tasks', 'points', 'badges', 'rule_checkpoints', 'outbox', 'blacklist', 'questions', 'reports', 'uploads', 'member_sessions', 'join_requests', 'invites', 'rules', 'activities', 'member_terms', 'member_numbers', 'number_sequences', 'memberships', 'identities', 'members', 'groups', 'group_sets', 'phases', 'communities',
 ] as const;
 
 async function holdsData(rt: Runtime, ws: string): Promise<{ members: boolean; communities: boolean }> {

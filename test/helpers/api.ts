@@ -12,7 +12,7 @@ import { Client, type Reply, type TestServer } from './server.ts';
 export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
-  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges',
+  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -367,6 +367,7 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/groups/{id}/clone', url: `/api/v1/groups/${f.group}/clone`, body: { name: `${u}克隆` } },
     { method: 'POST', path: '/api/v1/group-sets/{id}/rename', url: `/api/v1/group-sets/${f.groupSet}/rename`, body: { pattern: '{set}{n}群', apply: true } },
     { method: 'POST', path: '/api/v1/groups/{id}/messages', url: `/api/v1/groups/${f.group2}/messages`, body: { clientId: `${u}-team`, text: u } },
+    { method: 'POST', path: '/api/v1/groups/{id}/messages/{messageId}/highlight', url: `/api/v1/groups/${f.group2}/messages/${f.teamMessage}/highlight` },
     { method: 'PUT', path: '/api/v1/groups/{id}/announcement', url: `/api/v1/groups/${f.group2}/announcement`, body: { text: u } },
     { method: 'POST', path: '/api/v1/groups/{id}/uploads', url: `/api/v1/groups/${f.group2}/uploads?name=${u}.png`, body: PNG_1x1 },
     { method: 'POST', path: '/api/v1/tasks', url: '/api/v1/tasks', body: { memberId: f.member, title: u } },
@@ -435,6 +436,7 @@ export function memberCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/me/groups/{id}', url: `/api/v1/me/groups/${g}` },
     { method: 'GET', path: '/api/v1/me/groups/{id}/messages', url: `/api/v1/me/groups/${g}/messages` },
     { method: 'POST', path: '/api/v1/me/groups/{id}/messages', url: `/api/v1/me/groups/${g}/messages`, body: { clientId: `${u}-member`, text: u } },
+    { method: 'POST', path: '/api/v1/me/groups/{id}/messages/{messageId}/highlight', url: `/api/v1/me/groups/${g}/messages/${f.teamMessage}/highlight` },
     { method: 'PUT', path: '/api/v1/me/groups/{id}/nickname', url: `/api/v1/me/groups/${g}/nickname`, body: { nickname: u } },
     { method: 'PUT', path: '/api/v1/me/groups/{id}/directory', url: `/api/v1/me/groups/${g}/directory`, body: { inDirectory: true } },
     { method: 'GET', path: '/api/v1/me/groups/{id}/members', url: `/api/v1/me/groups/${g}/members` },

@@ -17,7 +17,7 @@ import {
   AnnouncementSchema, MEMBER_COOKIE, ChatGroupSchema, ChatPageQuerySchema, ChatPageSchema, ChatPostSchema, DirectoryEntrySchema, DirectoryOptSchema, IMAGE_MAX_BYTES, MEMBER_APP,
   MeSchema, NicknameSchema, ProfileUpdateSchema, QuestionListQuerySchema, QuestionSchema, ReportCreateSchema, ReportDecisionSchema, ReportListQuerySchema,
   ReportSchema, RosterEntrySchema, TeamPostSchema, UploadSchema, chatGroup, chatPage, decideReport, directory, endMemberSession, listReports, memberChatPage,
-  memberHome, memberQuestions, memberUpload, leaveGroup, postAsTeam, postChat, readUpload, reportInGroup, roster, setAnnouncement, setInDirectory, setNickname,
+  memberHome, memberQuestions, memberUpload, leaveGroup, highlight, postAsTeam, postChat, readUpload, reportInGroup, roster, setAnnouncement, setInDirectory, setNickname,
   teamQuestions, teamUpload, updateProfile,
 } from '../../modules/builtin/index.ts';
 import { visibleGroupRow } from '../../modules/group/index.ts';
@@ -26,6 +26,7 @@ import { ReferralSchema, checkMayInvite, referralInvite } from '../../modules/jo
 import { IdParams, NoContent, Secured, type App } from './common.ts';
 
 const MemberAuth: { [scheme: string]: string[] }[] = [{ memberCookie: [] }];
+const MessageParams = z.object({ id: z.string().min(1).max(64), messageId: z.string().min(1).max(64) }).strict();
 const UploadQuery = z.object({ name: z.string().max(255).optional() }).strict();
 
 /**
@@ -123,6 +124,14 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
   }, async (req, reply) => {
     const { ctx, me } = member(req);
     return reply.code(201).send(await postChat(ctx, me, req.params.id, req.body));
+  });
+  app.post('/api/v1/me/groups/:id/messages/:messageId/highlight', {
+    config: memberRoute,
+    schema: { tags, summary: 'Mark a message as good content (精华): the group’s managers only', security: MemberAuth, params: MessageParams, response: { 204: NoContent } },
+  }, async (req, reply) => {
+    const { ctx, me } = member(req);
+    await highlight(ctx, req.params.id, req.params.messageId, { memberId: me });
+    return reply.code(204).send(null);
   });
   app.put('/api/v1/me/groups/:id/nickname', {
     config: memberRoute,
@@ -237,6 +246,12 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
   app.post('/api/v1/groups/:id/messages', {
     schema: { tags, summary: 'Post in the group as the team (official content); a retry with the same clientId posts nothing new', security: Secured, params: GroupParams, body: TeamPostSchema, response: { 201: ChatItemSchema } },
   }, async (req, reply) => reply.code(201).send(await postAsTeam(req.ctx(), req.params.id, req.body)));
+  app.post('/api/v1/groups/:id/messages/:messageId/highlight', {
+    schema: { tags, summary: 'Mark a message as good content (精华); its author earns points', security: Secured, params: MessageParams, response: { 204: NoContent } },
+  }, async (req, reply) => {
+    await highlight(req.ctx(), req.params.id, req.params.messageId, { team: true });
+    return reply.code(204).send(null);
+  });
   app.put('/api/v1/groups/:id/announcement', {
     schema: {
       tags, summary: "Pin the group's announcement (null clears it)", security: Secured, params: GroupParams, body: AnnouncementSchema,

@@ -10,6 +10,7 @@ import * as m0002 from './migrations/0002-joining.ts';
 import * as m0003 from './migrations/0003-builtin.ts';
 import * as m0004 from './migrations/0004-outbox.ts';
 import * as m0005 from './migrations/0005-tasks-points.ts';
+import * as m0006 from './migrations/0006-highlights.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0003-builtin': m0003,
   '0004-outbox': m0004,
   '0005-tasks-points': m0005,
+  '0006-highlights': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

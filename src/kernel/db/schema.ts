@@ -384,6 +384,15 @@ export interface BadgeTable {
   created_at: number;
 }
 
+export interface HighlightTable {
+  workspace_id: string;
+  activity_id: string;
+  group_id: string;
+  member_id: string | null;
+  marked_by: string;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -414,6 +423,7 @@ export interface Database {
   tasks: TaskTable;
   points: PointsTable;
   badges: BadgeTable;
+  highlights: HighlightTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

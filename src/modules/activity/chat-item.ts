@@ -23,6 +23,8 @@ export const ChatItemSchema = z.object({
   mentions: z.array(z.string()),
   image: ChatImageSchema.nullable(),
   question: z.boolean(),
+  /** Marked as good content (精华) by the team or a manager (chat pages only; live items start unmarked). */
+  highlighted: z.boolean(),
   number: z.string().nullable(),
   occurredAt: z.string(),
 });
@@ -52,6 +54,7 @@ export function chatItem(a: Activity): ChatItem | null {
       ? { id: img.id, width: Number(img.width) || 0, height: Number(img.height) || 0, name: str(img.name, 120) ?? '' }
       : null,
     question: p.question === true,
+    highlighted: false,
     number: kind === 'join' ? str(p.number, 40) : null,
     occurredAt: a.occurredAt,
   };

@@ -13,6 +13,7 @@ import { iso } from '../../kernel/clock.ts';
 import { CHAT_KINDS, chatItem, writeActivities, type Activity, type ChatItem } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { membershipUpdated } from '../member/index.ts';
+import { awardPoints } from '../engagement/index.ts';
 import { visibleGroupRow } from '../group/index.ts';
 import { rewriteTerms } from '../member/index.ts';
 import { checkGroupNickname, nicknameNeeded, ritualDone } from '../joining/joining.service.ts';
@@ -131,10 +132,42 @@ export async function chatPage(ctx: Ctx, groupId: string, q: z.infer<typeof Chat
   const rows = await query.execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  const marked = page.length
+    ? new Set((await ctx.tdb.selectFrom('highlights').select('activity_id').where('activity_id', 'in', page.map((r) => r.id)).execute()).map((h) => h.activity_id))
+    : new Set<string>();
   return {
-    items: page.flatMap((r) => chatItem(toActivity(r)) ?? []),
+    items: page.flatMap((r) => {
+      const item = chatItem(toActivity(r));
+      return item ? [{ ...item, highlighted: marked.has(item.id) }] : [];
+    }),
     nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.occurred_at), last.id) : null,
   };
+}
+
+/**
+ * Marks a message as good content (精华): by the team, or by a manager of the group (`by` a member). Its
+ * author earns points; marking again changes nothing.
+ */
+export async function highlight(ctx: Ctx, groupId: string, activityId: string, by: { memberId: string } | { team: true }): Promise<void> {
+  await ctx.transaction(async (tx) => {
+    if ('memberId' in by) {
+      const m = await activeMembership(tx, by.memberId, groupId);
+      if (m.role !== 'manager' && m.role !== 'creator') throw new ShequnError('auth.forbidden', 'Only the group’s managers mark good content', { reason: 'role' });
+    } else {
+      tx.authorize('activity.write');
+      await visibleGroupRow(tx, groupId);
+    }
+    const a = await tx.tdb.selectFrom('activities').select(['id', 'member_id']).where('id', '=', activityId).where('group_id', '=', groupId).where('kind', '=', 'message').executeTakeFirst();
+    if (!a) throw notFound('message', activityId);
+    const markedBy = 'memberId' in by ? by.memberId : `op:${tx.actor.id ?? tx.actor.name}`;
+    const inserted = await tx.tdb.insertInto('highlights', { activity_id: a.id, group_id: groupId, member_id: a.member_id, marked_by: markedBy, created_at: tx.clock.now() })
+      .onConflict((oc) => oc.columns(['workspace_id', 'activity_id']).doNothing()).returning('activity_id').executeTakeFirst();
+    if (!inserted) return;
+    if (a.member_id) await awardPoints(tx, { memberId: a.member_id, points: 5, reason: '发言被评为精华', ruleId: null, activityId: a.id, dedupeKey: `highlight:${a.id}` });
+    const data = { activityId: a.id, groupId, memberId: a.member_id };
+    tx.emit({ type: 'message.highlighted', workspaceId: tx.workspaceId, groupId, data, chat: data });
+    if ('team' in by) await recordAudit(tx, 'message.highlight', { type: 'activity', id: a.id }, { groupId });
+  });
 }
 
 /** A group's chat items after a cursor, oldest first: the real-time backlog of `chat:<id>`. */
