@@ -368,3 +368,58 @@ describe('admission (引入)', () => {
     expectProblem(await t.api.patch(`/api/v1/rules/${rule.body.id}`, { settings: { who: 'roles' } }), 400, 'settings.roles');
   });
 });
+
+describe('quiet groups and automatic posts', () => {
+  const DAY = 86_400_000;
+
+  it('posts the next prepared topic when a group falls below its own baseline, once a day', async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    const m = await t.api.post('/api/v1/members', { displayName: '老成员', memberships: [{ groupId: g.id, joinedAt: new Date(Date.now() - 60 * DAY).toISOString() }] });
+    // A busy month (10 messages a day), then a quiet day (1 message).
+    const batch = [];
+    for (let d = 1; d <= 28; d++) for (let i = 0; i < 10; i++) batch.push({ kind: 'message', memberId: m.body.id, groupId: g.id, occurredAt: new Date(Date.now() - d * DAY - 3_600_000 - i * 60_000).toISOString(), sourceId: `q-${d}-${i}` });
+    batch.push({ kind: 'message', memberId: m.body.id, groupId: g.id, occurredAt: new Date(Date.now() - 3_600_000).toISOString(), sourceId: 'q-today' });
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: batch }), 200);
+    const rule = await t.api.post('/api/v1/rules', { type: 'communication.quiet', targetType: 'group', targetId: g.id, settings: { topics: ['你最近喝到的一款好茶是什么？', '分享一张你的茶席照片'] } });
+    expectStatus(rule, 201);
+    expect(rule.body.preview).toContain('发出准备好的话题（2 个轮流）');
+    await tick();
+    await tick();
+    const acts = await actions(g.id);
+    expect(acts).toMatchObject([{ action: 'send', status: 'done', reason: expect.stringContaining('最近 24 小时只有 1 条消息（过去 28 天日均 10.0 条）') }]);
+    const topic = (await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items[0];
+    expect(topic.text).toMatch(/^💬 今日话题：(你最近喝到的一款好茶是什么？|分享一张你的茶席照片)$/);
+    // A busy group is left alone.
+    const busy = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'communication.quiet', targetType: 'group', targetId: busy.id, settings: { topics: ['x'] } }), 201);
+    await tick();
+    expect(await actions(busy.id)).toEqual([]);
+  });
+
+  it('posts on each join, on every Nth member, and on a weekly schedule', async () => {
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin', name: 'SOP群' });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'communication.post', targetType: 'group', targetId: g.id, settings: { trigger: { on: 'join' }, text: '欢迎 {nickname}（{number} 号）来到{group}，先看群公告哦' } }), 201);
+    const inv = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: g.id });
+    await joinAsMember(t, inv.body.code, { name: '小一' });
+    await tick();
+    await tick();
+    expect((await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items[0].text).toBe('欢迎 小一（0001 号）来到SOP群，先看群公告哦');
+
+    const h = await makeGroup(t.api, community.id, { platform: 'builtin', name: '里程碑群' });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'communication.post', targetType: 'group', targetId: h.id, settings: { trigger: { on: 'milestone', every: 2 }, text: '🎉 {group}已经有 {count} 位同好了！' } }), 201);
+    const inv2 = await t.api.post('/api/v1/invites', { targetType: 'group', targetId: h.id });
+    for (const name of ['甲', '乙', '丙']) await joinAsMember(t, inv2.body.code, { name });
+    await tick();
+    await tick();
+    const posts = (await actions(h.id)).filter((a) => a.action === 'send').map((a) => a.payload.text);
+    expect(posts).toEqual(['🎉 里程碑群已经有 2 位同好了！']);
+
+    const k = await makeGroup(t.api, community.id, { platform: 'builtin', name: '定时群' });
+    const at = new Date(Date.now() - 60_000 + 8 * 3_600_000).toISOString().slice(11, 16);
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'communication.post', targetType: 'group', targetId: k.id, settings: { trigger: { on: 'schedule', days: [1, 2, 3, 4, 5, 6, 7], at }, text: '早安，{group}！' } }), 201);
+    await tick();
+    await tick();
+    await tick();
+    expect((await actions(k.id)).map((a) => a.payload.text)).toEqual(['早安，定时群！']);
+  });
+});

@@ -165,6 +165,36 @@ export const SharingSettingsSchema = z
   .strict();
 export type SharingSettings = z.infer<typeof SharingSettingsSchema>;
 
+export const QuietSettingsSchema = z
+  .object({
+    /** The group's own baseline: messages per day over this many days before the last one. */
+    baselineDays: z.number().int().min(7).max(90).default(28),
+    /** Quiet: the last 24 hours had fewer messages than this share of the baseline. */
+    belowPercent: z.number().int().min(1).max(99).default(30),
+    /** Groups quieter than this on average are left alone (a new or tiny group is not "going quiet"). */
+    minBaselinePerDay: z.number().min(0.5).max(10_000).default(5),
+    /** Prepared topics, posted in turn; none: only the owner is alerted (a console event and the action log). */
+    topics: z.array(Text(500).min(1)).max(50).default([]),
+  })
+  .strict();
+export type QuietSettings = z.infer<typeof QuietSettingsSchema>;
+
+export const PostSettingsSchema = z
+  .object({
+    /** When: each newcomer, every Nth member, or a weekly schedule. */
+    trigger: z
+      .discriminatedUnion('on', [
+        z.object({ on: z.literal('join') }).strict(),
+        z.object({ on: z.literal('milestone'), every: z.number().int().min(2).max(1_000_000) }).strict(),
+        z.object({ on: z.literal('schedule'), days: z.array(z.number().int().min(1).max(7)).min(1).max(7), at: HourMinute, timezone: Zone.default('Asia/Shanghai') }).strict(),
+      ])
+      .default({ on: 'join' }),
+    /** {nickname} {number} {group} {count} */
+    text: Text(2000).min(1).default('欢迎 {nickname}！'),
+  })
+  .strict();
+export type PostSettings = z.infer<typeof PostSettingsSchema>;
+
 export const AdmissionSettingsSchema = z
   .object({
     /** Who may bring people in with their own invite (share poster): every member, only managers, or members with these roles. */
@@ -268,6 +298,22 @@ export const ruleTypes = {
       const who = s.speakers.mode === 'roster' ? `${s.speakers.memberIds.length} 位成员轮流上台` : s.speakers.mode === 'guest' ? `嘉宾 ${s.speakers.name}` : '群主';
       const days = s.days.map((d) => dayNames[d]).join('、');
       return `「${s.title}」每周${days} ${s.at} 起 ${s.durationMinutes} 分钟，${who}分享${s.remindMinutes.length ? `；提前 ${s.remindMinutes.map((m) => (m % 60 === 0 ? `${m / 60} 小时` : `${m} 分钟`)).join('、')}提醒` : ''}${s.liftMute ? '；分享期间解除全员禁言' : ''}${s.summaryDueHours ? `；结束后布置经验总结（${s.summaryDueHours} 小时内）` : ''}`;
+    },
+  },
+  'communication.quiet': {
+    family: 'communication',
+    label: '冷群提醒',
+    settings: QuietSettingsSchema,
+    preview: (s: QuietSettings): string =>
+      `冷群提醒：最近 24 小时消息不到过去 ${s.baselineDays} 天日均的 ${s.belowPercent}% 时，${s.topics.length ? `发出准备好的话题（${s.topics.length} 个轮流）` : '提醒群主'}；日均不足 ${s.minBaselinePerDay} 条的群不算`,
+  },
+  'communication.post': {
+    family: 'communication',
+    label: '自动发布（SOP）',
+    settings: PostSettingsSchema,
+    preview: (s: PostSettings): string => {
+      const when = s.trigger.on === 'join' ? '每有新人入群' : s.trigger.on === 'milestone' ? `每满 ${s.trigger.every} 人` : `每周${s.trigger.days.map((d) => dayNames[d]).join('、')} ${s.trigger.at}`;
+      return `自动发布：${when}时发「${s.text.length > 30 ? `${s.text.slice(0, 30)}…` : s.text}」`;
     },
   },
   'admission.invite': {

@@ -9,6 +9,7 @@ import { enqueue } from '../outbox/index.ts';
 import { normalizeText, stepFor, violationOf } from './moderation.ts';
 import type { ModerationSettings, ModerationStep } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
+import { postOnJoin } from './schedule-runner.ts';
 
 const DAY = 86_400_000;
 type Activity = Pick<Database['activities'], 'id' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'created_at'>;
@@ -141,9 +142,15 @@ export async function runRules(ctx: Ctx, limit = 500): Promise<number> {
     if (rows.length === 0) return 0;
     const scope: Scope = { rules: new Map(), counted: new Map() };
     const earlier = (ruleId: string | null, memberId: string, since: number) => actedOn(tx, ruleId, memberId, since);
+    const posts: Parameters<typeof postOnJoin>[1] = new Map();
     for (const a of rows) {
       // Live chat only: imported history and the team's own posts are not judged.
-      if (a.kind !== 'message' || a.source !== 'builtin') continue;
+      if (a.source !== 'builtin') continue;
+      if (a.kind === 'join') {
+        await postOnJoin(tx, posts, a);
+        continue;
+      }
+      if (a.kind !== 'message') continue;
       const j = await judge(tx, scope, a, earlier);
       if (!j) continue;
       await enqueueStep(tx, { settings: scope.rules.get(j.groupId)!.settings, ruleId: j.ruleId, step: j.step, groupId: j.groupId, memberId: j.memberId,
@@ -173,7 +180,7 @@ export async function dryRun(ctx: Ctx, groupId: string, days: number, settings: 
 }
 
 /** Rule types the engine runs (the others are read where they apply, e.g. the mute schedule at each post). */
-export const ENGINE_RULE_TYPES = ['communication.moderation', 'sharing.session', 'elimination.inactivity', 'joining.ritual'] as const;
+export const ENGINE_RULE_TYPES = ['communication.moderation', 'communication.post', 'communication.quiet', 'sharing.session', 'elimination.inactivity', 'joining.ritual'] as const;
 
 /** Workspaces with an enabled rule the engine runs, with the types they use. */
 export async function workspacesWithRules(db: Kysely<Database>): Promise<Map<string, Set<string>>> {

@@ -5,7 +5,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
 import { enqueue } from '../outbox/index.ts';
-import { parseSettings, type SharingSettings } from './rule-types.ts';
+import { parseSettings, type PostSettings, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
 import { checkNickname } from '../joining/ritual.ts';
 import { dueOf, sessionIndex, sessionsBetween, speakerAt, type Due, type Session } from './sharing.ts';
@@ -177,4 +177,101 @@ export async function runRitualReminders(ctx: Ctx): Promise<number> {
     }
   }
   return queued;
+}
+
+/**
+ * 冷群提醒: a group whose last 24 hours fell below a share of its own baseline gets the next prepared topic;
+ * without topics its owner is told (a task when the owner is a member; always a `group.quiet` event).
+ * Once per group per day.
+ */
+export async function runQuiet(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const day = Math.floor(now / DAY);
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'communication.quiet').where('enabled', '=', 1).execute();
+  let found = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('communication.quiet', JSON.parse(rule.settings));
+    if (!parsed.ok) continue;
+    const s = parsed.value;
+    for (const g of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, g, 'communication.quiet')).ruleId !== rule.id) continue;
+      const count = async (from: number, to: number) => Number((await ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n'))
+        .where('group_id', '=', g.id).where('kind', '=', 'message').where('occurred_at', '>', from).where('occurred_at', '<=', to).executeTakeFirstOrThrow()).n);
+      const last = await count(now - DAY, now);
+      const baseline = (await count(now - (s.baselineDays + 1) * DAY, now - DAY)) / s.baselineDays;
+      if (baseline < s.minBaselinePerDay || last >= (baseline * s.belowPercent) / 100) continue;
+      found++;
+      const key = `quiet:${rule.id}:${g.id}:${day}`;
+      const why = `最近 24 小时只有 ${last} 条消息（过去 ${s.baselineDays} 天日均 ${baseline.toFixed(1)} 条）`;
+      await ctx.transaction(async (tx) => {
+        if (s.topics.length) {
+          await enqueue(tx, [{
+            dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: `💬 今日话题：${s.topics[day % s.topics.length]}` },
+            origin: { type: 'rule', id: rule.id }, reason: `冷群提醒：${why}`, causeActivityId: null,
+          }]);
+        } else if (g.owner_type === 'member' && g.owner_id) {
+          await assignTask(tx, {
+            memberId: g.owner_id, groupId: g.id, title: `冷群提醒：${g.name}`, detail: `${why}。发起一个话题或活动，把群重新带热。`,
+            dueAt: now + DAY, origin: { type: 'rule', id: rule.id }, dedupeKey: key,
+          });
+        }
+        tx.emit({ type: 'group.quiet', workspaceId: tx.workspaceId, groupId: g.id, data: { groupId: g.id, last, baseline, ruleId: rule.id } });
+      });
+    }
+  }
+  return found;
+}
+
+const render = (text: string, v: Record<string, string>) => text.replace(/\{(nickname|number|group|count)\}/g, (_m, k: string) => v[k] ?? '');
+
+/** 自动发布 on a weekly schedule: each occurrence once, within an hour of its time. */
+export async function runScheduledPosts(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'communication.post').where('enabled', '=', 1).execute();
+  let queued = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('communication.post', JSON.parse(rule.settings));
+    if (!parsed.ok || parsed.value.trigger.on !== 'schedule') continue;
+    const { trigger, text } = parsed.value;
+    const calendar = { days: trigger.days, at: trigger.at, timezone: trigger.timezone, durationMinutes: 10 } as SharingSettings;
+    for (const g of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, g, 'communication.post')).ruleId !== rule.id) continue;
+      for (const occ of sessionsBetween(calendar, now - HOUR, now + 1)) {
+        if (occ.start > now || now - occ.start > HOUR) continue;
+        await enqueue(ctx, [{
+          dedupeKey: `post:${rule.id}:${g.id}:${occ.start}`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
+          payload: { text: render(text, { group: g.name }) }, origin: { type: 'rule', id: rule.id }, reason: '自动发布（定时）', causeActivityId: null,
+        }]);
+        queued++;
+      }
+    }
+  }
+  return queued;
+}
+
+/** 自动发布 on a join: for each newcomer, or when the group reaches every Nth member. */
+export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; settings: PostSettings } | null>, a: { id: string; group_id: string | null; member_id: string | null; occurred_at: number }): Promise<void> {
+  if (!a.group_id || !a.member_id) return;
+  if (!cache.has(a.group_id)) {
+    const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', a.group_id).executeTakeFirst();
+    const r = g && g.platform === 'builtin' ? await effectiveRule(ctx, g, 'communication.post') : null;
+    cache.set(a.group_id, r && r.from !== 'default' && r.ruleId && r.settings.trigger.on !== 'schedule' ? { id: r.ruleId, settings: r.settings } : null);
+  }
+  const rule = cache.get(a.group_id);
+  if (!rule) return;
+  const g = await ctx.tdb.selectFrom('groups').select('name').where('id', '=', a.group_id).executeTakeFirstOrThrow();
+  const m = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'memberships.number_display', 'members.display_name'])
+    .where('memberships.group_id', '=', a.group_id).where('memberships.member_id', '=', a.member_id).executeTakeFirst();
+  // The group's size when this newcomer joined (not now: several joins may be judged in one pass).
+  const at = Number(a.occurred_at);
+  const count = Number((await ctx.tdb.selectFrom('memberships').select((eb) => eb.fn.countAll().as('n')).where('group_id', '=', a.group_id).where('joined_at', '<=', at)
+    .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', at)])).executeTakeFirstOrThrow()).n);
+  const t = rule.settings.trigger;
+  if (t.on === 'milestone' && count % t.every !== 0) return;
+  const vars = { nickname: m?.nickname || m?.display_name || '', number: m?.number_display ?? '', group: g.name, count: String(count) };
+  await enqueue(ctx, [{
+    dedupeKey: t.on === 'milestone' ? `post:${rule.id}:${a.group_id}:${count}` : `post:${rule.id}:${a.id}`, action: 'send', platform: 'builtin', groupId: a.group_id,
+    memberId: t.on === 'join' ? a.member_id : null, payload: { text: render(rule.settings.text, vars) }, origin: { type: 'rule', id: rule.id },
+    reason: t.on === 'join' ? '自动发布（新人入群）' : `自动发布（满 ${count} 人）`, causeActivityId: a.id,
+  }]);
 }
