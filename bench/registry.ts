@@ -2,6 +2,7 @@
 import { fanoutBench } from './fanout.bench.ts';
 import { memberImportBench } from './member-import.bench.ts';
 import { memberSearchBench } from './member-search.bench.ts';
+import { rulesBench } from './rules.bench.ts';
 
 export interface Bench {
   name: string;
@@ -9,4 +10,4 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench];
+export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench];

@@ -50,29 +50,116 @@ const textOf = (payload: string): string => {
   }
 };
 
+/**
+ * What judging a batch of messages needs to know, read in a few queries for the whole batch instead of
+ * several per message: the authors' memberships, and their recent messages (flood and the same text in
+ * several groups).
+ */
+interface Facts {
+  /** Adds a message to its author's history, before it is judged (it counts toward flood and spread). */
+  remember(memberId: string, groupId: string, at: number, text: string): void;
+  membership(groupId: string, memberId: string): { role: string; joinedAt: number } | undefined;
+  recentInGroup(groupId: string, memberId: string, at: number, seconds: number): number;
+  groupsWithSameText(memberId: string, text: string, at: number): number;
+}
+
+const CHUNK = 500;
+
+type Seen = { group: string; at: number; text: string };
+
+/**
+ * The messages each member posted in the last day, as the runner has read them. Kept between passes (the
+ * runner reads the stream in order, so what it judged is the history the next message is judged against);
+ * a member not seen since the process started is loaded from the database once. Bounded: a day per member,
+ * and at most MAX_MEMBERS members (the least recently active are forgotten and reloaded when they post).
+ */
+class RecentMessages {
+  private readonly byMember = new Map<string, Seen[]>();
+  static readonly MAX_MEMBERS = 200_000;
+
+  has(memberId: string): boolean {
+    return this.byMember.has(memberId);
+  }
+
+  load(memberId: string, rows: Seen[]): void {
+    this.byMember.set(memberId, rows.sort((a, b) => a.at - b.at));
+  }
+
+  add(memberId: string, seen: Seen): void {
+    const list = this.byMember.get(memberId) ?? [];
+    // Re-inserting moves the member to the end: the Map's order is recency.
+    this.byMember.delete(memberId);
+    const from = seen.at - DAY;
+    let drop = 0;
+    while (drop < list.length && list[drop]!.at <= from) drop++;
+    const kept = drop ? list.slice(drop) : list;
+    if (!kept.some((x) => x.at === seen.at && x.group === seen.group && x.text === seen.text)) kept.push(seen);
+    this.byMember.set(memberId, kept);
+    if (this.byMember.size > RecentMessages.MAX_MEMBERS) this.byMember.delete(this.byMember.keys().next().value!);
+  }
+
+  of(memberId: string): Seen[] {
+    return this.byMember.get(memberId) ?? [];
+  }
+}
+
+/** Per workspace, for the live runner (a dry run keeps its own). */
+const recentByWorkspace = new Map<string, RecentMessages>();
+
+async function prefetch(ctx: Ctx, scope: Scope, rows: Activity[], recent: RecentMessages): Promise<Facts> {
+  const judged = [] as Activity[];
+  for (const a of rows) if (a.member_id && a.group_id && (await ruleFor(ctx, scope, a.group_id))) judged.push(a);
+  const members = [...new Set(judged.map((a) => a.member_id!))];
+  const groups = [...new Set(judged.map((a) => a.group_id!))];
+  const ms = new Map<string, { role: string; joinedAt: number }>();
+  if (judged.length) {
+    const minAt = Math.min(...judged.map((a) => Number(a.occurred_at)));
+    const cold = members.filter((m) => !recent.has(m));
+    for (let i = 0; i < members.length; i += CHUNK) {
+      const chunk = members.slice(i, i + CHUNK);
+      for (const m of await ctx.tdb.selectFrom('memberships').select(['group_id', 'member_id', 'role', 'joined_at']).where('member_id', 'in', chunk).where('group_id', 'in', groups).execute()) {
+        ms.set(`${m.group_id}|${m.member_id}`, { role: m.role, joinedAt: Number(m.joined_at) });
+      }
+    }
+    for (let i = 0; i < cold.length; i += CHUNK) {
+      const chunk = cold.slice(i, i + CHUNK);
+      const loaded = new Map<string, Seen[]>(chunk.map((m) => [m, []]));
+      // Up to the batch's first message: the batch itself is added as it is judged.
+      for (const r of await ctx.tdb.selectFrom('activities').select(['member_id', 'group_id', 'occurred_at', 'payload']).where('member_id', 'in', chunk)
+        .where('kind', '=', 'message').where('occurred_at', '>', minAt - DAY).where('occurred_at', '<', minAt).execute()) {
+        loaded.get(r.member_id!)!.push({ group: r.group_id!, at: Number(r.occurred_at), text: normalizeText(textOf(r.payload)) });
+      }
+      for (const [m, list] of loaded) recent.load(m, list);
+    }
+  }
+  return {
+    membership: (g, m) => ms.get(`${g}|${m}`),
+    recentInGroup: (g, m, at, seconds) => recent.of(m).filter((h) => h.group === g && h.at > at - seconds * 1000 && h.at <= at).length,
+    groupsWithSameText(m, text, at) {
+      const mine = normalizeText(text);
+      const seen = new Set<string>();
+      for (const h of recent.of(m)) if (h.at > at - DAY && h.at <= at && h.text === mine) seen.add(h.group);
+      return Math.max(1, seen.size);
+    },
+    remember: (m, g, at, text) => recent.add(m, { group: g, at, text: normalizeText(text) }),
+  };
+}
+
 /** The judgement of one message, or null; `earlier` counts the member's violations already acted on. */
-async function judge(ctx: Ctx, scope: Scope, a: Activity, earlier: (ruleId: string | null, memberId: string, since: number) => Promise<number>): Promise<Judgement | null> {
+async function judge(ctx: Ctx, scope: Scope, facts: Facts, a: Activity, earlier: (ruleId: string | null, memberId: string, since: number) => Promise<number>): Promise<Judgement | null> {
   if (!a.member_id || !a.group_id) return null;
   const rule = await ruleFor(ctx, scope, a.group_id);
   if (!rule) return null;
   const s = rule.settings;
   const text = textOf(a.payload);
   const at = Number(a.occurred_at);
-  const m = await ctx.tdb.selectFrom('memberships').select(['role', 'joined_at']).where('group_id', '=', a.group_id).where('member_id', '=', a.member_id).executeTakeFirst();
+  const m = facts.membership(a.group_id, a.member_id);
   if (!m) return null;
-  const recent = s.flood
-    ? await ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', a.member_id).where('group_id', '=', a.group_id)
-      .where('kind', '=', 'message').where('occurred_at', '>', at - s.flood.seconds * 1000).where('occurred_at', '<=', at).executeTakeFirstOrThrow()
-    : { n: 1 };
-  let groups = 1;
-  if (s.detect.sameTextInGroups && normalizeText(text).trim().length >= 6) {
-    const same = await ctx.tdb.selectFrom('activities').select(['group_id', 'payload']).where('member_id', '=', a.member_id).where('kind', '=', 'message')
-      .where('occurred_at', '>', at - DAY).where('occurred_at', '<=', at).limit(500).execute();
-    const mine = normalizeText(text);
-    groups = new Set(same.filter((x) => normalizeText(textOf(x.payload)) === mine).map((x) => x.group_id)).size;
-  }
+  const needsSame = s.detect.sameTextInGroups && normalizeText(text).trim().length >= 6;
   const reason = violationOf(s, {
-    text, role: m.role, memberId: a.member_id, joinedAt: Number(m.joined_at), at, recentInGroup: Number(recent.n), groupsWithSameText: groups,
+    text, role: m.role, memberId: a.member_id, joinedAt: m.joinedAt, at,
+    recentInGroup: s.flood ? Math.max(1, facts.recentInGroup(a.group_id, a.member_id, at, s.flood.seconds)) : 1,
+    groupsWithSameText: needsSame ? facts.groupsWithSameText(a.member_id, text, at) : 1,
   });
   if (!reason) return null;
   const key = `${rule.ruleId}:${a.member_id}`;
@@ -136,13 +223,16 @@ export async function runRules(ctx: Ctx, limit = 500): Promise<number> {
     const cp = await tx.tdb.selectFrom('rule_checkpoints').selectAll().executeTakeFirst();
     let q = tx.tdb.selectFrom('activities').select(['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at', 'kind', 'source'])
       .orderBy('created_at').orderBy('id').limit(limit);
-    if (cp) q = q.where((eb) => eb.or([eb('created_at', '>', cp.created_at), eb.and([eb('created_at', '=', cp.created_at), eb('id', '>', cp.activity_id)])]));
+    // A row-value comparison: both SQLite and PostgreSQL walk the (workspace, created_at, id) index from it.
+    if (cp) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(Number(cp.created_at), cp.activity_id)));
     else q = q.where('created_at', '>=', tx.clock.now() - 60_000); // a new workspace judges from now on, not its history
     const rows = await q.execute();
     if (rows.length === 0) return 0;
     const scope: Scope = { rules: new Map(), counted: new Map() };
     const earlier = (ruleId: string | null, memberId: string, since: number) => actedOn(tx, ruleId, memberId, since);
     const posts: Parameters<typeof postOnJoin>[1] = new Map();
+    const recent = recentByWorkspace.get(tx.workspaceId) ?? recentByWorkspace.set(tx.workspaceId, new RecentMessages()).get(tx.workspaceId)!;
+    const facts = await prefetch(tx, scope, rows.filter((a) => a.kind === 'message' && a.source === 'builtin'), recent);
     for (const a of rows) {
       // Live chat only: imported history and the team's own posts are not judged.
       if (a.source !== 'builtin') continue;
@@ -151,7 +241,9 @@ export async function runRules(ctx: Ctx, limit = 500): Promise<number> {
         continue;
       }
       if (a.kind !== 'message') continue;
-      const j = await judge(tx, scope, a, earlier);
+      // Every message joins its author's history (other groups' too: the same text in several groups).
+      if (a.member_id && a.group_id) facts.remember(a.member_id, a.group_id, Number(a.occurred_at), textOf(a.payload));
+      const j = await judge(tx, scope, facts, a, earlier);
       if (!j) continue;
       await enqueueStep(tx, { settings: scope.rules.get(j.groupId)!.settings, ruleId: j.ruleId, step: j.step, groupId: j.groupId, memberId: j.memberId,
         reason: j.reason, causeActivityId: j.activityId, dedupeKey: `rule:${j.ruleId}:${j.activityId}` });
@@ -172,9 +264,15 @@ export async function dryRun(ctx: Ctx, groupId: string, days: number, settings: 
     .where('group_id', '=', groupId).where('kind', '=', 'message').where('member_id', 'is not', null).where('occurred_at', '>=', since)
     .orderBy('occurred_at').orderBy('id').limit(100_000).execute();
   const out: Judgement[] = [];
-  for (const a of rows) {
-    const j = await judge(ctx, scope, a, async () => 0);
-    if (j) out.push(j);
+  const recent = new RecentMessages();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const batch = rows.slice(i, i + CHUNK);
+    const facts = await prefetch(ctx, scope, batch, recent);
+    for (const a of batch) {
+      if (a.member_id && a.group_id) facts.remember(a.member_id, a.group_id, Number(a.occurred_at), textOf(a.payload));
+      const j = await judge(ctx, scope, facts, a, async () => 0);
+      if (j) out.push(j);
+    }
   }
   return out;
 }
