@@ -295,3 +295,28 @@ describe('invites, access and validation', () => {
     }
   });
 });
+
+describe('a rotating set that grows by itself', () => {
+  it("clones the set's newest group when the last group with room reaches growAtPercent, named by the set's pattern", async () => {
+    const set = await makeGroupSet(t.api, { name: '自增跑团', communityId: community.id, namingPattern: '{set}{n}群' });
+    const g1 = await makeGroup(t.api, community.id, { name: '自增跑团1群', groupSetId: set.id, capacity: 2, platform: 'builtin' });
+    const g2 = await makeGroup(t.api, community.id, { name: '自增跑团2群', groupSetId: set.id, capacity: 2, platform: 'builtin' });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'joining.ritual', targetType: 'group', targetId: g2.id, settings: { rulesText: '二群的群规' } }), 201);
+    const rule = await t.api.post('/api/v1/rules', { type: 'joining.capacity', targetType: 'group_set', targetId: set.id, settings: { growAtPercent: 50 } });
+    expect(rule.body.preview).toContain('最后一个群达到 50% 时自动按模板建新群');
+    const inv = (await t.api.post('/api/v1/invites', { targetType: 'group_set', targetId: set.id })).body;
+    const names = async () => (await t.api.get(`/api/v1/groups?groupSetId=${set.id}`)).body.items.map((g: any) => g.name);
+    for (const name of ['一', '二']) expect((await join(inv.code, { name, ...yes })).body.groupId).toBe(g1.id);
+    expect(await names()).toEqual(['自增跑团1群', '自增跑团2群']);
+    expect((await join(inv.code, { name: '三', ...yes })).body.groupId).toBe(g2.id);
+    // g2, the last group with room, is now half full: the set grows a third group like g2.
+    const grown = await names();
+    expect(grown).toEqual(['自增跑团1群', '自增跑团2群', '自增跑团3群']);
+    const g3 = (await t.api.get(`/api/v1/groups?groupSetId=${set.id}`)).body.items[2];
+    expect(g3).toMatchObject({ capacity: 2, platform: 'builtin', memberCount: 0 });
+    expect((await t.api.get(`/api/v1/rules?targetType=group&targetId=${g3.id}`)).body.items.map((r: any) => r.settings.rulesText)).toEqual(['二群的群规']);
+    expect((await join(inv.code, { name: '四', ...yes })).body.groupId).toBe(g2.id);
+    expect((await join(inv.code, { name: '五', ...yes })).body.groupId).toBe(g3.id);
+    expect(await names()).toHaveLength(4);
+  });
+});

@@ -9,7 +9,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { writeActivities } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { visibleGroupRow } from '../group/index.ts';
+import { cloneGroup, visibleGroupRow } from '../group/index.ts';
 import { createMember, joinGroup, visibleMemberRow, type Membership } from '../member/index.ts';
 import { bindMemberSession, openMemberSession, type MemberSession } from '../builtin/member-session.ts';
 import { effectiveRule, previewOf, type EntryMode, type RitualSettings } from '../rules/index.ts';
@@ -183,6 +183,41 @@ async function firstWithRoom(ctx: Ctx, setId: string): Promise<GroupRow | null> 
   return null;
 }
 
+/**
+ * 活码 growing by itself: when the last group of a set with room reaches `growAtPercent`, a built-in set gets a
+ * new group cloned from its newest (settings, rules, announcement), named by the set's naming pattern; other
+ * platforms cannot be created from here, so the team is told (`group_set.nearly_full`).
+ */
+async function growSet(ctx: Ctx, g: GroupRow): Promise<void> {
+  if (!g.group_set_id) return;
+  const { settings } = await effectiveRule(ctx, g, 'joining.capacity');
+  if (!settings.growAtPercent) return;
+  const groups = await ctx.tdb.selectFrom('groups').selectAll().where('group_set_id', '=', g.group_set_id).where('status', '!=', 'archived')
+    .orderBy('created_at').orderBy('id').execute();
+  const open = [];
+  for (const x of groups) if (await hasRoom(ctx, x)) open.push(x);
+  if (open.length > 1) return;
+  const last = open[0] ?? groups[groups.length - 1]!;
+  const seats = Number((await ctx.tdb.selectFrom('memberships').select((eb) => eb.fn.countAll().as('n')).where('group_id', '=', last.id).where('left_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const at = Math.ceil((Number(last.capacity) * settings.growAtPercent) / 100);
+  if (seats < at) return;
+  if (last.platform !== 'builtin') {
+    // Once, when the threshold is crossed.
+    if (seats === at) ctx.emit({ type: 'group_set.nearly_full', workspaceId: ctx.workspaceId, groupId: last.id, data: { groupSetId: g.group_set_id, groupId: last.id, seats, capacity: Number(last.capacity) } });
+    return;
+  }
+  const set = await ctx.tdb.selectFrom('group_sets').selectAll().where('id', '=', g.group_set_id).executeTakeFirstOrThrow();
+  const n = groups.length + 1;
+  const values: Record<string, string> = { n: String(n), nn: String(n).padStart(2, '0'), set: set.name, region: last.region ?? set.region ?? '' };
+  const pattern = set.naming_pattern;
+  const named = pattern && [...pattern.matchAll(/\{([a-z][a-z0-9_]*)\}/g)].every((m) => values[m[1]!] !== undefined)
+    ? pattern.replace(/\{([a-z][a-z0-9_]*)\}/g, (_m, k: string) => values[k]!)
+    : `${set.name} ${n}群`;
+  const newest = groups[groups.length - 1]!;
+  const { group } = await cloneGroup(ctx, newest.id, { name: named.slice(0, 100) });
+  ctx.emit({ type: 'group_set.grown', workspaceId: ctx.workspaceId, groupId: group.id, data: { groupSetId: set.id, groupId: group.id, name: group.name, from: newest.id } });
+}
+
 async function activeInvite(ctx: Ctx, code: string) {
   const inv = await ctx.tdb.selectFrom('invites').selectAll().where('code', '=', code).where('revoked_at', 'is', null).executeTakeFirst();
   if (!inv) throw notFound('invite', code);
@@ -331,6 +366,7 @@ export async function submitJoin(
     if ((entry.mode === 'open' || entry.mode === 'code') && !(referrer && admission?.approval)) {
       const joined = await admit(tx, g, applicant, referrer, ritual.from === 'default' ? null : ritual.settings, { inviteId: inv.id, mode: entry.mode, requestId: request.id, memberId, sessionId: session.id });
       await tx.tdb.insertInto('join_requests', { ...request, member_id: joined.memberId, status: 'completed', decided_at: now }).execute();
+      await growSet(tx, g);
       return {
         sessionToken,
         result: { status: 'joined', groupId: g.id, groupName: g.name, ...joined, requestId: request.id, nicknameNeeded: await nicknameNeeded(tx, g.id, applicant.nickname) },
@@ -473,6 +509,7 @@ export async function approveJoinRequest(ctx: Ctx, id: string): Promise<JoinRequ
     const joined = await admit(tx, g, JSON.parse(r.applicant) as Applicant, r.referrer_member_id, ritual.from === 'default' ? null : ritual.settings, {
       inviteId: r.invite_id, mode: r.mode as EntryMode, requestId: r.id, memberId: session?.member_id ?? null, sessionId: r.session_id,
     });
+    await growSet(tx, g);
     const patch = { status: 'approved', group_id: g.id, member_id: joined.memberId, decided_at: tx.clock.now(), decided_by: tx.actor.id ?? tx.actor.name };
     await tx.tdb.updateTable('join_requests').set(patch).where('id', '=', id).execute();
     await recordAudit(tx, 'join_request.approve', { type: 'join_request', id }, { groupId: g.id, memberId: joined.memberId });

@@ -59,6 +59,12 @@ export const CapacitySettingsSchema = z
     order: z.enum(['fill']).default('fill'),
     /** A group counts as full at this share of its seats (percent). */
     thresholdPercent: z.number().int().min(1).max(100).default(100),
+    /**
+     * When the set's last group with room reaches this share, a new group is made from the set's newest group
+     * (built-in sets: its settings, rules and announcement, named by the set's naming pattern), or the team is
+     * alerted (other platforms). null: never.
+     */
+    growAtPercent: z.number().int().min(1).max(100).nullable().default(null),
   })
   .strict();
 export type CapacitySettings = z.infer<typeof CapacitySettingsSchema>;
@@ -270,7 +276,7 @@ export const ruleTypes = {
     label: '满群轮转（活码）',
     settings: CapacitySettingsSchema,
     preview: (s: CapacitySettings): string =>
-      `满群轮转：群${s.thresholdPercent < 100 ? `达到 ${s.thresholdPercent}% 席位` : '满'}后，新成员自动进入同一群组合中下一个有空位的群`,
+      `满群轮转：群${s.thresholdPercent < 100 ? `达到 ${s.thresholdPercent}% 席位` : '满'}后，新成员自动进入同一群组合中下一个有空位的群${s.growAtPercent ? `；最后一个群达到 ${s.growAtPercent}% 时自动按模板建新群（外部平台提醒运营）` : ''}`,
   },
   'communication.moderation': {
     family: 'communication',
