@@ -6,7 +6,7 @@ import { Ctx, type Actor } from './kernel/context.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
 import { outboxWorker, type Connector } from './modules/outbox/index.ts';
-import { runInactivity, runQuiet, runRitualReminders, runRules, runScheduledPosts, runSchedules, workspacesWithRules } from './modules/rules/index.ts';
+import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runScheduledPosts, runSchedules, workspacesWithRules } from './modules/rules/index.ts';
 
 const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
 
@@ -33,6 +33,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
       if (types.has('communication.moderation') || types.has('communication.post')) while ((await runRules(ctxFor(ws), 500)) === 500 && !stopped);
       if (types.has('sharing.session')) await runSchedules(ctxFor(ws));
       if (types.has('communication.post')) await runScheduledPosts(ctxFor(ws));
+      if (types.has('elimination.ranking')) await runRanking(ctxFor(ws));
       if (rt.clock.now() - (lastSlow.get(ws) ?? -Infinity) >= slowEvery) {
         lastSlow.set(ws, rt.clock.now());
         if (types.has('elimination.inactivity')) await runInactivity(ctxFor(ws));

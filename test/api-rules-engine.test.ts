@@ -423,3 +423,38 @@ describe('quiet groups and automatic posts', () => {
     expect((await actions(k.id)).map((a) => a.payload.text)).toEqual(['早安，定时群！']);
   });
 });
+
+describe('core-group ranking (核心群末位淘汰)', () => {
+  it('removes the bottom of the core group and brings in the best of the member groups, once per run', async () => {
+    const c = await makeCommunity(t.api, { name: '训练营' });
+    const core = await makeGroup(t.api, c.id, { platform: 'builtin', kind: 'core', name: '核心群' });
+    const students = await makeGroup(t.api, c.id, { platform: 'builtin', kind: 'member', name: '学员1群' });
+    const mk = async (name: string, groupId: string, role = 'participant') => (await t.api.post('/api/v1/members', { displayName: name, memberships: [{ groupId, role }] })).body;
+    const [a, b, quiet, boss] = [await mk('甲', core.id), await mk('乙', core.id), await mk('沉默', core.id), await mk('班长', core.id, 'manager')];
+    const [star, some] = [await mk('明星学员', students.id), await mk('普通学员', students.id)];
+    let n = 0;
+    const post = (m: any, groupId: string, times: number) => Promise.all(Array.from({ length: times }, () =>
+      t.api.post('/api/v1/activities', { kind: 'message', memberId: m.id, groupId, occurredAt: new Date(Date.now() - 86_400_000).toISOString(), sourceId: `rank-${++n}`, payload: { text: '分享' } })));
+    await post(a, core.id, 5);
+    await post(b, core.id, 2);
+    await post(star, students.id, 12);
+    await post(some, students.id, 3);
+    const at = new Date(Date.now() - 60_000 + 8 * 3_600_000).toISOString().slice(11, 16);
+    const rule = await t.api.post('/api/v1/rules', { type: 'elimination.ranking', targetType: 'group', targetId: core.id, settings: { days: [1, 2, 3, 4, 5, 6, 7], at, bottomK: 1, promoteK: 1 } });
+    expectStatus(rule, 201);
+    expect(rule.body.preview).toContain('移出末位 1 人，从学员群晋升前 1 名');
+    await tick();
+    await tick();
+    await tick();
+    const coreNow = (await t.api.get(`/api/v1/groups/${core.id}/memberships`)).body.items.map((m: any) => m.memberId).sort();
+    expect(coreNow).toEqual([a.id, b.id, boss.id, star.id].sort());
+    const removed = (await actions(core.id)).filter((x) => x.action === 'remove');
+    expect(removed).toMatchObject([{ memberId: quiet.id, reason: '核心群末位淘汰：近 30 天贡献分 0' }]);
+    expect((await t.api.get(`/api/v1/groups/${students.id}/chat`)).body.items[0].text).toBe('🎉 恭喜 @明星学员 近 30 天贡献分 12，晋升进入「核心群」！');
+    // The operator can undo the removal like any rule action.
+    expectStatus(await t.api.post(`/api/v1/rule-actions/${removed[0].id}/undo`), 200);
+    await tick();
+    expect((await t.api.get(`/api/v1/groups/${core.id}/memberships`)).body.items.map((m: any) => m.memberId)).toContain(quiet.id);
+    void some;
+  });
+});

@@ -7,5 +7,5 @@ export {
 export { muteStateAt, type MuteState } from './mute-schedule.ts';
 export { runRules, dryRun, applyLadder, workspacesWithRules, type Judgement } from './runner.ts';
 export { violationOf, stepFor } from './moderation.ts';
-export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, sharingLifts } from './schedule-runner.ts';
+export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, sharingLifts } from './schedule-runner.ts';
 export { sessionsBetween, liveSession } from './sharing.ts';

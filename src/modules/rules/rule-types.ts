@@ -217,6 +217,34 @@ export const AdmissionSettingsSchema = z
   });
 export type AdmissionSettings = z.infer<typeof AdmissionSettingsSchema>;
 
+export const RankingSettingsSchema = z
+  .object({
+    /** When the ranking runs (weekly). */
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7).default([7]),
+    at: HourMinute.default('21:00'),
+    timezone: Zone.default('Asia/Shanghai'),
+    /** The contribution score counts the last this many days. */
+    windowDays: z.number().int().min(1).max(365).default(30),
+    weights: z
+      .object({
+        messages: z.number().min(0).max(100).default(1),
+        replies: z.number().min(0).max(100).default(2),
+        highlights: z.number().min(0).max(100).default(5),
+        sharing: z.number().min(0).max(100).default(10),
+        attendance: z.number().min(0).max(100).default(3),
+      })
+      .strict()
+      .default({ messages: 1, replies: 2, highlights: 5, sharing: 10, attendance: 3 }),
+    /** Remove the bottom K of the core group, promote the top K of the member groups. */
+    bottomK: z.number().int().min(0).max(1000).default(3),
+    promoteK: z.number().int().min(0).max(1000).default(3),
+    /** Where the promoted come from; the community's member groups (kind member) when empty. */
+    fromGroupIds: z.array(z.string().min(1).max(64)).max(200).default([]),
+    exemptRoles: z.array(z.enum(['creator', 'manager', 'participant', 'pioneer', 'splitter', 'partner', 'payer'])).max(7).default(['creator', 'manager']),
+  })
+  .strict();
+export type RankingSettings = z.infer<typeof RankingSettingsSchema>;
+
 export const InactivitySettingsSchema = z
   .object({
     /** No counted activity for this many days (since the last one, or since joining) → a warning. */
@@ -337,6 +365,13 @@ export const ruleTypes = {
     settings: InactivitySettingsSchema,
     preview: (s: InactivitySettings): string =>
       `不活跃淘汰：${s.inactiveDays} 天没有${s.counts.map((c) => ({ message: '发言', reaction: '互动', checkin: '打卡', attendance: '参加活动' })[c]).join('、')}先提醒，提醒后 ${s.graceDays} 天仍不活跃则移出本群${s.exemptRoles.length ? `；${s.exemptRoles.map((r) => roleLabel[r]).join('、')}除外` : ''}`,
+  },
+  'elimination.ranking': {
+    family: 'elimination',
+    label: '核心群末位淘汰与晋升',
+    settings: RankingSettingsSchema,
+    preview: (s: RankingSettings): string =>
+      `核心群末位淘汰：每周${s.days.map((d) => dayNames[d]).join('、')} ${s.at} 按近 ${s.windowDays} 天贡献分（发言×${s.weights.messages}、回复他人×${s.weights.replies}、精华×${s.weights.highlights}、主讲分享×${s.weights.sharing}、参加活动×${s.weights.attendance}）排名，移出末位 ${s.bottomK} 人，从${s.fromGroupIds.length ? ` ${s.fromGroupIds.length} 个指定群` : '学员群'}晋升前 ${s.promoteK} 名`,
   },
   'communication.mute_schedule': {
     family: 'communication',

@@ -5,7 +5,8 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
 import { enqueue } from '../outbox/index.ts';
-import { parseSettings, type PostSettings, type SharingSettings } from './rule-types.ts';
+import { joinGroup } from '../member/index.ts';
+import { parseSettings, type PostSettings, type RankingSettings, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
 import { checkNickname } from '../joining/ritual.ts';
 import { dueOf, sessionIndex, sessionsBetween, speakerAt, type Due, type Session } from './sharing.ts';
@@ -274,4 +275,93 @@ export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; sett
     memberId: t.on === 'join' ? a.member_id : null, payload: { text: render(rule.settings.text, vars) }, origin: { type: 'rule', id: rule.id },
     reason: t.on === 'join' ? '自动发布（新人入群）' : `自动发布（满 ${count} 人）`, causeActivityId: a.id,
   }]);
+}
+
+/** Contribution scores of members in a group over a window (核心群末位淘汰). */
+async function scores(ctx: Ctx, groupIds: string[], since: number, w: RankingSettings['weights']): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const add = (m: string | null, n: number) => m && out.set(m, (out.get(m) ?? 0) + n);
+  if (!groupIds.length) return out;
+  const acts = await ctx.tdb.selectFrom('activities').select(['id', 'member_id', 'kind', 'payload']).where('group_id', 'in', groupIds)
+    .where('kind', 'in', ['message', 'attendance']).where('member_id', 'is not', null).where('occurred_at', '>', since).execute();
+  const authorOf = new Map(acts.filter((a) => a.kind === 'message').map((a) => [a.id, a.member_id]));
+  for (const a of acts) {
+    if (a.kind === 'attendance') add(a.member_id, w.attendance);
+    else {
+      add(a.member_id, w.messages);
+      // A reply to someone else is worth more than talking to oneself.
+      const to = (JSON.parse(a.payload) as { replyTo?: string }).replyTo;
+      if (to && authorOf.get(to) && authorOf.get(to) !== a.member_id) add(a.member_id, w.replies);
+    }
+  }
+  for (const h of await ctx.tdb.selectFrom('highlights').select('member_id').where('group_id', 'in', groupIds).where('created_at', '>', since).execute()) add(h.member_id, w.highlights);
+  for (const p of await ctx.tdb.selectFrom('points').select('member_id').where('reason', 'like', '主讲%').where('created_at', '>', since).execute()) add(p.member_id, w.sharing);
+  return out;
+}
+
+/**
+ * 核心群末位淘汰与晋升, on its weekly schedule: the core group's members ranked by contribution, the bottom K
+ * removed (through the outbox, undoable) and the top K of the member groups brought in, everyone told.
+ */
+export async function runRanking(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'elimination.ranking').where('enabled', '=', 1).execute();
+  let done = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('elimination.ranking', JSON.parse(rule.settings));
+    if (!parsed.ok) continue;
+    const s = parsed.value;
+    const calendar = { days: s.days, at: s.at, timezone: s.timezone, durationMinutes: 10 } as SharingSettings;
+    for (const g of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, g, 'elimination.ranking')).ruleId !== rule.id) continue;
+      for (const occ of sessionsBetween(calendar, now - 6 * HOUR, now + 1)) {
+        if (occ.start > now || now - occ.start > 6 * HOUR) continue;
+        const key = `rank:${rule.id}:${g.id}:${occ.start}`;
+        // The whole ranking happens once: its first queued action is the marker.
+        if (await ctx.tdb.selectFrom('outbox').select('id').where('dedupe_key', '=', `${key}:notice`).executeTakeFirst()) continue;
+        done++;
+        await ctx.transaction(async (tx) => {
+          const since = now - s.windowDays * DAY;
+          const core = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
+          const coreScores = await scores(tx, [g.id], since, s.weights);
+          const ranked = core.filter((m) => !s.exemptRoles.includes(m.role as never))
+            .map((m) => ({ id: m.member_id, score: coreScores.get(m.member_id) ?? 0 }))
+            .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
+          const out = ranked.slice(0, Math.min(s.bottomK, ranked.length));
+          const from = s.fromGroupIds.length ? s.fromGroupIds
+            : (await tx.tdb.selectFrom('groups').select('id').where('community_id', '=', g.community_id).where('kind', '=', 'member').where('platform', '=', 'builtin').execute()).map((x) => x.id);
+          const inCore = new Set(core.map((m) => m.member_id));
+          const candidates = from.length
+            ? await tx.tdb.selectFrom('memberships').select(['member_id', 'group_id']).where('group_id', 'in', from).where('left_at', 'is', null).execute()
+            : [];
+          const candScores = await scores(tx, from, since, s.weights);
+          const best = [...new Map(candidates.filter((c) => !inCore.has(c.member_id)).map((c) => [c.member_id, c.group_id])).entries()]
+            .map(([id, groupId]) => ({ id, groupId, score: candScores.get(id) ?? 0 })).filter((c) => c.score > 0)
+            .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, s.promoteK);
+          for (const m of out) {
+            await enqueue(tx, [{
+              dedupeKey: `${key}:out:${m.id}`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.id, payload: {},
+              origin: { type: 'rule', id: rule.id }, reason: `核心群末位淘汰：近 ${s.windowDays} 天贡献分 ${m.score}`, causeActivityId: null,
+            }]);
+          }
+          for (const c of best) {
+            // The built-in community adds the member itself; the welcome and the congratulations follow.
+            const existing = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', g.id).where('member_id', '=', c.id).executeTakeFirst();
+            if (!existing || existing.left_at !== null) await joinGroup(tx, c.id, { groupId: g.id, role: 'participant', invitedBy: null });
+            await enqueue(tx, [{
+              dedupeKey: `${key}:in:${c.id}`, action: 'send', platform: 'builtin', groupId: c.groupId, memberId: c.id,
+              payload: { text: `🎉 恭喜 @${await nameOf(tx, c.groupId, c.id) ?? '成员'} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` },
+              origin: { type: 'rule', id: rule.id }, reason: `晋升：贡献分 ${c.score}`, causeActivityId: null,
+            }]);
+          }
+          await enqueue(tx, [{
+            dedupeKey: `${key}:notice`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
+            payload: { text: `📊 本期贡献排名已更新：${out.length} 位成员移出，${best.length} 位成员从学员群晋升加入。感谢大家的分享与互助！` },
+            origin: { type: 'rule', id: rule.id }, reason: '核心群末位淘汰与晋升', causeActivityId: null,
+          }]);
+        });
+      }
+    }
+  }
+  return done;
 }
