@@ -458,3 +458,26 @@ describe('core-group ranking (核心群末位淘汰)', () => {
     void some;
   });
 });
+
+describe('rule templates (群规模板)', () => {
+  it('copies a template onto a group, skipping the types it already has, each rule validated and previewed', async () => {
+    const tpls = (await t.api.get('/api/v1/rule-templates')).body.items;
+    expect(tpls.map((x: any) => x.key)).toEqual(['student-group', 'core-group', 'acquisition-group']);
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'communication.mute_schedule', targetType: 'group', targetId: g.id, settings: { allMuted: true } }), 201);
+    const r = await t.api.post('/api/v1/rules/from-template', { template: 'student-group', targetType: 'group', targetId: g.id });
+    expectStatus(r, 200);
+    expect(r.body).toMatchObject({ created: expect.any(Array), skipped: ['communication.mute_schedule'] });
+    expect(r.body.created).toHaveLength(3);
+    const rules = (await t.api.get(`/api/v1/rules?targetType=group&targetId=${g.id}`)).body.items;
+    expect(rules.map((x: any) => x.type).sort()).toEqual(['communication.moderation', 'communication.mute_schedule', 'elimination.inactivity', 'joining.ritual']);
+    expect(rules.every((x: any) => x.preview.length > 10)).toBe(true);
+    // Every template is valid as a whole.
+    for (const tpl of tpls) {
+      const target = await makeGroup(t.api, community.id, { platform: 'builtin' });
+      expect((await t.api.post('/api/v1/rules/from-template', { template: tpl.key, targetType: 'group', targetId: target.id })).body.created).toHaveLength(tpl.rules.length);
+    }
+    expectProblem(await t.api.post('/api/v1/rules/from-template', { template: 'nope', targetType: 'group', targetId: g.id }), 400, 'template');
+    expectProblem(await t.api.post('/api/v1/rules/from-template', { template: 'core-group', targetType: 'group', targetId: 'grp_missing' }), 400, 'targetId');
+  });
+});

@@ -3,7 +3,7 @@ import { invalid } from '../../kernel/errors.ts';
 import { visibleGroupRow } from '../../modules/group/index.ts';
 import { listActions, outboxActions, undoAction } from '../../modules/outbox/index.ts';
 import {
-  RuleCreateSchema, RuleListQuerySchema, RuleSchema, RuleUpdateSchema, createRule, deleteRule, dryRun, getRule, listRules, moderationSteps,
+  RuleCreateSchema, RuleListQuerySchema, RuleTemplateSchema, applyRuleTemplate, ruleTargetTypes, ruleTemplates, RuleSchema, RuleUpdateSchema, createRule, deleteRule, dryRun, getRule, listRules, moderationSteps,
   parseSettings, updateRule,
 } from '../../modules/rules/index.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
@@ -52,6 +52,19 @@ const JudgementSchema = z.object({
 
 export function rulesRoutes(app: App) {
   const tags = ['群规 rules'];
+  app.get('/api/v1/rule-templates', {
+    schema: { tags, summary: 'Rule templates (群规模板): ready-made rule sets for a student group, a core group, an acquisition group', security: Secured, response: { 200: z.object({ items: z.array(RuleTemplateSchema) }) } },
+  }, async (req) => {
+    req.ctx().authorize('group.read');
+    return { items: ruleTemplates.map((t) => ({ ...t, rules: t.rules.map((r) => ({ ...r })) })) };
+  });
+  app.post('/api/v1/rules/from-template', {
+    schema: {
+      tags, summary: "Copy a rule template's rules onto a group, group set or community (types it already has are skipped)", security: Secured,
+      body: z.object({ template: z.string().min(1).max(64), targetType: z.enum(ruleTargetTypes), targetId: z.string().min(1).max(64) }).strict(),
+      response: { 200: z.object({ created: z.array(z.string()), skipped: z.array(z.string()) }) },
+    },
+  }, async (req) => applyRuleTemplate(req.ctx(), req.body.template, req.body));
   app.get('/api/v1/rule-actions', {
     schema: { tags, summary: "What the rules did (and the team's undos): each action with its rule, reason and the message behind it, newest first", security: Secured, querystring: ActionListQuery, response: { 200: z.object({ items: z.array(ActionSchema) }) } },
   }, async (req) => ({ items: await listActions(req.ctx(), req.query) }));

@@ -9,3 +9,4 @@ export { runRules, dryRun, applyLadder, workspacesWithRules, type Judgement } fr
 export { violationOf, stepFor } from './moderation.ts';
 export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, sharingLifts } from './schedule-runner.ts';
 export { sessionsBetween, liveSession } from './sharing.ts';
+export { ruleTemplates, applyRuleTemplate, RuleTemplateSchema, type RuleTemplate } from './templates.ts';
