@@ -13,7 +13,9 @@ export function applyFieldErrors(form: FormInstance, err: unknown, rename: Recor
   const rest: string[] = [];
   for (const e of err.problem.errors ?? []) {
     const path = e.field.replace(/^body\.?/, '');
-    const mapped = rename[path] ?? path;
+    let mapped = rename[path] ?? path;
+    // An item of a list kept in one field (tags: settings.detect.keywords.3) goes to the list's field.
+    while (!registered.has(mapped) && /\.\d+$/.test(mapped)) mapped = mapped.replace(/\.\d+$/, '');
     if (registered.has(mapped)) byField.set(mapped, [...(byField.get(mapped) ?? []), e.reason]);
     else rest.push(`${e.field}: ${e.reason}`);
   }
