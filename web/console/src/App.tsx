@@ -67,7 +67,7 @@ const PAGE_VIEW: Record<PagePath, (p: { me: Me }) => ReactNode> = {
   '/': () => <Home />,
   '/positioning': ({ me }) => <Positioning me={me} />,
   '/groups': ({ me }) => <Groups me={me} />,
-  '/operate': () => <Operate />,
+  '/operate': ({ me }) => <Operate me={me} />,
   '/evaluate': () => <Evaluate />,
   '/members': ({ me }) => <Members me={me} />,
   '/team': ({ me }) => <Team me={me} />,

@@ -354,10 +354,19 @@ export function staleKeys(e: RealtimeEvent): QueryKey[] {
       const keys: QueryKey[] = [['overview']];
       const kind = e.data.kind;
       if (kind === 'join' || kind === 'leave') keys.push(['groups'], ['members'], ...perGroup('group-members'), ['group-stats']);
-      // A question is a message; it shows in the group's 问答 tab.
-      if (kind === 'message') keys.push(...perGroup('questions'), ['group-stats']);
+      // A question is a message; it shows in the group's 问答 tab. A rule's warning or notice is a message
+      // too, and a removal a leave: what the rules did changed.
+      if (kind === 'message') keys.push(...perGroup('questions'), ['group-stats'], ['rule-actions']);
+      if (kind === 'join' || kind === 'leave') keys.push(['rule-actions']);
       return keys;
     }
+    // A mute or an unmute (a rule's, an undo's, the team's), a nickname, a role, a member leaving.
+    case 'membership.updated':
+      return [['rule-actions'], ...perGroup('group-members')];
+    // A rule gave a member a task (a sharing session's summary), or the member did it.
+    case 'task.assigned':
+    case 'task.done':
+      return [['tasks'], ['points']];
     case 'member.joined':
       return [['overview'], ['group-stats'], ['groups'], ['members'], ...perGroup('group-members'), ...perGroup('join-requests')];
     case 'join_request.created':
@@ -372,7 +381,9 @@ export function staleKeys(e: RealtimeEvent): QueryKey[] {
 }
 
 /** Everything a missed workspace event could have changed. */
-const ALL_LIVE: QueryKey[] = [['overview'], ['group-stats'], ['groups'], ['members'], ['group-members'], ['join-requests'], ['reports'], ['questions']];
+const ALL_LIVE: QueryKey[] = [
+  ['overview'], ['group-stats'], ['groups'], ['members'], ['group-members'], ['join-requests'], ['reports'], ['questions'], ['rule-actions'], ['tasks'], ['points'],
+];
 
 /**
  * Collects stale query keys and invalidates them together: at once for a lone event, at most every

@@ -25,3 +25,25 @@ export function usePath(): PagePath {
   }, []);
   return ((PAGES as readonly string[]).includes(path) ? path : '/') as PagePath;
 }
+
+/** One query parameter of the page (a tab, a picked target), kept in the address with replaceState. */
+export function useSearchParam(key: string): [string | null, (value: string | null) => void] {
+  const [value, setValue] = useState(() => new URLSearchParams(location.search).get(key));
+  useEffect(() => {
+    const on = () => setValue(new URLSearchParams(location.search).get(key));
+    listeners.add(on);
+    window.addEventListener('popstate', on);
+    return () => {
+      listeners.delete(on);
+      window.removeEventListener('popstate', on);
+    };
+  }, [key]);
+  const set = (v: string | null) => {
+    const u = new URL(location.href);
+    if (v) u.searchParams.set(key, v);
+    else u.searchParams.delete(key);
+    history.replaceState(null, '', `${u.pathname}${u.search}${u.hash}`);
+    listeners.forEach((l) => l());
+  };
+  return [value, set];
+}

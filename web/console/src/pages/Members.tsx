@@ -1,4 +1,5 @@
-// 成员: one record per person across groups and platforms; search, load more, profile, bulk tags.
+// 成员: one record per person across groups and platforms; search, load more, profile (with points, badges
+// and tasks), bulk tags.
 import { useMemo, useState } from 'react';
 import { App, Button, Card, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { SearchOutlined, TagsOutlined } from '@ant-design/icons';
@@ -7,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { get, patch, qs, type Me, type Member, type MemberDetail, type Page } from '../api';
 import { enums, useLabels } from '../labels';
 import { useAllGroups } from './Groups';
+import { MemberPoints, TasksPanel } from './rules/Tasks';
 
 interface Filters {
   q?: string;
@@ -112,12 +114,12 @@ export function Members({ me }: { me: Me }) {
           )}
         </div>
       </Card>
-      {profile && <Profile id={profile} onClose={() => setProfile(null)} />}
+      {profile && <Profile id={profile} me={me} onClose={() => setProfile(null)} />}
     </>
   );
 }
 
-function Profile({ id, onClose }: { id: string; onClose: () => void }) {
+function Profile({ id, me, onClose }: { id: string; me: Me; onClose: () => void }) {
   const { t } = useTranslation();
   const { label } = useLabels();
   const m = useQuery({ queryKey: ['member', id], queryFn: () => get<MemberDetail>(`/members/${id}`) });
@@ -146,6 +148,10 @@ function Profile({ id, onClose }: { id: string; onClose: () => void }) {
               { key: 'tags', label: t('members.tags'), span: 2, children: d.tags.map((x) => <Tag key={x}>{x}</Tag>) },
             ]}
           />
+          <Typography.Title level={5} style={{ marginTop: 20 }}>{t('points.title')}</Typography.Title>
+          <MemberPoints memberId={d.id} />
+          <Typography.Title level={5} style={{ marginTop: 20 }}>{t('tasks.title')}</Typography.Title>
+          <TasksPanel me={me} memberId={d.id} bare />
           <Typography.Title level={5} style={{ marginTop: 20 }}>{t('members.identities')}</Typography.Title>
           <Table
             size="small"

@@ -1,13 +1,45 @@
-// 运营: the activity stream, newest first (the spine the rules engine and analytics will read).
+// 运营: the group rules (群规) of any group, group set or community with the dry run of the moderation rule,
+// what the rules did (群规执行记录, with undo), the members' tasks, and the activity stream, newest first
+// (the spine the rules engine and analytics read).
 import { useMemo, useState } from 'react';
-import { Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, qs, type Activity, type Page } from '../api';
+import { get, qs, type Activity, type Me, type Page } from '../api';
 import { enums, useLabels } from '../labels';
+import { useSearchParam } from '../router';
 import { useAllGroups } from './Groups';
+import { RuleActions } from './rules/RuleActions';
+import { RulesBoard } from './rules/RulesBoard';
+import { TasksPanel } from './rules/Tasks';
 
-export function Operate() {
+const TABS = ['rules', 'log', 'tasks', 'activity'] as const;
+type Tab = (typeof TABS)[number];
+
+export function Operate({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const [param, setParam] = useSearchParam('tab');
+  const tab: Tab = (TABS as readonly string[]).includes(param ?? '') ? (param as Tab) : 'rules';
+  return (
+    <>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('operate.title')}</Typography.Title>
+      <Typography.Paragraph type="secondary">{t('operate.introRules')}</Typography.Paragraph>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setParam(k === 'rules' ? null : k)}
+        destroyOnHidden
+        items={[
+          { key: 'rules', label: <span data-testid="operate-tab-rules">{t('operate.tabs.rules')}</span>, children: <RulesBoard me={me} /> },
+          { key: 'log', label: <span data-testid="operate-tab-log">{t('operate.tabs.log')}</span>, children: <RuleActions me={me} /> },
+          { key: 'tasks', label: <span data-testid="operate-tab-tasks">{t('operate.tabs.tasks')}</span>, children: <TasksPanel me={me} /> },
+          { key: 'activity', label: <span data-testid="operate-tab-activity">{t('operate.tabs.activity')}</span>, children: <ActivityStream /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function ActivityStream() {
   const { t } = useTranslation();
   const { label, options } = useLabels();
   const [kind, setKind] = useState<string | undefined>();
@@ -27,7 +59,6 @@ export function Operate() {
   };
   return (
     <>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('operate.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('operate.intro')}</Typography.Paragraph>
       <Card
         title={
