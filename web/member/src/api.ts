@@ -194,3 +194,23 @@ export interface Question {
 }
 
 export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
+
+export interface Task {
+  id: string;
+  memberId: string;
+  groupId: string | null;
+  title: string;
+  detail: string;
+  dueAt: string | null;
+  status: 'open' | 'done' | 'confirmed' | 'cancelled';
+  originType: string;
+  createdAt: string;
+  completedAt: string | null;
+  confirmedAt: string | null;
+}
+
+export interface Points {
+  total: number;
+  entries: { id: string; points: number; reason: string; createdAt: string }[];
+  badges: { badge: string; reason: string; createdAt: string }[];
+}

@@ -1,7 +1,7 @@
 // The member's own record, which also carries the CSRF token every write of the app echoes.
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, setCsrf, type Me } from './api';
+import { api, setCsrf, type Me, type Points, type Task } from './api';
 import { membershipRole } from '../../../src/modules/enums.ts';
 
 export function useMe() {
@@ -22,3 +22,12 @@ export function useRoleLabel() {
 }
 
 export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`);
+
+/** The member's tasks (open ones first) and points: the Me page lists them, a group's chat shows its open ones. */
+export function useMyTasks() {
+  return useQuery({ queryKey: ['my-tasks'], queryFn: async () => (await api<{ items: Task[] }>('GET', '/me/tasks')).items, refetchInterval: 60_000 });
+}
+
+export function useMyPoints() {
+  return useQuery({ queryKey: ['my-points'], queryFn: () => api<Points>('GET', '/me/points') });
+}

@@ -12,6 +12,7 @@ import { navigate } from '../router';
 import { newClientId, useMe, useRoleLabel } from '../session';
 import { GroupMore, MembersDrawer } from './GroupPanels';
 import { NicknameStep } from './Nickname';
+import { TaskBanner } from './Tasks';
 
 const EMOJI = ['😀', '😂', '🥰', '😎', '🤔', '😭', '👍', '👏', '🙏', '💪', '🎉', '🔥', '❤️', '🌹', '☕', '🍵', '🏃', '📚', '✅', '❓', '👌', '🤝', '😅', '🙌'];
 
@@ -63,6 +64,13 @@ export function Chat({ groupId }: { groupId: string }) {
     add([item]);
     if (item.memberId && !roster.data?.has(item.memberId)) void qc.invalidateQueries({ queryKey: ['roster', groupId] });
     if (item.kind === 'join' || item.kind === 'announcement') void qc.invalidateQueries({ queryKey: ['group', groupId] });
+    // The group assistant speaks when a rule acts: a sharing session starts or ends (the mute lifts or
+    // returns, a summary task is given), a member is warned or muted. Ask again what applies now.
+    if (item.kind === 'message' && !item.memberId) {
+      void qc.invalidateQueries({ queryKey: ['group', groupId] });
+      void qc.invalidateQueries({ queryKey: ['my-tasks'] });
+      void qc.invalidateQueries({ queryKey: ['my-points'] });
+    }
   }, (e) => {
     const mine = e.data.memberId === me.data?.member.id;
     if (e.type === 'membership.updated' && mine && Array.isArray(e.data.fields) && e.data.fields.includes('leftAt')) {
@@ -76,6 +84,14 @@ export function Chat({ groupId }: { groupId: string }) {
       if (e.type === 'resync' || mine) void qc.invalidateQueries({ queryKey: ['group', groupId] });
     }
   });
+
+  // A mute that ends by the clock (a mute window, a member's own mute) announces nothing: look again then.
+  const until = group.data?.mute.until ? Date.parse(group.data.mute.until) : null;
+  useEffect(() => {
+    if (until === null) return;
+    const h = setTimeout(() => void qc.invalidateQueries({ queryKey: ['group', groupId] }), Math.max(1000, Math.min(until - Date.now() + 500, 2 ** 31 - 1)));
+    return () => clearTimeout(h);
+  }, [until, groupId, qc]);
 
   const loadOlder = async () => {
     if (!older) return;
@@ -103,6 +119,7 @@ export function Chat({ groupId }: { groupId: string }) {
       {g.announcement && (
         <div className="announcement" data-testid="announcement"><NotificationOutlined style={{ marginTop: 3 }} /><span>{g.announcement.text}</span></div>
       )}
+      <TaskBanner groupId={g.id} />
       <Stream items={items} roster={roster.data} meId={me.data.member.id} hasOlder={!!older} onOlder={loadOlder} group={g} />
       <Composer group={g} roster={roster.data} meId={me.data.member.id} onSent={(i) => add([i])} />
       <MembersDrawer open={panel === 'members'} onClose={() => setPanel(null)} group={g} roster={roster.data} />

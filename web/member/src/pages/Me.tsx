@@ -1,4 +1,5 @@
-// The member's own page: profile with skills (what the directory shows), groups, language, sign-out.
+// The member's own page: points and badges, tasks with 完成, the profile with skills (what the directory
+// shows), groups, language, sign-out.
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, List, Result, Select, Skeleton, Tag } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
@@ -7,6 +8,7 @@ import { ApiError, api, type Me } from '../api';
 import { setLang } from '../i18n';
 import { navigate } from '../router';
 import { useMe } from '../session';
+import { PointsCard, TaskList } from './Tasks';
 
 export function MePage() {
   const { t, i18n } = useTranslation();
@@ -41,6 +43,9 @@ export function MePage() {
         <div className="title">{t('nav.me')}</div>
       </div>
       <div className="page">
+        <PointsCard />
+        <TaskList groups={me.data.groups} />
+        <div className="section-title">{t('me.profile')}</div>
         <Form form={form} layout="vertical" initialValues={{ displayName: m.displayName, city: m.city ?? '', occupation: m.occupation ?? '', skills: m.skills }} onFinish={save} data-testid="profile-form">
           <Form.Item name="displayName" label={t('me.name')} rules={[{ required: true, whitespace: true }]}><Input maxLength={50} /></Form.Item>
           <Form.Item name="city" label={t('me.city')}><Input maxLength={50} /></Form.Item>
