@@ -6,7 +6,7 @@ import { Ctx, type Actor } from './kernel/context.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
 import { outboxWorker, type Connector } from './modules/outbox/index.ts';
-import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runScheduledPosts, runSchedules, workspacesWithRules } from './modules/rules/index.ts';
+import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
 const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
 
@@ -39,6 +39,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         if (types.has('elimination.inactivity')) await runInactivity(ctxFor(ws));
         if (types.has('joining.ritual')) await runRitualReminders(ctxFor(ws));
         if (types.has('communication.quiet')) await runQuiet(ctxFor(ws));
+        if (types.has('elimination.sunset')) await runSunset(ctxFor(ws));
       }
     }
     while ((await worker.drain(100)) === 100 && !stopped);

@@ -481,3 +481,25 @@ describe('rule templates (群规模板)', () => {
     expectProblem(await t.api.post('/api/v1/rules/from-template', { template: 'core-group', targetType: 'group', targetId: 'grp_missing' }), 400, 'targetId');
   });
 });
+
+describe('sunset (生命周期收官)', () => {
+  it("tells the group, moves its members to the successor and archives it when the community's plan ends, once", async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now());
+    const c = await makeCommunity(t.api, { name: '一期社群', canvas: { lifecycle: { startsOn: '2024-01-01', plannedEndOn: today, basis: 'community' } } });
+    const old = await makeGroup(t.api, c.id, { platform: 'builtin', name: '一期群' });
+    const next = await makeGroup(t.api, community.id, { platform: 'builtin', name: '二期群' });
+    const m = (await t.api.post('/api/v1/members', { displayName: '老学员', memberships: [{ groupId: old.id }] })).body;
+    const rule = await t.api.post('/api/v1/rules', { type: 'elimination.sunset', targetType: 'community', targetId: c.id, settings: { action: 'move', successorGroupId: next.id } });
+    expectStatus(rule, 201);
+    expect(rule.body.preview).toBe('收官：社群计划生命周期结束时，发收官通知并把成员转入后继群');
+    await tick();
+    await tick();
+    await tick();
+    expect((await t.api.get(`/api/v1/groups/${old.id}`)).body.status).toBe('archived');
+    expect((await t.api.get(`/api/v1/groups/${next.id}/memberships`)).body.items.map((x: any) => x.memberId)).toEqual([m.id]);
+    const said = (await actions(old.id)).filter((a) => a.action === 'send');
+    expect(said).toHaveLength(1);
+    expect(said[0].payload.text).toBe('感谢大家一路相伴！本群按计划到了收官的时候。大家会一起转入「二期群」，继续见！');
+    expectProblem(await t.api.post('/api/v1/rules', { type: 'elimination.sunset', targetType: 'group', targetId: next.id, settings: { action: 'move' } }), 400, 'settings.successorGroupId');
+  });
+});

@@ -7,6 +7,6 @@ export {
 export { muteStateAt, type MuteState } from './mute-schedule.ts';
 export { runRules, dryRun, applyLadder, workspacesWithRules, type Judgement } from './runner.ts';
 export { violationOf, stepFor } from './moderation.ts';
-export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, sharingLifts } from './schedule-runner.ts';
+export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, runSunset, sharingLifts } from './schedule-runner.ts';
 export { sessionsBetween, liveSession } from './sharing.ts';
 export { ruleTemplates, applyRuleTemplate, RuleTemplateSchema, type RuleTemplate } from './templates.ts';

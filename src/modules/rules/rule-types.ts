@@ -245,6 +245,22 @@ export const RankingSettingsSchema = z
   .strict();
 export type RankingSettings = z.infer<typeof RankingSettingsSchema>;
 
+export const SunsetSettingsSchema = z
+  .object({
+    /** At the end of the community's planned lifecycle (canvas lifecycle.plannedEndOn): tell the group, archive it, or move its members on. */
+    action: z.enum(['announce', 'archive', 'move']).default('announce'),
+    /** Where members move to (action move): a built-in group. */
+    successorGroupId: z.string().min(1).max(64).nullable().default(null),
+    /** Days before the end to start (0: on the day). */
+    daysBefore: z.number().int().min(0).max(365).default(0),
+    text: Text(1000).default('感谢大家一路相伴！本群按计划到了收官的时候。{next}'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.action === 'move' && !s.successorGroupId) ctx.addIssue({ code: 'custom', path: ['successorGroupId'], message: 'moving members needs the successor group' });
+  });
+export type SunsetSettings = z.infer<typeof SunsetSettingsSchema>;
+
 export const InactivitySettingsSchema = z
   .object({
     /** No counted activity for this many days (since the last one, or since joining) → a warning. */
@@ -372,6 +388,13 @@ export const ruleTypes = {
     settings: RankingSettingsSchema,
     preview: (s: RankingSettings): string =>
       `核心群末位淘汰：每周${s.days.map((d) => dayNames[d]).join('、')} ${s.at} 按近 ${s.windowDays} 天贡献分（发言×${s.weights.messages}、回复他人×${s.weights.replies}、精华×${s.weights.highlights}、主讲分享×${s.weights.sharing}、参加活动×${s.weights.attendance}）排名，移出末位 ${s.bottomK} 人，从${s.fromGroupIds.length ? ` ${s.fromGroupIds.length} 个指定群` : '学员群'}晋升前 ${s.promoteK} 名`,
+  },
+  'elimination.sunset': {
+    family: 'elimination',
+    label: '生命周期收官',
+    settings: SunsetSettingsSchema,
+    preview: (s: SunsetSettings): string =>
+      `收官：社群计划生命周期结束${s.daysBefore ? `前 ${s.daysBefore} 天` : '时'}，${s.action === 'announce' ? '在群里发收官通知' : s.action === 'archive' ? '发收官通知并归档本群' : '发收官通知并把成员转入后继群'}`,
   },
   'communication.mute_schedule': {
     family: 'communication',

@@ -278,7 +278,7 @@ export async function dryRun(ctx: Ctx, groupId: string, days: number, settings: 
 }
 
 /** Rule types the engine runs (the others are read where they apply, e.g. the mute schedule at each post). */
-export const ENGINE_RULE_TYPES = ['communication.moderation', 'communication.post', 'communication.quiet', 'sharing.session', 'elimination.inactivity', 'elimination.ranking', 'joining.ritual'] as const;
+export const ENGINE_RULE_TYPES = ['communication.moderation', 'communication.post', 'communication.quiet', 'sharing.session', 'elimination.inactivity', 'elimination.ranking', 'elimination.sunset', 'joining.ritual'] as const;
 
 /** Workspaces with an enabled rule the engine runs, with the types they use. */
 export async function workspacesWithRules(db: Kysely<Database>): Promise<Map<string, Set<string>>> {

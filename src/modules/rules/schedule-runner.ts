@@ -365,3 +365,51 @@ export async function runRanking(ctx: Ctx): Promise<number> {
   }
   return done;
 }
+
+/**
+ * 生命周期收官: when the community's planned lifecycle ends (its canvas `lifecycle.plannedEndOn`, in the
+ * workspace's zone of Asia/Shanghai), each covered group is told and, per the rule, archived or moved on
+ * to a successor group. Once per group.
+ */
+export async function runSunset(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'elimination.sunset').where('enabled', '=', 1).execute();
+  let done = 0;
+  for (const rule of rules) {
+    const parsed = parseSettings('elimination.sunset', JSON.parse(rule.settings));
+    if (!parsed.ok) continue;
+    const s = parsed.value;
+    for (const g of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, g, 'elimination.sunset')).ruleId !== rule.id) continue;
+      const c = await ctx.tdb.selectFrom('communities').select('canvas').where('id', '=', g.community_id).executeTakeFirst();
+      const end = (JSON.parse(c?.canvas ?? '{}') as { lifecycle?: { plannedEndOn?: string | null } }).lifecycle?.plannedEndOn;
+      if (!end) continue;
+      const startOn = new Date(Date.parse(`${end}T00:00:00Z`) - s.daysBefore * DAY).toISOString().slice(0, 10);
+      if (today < startOn) continue;
+      const key = `sunset:${rule.id}:${g.id}`;
+      if (await ctx.tdb.selectFrom('outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst()) continue;
+      done++;
+      await ctx.transaction(async (tx) => {
+        const successor = s.successorGroupId ? await tx.tdb.selectFrom('groups').select(['id', 'name', 'platform']).where('id', '=', s.successorGroupId).executeTakeFirst() : undefined;
+        const next = s.action === 'move' && successor ? `大家会一起转入「${successor.name}」，继续见！` : '';
+        await enqueue(tx, [{
+          dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: s.text.replace('{next}', next).trim() },
+          origin: { type: 'rule', id: rule.id }, reason: `生命周期收官（计划到 ${end}）`, causeActivityId: null,
+        }]);
+        if (s.action === 'move' && successor?.platform === 'builtin') {
+          const members = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
+          for (const m of members) {
+            const there = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', successor.id).where('member_id', '=', m.member_id).executeTakeFirst();
+            if (!there || there.left_at !== null) await joinGroup(tx, m.member_id, { groupId: successor.id, role: m.role as 'participant', invitedBy: null });
+          }
+        }
+        if (s.action === 'archive' || s.action === 'move') {
+          await tx.tdb.updateTable('groups').set({ status: 'archived', updated_at: now }).where('id', '=', g.id).execute();
+          tx.emit({ type: 'group.updated', workspaceId: tx.workspaceId, groupId: g.id, data: { id: g.id, fields: ['status'], by: 'sunset' } });
+        }
+      });
+    }
+  }
+  return done;
+}
