@@ -4,7 +4,12 @@
 // edits as JSON: adding its form is one row here.
 import type { ComponentType } from 'react';
 import type { Group, RuleTargetType } from '../../api';
-import { CapacityFields, EntryFields, RitualFields, capacityFromForm, entryFromForm, entryToForm } from './fields/Joining';
+import { ADMISSION_DEFAULTS, AdmissionFields, admissionFromForm, admissionToForm } from './fields/Admission';
+import { POST_DEFAULTS, PostFields, QUIET_DEFAULTS, QuietFields, postFromForm, postToForm, quietFromForm } from './fields/Communication';
+import { INACTIVITY_DEFAULTS, InactivityFields, RANKING_DEFAULTS, RankingFields, inactivityFromForm, rankingFromForm, rankingToForm } from './fields/Elimination';
+import {
+  CapacityFields, EntryFields, RitualFields, capacityFromForm, capacityToForm, entryFromForm, entryToForm, ritualFromForm, ritualToForm,
+} from './fields/Joining';
 import { JsonFields, jsonFromForm, jsonToForm } from './fields/Json';
 import { MODERATION_DEFAULTS, ModerationFields, moderationFromForm, moderationToForm } from './fields/Moderation';
 import { MuteFields, muteFromForm, muteToForm } from './fields/Mute';
@@ -60,13 +65,20 @@ export const RULE_TYPES: readonly RuleTypeDef[] = [
   },
   {
     type: 'joining.ritual', family: 'joining', key: 'ritual', known: true,
-    defaults: { rulesText: '', dataUseNotice: '', welcomeTemplate: '欢迎 {nickname} 加入{group}！你的编号是 {number}。', nicknamePattern: '', nicknameExample: '', consentRequired: true },
-    Fields: RitualFields, toForm: same, fromForm: same,
-    owns: ['rulesText', 'dataUseNotice', 'welcomeTemplate', 'nicknamePattern', 'nicknameExample', 'consentRequired'],
+    defaults: {
+      rulesText: '', dataUseNotice: '', welcomeTemplate: '欢迎 {nickname} 加入{group}！你的编号是 {number}。', nicknamePattern: '', nicknameExample: '', consentRequired: true,
+      nicknameRemindMinutes: 30, iceBreaker: '', rewardPoints: 10,
+    },
+    Fields: RitualFields, toForm: ritualToForm, fromForm: ritualFromForm, width: 720,
+    owns: ['rulesText', 'dataUseNotice', 'welcomeTemplate', 'nicknamePattern', 'nicknameExample', 'consentRequired', 'nicknameRemindMinutes', 'iceBreaker', 'rewardPoints'],
   },
   {
-    type: 'joining.capacity', family: 'joining', key: 'capacity', known: true, defaults: { order: 'fill', thresholdPercent: 100 },
-    Fields: CapacityFields, toForm: same, fromForm: capacityFromForm, owns: ['thresholdPercent'],
+    type: 'joining.capacity', family: 'joining', key: 'capacity', known: true, defaults: { order: 'fill', thresholdPercent: 100, growAtPercent: null },
+    Fields: CapacityFields, toForm: capacityToForm, fromForm: capacityFromForm, owns: ['thresholdPercent', 'growAtPercent'],
+  },
+  {
+    type: 'admission.invite', family: 'admission', key: 'admission', known: true, defaults: ADMISSION_DEFAULTS,
+    Fields: AdmissionFields, toForm: admissionToForm, fromForm: admissionFromForm, owns: ['who', 'roles', 'perMemberLimit', 'approval'],
   },
   {
     type: 'communication.mute_schedule', family: 'communication', key: 'mute', known: true,
@@ -79,9 +91,26 @@ export const RULE_TYPES: readonly RuleTypeDef[] = [
     owns: ['detect', 'newMemberLinkHours', 'flood', 'steps', 'muteMinutes', 'windowDays', 'exemptRoles', 'allowMembers', 'warnTemplate'],
   },
   {
+    type: 'communication.post', family: 'communication', key: 'post', known: true, defaults: POST_DEFAULTS,
+    Fields: PostFields, toForm: postToForm, fromForm: postFromForm, owns: ['trigger', 'text'],
+  },
+  {
+    type: 'communication.quiet', family: 'communication', key: 'quiet', known: true, defaults: QUIET_DEFAULTS,
+    Fields: QuietFields, toForm: same, fromForm: quietFromForm, owns: ['baselineDays', 'belowPercent', 'minBaselinePerDay', 'topics'],
+  },
+  {
     type: 'sharing.session', family: 'sharing', key: 'sharing', known: true, defaults: SHARING_DEFAULTS,
     Fields: SharingFields, toForm: sharingToForm, fromForm: sharingFromForm, width: 720,
     owns: ['title', 'days', 'at', 'durationMinutes', 'timezone', 'speakers', 'remindMinutes', 'liftMute', 'summaryDueHours'],
+  },
+  {
+    type: 'elimination.inactivity', family: 'elimination', key: 'inactivity', known: true, defaults: INACTIVITY_DEFAULTS, width: 720,
+    Fields: InactivityFields, toForm: same, fromForm: inactivityFromForm, owns: ['inactiveDays', 'graceDays', 'counts', 'exemptRoles', 'allowMembers', 'warnTemplate'],
+  },
+  {
+    type: 'elimination.ranking', family: 'elimination', key: 'ranking', known: true, defaults: RANKING_DEFAULTS, width: 760,
+    Fields: RankingFields, toForm: rankingToForm, fromForm: rankingFromForm,
+    owns: ['days', 'at', 'timezone', 'windowDays', 'weights', 'bottomK', 'promoteK', 'fromGroupIds', 'exemptRoles'],
   },
 ];
 

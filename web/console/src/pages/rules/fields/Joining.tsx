@@ -84,6 +84,7 @@ export function RitualFields({ target }: FieldsProps) {
   const welcome = (Form.useWatch(S('welcomeTemplate')) as string | undefined) ?? '';
   const pattern = (Form.useWatch(S('nicknamePattern')) as string | undefined) ?? '';
   const example = (Form.useWatch(S('nicknameExample')) as string | undefined) ?? '';
+  const remindOn = Form.useWatch(S('nicknameRemindOn')) as boolean | undefined;
   const misfit = pattern && example ? checkNickname(pattern, example) : null;
   const sample = renderWelcome(welcome, { nickname: t('ritual.sample.nickname'), number: '0042', group: target.name, rules: t('ritual.sample.rules'), inviter: t('ritual.sample.inviter') });
   const insert = (v: string) => form.setFieldValue(S('welcomeTemplate'), `${welcome}{${v}}`);
@@ -137,24 +138,74 @@ export function RitualFields({ target }: FieldsProps) {
           </Form.Item>
         </Col>
       </Row>
-      <Form.Item name={S('consentRequired')} label={t('ritual.consentRequired')} valuePropName="checked" extra={t('ritual.consentHelp')}>
-        <Switch data-testid="ritual-consent" />
+      <Form.Item name={S('iceBreaker')} label={t('ritual.iceBreaker')} extra={t('ritual.iceBreakerHelp')}>
+        <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={500} placeholder={t('ritual.iceBreakerPh')} data-testid="ritual-ice" />
       </Form.Item>
+      <Row gutter={12}>
+        <Col span={8}>
+          <Form.Item name={S('consentRequired')} label={t('ritual.consentRequired')} valuePropName="checked" extra={t('ritual.consentHelp')}>
+            <Switch data-testid="ritual-consent" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item label={t('ritual.remind')} extra={t('ritual.remindHelp')}>
+            <Space size={6}>
+              <Form.Item name={S('nicknameRemindOn')} valuePropName="checked" noStyle>
+                <Switch size="small" disabled={!pattern} data-testid="ritual-remind-on" />
+              </Form.Item>
+              <Form.Item name={S('nicknameRemindMinutes')} noStyle>
+                <InputNumber size="small" min={1} max={10080} precision={0} style={{ width: 80 }} disabled={!pattern || !remindOn} data-testid="ritual-remind-minutes" />
+              </Form.Item>
+              <span>{t('moderation.minutes')}</span>
+            </Space>
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name={S('rewardPoints')} label={t('ritual.reward')} extra={t('ritual.rewardHelp')}>
+            <InputNumber min={0} max={10000} precision={0} style={{ width: 120 }} disabled={!pattern} data-testid="ritual-reward" />
+          </Form.Item>
+        </Col>
+      </Row>
     </>
   );
 }
 
-export const capacityFromForm = (v: FormSettings) => ({ thresholdPercent: v.thresholdPercent });
+export const ritualToForm = (s: Record<string, unknown>): FormSettings => ({
+  ...s, nicknameRemindOn: s.nicknameRemindMinutes !== null, nicknameRemindMinutes: s.nicknameRemindMinutes ?? 30,
+});
+
+export const ritualFromForm = (v: FormSettings): Record<string, unknown> => ({
+  rulesText: v.rulesText ?? '', dataUseNotice: v.dataUseNotice ?? '', welcomeTemplate: v.welcomeTemplate ?? '', nicknamePattern: v.nicknamePattern ?? '',
+  nicknameExample: v.nicknameExample ?? '', consentRequired: !!v.consentRequired, iceBreaker: v.iceBreaker ?? '',
+  nicknameRemindMinutes: v.nicknameRemindOn ? (v.nicknameRemindMinutes ?? 30) : null, rewardPoints: v.rewardPoints ?? 0,
+});
+
+export const capacityToForm = (s: Record<string, unknown>): FormSettings => ({ ...s, growOn: s.growAtPercent != null, growAtPercent: s.growAtPercent ?? 90 });
+
+export const capacityFromForm = (v: FormSettings) => ({ thresholdPercent: v.thresholdPercent, growAtPercent: v.growOn ? (v.growAtPercent ?? 90) : null });
 
 export function CapacityFields({ target }: FieldsProps) {
   const { t } = useTranslation();
   // Rotation works through a group set's rotating invite: a lone group (or a community) has none of its own.
   const inSet = target.type === 'group_set' || (target.type === 'group' && !!target.group?.groupSetId);
+  const growOn = Form.useWatch(S('growOn')) as boolean | undefined;
   return (
     <>
       {target.type === 'group' && !inSet && <Alert type="warning" showIcon title={t('rules.capacityNoSet')} style={{ marginBottom: 12 }} />}
       <Form.Item name={S('thresholdPercent')} label={t('capacity.threshold')} extra={t('capacity.thresholdHelp')}>
         <InputNumber min={1} max={100} precision={0} suffix="%" style={{ width: 160 }} data-testid="capacity-threshold" />
+      </Form.Item>
+      <Form.Item label={t('capacity.grow')} extra={t('capacity.growHelp')}>
+        <Space size={6}>
+          <Form.Item name={S('growOn')} valuePropName="checked" noStyle>
+            <Switch size="small" data-testid="capacity-grow-on" />
+          </Form.Item>
+          <span>{t('capacity.growBefore')}</span>
+          <Form.Item name={S('growAtPercent')} noStyle>
+            <InputNumber size="small" min={1} max={100} precision={0} suffix="%" style={{ width: 90 }} disabled={!growOn} data-testid="capacity-grow" />
+          </Form.Item>
+          {t('capacity.growAfter') && <span>{t('capacity.growAfter')}</span>}
+        </Space>
       </Form.Item>
     </>
   );
