@@ -5,10 +5,10 @@
 // run of the moderation rule over the target's recent messages.
 import { useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Col, Dropdown, Empty, Popconfirm, Row, Segmented, Select, Space, Switch, Tag, Tooltip, Typography, theme } from 'antd';
-import { DeleteOutlined, EditOutlined, InfoCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { AppstoreAddOutlined, DeleteOutlined, EditOutlined, InfoCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { del, patch, type Group, type Me, type Rule, type RuleTargetType } from '../../api';
+import { del, get, patch, post, type Group, type Me, type Rule, type RuleTargetType } from '../../api';
 import { enums, useLabels } from '../../labels';
 import { useSearchParam } from '../../router';
 import { useRulesOf } from '../group/GroupRules';
@@ -127,6 +127,7 @@ export function RulesBoard({ me }: { me: Me }) {
             loading={loading}
           />
           {target && <TargetChain target={target} parents={parents} />}
+          {target && canWrite && <div style={{ marginInlineStart: 'auto' }}><TemplateButton target={target} /></div>}
         </div>
       </Card>
       {!target ? (
@@ -315,5 +316,66 @@ function RuleLine({ line, last, target, canWrite, onEdit }: {
         </Typography.Text>
       )}
     </div>
+  );
+}
+
+interface RuleTemplate {
+  key: string;
+  name: string;
+  description: string;
+  rules: { type: string; settings: Record<string, unknown> }[];
+}
+
+/** 群规模板: a ready-made rule set (a student group, a core group, …) copied onto the target; types it has already stay as they are. */
+function TemplateButton({ target }: { target: RuleTarget }) {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const qc = useQueryClient();
+  const typeLabel = useRuleTypeLabel();
+  const templates = useQuery({ queryKey: ['rule-templates'], queryFn: () => get<{ items: RuleTemplate[] }>('/rule-templates'), staleTime: Infinity, retry: false });
+  const apply = (tpl: RuleTemplate) => modal.confirm({
+    title: t('rulesPage.templateConfirm', { name: tpl.name, target: target.name }),
+    content: (
+      <div>
+        <Typography.Paragraph type="secondary">{tpl.description}</Typography.Paragraph>
+        <Space size={[4, 4]} wrap>{tpl.rules.map((r) => <Tag key={r.type}>{typeLabel(ruleDef(r.type))}</Tag>)}</Space>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>{t('rulesPage.templateKeeps')}</Typography.Paragraph>
+      </div>
+    ),
+    okText: t('rulesPage.templateApply'),
+    okButtonProps: { 'data-testid': 'template-confirm' } as Record<string, string>,
+    onOk: async () => {
+      try {
+        const r = await post<{ created: string[]; skipped: string[] }>('/rules/from-template', { template: tpl.key, targetType: target.type, targetId: target.id });
+        message.success(t('rulesPage.templateDone', { created: r.created.length, skipped: r.skipped.length }));
+      } catch (e) {
+        message.error(e instanceof Error ? e.message : String(e));
+      } finally {
+        void qc.invalidateQueries({ queryKey: ['rules'] });
+      }
+    },
+  });
+  if (!templates.data?.items.length) return null;
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items: templates.data.items.map((tpl) => ({
+          key: tpl.key,
+          label: (
+            <div style={{ maxWidth: 360 }} data-testid={`template-${tpl.key}`}>
+              <div>{tpl.name}</div>
+              <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>{tpl.description}</Typography.Text>
+            </div>
+          ),
+        })),
+        onClick: ({ key }) => {
+          const tpl = templates.data!.items.find((x) => x.key === key);
+          if (tpl) apply(tpl);
+        },
+      }}
+    >
+      <Button icon={<AppstoreAddOutlined />} data-testid="rules-template">{t('rulesPage.template')}</Button>
+    </Dropdown>
   );
 }
