@@ -24,8 +24,8 @@ export function useRoleLabel() {
 export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`);
 
 /** The member's tasks (open ones first) and points: the Me page lists them, a group's chat shows its open ones. */
-export function useMyTasks() {
-  return useQuery({ queryKey: ['my-tasks'], queryFn: async () => (await api<{ items: Task[] }>('GET', '/me/tasks')).items, refetchInterval: 60_000 });
+export function useMyTasks(enabled = true) {
+  return useQuery({ queryKey: ['my-tasks'], queryFn: async () => (await api<{ items: Task[] }>('GET', '/me/tasks')).items, refetchInterval: 60_000, enabled });
 }
 
 export function useMyPoints() {
