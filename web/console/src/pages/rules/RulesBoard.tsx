@@ -48,7 +48,7 @@ export function RulesBoard({ me }: { me: Me }) {
   const communityList = communities.data?.items ?? [];
   // Nothing picked yet: the first built-in group (the one the rules engine runs).
   const fallback = groupList.find((g) => g.platform === 'builtin') ?? groupList[0];
-  const ref = m ? { type: m[1] as RuleTargetType, id: m[2]! } : fallback ? { type: 'group' as const, id: fallback.id } : null;
+  const ref = m ? { type: m[1] as RuleTargetType, id: m[2]! } : fallback && kind === 'group' ? { type: 'group' as const, id: fallback.id } : null;
 
   const target = useMemo<RuleTarget | null>(() => {
     if (!ref) return null;
@@ -116,7 +116,12 @@ export function RulesBoard({ me }: { me: Me }) {
           <Typography.Text strong>{t('rulesPage.target')}</Typography.Text>
           <Segmented<RuleTargetType>
             value={kind}
-            onChange={(v) => setKind(v)}
+            onChange={(v) => {
+              // Another kind of target: its first one, so the page never shows one kind's rules under another's picker.
+              setKind(v);
+              const first = v === 'group' ? (groupList.find((g) => g.platform === 'builtin') ?? groupList[0]) : (v === 'group_set' ? setList : communityList)[0];
+              pick(v, first?.id);
+            }}
             options={(['group', 'group_set', 'community'] as const).map((v) => ({ value: v, label: <span data-testid={`rules-kind-${v}`}>{t(`rulesPage.kind.${v}`)}</span> }))}
           />
           <TargetSelect
