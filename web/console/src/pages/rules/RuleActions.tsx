@@ -107,8 +107,8 @@ export function RuleActions({ me }: { me: Me }) {
               </Space>
             ),
           },
-          { title: t('ruleLog.member'), dataIndex: 'memberId', width: 120, render: (v: string | null) => (v ? memberName(v) ?? '…' : '—') },
-          { title: t('groups.name'), dataIndex: 'groupId', width: 150, render: (v: string | null) => (v ? groupName.get(v) ?? v : '—') },
+          { title: t('ruleLog.member'), dataIndex: 'memberId', width: 110, render: (v: string | null) => (v ? memberName(v) ?? '…' : '—') },
+          { title: t('groups.name'), dataIndex: 'groupId', width: 140, render: (v: string | null) => (v ? groupName.get(v) ?? v : '—') },
           {
             title: t('ruleLog.reason'),
             render: (_, a) => (
@@ -121,9 +121,9 @@ export function RuleActions({ me }: { me: Me }) {
               </div>
             ),
           },
-          { title: t('ruleLog.originLabel'), key: 'origin', width: 150, render: (_, a) => origin(a) },
+          { title: t('ruleLog.originLabel'), key: 'origin', width: 130, render: (_, a) => origin(a) },
           {
-            title: t('ruleLog.status'), dataIndex: 'status', width: 100,
+            title: t('ruleLog.status'), dataIndex: 'status', width: 90,
             render: (v: RuleAction['status'], a) => {
               const tip = v === 'failed' ? a.lastError : v === 'undone' && a.undoneAt ? t('ruleLog.undoneAt', { at: new Date(a.undoneAt).toLocaleString() }) : null;
               const tag = <Tag color={STATUS_COLOR[v]} data-testid="rule-action-status">{t(`ruleLog.statuses.${v}`)}</Tag>;

@@ -35,6 +35,12 @@ export interface Points {
   badges: { badge: string; reason: string; ruleId: string | null; createdAt: string }[];
 }
 
+/** 11/28 20:30: the year only when it is not this one. */
+const shortTime = (iso: string) => {
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { ...(d.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' }), month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+};
+
 const STATUS_COLOR: Record<Task['status'], string> = { open: 'processing', done: 'warning', confirmed: 'success', cancelled: 'default' };
 const STATUSES = ['open', 'done', 'confirmed', 'cancelled'] as const;
 
@@ -85,13 +91,13 @@ export function TasksPanel({ me, memberId, bare }: { me: Me; memberId?: string; 
           ),
         },
         ...(memberId ? [] : [{ title: t('tasks.assignee'), dataIndex: 'memberId', width: 120, render: (v: string) => <span data-testid="task-assignee">{names(v) ?? '…'}</span> }]),
-        { title: t('groups.name'), dataIndex: 'groupId', width: 150, render: (v: string | null) => (v ? groupName.get(v) ?? v : '—') },
+        { title: t('groups.name'), dataIndex: 'groupId', width: bare ? 130 : 150, render: (v: string | null) => (v ? groupName.get(v) ?? v : '—') },
         {
-          title: t('tasks.due'), dataIndex: 'dueAt', width: 150,
+          title: t('tasks.due'), dataIndex: 'dueAt', width: 130,
           render: (v: string | null, x) => {
             if (!v) return '—';
             const late = x.status === 'open' && Date.parse(v) < now;
-            return <Typography.Text type={late ? 'danger' : undefined}>{new Date(v).toLocaleString()}{late && ` · ${t('tasks.late')}`}</Typography.Text>;
+            return <Typography.Text type={late ? 'danger' : undefined}>{shortTime(v)}{late && ` · ${t('tasks.late')}`}</Typography.Text>;
           },
         },
         {
@@ -102,7 +108,7 @@ export function TasksPanel({ me, memberId, bare }: { me: Me; memberId?: string; 
             return at ? <Tooltip title={new Date(at).toLocaleString()}>{tag}</Tooltip> : tag;
           },
         },
-        { title: t('tasks.origin'), dataIndex: 'originType', width: 90, render: (v: string) => <Tag bordered={false}>{t(`tasks.origins.${v}`, { defaultValue: v })}</Tag> },
+        ...(bare ? [] : [{ title: t('tasks.origin'), dataIndex: 'originType', width: 90, render: (v: string) => <Tag bordered={false}>{t(`tasks.origins.${v}`, { defaultValue: v })}</Tag> }]),
         {
           title: '', key: 'confirm', width: 90, align: 'right',
           render: (_, x) => (canWrite && (x.status === 'open' || x.status === 'done') ? <ConfirmTask task={x} /> : null),
