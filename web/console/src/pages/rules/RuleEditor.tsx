@@ -56,6 +56,8 @@ export function RuleEditor({ def, target, own, initial, onClose }: {
         form={form}
         layout="vertical"
         initialValues={{ settings: def.toForm(initial) }}
+        // A server error on a field goes once the field changes.
+        onValuesChange={(changed) => form.setFields(paths(changed as Record<string, unknown>).map((name) => ({ name, errors: [] })))}
         onFinish={(v) => {
           setGeneral([]);
           let settings: Record<string, unknown>;
@@ -73,4 +75,12 @@ export function RuleEditor({ def, target, own, initial, onClose }: {
       </Form>
     </Modal>
   );
+}
+
+/** Every path in a (nested) changed-values object: ['settings', 'action'], ['settings', 'trigger', 'on'], … */
+function paths(o: Record<string, unknown>, prefix: (string | number)[] = []): (string | number)[][] {
+  return Object.entries(o).flatMap(([k, v]) => {
+    const here = [...prefix, Array.isArray(o) ? Number(k) : k];
+    return v && typeof v === 'object' ? [here, ...paths(v as Record<string, unknown>, here)] : [here];
+  });
 }

@@ -6,7 +6,9 @@ import type { ComponentType } from 'react';
 import type { Group, RuleTargetType } from '../../api';
 import { ADMISSION_DEFAULTS, AdmissionFields, admissionFromForm, admissionToForm } from './fields/Admission';
 import { POST_DEFAULTS, PostFields, QUIET_DEFAULTS, QuietFields, postFromForm, postToForm, quietFromForm } from './fields/Communication';
-import { INACTIVITY_DEFAULTS, InactivityFields, RANKING_DEFAULTS, RankingFields, inactivityFromForm, rankingFromForm, rankingToForm } from './fields/Elimination';
+import {
+  INACTIVITY_DEFAULTS, InactivityFields, RANKING_DEFAULTS, RankingFields, SUNSET_DEFAULTS, SunsetFields, inactivityFromForm, rankingFromForm, rankingToForm, sunsetFromForm,
+} from './fields/Elimination';
 import {
   CapacityFields, EntryFields, RitualFields, capacityFromForm, capacityToForm, entryFromForm, entryToForm, ritualFromForm, ritualToForm,
 } from './fields/Joining';
@@ -111,6 +113,10 @@ export const RULE_TYPES: readonly RuleTypeDef[] = [
     type: 'elimination.ranking', family: 'elimination', key: 'ranking', known: true, defaults: RANKING_DEFAULTS, width: 760,
     Fields: RankingFields, toForm: rankingToForm, fromForm: rankingFromForm,
     owns: ['days', 'at', 'timezone', 'windowDays', 'weights', 'bottomK', 'promoteK', 'fromGroupIds', 'exemptRoles'],
+  },
+  {
+    type: 'elimination.sunset', family: 'elimination', key: 'sunset', known: true, defaults: SUNSET_DEFAULTS,
+    Fields: SunsetFields, toForm: same, fromForm: sunsetFromForm, owns: ['action', 'successorGroupId', 'daysBefore', 'text'],
   },
 ];
 

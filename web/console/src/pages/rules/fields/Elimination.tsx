@@ -1,7 +1,7 @@
 // The elimination family (淘汰): 不活跃淘汰 (elimination.inactivity), a warning after N quiet days and removal
 // after a grace period, and 核心群末位淘汰与晋升 (elimination.ranking), a weekly contribution ranking that
-// removes the core group's bottom K and promotes the member groups' top K.
-import { AutoComplete, Checkbox, Col, Divider, Form, Input, InputNumber, Row, Select, Space, Tag, Tooltip } from 'antd';
+// removes the core group's bottom K and promotes the member groups' top K, and 生命周期收官 (elimination.sunset).
+import { AutoComplete, Checkbox, Col, Divider, Form, Input, InputNumber, Radio, Row, Select, Space, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { enums, useLabels } from '../../../labels';
 import { useAllGroups } from '../../Groups';
@@ -156,6 +156,48 @@ export function RankingFields({ target }: FieldsProps) {
           </Form.Item>
         </Col>
       </Row>
+    </div>
+  );
+}
+
+export const SUNSET_DEFAULTS = { action: 'announce', successorGroupId: null, daysBefore: 0, text: '感谢大家一路相伴！本群按计划到了收官的时候。{next}' };
+
+export const sunsetFromForm = (v: FormSettings): Record<string, unknown> => ({
+  action: v.action, successorGroupId: v.action === 'move' ? (v.successorGroupId ?? null) : null, daysBefore: v.daysBefore ?? 0, text: String(v.text ?? '').trim(),
+});
+
+/** 生命周期收官 (elimination.sunset): at the end of the community's planned lifecycle, tell the group, archive it, or move its members on. */
+export function SunsetFields({ target }: FieldsProps) {
+  const { t } = useTranslation();
+  const groups = useAllGroups();
+  const action = Form.useWatch(S('action')) as string | undefined;
+  const successors = (groups.data?.items ?? []).filter((g) => g.platform === 'builtin' && g.id !== target.group?.id && g.status !== 'archived');
+  return (
+    <div data-testid="sunset-fields">
+      <Form.Item name={S('action')} label={t('sunset.action')}>
+        <Radio.Group optionType="button" buttonStyle="solid">
+          {(['announce', 'archive', 'move'] as const).map((a) => (
+            <Radio.Button key={a} value={a}><span data-testid={`sunset-${a}`}>{t(`sunset.actions.${a}`)}</span></Radio.Button>
+          ))}
+        </Radio.Group>
+      </Form.Item>
+      {action === 'move' && (
+        <Form.Item name={S('successorGroupId')} label={t('sunset.successor')} extra={t('sunset.successorHelp')}>
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={successors.map((g) => ({ value: g.id, label: g.name }))} data-testid="sunset-successor" />
+        </Form.Item>
+      )}
+      <Form.Item label={t('sunset.when')} extra={t('sunset.whenHelp')}>
+        <Space size={6}>
+          {t('sunset.before') && <span>{t('sunset.before')}</span>}
+          <Form.Item name={S('daysBefore')} noStyle>
+            <InputNumber size="small" min={0} max={365} precision={0} style={{ width: 72 }} data-testid="sunset-days" />
+          </Form.Item>
+          <span>{t('sunset.after')}</span>
+        </Space>
+      </Form.Item>
+      <Form.Item name={S('text')} label={t('sunset.text')} extra={t('sunset.textHelp')}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={1000} data-testid="sunset-text" />
+      </Form.Item>
     </div>
   );
 }
