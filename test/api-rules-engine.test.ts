@@ -179,6 +179,8 @@ describe('sharing sessions (分享)', () => {
       settings: { title: '周五茶话', speakers: { mode: 'roster', memberIds: [speaker.result.memberId, listener.result.memberId] }, ...settings },
     });
     expectStatus(rule, 201);
+    // Made an hour ago: its steps due in the last minutes are its own (a rule does not act on what was due before it existed).
+    await t.server.rt.db.kysely.updateTable('rules').set({ created_at: Date.now() - 3_600_000 }).where('id', '=', rule.body.id).execute();
     return { g, speaker, listener, rule: rule.body };
   }
   const sent = async (groupId: string): Promise<string[]> => (await t.api.get(`/api/v1/groups/${groupId}/chat`)).body.items.filter((i: any) => i.system === '群助手').map((i: any) => i.text as string);
@@ -228,6 +230,16 @@ describe('sharing sessions (分享)', () => {
     const confirmed = await t.api.post(`/api/v1/tasks/${tasks[0].id}/confirm`);
     expect(confirmed.body).toMatchObject({ status: 'confirmed', confirmedBy: expect.any(String) });
     expect((await t.api.get(`/api/v1/members/${writer.result.memberId}/points`)).body.total).toBe(20);
+  });
+
+  it('does not act on what was due before the rule existed', async () => {
+    const past = shanghai(-11);
+    const g = await makeGroup(t.api, community.id, { platform: 'builtin' });
+    expectStatus(await t.api.post('/api/v1/rules', { type: 'sharing.session', targetType: 'group', targetId: g.id, settings: { days: everyDay, at: past.hm, durationMinutes: 10, remindMinutes: [] } }), 201);
+    await tick();
+    await tick();
+    expect(await sent(g.id)).toEqual([]);
+    expect((await t.api.get(`/api/v1/tasks?groupId=${g.id}`)).body.items).toEqual([]);
   });
 
   it('validates the schedule and the speakers', async () => {
@@ -387,6 +399,8 @@ describe('quiet groups and automatic posts', () => {
     await tick();
     const acts = await actions(g.id);
     expect(acts).toMatchObject([{ action: 'send', status: 'done', reason: expect.stringContaining('最近 24 小时只有 1 条消息（过去 28 天日均 10.0 条）') }]);
+    // A post is not something to undo.
+    expectProblem(await t.api.post(`/api/v1/rule-actions/${acts[0].id}/undo`), 409);
     const topic = (await t.api.get(`/api/v1/groups/${g.id}/chat`)).body.items[0];
     expect(topic.text).toMatch(/^💬 今日话题：(你最近喝到的一款好茶是什么？|分享一张你的茶席照片)$/);
     // A busy group is left alone.

@@ -95,6 +95,7 @@ export function outboxWorker(deps: {
             if (Number(claimed.numUpdatedRows) === 0) return;
             const result = await connector.perform(tx, action);
             if (result) await tx.tdb.updateTable('outbox').set({ payload: JSON.stringify({ ...action.payload, result }) }).where('id', '=', r.id).execute();
+            updated(tx, r, 'done');
           });
         } catch (err) {
           const attempts = Number(r.attempts) + 1;
@@ -104,6 +105,7 @@ export function outboxWorker(deps: {
             status: failed ? 'failed' : 'pending', attempts, last_error: String((err as Error).message ?? err).slice(0, 500),
             next_attempt_at: now + Math.min(3_600_000, 1000 * 2 ** attempts),
           }).where('id', '=', r.id).execute();
+          if (failed) updated(ctx, r, 'failed');
         }
       }
       return due.length;
@@ -112,6 +114,11 @@ export function outboxWorker(deps: {
 }
 
 const INVERSE: Partial<Record<OutboxAction, OutboxAction>> = { mute: 'unmute', remove: 'restore', blacklist: 'unblacklist' };
+/** A warning has no inverse but can be undone: it stops counting toward the member's next step. */
+const UNDOABLE = new Set<OutboxAction>(['warn', 'mute', 'remove', 'blacklist']);
+
+const updated = (ctx: Ctx, r: { id: string; group_id: string | null; action: string }, status: string) =>
+  ctx.emit({ type: 'rule_action.updated', workspaceId: ctx.workspaceId, ...(r.group_id ? { groupId: r.group_id } : {}), data: { id: r.id, action: r.action, status } });
 
 /**
  * Undoes an action: the inverse action is queued (unmute, restore, unblacklist); a warning has none but
@@ -124,6 +131,7 @@ export async function undoAction(ctx: Ctx, id: string): Promise<OutboxEntry> {
     const v = await tx.visibility();
     if (!r || (!v.all && (!r.group_id || !v.groupIds.has(r.group_id)))) throw notFound('action', id);
     if (r.undone_at !== null) throw conflict('The action was already undone', { undoneAt: iso(r.undone_at) });
+    if (!UNDOABLE.has(r.action as OutboxAction)) throw conflict(`A ${r.action} action cannot be undone`, { action: r.action });
     const now = tx.clock.now();
     const by = tx.actor.id ?? tx.actor.name;
     await tx.tdb.updateTable('outbox').set({ undone_at: now, undone_by: by }).where('id', '=', id).execute();
@@ -139,6 +147,7 @@ export async function undoAction(ctx: Ctx, id: string): Promise<OutboxEntry> {
       }]);
     }
     await recordAudit(tx, 'rule_action.undo', { type: 'action', id }, { action: r.action, memberId: r.member_id, groupId: r.group_id });
+    updated(tx, r, 'undone');
     const row = await tx.tdb.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     return toEntry(row);
   });

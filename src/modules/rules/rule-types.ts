@@ -337,7 +337,8 @@ export const ruleTypes = {
         s.flood ? `${s.flood.seconds} 秒内超过 ${s.flood.messages} 条` : null,
       ].filter(Boolean);
       const ladder = s.steps.map((x) => (x === 'mute' ? `禁言 ${s.muteMinutes} 分钟` : stepLabel[x])).join(' → ');
-      return `广告与刷屏：发现${what.join('、') || '（未选择）'}时，${s.windowDays} 天内依次${ladder}；群主与管理者${s.allowMembers.length ? '及白名单成员' : ''}除外`;
+      const exempt = [...s.exemptRoles.map((r) => roleLabel[r]), ...(s.allowMembers.length ? ['白名单成员'] : [])];
+      return `广告与刷屏：发现${what.join('、') || '（未选择）'}时，${s.windowDays} 天内依次${ladder}${exempt.length ? `；${exempt.join('、')}除外` : ''}`;
     },
   },
   'sharing.session': {

@@ -45,7 +45,8 @@ export async function runSchedules(ctx: Ctx): Promise<number> {
       if ((await effectiveRule(ctx, g, 'sharing.session')).ruleId !== rule.id) continue;
       for (const session of sessionsBetween(s, now - 24 * HOUR, now + horizon)) {
         for (const d of dueOf(s, session)) {
-          if (d.at > now || now - d.at > lateness(d, session)) continue;
+          // A step due before the rule existed is not the rule's to take (yesterday's session of a rule made today).
+          if (d.at > now || now - d.at > lateness(d, session) || d.at < Number(rule.created_at)) continue;
           steps++;
           await ctx.transaction((tx) => step(tx, rule, s, g, session, d));
         }
