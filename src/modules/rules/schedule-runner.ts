@@ -6,7 +6,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
 import { enqueue } from '../outbox/index.ts';
 import { joinGroup } from '../member/index.ts';
-import { parseSettings, type PostSettings, type RankingSettings, type SharingSettings } from './rule-types.ts';
+import { parseSettings, type PostSettings, type RankingSettings, type RuleSettings, type RuleType, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
 import { checkNickname } from '../joining/ritual.ts';
 import { dueOf, sessionIndex, sessionsBetween, speakerAt, type Due, type Session } from './sharing.ts';
@@ -16,6 +16,21 @@ const HOUR = 3_600_000;
 const lateness = (d: Due, s: Session) => (d.kind === 'remind' ? s.start - d.at : d.kind === 'start' ? s.end - d.at : 24 * HOUR);
 
 const clock = (ms: number, tz: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+
+/**
+ * Each enabled rule of a type with each built-in group it governs: the groups its target covers where it is
+ * the effective rule (a group's own rule, or its set's, overrides a wider one of the same type).
+ */
+async function* coveredGroups<T extends RuleType>(ctx: Ctx, type: T): AsyncGenerator<{ rule: Database['rules']; settings: RuleSettings<T>; group: Database['groups'] }> {
+  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', type).where('enabled', '=', 1).execute();
+  for (const rule of rules) {
+    const parsed = parseSettings(type, JSON.parse(rule.settings));
+    if (!parsed.ok) continue;
+    for (const group of await groupsOf(ctx, rule)) {
+      if ((await effectiveRule(ctx, group, type)).ruleId === rule.id) yield { rule, settings: parsed.value, group };
+    }
+  }
+}
 
 /** The built-in groups a rule's target covers. */
 async function groupsOf(ctx: Ctx, rule: Database['rules']) {
@@ -33,23 +48,15 @@ async function nameOf(ctx: Ctx, groupId: string, memberId: string) {
 /** Queues the due steps of every sharing session; returns how many steps were queued this time (or found queued). */
 export async function runSchedules(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'sharing.session').where('enabled', '=', 1).execute();
   let steps = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('sharing.session', JSON.parse(rule.settings));
-    if (!parsed.ok) continue;
-    const s: SharingSettings = parsed.value;
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'sharing.session')) {
     const horizon = Math.max(0, ...s.remindMinutes) * 60_000;
-    for (const g of await groupsOf(ctx, rule)) {
-      // A group's own rule (or its set's) overrides a wider one of the same type.
-      if ((await effectiveRule(ctx, g, 'sharing.session')).ruleId !== rule.id) continue;
-      for (const session of sessionsBetween(s, now - 24 * HOUR, now + horizon)) {
-        for (const d of dueOf(s, session)) {
-          // A step due before the rule existed is not the rule's to take (yesterday's session of a rule made today).
-          if (d.at > now || now - d.at > lateness(d, session) || d.at < Number(rule.created_at)) continue;
-          steps++;
-          await ctx.transaction((tx) => step(tx, rule, s, g, session, d));
-        }
+    for (const session of sessionsBetween(s, now - 24 * HOUR, now + horizon)) {
+      for (const d of dueOf(s, session)) {
+        // A step due before the rule existed is not the rule's to take (yesterday's session of a rule made today).
+        if (d.at > now || now - d.at > lateness(d, session) || d.at < Number(rule.created_at)) continue;
+        steps++;
+        await ctx.transaction((tx) => step(tx, rule, s, g, session, d));
       }
     }
   }
@@ -103,45 +110,38 @@ const DAY = 24 * HOUR;
  */
 export async function runInactivity(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'elimination.inactivity').where('enabled', '=', 1).execute();
   let queued = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('elimination.inactivity', JSON.parse(rule.settings));
-    if (!parsed.ok) continue;
-    const s = parsed.value;
-    for (const g of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, g, 'elimination.inactivity')).ruleId !== rule.id) continue;
-      const members = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
-        .select(['memberships.member_id', 'memberships.role', 'memberships.joined_at', 'memberships.nickname', 'members.display_name'])
-        .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null).execute();
-      const last = new Map((await ctx.tdb.selectFrom('activities').select(['member_id', (eb) => eb.fn.max('occurred_at').as('at')])
-        .where('group_id', '=', g.id).where('kind', 'in', s.counts).where('member_id', 'is not', null).groupBy('member_id').execute())
-        .map((r) => [r.member_id!, Number(r.at)]));
-      for (const m of members) {
-        if (s.exemptRoles.includes(m.role as never) || s.allowMembers.includes(m.member_id)) continue;
-        const since = Math.max(Number(m.joined_at), last.get(m.member_id) ?? 0);
-        if (now - since < s.inactiveDays * DAY) continue;
-        const stretch = `inactive:${rule.id}:${g.id}:${m.member_id}:${since}`;
-        const warned = await ctx.tdb.selectFrom('outbox').select(['created_at', 'undone_at']).where('dedupe_key', '=', stretch).executeTakeFirst();
-        const name = m.nickname || m.display_name;
-        const days = Math.floor((now - since) / DAY);
-        await ctx.transaction(async (tx) => {
-          if (!warned) {
-            const text = s.warnTemplate.replace(/\{(nickname|days|grace)\}/g, (_x, k: string) => (k === 'nickname' ? name : k === 'days' ? String(days) : String(s.graceDays)));
-            await enqueue(tx, [{
-              dedupeKey: stretch, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: { text },
-              origin: { type: 'rule', id: rule.id }, reason: `${days} 天没有参与互动`, causeActivityId: null,
-            }]);
-            queued++;
-          } else if (warned.undone_at === null && now - Number(warned.created_at) >= s.graceDays * DAY) {
-            await enqueue(tx, [{
-              dedupeKey: `${stretch}:remove`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: {},
-              origin: { type: 'rule', id: rule.id }, reason: `提醒后 ${s.graceDays} 天仍未参与互动`, causeActivityId: null,
-            }]);
-            queued++;
-          }
-        });
-      }
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'elimination.inactivity')) {
+    const members = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
+      .select(['memberships.member_id', 'memberships.role', 'memberships.joined_at', 'memberships.nickname', 'members.display_name'])
+      .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null).execute();
+    const last = new Map((await ctx.tdb.selectFrom('activities').select(['member_id', (eb) => eb.fn.max('occurred_at').as('at')])
+      .where('group_id', '=', g.id).where('kind', 'in', s.counts).where('member_id', 'is not', null).groupBy('member_id').execute())
+      .map((r) => [r.member_id!, Number(r.at)]));
+    for (const m of members) {
+      if (s.exemptRoles.includes(m.role as never) || s.allowMembers.includes(m.member_id)) continue;
+      const since = Math.max(Number(m.joined_at), last.get(m.member_id) ?? 0);
+      if (now - since < s.inactiveDays * DAY) continue;
+      const stretch = `inactive:${rule.id}:${g.id}:${m.member_id}:${since}`;
+      const warned = await ctx.tdb.selectFrom('outbox').select(['created_at', 'undone_at']).where('dedupe_key', '=', stretch).executeTakeFirst();
+      const name = m.nickname || m.display_name;
+      const days = Math.floor((now - since) / DAY);
+      await ctx.transaction(async (tx) => {
+        if (!warned) {
+          const text = s.warnTemplate.replace(/\{(nickname|days|grace)\}/g, (_x, k: string) => (k === 'nickname' ? name : k === 'days' ? String(days) : String(s.graceDays)));
+          await enqueue(tx, [{
+            dedupeKey: stretch, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: { text },
+            origin: { type: 'rule', id: rule.id }, reason: `${days} 天没有参与互动`, causeActivityId: null,
+          }]);
+          queued++;
+        } else if (warned.undone_at === null && now - Number(warned.created_at) >= s.graceDays * DAY) {
+          await enqueue(tx, [{
+            dedupeKey: `${stretch}:remove`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: {},
+            origin: { type: 'rule', id: rule.id }, reason: `提醒后 ${s.graceDays} 天仍未参与互动`, causeActivityId: null,
+          }]);
+          queued++;
+        }
+      });
     }
   }
   return queued;
@@ -153,29 +153,23 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
  */
 export async function runRitualReminders(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'joining.ritual').where('enabled', '=', 1).execute();
   let queued = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('joining.ritual', JSON.parse(rule.settings));
-    if (!parsed.ok || !parsed.value.nicknamePattern || parsed.value.nicknameRemindMinutes === null) continue;
-    const s = parsed.value;
-    const due = now - s.nicknameRemindMinutes! * 60_000;
-    for (const g of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, g, 'joining.ritual')).ruleId !== rule.id) continue;
-      // Newcomers of the last week only: the reminder is part of joining, not a campaign.
-      const rows = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
-        .select(['memberships.id', 'memberships.member_id', 'memberships.nickname', 'members.display_name'])
-        .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null)
-        .where('memberships.joined_at', '<=', due).where('memberships.joined_at', '>', now - 7 * DAY).execute();
-      for (const m of rows) {
-        if (m.nickname && !checkNickname(s.nicknamePattern, m.nickname)) continue;
-        await enqueue(ctx, [{
-          dedupeKey: `nickname:${m.id}`, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id,
-          payload: { text: `@${m.nickname || m.display_name} 请按本群格式 ${s.nicknamePattern}${s.nicknameExample ? `（例：${s.nicknameExample}）` : ''} 修改群昵称，改好后就能发言了。` },
-          origin: { type: 'rule', id: rule.id }, reason: '群昵称不符合格式', causeActivityId: null,
-        }]);
-        queued++;
-      }
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'joining.ritual')) {
+    if (!s.nicknamePattern || s.nicknameRemindMinutes === null) continue;
+    const due = now - s.nicknameRemindMinutes * 60_000;
+    // Newcomers of the last week only: the reminder is part of joining, not a campaign.
+    const rows = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
+      .select(['memberships.id', 'memberships.member_id', 'memberships.nickname', 'members.display_name'])
+      .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null)
+      .where('memberships.joined_at', '<=', due).where('memberships.joined_at', '>', now - 7 * DAY).execute();
+    for (const m of rows) {
+      if (m.nickname && !checkNickname(s.nicknamePattern, m.nickname)) continue;
+      await enqueue(ctx, [{
+        dedupeKey: `nickname:${m.id}`, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id,
+        payload: { text: `@${m.nickname || m.display_name} 请按本群格式 ${s.nicknamePattern}${s.nicknameExample ? `（例：${s.nicknameExample}）` : ''} 修改群昵称，改好后就能发言了。` },
+        origin: { type: 'rule', id: rule.id }, reason: '群昵称不符合格式', causeActivityId: null,
+      }]);
+      queued++;
     }
   }
   return queued;
@@ -189,37 +183,30 @@ export async function runRitualReminders(ctx: Ctx): Promise<number> {
 export async function runQuiet(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
   const day = Math.floor(now / DAY);
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'communication.quiet').where('enabled', '=', 1).execute();
   let found = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('communication.quiet', JSON.parse(rule.settings));
-    if (!parsed.ok) continue;
-    const s = parsed.value;
-    for (const g of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, g, 'communication.quiet')).ruleId !== rule.id) continue;
-      const count = async (from: number, to: number) => Number((await ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n'))
-        .where('group_id', '=', g.id).where('kind', '=', 'message').where('occurred_at', '>', from).where('occurred_at', '<=', to).executeTakeFirstOrThrow()).n);
-      const last = await count(now - DAY, now);
-      const baseline = (await count(now - (s.baselineDays + 1) * DAY, now - DAY)) / s.baselineDays;
-      if (baseline < s.minBaselinePerDay || last >= (baseline * s.belowPercent) / 100) continue;
-      found++;
-      const key = `quiet:${rule.id}:${g.id}:${day}`;
-      const why = `最近 24 小时只有 ${last} 条消息（过去 ${s.baselineDays} 天日均 ${baseline.toFixed(1)} 条）`;
-      await ctx.transaction(async (tx) => {
-        if (s.topics.length) {
-          await enqueue(tx, [{
-            dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: `💬 今日话题：${s.topics[day % s.topics.length]}` },
-            origin: { type: 'rule', id: rule.id }, reason: `冷群提醒：${why}`, causeActivityId: null,
-          }]);
-        } else if (g.owner_type === 'member' && g.owner_id) {
-          await assignTask(tx, {
-            memberId: g.owner_id, groupId: g.id, title: `冷群提醒：${g.name}`, detail: `${why}。发起一个话题或活动，把群重新带热。`,
-            dueAt: now + DAY, origin: { type: 'rule', id: rule.id }, dedupeKey: key,
-          });
-        }
-        tx.emit({ type: 'group.quiet', workspaceId: tx.workspaceId, groupId: g.id, data: { groupId: g.id, last, baseline, ruleId: rule.id } });
-      });
-    }
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'communication.quiet')) {
+    const count = async (from: number, to: number) => Number((await ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n'))
+      .where('group_id', '=', g.id).where('kind', '=', 'message').where('occurred_at', '>', from).where('occurred_at', '<=', to).executeTakeFirstOrThrow()).n);
+    const last = await count(now - DAY, now);
+    const baseline = (await count(now - (s.baselineDays + 1) * DAY, now - DAY)) / s.baselineDays;
+    if (baseline < s.minBaselinePerDay || last >= (baseline * s.belowPercent) / 100) continue;
+    found++;
+    const key = `quiet:${rule.id}:${g.id}:${day}`;
+    const why = `最近 24 小时只有 ${last} 条消息（过去 ${s.baselineDays} 天日均 ${baseline.toFixed(1)} 条）`;
+    await ctx.transaction(async (tx) => {
+      if (s.topics.length) {
+        await enqueue(tx, [{
+          dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: `💬 今日话题：${s.topics[day % s.topics.length]}` },
+          origin: { type: 'rule', id: rule.id }, reason: `冷群提醒：${why}`, causeActivityId: null,
+        }]);
+      } else if (g.owner_type === 'member' && g.owner_id) {
+        await assignTask(tx, {
+          memberId: g.owner_id, groupId: g.id, title: `冷群提醒：${g.name}`, detail: `${why}。发起一个话题或活动，把群重新带热。`,
+          dueAt: now + DAY, origin: { type: 'rule', id: rule.id }, dedupeKey: key,
+        });
+      }
+      tx.emit({ type: 'group.quiet', workspaceId: tx.workspaceId, groupId: g.id, data: { groupId: g.id, last, baseline, ruleId: rule.id } });
+    });
   }
   return found;
 }
@@ -229,23 +216,18 @@ const render = (text: string, v: Record<string, string>) => text.replace(/\{(nic
 /** 自动发布 on a weekly schedule: each occurrence once, within an hour of its time. */
 export async function runScheduledPosts(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'communication.post').where('enabled', '=', 1).execute();
   let queued = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('communication.post', JSON.parse(rule.settings));
-    if (!parsed.ok || parsed.value.trigger.on !== 'schedule') continue;
-    const { trigger, text } = parsed.value;
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'communication.post')) {
+    const { trigger, text } = s;
+    if (trigger.on !== 'schedule') continue;
     const calendar = { days: trigger.days, at: trigger.at, timezone: trigger.timezone, durationMinutes: 10 } as SharingSettings;
-    for (const g of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, g, 'communication.post')).ruleId !== rule.id) continue;
-      for (const occ of sessionsBetween(calendar, now - HOUR, now + 1)) {
-        if (occ.start > now || now - occ.start > HOUR) continue;
-        await enqueue(ctx, [{
-          dedupeKey: `post:${rule.id}:${g.id}:${occ.start}`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
-          payload: { text: render(text, { group: g.name }) }, origin: { type: 'rule', id: rule.id }, reason: '自动发布（定时）', causeActivityId: null,
-        }]);
-        queued++;
-      }
+    for (const occ of sessionsBetween(calendar, now - HOUR, now + 1)) {
+      if (occ.start > now || now - occ.start > HOUR) continue;
+      await enqueue(ctx, [{
+        dedupeKey: `post:${rule.id}:${g.id}:${occ.start}`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
+        payload: { text: render(text, { group: g.name }) }, origin: { type: 'rule', id: rule.id }, reason: '自动发布（定时）', causeActivityId: null,
+      }]);
+      queued++;
     }
   }
   return queued;
@@ -306,62 +288,55 @@ async function scores(ctx: Ctx, groupIds: string[], since: number, w: RankingSet
  */
 export async function runRanking(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'elimination.ranking').where('enabled', '=', 1).execute();
   let done = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('elimination.ranking', JSON.parse(rule.settings));
-    if (!parsed.ok) continue;
-    const s = parsed.value;
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'elimination.ranking')) {
     const calendar = { days: s.days, at: s.at, timezone: s.timezone, durationMinutes: 10 } as SharingSettings;
-    for (const g of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, g, 'elimination.ranking')).ruleId !== rule.id) continue;
-      for (const occ of sessionsBetween(calendar, now - 6 * HOUR, now + 1)) {
-        if (occ.start > now || now - occ.start > 6 * HOUR) continue;
-        const key = `rank:${rule.id}:${g.id}:${occ.start}`;
-        // The whole ranking happens once: its first queued action is the marker.
-        if (await ctx.tdb.selectFrom('outbox').select('id').where('dedupe_key', '=', `${key}:notice`).executeTakeFirst()) continue;
-        done++;
-        await ctx.transaction(async (tx) => {
-          const since = now - s.windowDays * DAY;
-          const core = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
-          const coreScores = await scores(tx, [g.id], since, s.weights);
-          const ranked = core.filter((m) => !s.exemptRoles.includes(m.role as never))
-            .map((m) => ({ id: m.member_id, score: coreScores.get(m.member_id) ?? 0 }))
-            .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
-          const out = ranked.slice(0, Math.min(s.bottomK, ranked.length));
-          const from = s.fromGroupIds.length ? s.fromGroupIds
-            : (await tx.tdb.selectFrom('groups').select('id').where('community_id', '=', g.community_id).where('kind', '=', 'member').where('platform', '=', 'builtin').execute()).map((x) => x.id);
-          const inCore = new Set(core.map((m) => m.member_id));
-          const candidates = from.length
-            ? await tx.tdb.selectFrom('memberships').select(['member_id', 'group_id']).where('group_id', 'in', from).where('left_at', 'is', null).execute()
-            : [];
-          const candScores = await scores(tx, from, since, s.weights);
-          const best = [...new Map(candidates.filter((c) => !inCore.has(c.member_id)).map((c) => [c.member_id, c.group_id])).entries()]
-            .map(([id, groupId]) => ({ id, groupId, score: candScores.get(id) ?? 0 })).filter((c) => c.score > 0)
-            .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, s.promoteK);
-          for (const m of out) {
-            await enqueue(tx, [{
-              dedupeKey: `${key}:out:${m.id}`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.id, payload: {},
-              origin: { type: 'rule', id: rule.id }, reason: `核心群末位淘汰：近 ${s.windowDays} 天贡献分 ${m.score}`, causeActivityId: null,
-            }]);
-          }
-          for (const c of best) {
-            // The built-in community adds the member itself; the welcome and the congratulations follow.
-            const existing = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', g.id).where('member_id', '=', c.id).executeTakeFirst();
-            if (!existing || existing.left_at !== null) await joinGroup(tx, c.id, { groupId: g.id, role: 'participant', invitedBy: null });
-            await enqueue(tx, [{
-              dedupeKey: `${key}:in:${c.id}`, action: 'send', platform: 'builtin', groupId: c.groupId, memberId: c.id,
-              payload: { text: `🎉 恭喜 @${await nameOf(tx, c.groupId, c.id) ?? '成员'} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` },
-              origin: { type: 'rule', id: rule.id }, reason: `晋升：贡献分 ${c.score}`, causeActivityId: null,
-            }]);
-          }
+    for (const occ of sessionsBetween(calendar, now - 6 * HOUR, now + 1)) {
+      if (occ.start > now || now - occ.start > 6 * HOUR) continue;
+      const key = `rank:${rule.id}:${g.id}:${occ.start}`;
+      // The whole ranking happens once: its first queued action is the marker.
+      if (await ctx.tdb.selectFrom('outbox').select('id').where('dedupe_key', '=', `${key}:notice`).executeTakeFirst()) continue;
+      done++;
+      await ctx.transaction(async (tx) => {
+        const since = now - s.windowDays * DAY;
+        const core = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
+        const coreScores = await scores(tx, [g.id], since, s.weights);
+        const ranked = core.filter((m) => !s.exemptRoles.includes(m.role as never))
+          .map((m) => ({ id: m.member_id, score: coreScores.get(m.member_id) ?? 0 }))
+          .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
+        const out = ranked.slice(0, Math.min(s.bottomK, ranked.length));
+        const from = s.fromGroupIds.length ? s.fromGroupIds
+          : (await tx.tdb.selectFrom('groups').select('id').where('community_id', '=', g.community_id).where('kind', '=', 'member').where('platform', '=', 'builtin').execute()).map((x) => x.id);
+        const inCore = new Set(core.map((m) => m.member_id));
+        const candidates = from.length
+          ? await tx.tdb.selectFrom('memberships').select(['member_id', 'group_id']).where('group_id', 'in', from).where('left_at', 'is', null).execute()
+          : [];
+        const candScores = await scores(tx, from, since, s.weights);
+        const best = [...new Map(candidates.filter((c) => !inCore.has(c.member_id)).map((c) => [c.member_id, c.group_id])).entries()]
+          .map(([id, groupId]) => ({ id, groupId, score: candScores.get(id) ?? 0 })).filter((c) => c.score > 0)
+          .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, s.promoteK);
+        for (const m of out) {
           await enqueue(tx, [{
-            dedupeKey: `${key}:notice`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
-            payload: { text: `📊 本期贡献排名已更新：${out.length} 位成员移出，${best.length} 位成员从学员群晋升加入。感谢大家的分享与互助！` },
-            origin: { type: 'rule', id: rule.id }, reason: '核心群末位淘汰与晋升', causeActivityId: null,
+            dedupeKey: `${key}:out:${m.id}`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.id, payload: {},
+            origin: { type: 'rule', id: rule.id }, reason: `核心群末位淘汰：近 ${s.windowDays} 天贡献分 ${m.score}`, causeActivityId: null,
           }]);
-        });
-      }
+        }
+        for (const c of best) {
+          // The built-in community adds the member itself; the welcome and the congratulations follow.
+          const existing = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', g.id).where('member_id', '=', c.id).executeTakeFirst();
+          if (!existing || existing.left_at !== null) await joinGroup(tx, c.id, { groupId: g.id, role: 'participant', invitedBy: null });
+          await enqueue(tx, [{
+            dedupeKey: `${key}:in:${c.id}`, action: 'send', platform: 'builtin', groupId: c.groupId, memberId: c.id,
+            payload: { text: `🎉 恭喜 @${await nameOf(tx, c.groupId, c.id) ?? '成员'} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` },
+            origin: { type: 'rule', id: rule.id }, reason: `晋升：贡献分 ${c.score}`, causeActivityId: null,
+          }]);
+        }
+        await enqueue(tx, [{
+          dedupeKey: `${key}:notice`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
+          payload: { text: `📊 本期贡献排名已更新：${out.length} 位成员移出，${best.length} 位成员从学员群晋升加入。感谢大家的分享与互助！` },
+          origin: { type: 'rule', id: rule.id }, reason: '核心群末位淘汰与晋升', causeActivityId: null,
+        }]);
+      });
     }
   }
   return done;
@@ -375,42 +350,35 @@ export async function runRanking(ctx: Ctx): Promise<number> {
 export async function runSunset(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
-  const rules = await ctx.tdb.selectFrom('rules').selectAll().where('type', '=', 'elimination.sunset').where('enabled', '=', 1).execute();
   let done = 0;
-  for (const rule of rules) {
-    const parsed = parseSettings('elimination.sunset', JSON.parse(rule.settings));
-    if (!parsed.ok) continue;
-    const s = parsed.value;
-    for (const g of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, g, 'elimination.sunset')).ruleId !== rule.id) continue;
-      const c = await ctx.tdb.selectFrom('communities').select('canvas').where('id', '=', g.community_id).executeTakeFirst();
-      const end = (JSON.parse(c?.canvas ?? '{}') as { lifecycle?: { plannedEndOn?: string | null } }).lifecycle?.plannedEndOn;
-      if (!end) continue;
-      const startOn = new Date(Date.parse(`${end}T00:00:00Z`) - s.daysBefore * DAY).toISOString().slice(0, 10);
-      if (today < startOn) continue;
-      const key = `sunset:${rule.id}:${g.id}`;
-      if (await ctx.tdb.selectFrom('outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst()) continue;
-      done++;
-      await ctx.transaction(async (tx) => {
-        const successor = s.successorGroupId ? await tx.tdb.selectFrom('groups').select(['id', 'name', 'platform']).where('id', '=', s.successorGroupId).executeTakeFirst() : undefined;
-        const next = s.action === 'move' && successor ? `大家会一起转入「${successor.name}」，继续见！` : '';
-        await enqueue(tx, [{
-          dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: s.text.replace('{next}', next).trim() },
-          origin: { type: 'rule', id: rule.id }, reason: `生命周期收官（计划到 ${end}）`, causeActivityId: null,
-        }]);
-        if (s.action === 'move' && successor?.platform === 'builtin') {
-          const members = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
-          for (const m of members) {
-            const there = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', successor.id).where('member_id', '=', m.member_id).executeTakeFirst();
-            if (!there || there.left_at !== null) await joinGroup(tx, m.member_id, { groupId: successor.id, role: m.role as 'participant', invitedBy: null });
-          }
+  for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'elimination.sunset')) {
+    const c = await ctx.tdb.selectFrom('communities').select('canvas').where('id', '=', g.community_id).executeTakeFirst();
+    const end = (JSON.parse(c?.canvas ?? '{}') as { lifecycle?: { plannedEndOn?: string | null } }).lifecycle?.plannedEndOn;
+    if (!end) continue;
+    const startOn = new Date(Date.parse(`${end}T00:00:00Z`) - s.daysBefore * DAY).toISOString().slice(0, 10);
+    if (today < startOn) continue;
+    const key = `sunset:${rule.id}:${g.id}`;
+    if (await ctx.tdb.selectFrom('outbox').select('id').where('dedupe_key', '=', key).executeTakeFirst()) continue;
+    done++;
+    await ctx.transaction(async (tx) => {
+      const successor = s.successorGroupId ? await tx.tdb.selectFrom('groups').select(['id', 'name', 'platform']).where('id', '=', s.successorGroupId).executeTakeFirst() : undefined;
+      const next = s.action === 'move' && successor ? `大家会一起转入「${successor.name}」，继续见！` : '';
+      await enqueue(tx, [{
+        dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: s.text.replace('{next}', next).trim() },
+        origin: { type: 'rule', id: rule.id }, reason: `生命周期收官（计划到 ${end}）`, causeActivityId: null,
+      }]);
+      if (s.action === 'move' && successor?.platform === 'builtin') {
+        const members = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
+        for (const m of members) {
+          const there = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', successor.id).where('member_id', '=', m.member_id).executeTakeFirst();
+          if (!there || there.left_at !== null) await joinGroup(tx, m.member_id, { groupId: successor.id, role: m.role as 'participant', invitedBy: null });
         }
-        if (s.action === 'archive' || s.action === 'move') {
-          await tx.tdb.updateTable('groups').set({ status: 'archived', updated_at: now }).where('id', '=', g.id).execute();
-          tx.emit({ type: 'group.updated', workspaceId: tx.workspaceId, groupId: g.id, data: { id: g.id, fields: ['status'], by: 'sunset' } });
-        }
-      });
-    }
+      }
+      if (s.action === 'archive' || s.action === 'move') {
+        await tx.tdb.updateTable('groups').set({ status: 'archived', updated_at: now }).where('id', '=', g.id).execute();
+        tx.emit({ type: 'group.updated', workspaceId: tx.workspaceId, groupId: g.id, data: { id: g.id, fields: ['status'], by: 'sunset' } });
+      }
+    });
   }
   return done;
 }
