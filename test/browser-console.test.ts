@@ -748,7 +748,7 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
     // {brand} has no value: the server names `vars`, the console says it on the {brand} field.
     await page.getByTestId('rename-preview').click();
     await expect.poll(() => formError('rename-var-brand').textContent()).toContain('{brand}');
-    expect(await page.getByTestId('rename-apply').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('rename-apply').isDisabled()).toBe(true);
     expect(takeErrors().filter((e) => !/status of 400/.test(e))).toEqual([]);
     await page.getByTestId('rename-var-brand').fill('悦跑');
     await page.getByTestId('rename-preview').click();
@@ -763,7 +763,7 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
 
     // Without {n} every group would get the same name: the server names `pattern`.
     await page.getByTestId('rename-pattern').fill('悦跑晨跑群');
-    expect(await page.getByTestId('rename-apply').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('rename-apply').isDisabled()).toBe(true);
     await page.getByTestId('rename-preview').click();
     await expect.poll(() => formError('rename-pattern').textContent()).toContain('{n}');
     expect(takeErrors().filter((e) => !/status of 400/.test(e))).toEqual([]);
