@@ -1,5 +1,5 @@
 // Routing without a router library: /m/join/<code>, /m/g/<group>, /m/me and /m/ (the member's groups).
-import { useEffect, useState } from 'react';
+import { go, useLocation } from '../../shared/history';
 
 export const BASE = '/m';
 
@@ -24,26 +24,11 @@ export function parse(pathname: string): Route {
   return { page: 'home' };
 }
 
-const listeners = new Set<() => void>();
-
 export function navigate(path: string, replace = false) {
   const to = `${BASE}${path}`;
-  if (to === location.pathname) return;
-  if (replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  listeners.forEach((l) => l());
+  if (to !== location.pathname) go(to, replace);
 }
 
 export function useRoute(): Route {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const on = () => setPath(location.pathname);
-    listeners.add(on);
-    window.addEventListener('popstate', on);
-    return () => {
-      listeners.delete(on);
-      window.removeEventListener('popstate', on);
-    };
-  }, []);
-  return parse(path);
+  return parse(useLocation(() => location.pathname));
 }
