@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/index.ts';
 import { parseSettings, previewOf, ruleTypes, type RuleSettings, type RuleType } from './rule-types.ts';
 import type { Rule, RuleCreateSchema, RuleListQuerySchema, RuleTargetType, RuleUpdateSchema } from './rules.schema.ts';
 import { iso } from '../../kernel/clock.ts';
+import { forgetLiveRules } from './rule-cache.ts';
 
 
 function toRule(r: Database['rules']): Rule {
@@ -100,6 +101,7 @@ export async function createRule(ctx: Ctx, input: z.infer<typeof RuleCreateSchem
     };
     await tx.tdb.insertInto('rules', row).execute();
     await recordAudit(tx, 'rule.create', { type: 'rule', id: row.id }, { ruleType: row.type, targetType: row.target_type, targetId: row.target_id });
+    forgetLiveRules(tx.workspaceId);
     return toRule({ ...row, workspace_id: tx.workspaceId });
   });
 }
@@ -114,6 +116,7 @@ export async function updateRule(ctx: Ctx, id: string, input: z.infer<typeof Rul
     if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
     await tx.tdb.updateTable('rules').set(patch).where('id', '=', id).execute();
     await recordAudit(tx, 'rule.update', { type: 'rule', id }, { fields: Object.keys(input) });
+    forgetLiveRules(tx.workspaceId);
     return toRule({ ...current, ...patch });
   });
 }
@@ -125,6 +128,7 @@ export async function deleteRule(ctx: Ctx, id: string): Promise<void> {
     if (!(await targetVisible(tx, current.target_type as RuleTargetType, current.target_id, true))) throw forbidden('setting rules outside your scope');
     await tx.tdb.deleteFrom('rules').where('id', '=', id).execute();
     await recordAudit(tx, 'rule.delete', { type: 'rule', id }, { ruleType: current.type });
+    forgetLiveRules(tx.workspaceId);
   });
 }
 

@@ -9,6 +9,7 @@ import { enqueue } from '../outbox/index.ts';
 import { normalizeText, stepFor, violationOf } from './moderation.ts';
 import type { ModerationSettings, ModerationStep } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
+import { liveRuleMap } from './rule-cache.ts';
 import { postOnJoin } from './schedule-runner.ts';
 
 const DAY = 86_400_000;
@@ -30,6 +31,8 @@ interface Scope {
   /** Violations counted in this pass, per rule and member (a dry run writes no rows to count). */
   counted: Map<string, number>;
 }
+
+const liveRules = (ctx: Ctx) => liveRuleMap(ctx.workspaceId, ctx.clock.now()) as Scope['rules'];
 
 async function ruleFor(ctx: Ctx, scope: Scope, groupId: string) {
   if (!scope.rules.has(groupId)) {
@@ -228,7 +231,7 @@ export async function runRules(ctx: Ctx, limit = 500): Promise<number> {
     else q = q.where('created_at', '>=', tx.clock.now() - 60_000); // a new workspace judges from now on, not its history
     const rows = await q.execute();
     if (rows.length === 0) return 0;
-    const scope: Scope = { rules: new Map(), counted: new Map() };
+    const scope: Scope = { rules: liveRules(tx), counted: new Map() };
     const earlier = (ruleId: string | null, memberId: string, since: number) => actedOn(tx, ruleId, memberId, since);
     const posts: Parameters<typeof postOnJoin>[1] = new Map();
     const recent = recentByWorkspace.get(tx.workspaceId) ?? recentByWorkspace.set(tx.workspaceId, new RecentMessages()).get(tx.workspaceId)!;
