@@ -1,5 +1,7 @@
 // A small client for /api/v1: JSON in and out, the session cookie travels by itself, writes echo the
 // CSRF token (readable cookie shequn_csrf, set at sign-in), errors become ApiError with the problem.
+import { readResponse } from '../../shared/response';
+
 export interface FieldError {
   field: string;
   reason: string;
@@ -47,24 +49,10 @@ async function send<T>(method: string, path: string, headers: Record<string, str
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
   const res = await fetch(`/api/v1${path}`, { method, headers, body, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+  const { data, problem: p } = await readResponse<Problem>(res);
+  if (p) {
     if (res.status === 401 && !path.startsWith('/auth/sign-in')) onUnauthorized();
-    throw new ApiError({
-      type: p.type ?? 'about:blank',
-      title: p.title ?? res.statusText,
-      status: res.status,
-      detail: p.detail ?? (text.slice(0, 200) || res.statusText),
-      code: p.code ?? 'error',
-      errors: p.errors,
-    });
+    throw new ApiError({ type: p.type ?? 'about:blank', title: p.title, status: p.status, detail: p.detail, code: p.code, errors: p.errors });
   }
   return data as T;
 }

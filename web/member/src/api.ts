@@ -26,6 +26,8 @@ export class ApiError extends Error {
   }
 }
 
+import { readResponse } from '../../shared/response';
+
 let csrf = '';
 export const setCsrf = (token: string) => {
   csrf = token;
@@ -52,22 +54,13 @@ export async function api<T>(method: string, path: string, body?: unknown, init:
   const qs = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
   const res = await fetch(`/api/v1${path}${qs}`, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+  const { data, problem: p } = await readResponse<Problem>(res);
+  if (p) {
     if (p.code === 'auth.csrf' && !retried) {
       await refreshCsrf();
       return api<T>(method, path, body, init, true);
     }
-    throw new ApiError({
-      status: res.status, title: p.title ?? res.statusText, detail: p.detail ?? res.statusText, code: p.code ?? 'error', errors: p.errors, refusal: p.refusal,
-    });
+    throw new ApiError({ status: p.status, title: p.title, detail: p.detail, code: p.code, errors: p.errors, refusal: p.refusal });
   }
   return data as T;
 }
