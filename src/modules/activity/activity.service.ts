@@ -13,7 +13,8 @@ import { chatItem } from './chat-item.ts';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
-const toActivity = (r: Database['activities']): Activity => ({
+/** A stored activity row as the API shows it. */
+export const toActivity = (r: Database['activities']): Activity => ({
   id: r.id,
   kind: r.kind,
   memberId: r.member_id,

@@ -10,7 +10,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, invalid, notFound } from '../../kernel/errors.ts';
 import type { FileStore } from '../../kernel/files.ts';
 import { iso } from '../../kernel/clock.ts';
-import { CHAT_KINDS, chatItem, writeActivities, type Activity, type ChatItem } from '../activity/index.ts';
+import { CHAT_KINDS, chatItem, toActivity, writeActivities, type Activity, type ChatItem } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { membershipUpdated } from '../member/index.ts';
 import { awardPoints } from '../engagement/index.ts';
@@ -117,11 +117,6 @@ export async function chatGroup(ctx: Ctx, me: string, groupId: string): Promise<
     cursor: newest ? encodeCursor(Number(newest.occurred_at), newest.id) : null,
   };
 }
-
-const toActivity = (r: Database['activities']): Activity => ({
-  id: r.id, kind: r.kind, memberId: r.member_id, groupId: r.group_id, occurredAt: iso(Number(r.occurred_at)), contentSource: r.content_source as Activity['contentSource'],
-  payload: json<Record<string, unknown>>(r.payload, {}), source: r.source, sourceId: r.source_id, createdAt: iso(Number(r.created_at)),
-});
 
 /** A page of a group's chat, newest first; `before` pages back. */
 export async function chatPage(ctx: Ctx, groupId: string, q: z.infer<typeof ChatPageQuerySchema>): Promise<{ items: ChatItem[]; nextCursor: string | null }> {

@@ -3,7 +3,7 @@
 import type { Ctx } from '../../kernel/context.ts';
 import { iso } from '../../kernel/clock.ts';
 import { writeActivities } from '../activity/index.ts';
-import { membershipUpdated, rewriteTerms } from '../member/index.ts';
+import { membershipUpdated, nameInGroup, rewriteTerms } from '../member/index.ts';
 import type { Connector, GroupAction, OutboxAction } from '../outbox/index.ts';
 
 const ASSISTANT = '群助手';
@@ -14,12 +14,6 @@ async function say(ctx: Ctx, a: GroupAction, text: string, extra: Record<string,
     kind: 'message', memberId: null, groupId: a.groupId, occurredAt: iso(ctx.clock.now()), contentSource: 'OGC', source: 'builtin', sourceId: `outbox:${a.id}`,
     payload: { text, from: ASSISTANT, mentions: a.memberId ? [a.memberId] : [], ...extra },
   }], () => '', { audit: false });
-}
-
-async function nameIn(ctx: Ctx, groupId: string, memberId: string): Promise<string> {
-  const r = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
-    .where('memberships.group_id', '=', groupId).where('memberships.member_id', '=', memberId).executeTakeFirst();
-  return r?.nickname || r?.display_name || '成员';
 }
 
 async function leave(ctx: Ctx, groupId: string, memberId: string, outboxId: string): Promise<string | null> {
@@ -72,7 +66,7 @@ export const builtinConnector: Connector = {
         await ctx.tdb.updateTable('memberships').set({ muted_until: until })
           .where('group_id', '=', a.groupId).where('member_id', '=', a.memberId).where('left_at', 'is', null).execute();
         ctx.emit(membershipUpdated(ctx.workspaceId, a.groupId, a.memberId, ['mutedUntil']));
-        await say(ctx, a, `@${await nameIn(ctx, a.groupId, a.memberId)} 已被禁言 ${minutes} 分钟：${a.reason ?? ''}`);
+        await say(ctx, a, `@${(await nameInGroup(ctx, a.groupId, a.memberId)) ?? '成员'} 已被禁言 ${minutes} 分钟：${a.reason ?? ''}`);
         return { mutedUntil: until };
       }
       case 'unmute':
@@ -82,7 +76,7 @@ export const builtinConnector: Connector = {
         return;
       case 'remove': {
         if (!a.groupId || !a.memberId) return;
-        const name = await nameIn(ctx, a.groupId, a.memberId);
+        const name = (await nameInGroup(ctx, a.groupId, a.memberId)) ?? '成员';
         const m = await leave(ctx, a.groupId, a.memberId, a.id);
         if (m) await say(ctx, a, `${name} 已被移出本群：${a.reason ?? ''}`);
         return { memberships: m ? [m] : [] };

@@ -1,7 +1,7 @@
 export * from './member.schema.ts';
 export {
   createMember, getMember, updateMember, deleteMember, addIdentity, removeIdentity, joinGroup, updateMembership, listGroupMembers,
-  visibleMemberRow, rewriteTerms, toMember, membershipUpdated,
+  visibleMemberRow, rewriteTerms, toMember, membershipUpdated, nameInGroup,
 } from './member.service.ts';
 export { searchMembers, type SearchPage } from './member.search.ts';
 export { exportMembers, type ExportFile } from './member.export.ts';

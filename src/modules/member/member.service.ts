@@ -330,6 +330,13 @@ async function visibleMembershipRow(ctx: Ctx, id: string) {
   return r;
 }
 
+/** How the member shows in the group: the group nickname, else their name (null when not a member). */
+export async function nameInGroup(ctx: Ctx, groupId: string, memberId: string): Promise<string | null> {
+  const r = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
+    .where('memberships.group_id', '=', groupId).where('memberships.member_id', '=', memberId).executeTakeFirst();
+  return r ? r.nickname || r.display_name : null;
+}
+
 /**
  * `membership.updated`: a member's standing in a group changed (nickname, role, mute, leaving). The group's
  * members hear it too (the member app refreshes its roster, or its own mute).

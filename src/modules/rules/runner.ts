@@ -6,6 +6,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { iso } from '../../kernel/clock.ts';
 import { enqueue } from '../outbox/index.ts';
+import { nameInGroup } from '../member/index.ts';
 import { normalizeText, stepFor, violationOf } from './moderation.ts';
 import type { ModerationSettings, ModerationStep } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
@@ -183,10 +184,9 @@ async function actedOn(ctx: Ctx, ruleId: string | null, memberId: string, since:
 async function enqueueStep(ctx: Ctx, x: {
   settings: ModerationSettings; ruleId: string | null; step: ModerationStep; groupId: string; memberId: string; reason: string; causeActivityId: string | null; dedupeKey: string;
 }) {
-  const name = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
-    .where('memberships.group_id', '=', x.groupId).where('memberships.member_id', '=', x.memberId).executeTakeFirst();
+  const name = (await nameInGroup(ctx, x.groupId, x.memberId)) ?? '成员';
   const count = (await actedOn(ctx, x.ruleId, x.memberId, 0)) + 1;
-  const act = actionOf(x.step, x.reason, x.settings, name?.nickname || name?.display_name || '成员', count);
+  const act = actionOf(x.step, x.reason, x.settings, name, count);
   await enqueue(ctx, [{
     dedupeKey: x.dedupeKey, action: act.action, platform: 'builtin', groupId: x.groupId, memberId: x.memberId, payload: act.payload,
     origin: { type: 'rule', id: x.ruleId }, reason: x.reason, causeActivityId: x.causeActivityId,

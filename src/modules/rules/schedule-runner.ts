@@ -5,7 +5,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
 import { enqueue } from '../outbox/index.ts';
-import { joinGroup } from '../member/index.ts';
+import { joinGroup, nameInGroup } from '../member/index.ts';
 import { parseSettings, type PostSettings, type RankingSettings, type RuleSettings, type RuleType, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
 import { checkNickname } from '../joining/ritual.ts';
@@ -39,12 +39,6 @@ async function groupsOf(ctx: Ctx, rule: Database['rules']) {
   return q.execute();
 }
 
-async function nameOf(ctx: Ctx, groupId: string, memberId: string) {
-  const r = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'members.display_name'])
-    .where('memberships.group_id', '=', groupId).where('memberships.member_id', '=', memberId).executeTakeFirst();
-  return r?.nickname || r?.display_name || null;
-}
-
 /** Queues the due steps of every sharing session; returns how many steps were queued this time (or found queued). */
 export async function runSchedules(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
@@ -67,7 +61,7 @@ async function step(ctx: Ctx, rule: Database['rules'], s: SharingSettings, g: Da
   const n = sessionIndex(s, Number(rule.created_at), session.start);
   const rosterSpeaker = speakerAt(s, n);
   const speakerId = rosterSpeaker ?? (s.speakers.mode === 'leader' && g.owner_type === 'member' ? g.owner_id : null);
-  const speakerName = s.speakers.mode === 'guest' ? s.speakers.name : speakerId ? await nameOf(ctx, g.id, speakerId) ?? '主讲人' : '群主';
+  const speakerName = s.speakers.mode === 'guest' ? s.speakers.name : speakerId ? await nameInGroup(ctx, g.id, speakerId) ?? '主讲人' : '群主';
   const key = `share:${rule.id}:${g.id}:${session.start}:${d.kind}${d.kind === 'remind' ? `:${d.minutes}` : ''}`;
   const send = (text: string, memberId: string | null) => enqueue(ctx, [{
     dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId, payload: { text },
@@ -327,7 +321,7 @@ export async function runRanking(ctx: Ctx): Promise<number> {
           if (!existing || existing.left_at !== null) await joinGroup(tx, c.id, { groupId: g.id, role: 'participant', invitedBy: null });
           await enqueue(tx, [{
             dedupeKey: `${key}:in:${c.id}`, action: 'send', platform: 'builtin', groupId: c.groupId, memberId: c.id,
-            payload: { text: `🎉 恭喜 @${await nameOf(tx, c.groupId, c.id) ?? '成员'} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` },
+            payload: { text: `🎉 恭喜 @${await nameInGroup(tx, c.groupId, c.id) ?? '成员'} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` },
             origin: { type: 'rule', id: rule.id }, reason: `晋升：贡献分 ${c.score}`, causeActivityId: null,
           }]);
         }

@@ -2,6 +2,8 @@
 // CSRF token (readable cookie shequn_csrf, set at sign-in), errors become ApiError with the problem.
 import { readResponse } from '../../shared/response';
 
+export type { ChatItem } from '../../shared/api-types';
+
 export interface FieldError {
   field: string;
   reason: string;
@@ -273,22 +275,6 @@ export interface Invite {
   revokedAt: string | null;
 }
 
-/** One line of a group's chat as its members see it (GET /groups/{id}/chat, and `chat:<id>` events). */
-export interface ChatItem {
-  id: string;
-  cursor: string;
-  kind: 'message' | 'join' | 'leave' | 'announcement';
-  memberId: string | null;
-  /** The team's name for posts by the group's operators (a team post, the welcome, an announcement). */
-  system: string | null;
-  text: string | null;
-  replyTo: string | null;
-  mentions: string[];
-  image: { id: string; width: number; height: number; name: string } | null;
-  question: boolean;
-  number: string | null;
-  occurredAt: string;
-}
 export interface UploadedImage {
   id: string;
   groupId: string;

@@ -28,6 +28,8 @@ export class ApiError extends Error {
 
 import { readResponse } from '../../shared/response';
 
+export type { ChatImage, ChatItem, Points, Task } from '../../shared/api-types';
+
 let csrf = '';
 export const setCsrf = (token: string) => {
   csrf = token;
@@ -116,27 +118,7 @@ export interface Me {
   csrfToken: string;
 }
 
-export interface ChatImage {
-  id: string;
-  width: number;
-  height: number;
-  name: string;
-}
 
-export interface ChatItem {
-  id: string;
-  cursor: string;
-  kind: 'message' | 'join' | 'leave' | 'announcement';
-  memberId: string | null;
-  system: string | null;
-  text: string | null;
-  replyTo: string | null;
-  mentions: string[];
-  image: ChatImage | null;
-  question: boolean;
-  number: string | null;
-  occurredAt: string;
-}
 
 export interface ChatGroup {
   id: string;
@@ -188,22 +170,4 @@ export interface Question {
 
 export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
 
-export interface Task {
-  id: string;
-  memberId: string;
-  groupId: string | null;
-  title: string;
-  detail: string;
-  dueAt: string | null;
-  status: 'open' | 'done' | 'confirmed' | 'cancelled';
-  originType: string;
-  createdAt: string;
-  completedAt: string | null;
-  confirmedAt: string | null;
-}
 
-export interface Points {
-  total: number;
-  entries: { id: string; points: number; reason: string; createdAt: string }[];
-  badges: { badge: string; reason: string; createdAt: string }[];
-}

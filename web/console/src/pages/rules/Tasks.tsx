@@ -8,32 +8,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
 import { get, post, qs, type Me } from '../../api';
+import type { Points, Task } from '../../../../shared/api-types';
+
+export type { Points, Task };
 import { applyFieldErrors } from '../../forms';
 import { useAllGroups } from '../Groups';
 import { MemberPicker } from './MemberPicker';
 import { useMemberLabels } from './people';
 
-export interface Task {
-  id: string;
-  memberId: string;
-  groupId: string | null;
-  title: string;
-  detail: string;
-  dueAt: string | null;
-  status: 'open' | 'done' | 'confirmed' | 'cancelled';
-  originType: string;
-  originId: string | null;
-  createdAt: string;
-  completedAt: string | null;
-  confirmedAt: string | null;
-  confirmedBy: string | null;
-}
 
-export interface Points {
-  total: number;
-  entries: { id: string; points: number; reason: string; ruleId: string | null; activityId: string | null; createdAt: string }[];
-  badges: { badge: string; reason: string; ruleId: string | null; createdAt: string }[];
-}
 
 /** 11/28 20:30: the year only when it is not this one. */
 const shortTime = (iso: string) => {
