@@ -292,8 +292,9 @@ describe('inactivity (不活跃淘汰)', () => {
     // Judged again, nothing repeats.
     await tick();
     expect(await actions(g.id)).toHaveLength(acts.length);
-    void payer;
-    void newbie;
+    // Never acted on: the exempt payer, and the newcomer who joined three days ago.
+    expect(acts.map((a) => a.memberId)).not.toContain(payer.id);
+    expect(acts.map((a) => a.memberId)).not.toContain(newbie.id);
   });
 });
 
