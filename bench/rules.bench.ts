@@ -82,22 +82,27 @@ export const rulesBench: Bench = {
 
       const db = openDatabase({ dialect: 'sqlite', file });
       try {
-        // The floor: the same rows in the same order and batches, read and decoded, nothing judged.
-        let read = 0;
-        const r0 = now();
-        let cursor = { at: 0, id: '' };
-        for (;;) {
-          const rows = await db.kysely.selectFrom('activities').select(['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at', 'kind', 'source'])
-            .where('workspace_id', '=', WS)
-            .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(cursor.at, cursor.id)))
-            .orderBy('created_at').orderBy('id').limit(BATCH).execute();
-          if (!rows.length) break;
-          for (const x of rows) JSON.parse(x.payload);
-          read += rows.length;
-          const last = rows[rows.length - 1]!;
-          cursor = { at: Number(last.created_at), id: last.id };
-        }
-        const readSeconds = (now() - r0) / 1000;
+        // The floor: the same rows in the same order and batches, read and decoded, nothing judged. Measured
+        // before and after the runner, the faster counting (the first read may meet a cold page cache).
+        const readAll = async () => {
+          let read = 0;
+          const r0 = now();
+          let cursor = { at: 0, id: '' };
+          for (;;) {
+            const rows = await db.kysely.selectFrom('activities').select(['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at', 'kind', 'source'])
+              .where('workspace_id', '=', WS)
+              .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(cursor.at, cursor.id)))
+              .orderBy('created_at').orderBy('id').limit(BATCH).execute();
+            if (!rows.length) break;
+            for (const x of rows) JSON.parse(x.payload);
+            read += rows.length;
+            const last = rows[rows.length - 1]!;
+            cursor = { at: Number(last.created_at), id: last.id };
+          }
+          if (read !== ACTIVITIES) throw new Error(`read ${read} of ${ACTIVITIES}`);
+          return (now() - r0) / 1000;
+        };
+        const readBefore = await readAll();
 
         const ctx = new Ctx(new TenantDb(db.kysely, WS, db.sqlite), ENGINE, systemClock, randomIds, createLogger('silent'));
         let judged = 0;
@@ -109,8 +114,10 @@ export const rulesBench: Bench = {
         }
         const seconds = (now() - j0) / 1000;
         const acted = Number((await db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-        if (judged !== ACTIVITIES || read !== ACTIVITIES) throw new Error(`judged ${judged}, read ${read} of ${ACTIVITIES}`);
-        log(`read ${readSeconds.toFixed(2)} s; judged ${seconds.toFixed(2)} s; ${acted.toLocaleString()} actions queued`);
+        if (judged !== ACTIVITIES) throw new Error(`judged ${judged} of ${ACTIVITIES}`);
+        const readAfter = await readAll();
+        const readSeconds = Math.min(readBefore, readAfter);
+        log(`read ${readBefore.toFixed(2)} s, then ${readAfter.toFixed(2)} s; judged ${seconds.toFixed(2)} s; ${acted.toLocaleString()} actions queued`);
         report('rules', 'activities_per_s', ACTIVITIES / seconds, 'activities/s');
         report('rules', 'read_activities_per_s', ACTIVITIES / readSeconds, 'activities/s');
         report('rules', 'activities_per_s_vs_read', readSeconds / seconds, 'x');

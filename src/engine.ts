@@ -6,7 +6,7 @@ import { Ctx, type Actor } from './kernel/context.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
 import { outboxWorker, type Connector } from './modules/outbox/index.ts';
-import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
+import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
 const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
 
@@ -26,11 +26,13 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   // Rules that scan whole groups (inactivity) run at most this often per workspace.
   const slowEvery = opts.slowEveryMs ?? 60_000;
   const lastSlow = new Map<string, number>();
+  // This engine's place in each stream and its members' recent messages (a restarted engine starts from the saved checkpoints).
+  const rules = runnerState();
 
   const pass = async () => {
     for (const [ws, types] of await workspacesWithRules(rt.db.kysely)) {
       // Catch up in batches (a burst of messages, or a restart after downtime).
-      if (types.has('communication.moderation') || types.has('communication.post')) while ((await runRules(ctxFor(ws), 500)) === 500 && !stopped);
+      if (types.has('communication.moderation') || types.has('communication.post')) while ((await runRules(ctxFor(ws), 500, rules)) === 500 && !stopped);
       if (types.has('sharing.session')) await runSchedules(ctxFor(ws));
       if (types.has('communication.post')) await runScheduledPosts(ctxFor(ws));
       if (types.has('elimination.ranking')) await runRanking(ctxFor(ws));

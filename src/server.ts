@@ -4,6 +4,9 @@ import { ensureDefaultWorkspace, openRuntime, type Runtime } from './bootstrap.t
 import type { Config } from './config.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { startEngine, type Engine } from './engine.ts';
+import { fanOut } from './kernel/events.ts';
+import type { Clock } from './kernel/clock.ts';
+import { ruleCacheListener } from './modules/rules/index.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,11 +18,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
-  const rt = await openRuntime(config);
+export async function startServer(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), opts: { clock?: Clock } = {}): Promise<RunningServer> {
+  const rt = await openRuntime(config, opts);
   const { initialAdmin } = await ensureDefaultWorkspace(rt);
   const realtime = createRealtime(rt);
-  rt.events = realtime.publisher;
+  // The rules runner's caches hear this process's changes at once (the hub carries them to the clients).
+  rt.events = fanOut(realtime.publisher, ruleCacheListener);
   const app = await buildApp(rt);
   realtime.attach(app.server);
   await app.listen({ port: config.port, host: config.host });

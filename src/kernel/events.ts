@@ -23,3 +23,8 @@ export interface EventPublisher {
 }
 
 export const noEvents: EventPublisher = { publish() {} };
+
+/** One publisher that hands every event to each of `publishers` in turn. */
+export function fanOut(...publishers: EventPublisher[]): EventPublisher {
+  return { publish: (events) => publishers.forEach((p) => p.publish(events)) };
+}

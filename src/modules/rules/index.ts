@@ -5,7 +5,8 @@ export {
   type EntrySettings, type RitualSettings, type CapacitySettings, type MuteScheduleSettings, type ModerationSettings, type ModerationStep, moderationSteps, ModerationSettingsSchema, type SharingSettings,
 } from './rule-types.ts';
 export { muteStateAt, type MuteState } from './mute-schedule.ts';
-export { runRules, dryRun, applyLadder, workspacesWithRules, type Judgement } from './runner.ts';
+export { ruleCacheListener } from './rule-cache.ts';
+export { runRules, runnerState, dryRun, applyLadder, workspacesWithRules, type Judgement } from './runner.ts';
 export { violationOf, stepFor } from './moderation.ts';
 export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, runSunset, sharingLifts } from './schedule-runner.ts';
 export { sessionsBetween, liveSession } from './sharing.ts';

@@ -4,6 +4,8 @@ import type { ModerationSettings, ModerationStep } from './rule-types.ts';
 
 export interface MessageFacts {
   text: string;
+  /** normalizeText(text), when the caller has it already. */
+  normalized?: string;
   /** The member's role in the group; exempt roles are never acted on. */
   role: string;
   memberId: string;
@@ -28,7 +30,7 @@ export function normalizeText(text: string): string {
 /** Why the message breaks the rule (in words for the group), or null. */
 export function violationOf(s: ModerationSettings, f: MessageFacts): string | null {
   if (s.exemptRoles.includes(f.role as never) || s.allowMembers.includes(f.memberId)) return null;
-  const t = normalizeText(f.text);
+  const t = f.normalized ?? normalizeText(f.text);
   const d = s.detect;
   if (d.links && LINK.test(t)) {
     const newcomer = s.newMemberLinkHours === 0 || f.at - f.joinedAt < s.newMemberLinkHours * 3_600_000;

@@ -4,7 +4,7 @@
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
-import { enqueue } from '../outbox/index.ts';
+import { enqueue, type Enqueue } from '../outbox/index.ts';
 import { joinGroup, nameInGroup } from '../member/index.ts';
 import { parseSettings, type PostSettings, type RankingSettings, type RuleSettings, type RuleType, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
@@ -227,16 +227,16 @@ export async function runScheduledPosts(ctx: Ctx): Promise<number> {
   return queued;
 }
 
-/** 自动发布 on a join: for each newcomer, or when the group reaches every Nth member. */
-export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; settings: PostSettings } | null>, a: { id: string; group_id: string | null; member_id: string | null; occurred_at: number }): Promise<void> {
-  if (!a.group_id || !a.member_id) return;
+/** The 自动发布 a join calls for (for each newcomer, or when the group reaches every Nth member), or null. */
+export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; settings: PostSettings } | null>, a: { id: string; group_id: string | null; member_id: string | null; occurred_at: number }): Promise<Enqueue | null> {
+  if (!a.group_id || !a.member_id) return null;
   if (!cache.has(a.group_id)) {
     const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', a.group_id).executeTakeFirst();
     const r = g && g.platform === 'builtin' ? await effectiveRule(ctx, g, 'communication.post') : null;
     cache.set(a.group_id, r && r.from !== 'default' && r.ruleId && r.settings.trigger.on !== 'schedule' ? { id: r.ruleId, settings: r.settings } : null);
   }
   const rule = cache.get(a.group_id);
-  if (!rule) return;
+  if (!rule) return null;
   const g = await ctx.tdb.selectFrom('groups').select('name').where('id', '=', a.group_id).executeTakeFirstOrThrow();
   const m = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id').select(['memberships.nickname', 'memberships.number_display', 'members.display_name'])
     .where('memberships.group_id', '=', a.group_id).where('memberships.member_id', '=', a.member_id).executeTakeFirst();
@@ -245,13 +245,13 @@ export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; sett
   const count = Number((await ctx.tdb.selectFrom('memberships').select((eb) => eb.fn.countAll().as('n')).where('group_id', '=', a.group_id).where('joined_at', '<=', at)
     .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', at)])).executeTakeFirstOrThrow()).n);
   const t = rule.settings.trigger;
-  if (t.on === 'milestone' && count % t.every !== 0) return;
+  if (t.on === 'milestone' && count % t.every !== 0) return null;
   const vars = { nickname: m?.nickname || m?.display_name || '', number: m?.number_display ?? '', group: g.name, count: String(count) };
-  await enqueue(ctx, [{
+  return {
     dedupeKey: t.on === 'milestone' ? `post:${rule.id}:${a.group_id}:${count}` : `post:${rule.id}:${a.id}`, action: 'send', platform: 'builtin', groupId: a.group_id,
     memberId: t.on === 'join' ? a.member_id : null, payload: { text: render(rule.settings.text, vars) }, origin: { type: 'rule', id: rule.id },
     reason: t.on === 'join' ? '自动发布（新人入群）' : `自动发布（满 ${count} 人）`, causeActivityId: a.id,
-  }]);
+  };
 }
 
 /** Contribution scores of members in a group over a window (核心群末位淘汰). */
