@@ -1,6 +1,7 @@
 // Starts the real HTTP server on a loopback port over a fresh database, with helpers to call it.
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Clock } from '../../src/kernel/clock.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const ADMIN = { email: 'admin@shequn.local', password: 'admin-password-1' };
@@ -62,8 +63,12 @@ export class Client {
   delete = <T = any>(p: string) => this.request<T>('DELETE', p);
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+/**
+ * `clock` replaces the system clock (the server and its engine read it); `db` starts the server on a
+ * database another test server used (a restart), which `stop()` then leaves for its owner to drop.
+ */
+export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: Clock; db?: TestDatabase } = {}): Promise<TestServer> {
+  const db = opts.db ?? (await createTestDatabase());
   const config = loadConfig({
     SHEQUN_DATA_DIR: db.dataDir,
     SHEQUN_DATABASE_URL: db.url,
@@ -74,7 +79,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     SHEQUN_SIGNIN_LIMIT: '1000',
     ...env,
   });
-  const server = await startServer(config, () => {});
+  const server = await startServer(config, () => {}, { clock: opts.clock });
   const url = server.url.replace('localhost', '127.0.0.1');
   const anon = new Client(url);
   const signIn = await anon.post('/api/v1/auth/sign-in', ADMIN);
@@ -91,7 +96,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     client: (token?: string) => new Client(url, token),
     async stop() {
       await server.close();
-      await db.drop();
+      if (!opts.db) await db.drop();
     },
   };
 }
