@@ -2,6 +2,7 @@
 // (warn → mute → remove, or blacklist) through the outbox; the team and exempt roles are never acted on;
 // an operator undoes an action; judging again after a restart repeats nothing; a dry run writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import QRCode from 'qrcode';
 import { startTestServer, type Client, type TestServer } from './helpers/server.ts';
 import { dbSnapshot, expectProblem, expectStatus, joinAsMember, makeCommunity, makeGroup, waitFor } from './helpers/api.ts';
 
@@ -123,6 +124,41 @@ describe('moderation', () => {
     expectStatus(await t.api.post('/api/v1/activities', { kind: 'message', groupId: g.id, memberId: vip.result.memberId, occurredAt: new Date().toISOString(), source: 'import:wechat', sourceId: 'hist-1', payload: { text: '旧消息 13612345678' } }), 201);
     await tick();
     expect(await actions(g.id)).toEqual([]);
+  });
+
+  it('acts on an image with a QR code that leads elsewhere, not on the group\'s own invite poster', async () => {
+    const { g, code } = await moderated({});
+    const m = await joinAsMember(t, code, { name: '扫码哥' });
+    const fan = await joinAsMember(t, code, { name: '老粉' });
+    const postImage = async (who: { client: Client }, text: string) => {
+      const up = await who.client.request('POST', `/api/v1/me/groups/${g.id}/uploads?name=qr.png`, await QRCode.toBuffer(text, { width: 300 }), { 'content-type': 'application/octet-stream' });
+      expectStatus(up, 201);
+      expectStatus(await who.client.post(`/api/v1/me/groups/${g.id}/messages`, { clientId: `qr-${Date.now().toString(36)}-${++seq}`, imageId: up.body.id }), 201);
+    };
+    await postImage(m, 'https://weixin.qq.com/g/AQYAAAbCdEf');
+    // Sharing the group's own invite (its poster) is what admission asks members to do.
+    await postImage(fan, `${t.url}/m/join/${code}`);
+    // A Shequn join link that is not this workspace's is someone else's group.
+    await postImage(fan, 'https://other-shequn.example.com/m/join/zzzz9999zz');
+    await tick();
+    const done = await actions(g.id);
+    expect(done.map((a) => [a.memberId, a.action, a.reason])).toEqual([
+      [fan.result.memberId, 'warn', '不要在群里发二维码（加好友、进别的群）'],
+      [m.result.memberId, 'warn', '不要在群里发二维码（加好友、进别的群）'],
+    ]);
+    // Operators see what the code said, with the message.
+    const activity = (await t.api.get(`/api/v1/activities/${done[1].causeActivityId}`)).body;
+    expect(activity.payload.image.qrCodes).toEqual(['https://weixin.qq.com/g/AQYAAAbCdEf']);
+    // Members are not shown the decoded text.
+    const item = (await fan.client.get(`/api/v1/me/groups/${g.id}/messages`)).body.items.find((i: any) => i.id === done[1].causeActivityId);
+    expect(item.image).not.toHaveProperty('qrCodes');
+
+    const off = await moderated({ detect: { qrCodes: false } });
+    const x = await joinAsMember(t, off.code, { name: '随手拍' });
+    const up = await x.client.request('POST', `/api/v1/me/groups/${off.g.id}/uploads`, await QRCode.toBuffer('https://weixin.qq.com/g/zzz', { width: 300 }), { 'content-type': 'image/png' });
+    expectStatus(await x.client.post(`/api/v1/me/groups/${off.g.id}/messages`, { clientId: `qr-off-${++seq}-${Date.now()}`, imageId: up.body.id }), 201);
+    await tick();
+    expect(await actions(off.g.id)).toEqual([]);
   });
 
   it('judges each message once, even when a restart judges the same stretch again', async () => {

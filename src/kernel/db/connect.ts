@@ -11,6 +11,7 @@ import * as m0003 from './migrations/0003-builtin.ts';
 import * as m0004 from './migrations/0004-outbox.ts';
 import * as m0005 from './migrations/0005-tasks-points.ts';
 import * as m0006 from './migrations/0006-highlights.ts';
+import * as m0007 from './migrations/0007-upload-qr-codes.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0004-outbox': m0004,
   '0005-tasks-points': m0005,
   '0006-highlights': m0006,
+  '0007-upload-qr-codes': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

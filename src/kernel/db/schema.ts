@@ -275,6 +275,8 @@ export interface UploadTable {
   height: number;
   file_name: string;
   storage_key: string;
+  /** JSON array of the texts of the QR codes found in the image. */
+  qr_codes: string;
   created_at: number;
 }
 

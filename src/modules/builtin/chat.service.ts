@@ -23,6 +23,7 @@ import type {
   RosterEntrySchema, TeamPostSchema, Upload,
 } from './builtin.schema.ts';
 import { cleanFileName, sniffImage } from './image.ts';
+import { qrCodesIn } from './qr.ts';
 
 /** Who acts for a member in the services: the member app, with no operator scope. The member is passed beside it. */
 export const MEMBER_APP: Actor = { kind: 'system', id: null, name: '成员端 member app', role: 'operator', scope: null };
@@ -207,7 +208,8 @@ interface Draft {
   text: string | null;
   replyTo: string | null;
   mentions: string[];
-  image: { id: string; width: number; height: number; name: string } | null;
+  /** `qrCodes`: the texts of the QR codes in the image (for the moderation rule; members are not shown them). */
+  image: { id: string; width: number; height: number; name: string; qrCodes: string[] } | null;
 }
 
 /** Checks what a post refers to: the reply in the same group, mentioned members of it, an image uploaded to it. */
@@ -229,7 +231,7 @@ async function draftOf(ctx: Ctx, groupId: string, input: { text?: string | undef
   if (input.imageId) {
     const u = await ctx.tdb.selectFrom('uploads').selectAll().where('id', '=', input.imageId).where('group_id', '=', groupId).where('uploaded_by', '=', uploader).executeTakeFirst();
     if (!u) errors.push({ field: 'imageId', reason: `image ${input.imageId} was not uploaded by you to this group` });
-    else image = { id: u.id, width: u.width, height: u.height, name: u.file_name };
+    else image = { id: u.id, width: u.width, height: u.height, name: u.file_name, qrCodes: JSON.parse(u.qr_codes) as string[] };
   }
   if (errors.length) throw invalid(errors);
   return { text, replyTo: input.replyTo ?? null, mentions, image };
@@ -354,7 +356,7 @@ async function storeImage(ctx: Ctx, files: FileStore, groupId: string, uploader:
   await files.put(key, bytes);
   const row = {
     id: ctx.ids.next('upl'), group_id: groupId, member_id: uploader.memberId, uploaded_by: uploader.by, sha256: sha, mime: img.mime, bytes: bytes.length,
-    width: img.width, height: img.height, file_name: cleanFileName(name, img.ext), storage_key: key, created_at: ctx.clock.now(),
+    width: img.width, height: img.height, file_name: cleanFileName(name, img.ext), storage_key: key, qr_codes: JSON.stringify(await qrCodesIn(bytes)), created_at: ctx.clock.now(),
   };
   await ctx.tdb.insertInto('uploads', row).execute();
   return toUpload({ ...row, workspace_id: ctx.workspaceId });

@@ -16,6 +16,8 @@ export interface MessageFacts {
   recentInGroup: number;
   /** Distinct groups where the member posted this same text within a day, this one included. */
   groupsWithSameText: number;
+  /** The texts of QR codes in the message's image, other than the workspace's own invites. */
+  qrCodes?: string[];
 }
 
 const LINK = /(?:https?:\/\/|www\.)\S+|(?<![@\w.])[a-z0-9][a-z0-9-]{0,62}\.(?:com|cn|net|org|io|top|xyz|cc|me|shop|vip|club|info|site|link|ltd)(?![a-z])/iu;
@@ -38,6 +40,7 @@ export function violationOf(s: ModerationSettings, f: MessageFacts): string | nu
   }
   if (d.phoneNumbers && PHONE.test(t)) return '不要在群里留手机号';
   if (d.wechatIds && WECHAT.test(t)) return '不要在群里留微信号、拉人加好友';
+  if (d.qrCodes && f.qrCodes?.length) return '不要在群里发二维码（加好友、进别的群）';
   const kw = d.keywords.find((k) => t.includes(normalizeText(k)));
   if (kw) return `含有本群禁止的内容「${kw}」`;
   const pattern = d.patterns.find((p) => new RegExp(p, 'iu').test(f.text));

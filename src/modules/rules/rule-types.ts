@@ -110,6 +110,8 @@ export const ModerationSettingsSchema = z
         links: z.boolean().default(true),
         phoneNumbers: z.boolean().default(true),
         wechatIds: z.boolean().default(true),
+        /** A QR code in a posted image (the group's own invite posters excepted). */
+        qrCodes: z.boolean().default(true),
         keywords: z.array(Text(50).min(1)).max(200).default([]),
         /** Regular expressions (JavaScript syntax, case-insensitive). */
         patterns: z
@@ -127,7 +129,7 @@ export const ModerationSettingsSchema = z
         sameTextInGroups: z.number().int().min(2).max(100).nullable().default(3),
       })
       .strict()
-      .default({ links: true, phoneNumbers: true, wechatIds: true, keywords: [], patterns: [], sameTextInGroups: 3 }),
+      .default({ links: true, phoneNumbers: true, wechatIds: true, qrCodes: true, keywords: [], patterns: [], sameTextInGroups: 3 }),
     /** Links are fine from members who joined more than this many hours ago (0: never fine). */
     newMemberLinkHours: z.number().int().min(0).max(24 * 90).default(24),
     /** Per-member flood limit: more than `messages` in `seconds` is a violation. */
@@ -331,6 +333,7 @@ export const ruleTypes = {
         s.detect.links ? `链接${s.newMemberLinkHours ? `（入群 ${s.newMemberLinkHours} 小时内）` : ''}` : null,
         s.detect.phoneNumbers ? '手机号' : null,
         s.detect.wechatIds ? '微信号' : null,
+        s.detect.qrCodes ? '二维码图片' : null,
         s.detect.keywords.length ? `${s.detect.keywords.length} 个关键词` : null,
         s.detect.patterns.length ? `${s.detect.patterns.length} 个规则表达式` : null,
         s.detect.sameTextInGroups ? `同一内容发到 ${s.detect.sameTextInGroups} 个群` : null,

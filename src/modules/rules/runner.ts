@@ -31,13 +31,15 @@ interface Scope {
   rules: Map<string, { settings: ModerationSettings; ruleId: string | null } | null>;
   /** The authors' memberships by `group|member`. */
   memberships: Map<string, CachedMembership>;
+  /** Invite codes of this workspace that QR codes in the pass lead to (members may share their group's poster). */
+  ownInvites: Set<string>;
   /** Violations judged and not yet in the outbox, per rule and member (a dry run writes none). */
   counted: Map<string, number>;
 }
 
 function liveScope(ctx: Ctx, counted: Map<string, number>): Scope {
   const live = liveCache(ctx.workspaceId, ctx.clock.now());
-  return { rules: live.rules as Scope['rules'], memberships: live.memberships, counted };
+  return { rules: live.rules as Scope['rules'], memberships: live.memberships, ownInvites: new Set(), counted };
 }
 
 /** Reads the group's effective moderation rule into the scope, unless it is there. */
@@ -49,14 +51,19 @@ async function loadRule(ctx: Ctx, scope: Scope, groupId: string): Promise<void> 
   scope.rules.set(groupId, r && r.from !== 'default' ? { settings: r.settings, ruleId: r.ruleId } : null);
 }
 
-const textOf = (payload: string): string => {
+/** What the rules read of a message: its text, and the QR codes found in its image at upload. */
+function contentOf(payload: string): { text: string; qrCodes: string[] } {
   try {
-    const t = (JSON.parse(payload) as { text?: unknown }).text;
-    return typeof t === 'string' ? t : '';
+    const p = JSON.parse(payload) as { text?: unknown; image?: { qrCodes?: unknown } | null };
+    const codes = p.image?.qrCodes;
+    return { text: typeof p.text === 'string' ? p.text : '', qrCodes: Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [] };
   } catch {
-    return '';
+    return { text: '', qrCodes: [] };
   }
-};
+}
+
+/** The invite code in a QR code that leads to a Shequn join page (`…/m/join/<code>`), whoever's server it is on. */
+const inviteCodeOf = (qr: string) => /\/m\/join\/([a-z0-9]{4,64})\/?(?:[?#].*)?$/i.exec(qr.trim())?.[1];
 
 /**
  * A message in a member's recent history: only what flood and same-text checks read, so a day of messages
@@ -86,13 +93,15 @@ interface Message {
   groupId: string;
   at: number;
   text: string;
+  qrCodes: string[];
   seen: Seen;
 }
 
 function toMessage(a: Activity): Message | null {
   if (!a.member_id || !a.group_id) return null;
-  const s = seen(a.group_id, Number(a.occurred_at), textOf(a.payload));
-  return { id: a.id, memberId: a.member_id, groupId: s.groupId, at: s.at, text: s.text, seen: s };
+  const { text, qrCodes } = contentOf(a.payload);
+  const s = seen(a.group_id, Number(a.occurred_at), text);
+  return { id: a.id, memberId: a.member_id, groupId: s.groupId, at: s.at, text, qrCodes, seen: s };
 }
 
 const CHUNK = 500;
@@ -172,6 +181,10 @@ async function prefetch(ctx: Ctx, scope: Scope, batch: Message[], recent: Recent
       scope.memberships.set(membershipKey(m.group_id, m.member_id), { role: m.role, joinedAt: Number(m.joined_at) });
     }
   }
+  const codes = [...new Set(judged.flatMap((a) => a.qrCodes.map(inviteCodeOf).filter((c): c is string => !!c)))];
+  if (codes.length) {
+    for (const r of await ctx.tdb.selectFrom('invites').select('code').where('code', 'in', codes).where('revoked_at', 'is', null).execute()) scope.ownInvites.add(r.code);
+  }
   const minAt = Math.min(...judged.map((a) => a.at));
   const cold = [...new Set(judged.map((a) => a.memberId))].filter((m) => !recent.has(m));
   for (let i = 0; i < cold.length; i += CHUNK) {
@@ -180,7 +193,7 @@ async function prefetch(ctx: Ctx, scope: Scope, batch: Message[], recent: Recent
     // Up to the batch's first message: the batch itself is added as it is judged.
     for (const r of await ctx.tdb.selectFrom('activities').select(['member_id', 'group_id', 'occurred_at', 'payload']).where('member_id', 'in', chunk)
       .where('kind', '=', 'message').where('occurred_at', '>', minAt - DAY).where('occurred_at', '<', minAt).execute()) {
-      loaded.get(r.member_id!)!.push(seen(r.group_id!, Number(r.occurred_at), textOf(r.payload)));
+      loaded.get(r.member_id!)!.push(seen(r.group_id!, Number(r.occurred_at), contentOf(r.payload).text));
     }
     for (const [m, list] of loaded) recent.load(m, list);
   }
@@ -198,6 +211,7 @@ function violation(scope: Scope, recent: RecentMessages, a: Message) {
     text: a.text, normalized: text, role: m.role, memberId: a.memberId, joinedAt: m.joinedAt, at: a.at,
     recentInGroup: s.flood ? Math.max(1, recent.countInGroup(a.memberId, a.groupId, a.at - s.flood.seconds * 1000, a.at)) : 1,
     groupsWithSameText: needsSame ? Math.max(1, recent.groupsWithText(a.memberId, text, a.at - DAY, a.at)) : 1,
+    qrCodes: a.qrCodes.filter((c) => !scope.ownInvites.has(inviteCodeOf(c) ?? '')),
   });
   return reason ? { rule, reason } : null;
 }
@@ -357,7 +371,7 @@ async function judgeRows(ctx: Ctx, rows: (Activity & { kind: string; source: str
 
 /** Replays a group's last `days` of messages through a moderation rule (the group's own, or `settings`): who would have been acted on. */
 export async function dryRun(ctx: Ctx, groupId: string, days: number, settings: ModerationSettings | null): Promise<Judgement[]> {
-  const scope: Scope = { rules: new Map(), memberships: new Map(), counted: new Map() };
+  const scope: Scope = { rules: new Map(), memberships: new Map(), ownInvites: new Set(), counted: new Map() };
   if (settings) scope.rules.set(groupId, { settings, ruleId: null });
   const since = ctx.clock.now() - days * DAY;
   const rows = await ctx.tdb.selectFrom('activities').select(['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at'])

@@ -13,7 +13,7 @@ export const MODERATION_STEPS = ['warn', 'mute', 'remove', 'blacklist'] as const
 const WARN_VARS = ['nickname', 'reason', 'count'] as const;
 
 export const MODERATION_DEFAULTS = {
-  detect: { links: true, phoneNumbers: true, wechatIds: true, keywords: [], patterns: [], sameTextInGroups: 3 },
+  detect: { links: true, phoneNumbers: true, wechatIds: true, qrCodes: true, keywords: [], patterns: [], sameTextInGroups: 3 },
   newMemberLinkHours: 24,
   flood: { messages: 8, seconds: 60 },
   steps: ['warn', 'mute', 'remove'],
@@ -45,7 +45,7 @@ export function moderationFromForm(v: FormSettings): Record<string, unknown> {
   const flood = (v.flood ?? {}) as { messages?: number; seconds?: number };
   return {
     detect: {
-      links: !!d.links, phoneNumbers: !!d.phoneNumbers, wechatIds: !!d.wechatIds, keywords: cleanList(d.keywords), patterns: cleanList(d.patterns),
+      links: !!d.links, phoneNumbers: !!d.phoneNumbers, wechatIds: !!d.wechatIds, qrCodes: !!d.qrCodes, keywords: cleanList(d.keywords), patterns: cleanList(d.patterns),
       sameTextInGroups: v.sameTextOn ? (d.sameTextInGroups ?? 3) : null,
     },
     newMemberLinkHours: v.newMemberLinkHours ?? 0,
@@ -92,6 +92,9 @@ export function ModerationFields({ target }: FieldsProps) {
         </Form.Item>
         <Form.Item name={S('detect', 'wechatIds')} valuePropName="checked" noStyle>
           <Checkbox data-testid="mod-wechat">{t('moderation.wechat')}</Checkbox>
+        </Form.Item>
+        <Form.Item name={S('detect', 'qrCodes')} valuePropName="checked" noStyle>
+          <Checkbox data-testid="mod-qr">{t('moderation.qrCodes')}</Checkbox>
         </Form.Item>
       </div>
       <Row gutter={12} style={{ marginTop: 12 }}>
