@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ImportOpts } from '../run/import.ts';
+import type { ChatImportOpts } from '../run/chat-import.ts';
 
 /** The fields a column can map to (the unit test keeps this in step with the importer). */
 export const IMPORT_FIELDS = [
@@ -34,7 +35,22 @@ export function importCommands(program: Command) {
   addImportOptions(member.command('import <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn import members`'))
     .action(run);
 
-  const imp = program.command('import').description('Import data: `shequn import members <file>`');
+  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram <export.json>`');
   addImportOptions(imp.command('members <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn member import`'))
     .action(run);
+  imp.command('telegram <file>')
+    .description('Import a Telegram Desktop JSON export (one chat, or the whole account): groups, members, messages and service events')
+    .option('--json', 'print the report as one JSON object on the last line of stdout (the human report goes to stderr)')
+    .option('--community <id>', 'the community the new groups go into (default: 导入的群 Imported groups)')
+    .option('--timezone <zone>', 'the zone of dates in exports without date_unixtime (default: SHEQUN_TIMEZONE)')
+    .option('--workspace <slug>', 'workspace slug (default: the default workspace)')
+    .addHelpText(
+      'after',
+      `
+Every group chat becomes a group on platform telegram, every sender a member keyed by their Telegram id.
+One-to-one, bot and saved-messages chats are counted and skipped. Importing the same file again adds
+nothing; an interrupted import of the same file continues where it stopped; a file that turns out
+broken (truncated, not JSON, not UTF-8) leaves nothing behind and names the byte offset (exit 2).`,
+    )
+    .action(async (file: string, opts: ChatImportOpts) => (await import('../run/chat-import.ts')).runChatImport('telegram', file, opts));
 }

@@ -12,6 +12,7 @@ import * as m0004 from './migrations/0004-outbox.ts';
 import * as m0005 from './migrations/0005-tasks-points.ts';
 import * as m0006 from './migrations/0006-highlights.ts';
 import * as m0007 from './migrations/0007-upload-qr-codes.ts';
+import * as m0008 from './migrations/0008-chat-imports.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0005-tasks-points': m0005,
   '0006-highlights': m0006,
   '0007-upload-qr-codes': m0007,
+  '0008-chat-imports': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -119,6 +119,8 @@ export interface GroupTable {
   announcement_at: number | null;
   created_at: number;
   updated_at: number;
+  /** The import that created the row (hidden while that import is not completed); null for rows made otherwise. */
+  import_id?: string | null;
 }
 
 export interface MemberTable {
@@ -143,6 +145,8 @@ export interface MemberTable {
   joined_at: number;
   created_at: number;
   updated_at: number;
+  /** The import that created the row (hidden while that import is not completed); null for rows made otherwise. */
+  import_id?: string | null;
 }
 
 /** Search postings: name grams (`n:`), handle trigrams (`h:`), tags (`t:`), current groups (`g:`). */
@@ -161,6 +165,8 @@ export interface IdentityTable {
   external_id: string;
   handle: string | null;
   created_at: number;
+  /** The import that created the row (hidden while that import is not completed); null for rows made otherwise. */
+  import_id?: string | null;
 }
 
 export interface MembershipTable {
@@ -179,6 +185,8 @@ export interface MembershipTable {
   muted_until: number | null;
   in_directory: number;
   expert: number;
+  /** The import that created the row (hidden while that import is not completed); null for rows made otherwise. */
+  import_id?: string | null;
 }
 
 export interface MemberNumberTable {
@@ -208,6 +216,8 @@ export interface ActivityTable {
   source: string;
   source_id: string;
   created_at: number;
+  /** The import that created the row (hidden while that import is not completed); null for rows made otherwise. */
+  import_id?: string | null;
 }
 
 export interface RuleTable {
@@ -395,6 +405,24 @@ export interface HighlightTable {
   created_at: number;
 }
 
+export interface ImportTable {
+  id: string;
+  workspace_id: string;
+  format: string;
+  file_name: string;
+  file_key: string;
+  community_id: string;
+  status: string;
+  records_done: number;
+  added: string;
+  report: string | null;
+  error: string | null;
+  created_by: string;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -426,6 +454,7 @@ export interface Database {
   points: PointsTable;
   badges: BadgeTable;
   highlights: HighlightTable;
+  imports: ImportTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

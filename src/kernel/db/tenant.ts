@@ -1,11 +1,15 @@
 // TenantDb: the only door from services to tenant tables. Every select, update and delete it builds
 // already carries `workspace_id = ?`, and every insert gets the workspace id stamped in, so a handler
-// cannot forget the tenant filter.
+// cannot forget the tenant filter. Selects also leave out rows an unfinished import created (their
+// import_id names an import not completed): an import shows nothing until the one update that completes
+// it. The importer itself reads them through `withStaged()`.
 import { sql, type DeleteQueryBuilder, type DeleteResult, type Insertable, type Kysely, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Database, TenantTable } from './schema.ts';
 
 type Tenantless<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
+
+const STAGED = new Set<TenantTable>(['groups', 'members', 'identities', 'memberships', 'activities']);
 
 export class TenantDb {
   constructor(
@@ -13,12 +17,23 @@ export class TenantDb {
     readonly workspaceId: string,
     /** The SQLite handle, when the dialect is SQLite: bulk inserts reuse one prepared statement per table. */
     private readonly sqlite?: SQLite.Database,
+    private readonly staged = false,
   ) {}
+
+  /** The same door, seeing the rows of unfinished imports too (for the importer). */
+  withStaged(): TenantDb {
+    return new TenantDb(this.db, this.workspaceId, this.sqlite, true);
+  }
 
   // The casts only widen the table name for the generic filter; the result type is the plain builder for T.
   selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, {}> {
-    const qb = this.db.selectFrom(table as TenantTable) as SelectQueryBuilder<Database, TenantTable, {}>;
-    return qb.where(`${table}.workspace_id` as never, '=', this.workspaceId as never) as unknown as SelectQueryBuilder<Database, T, {}>;
+    let qb = this.db.selectFrom(table as TenantTable) as SelectQueryBuilder<Database, TenantTable, {}>;
+    qb = qb.where(`${table}.workspace_id` as never, '=', this.workspaceId as never);
+    if (!this.staged && STAGED.has(table)) {
+      const col = `${table}.import_id` as never;
+      qb = qb.where((eb) => eb.or([eb(col, 'is', null), eb(col, 'not in', eb.selectFrom('imports').select('imports.id').where('imports.status', '!=', 'completed') as never)]));
+    }
+    return qb as unknown as SelectQueryBuilder<Database, T, {}>;
   }
 
   updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult> {
@@ -37,24 +52,27 @@ export class TenantDb {
   }
 
   /**
-   * Inserts many rows fast, inside the current transaction. The query builder compiles one statement per
-   * call, which dominates at 100k rows; SQLite instead runs one cached single-row statement per row (on the
-   * transaction's own connection: the SQLite dialect has exactly one), PostgreSQL sends one INSERT … SELECT
-   * FROM unnest(arrays) per 5,000 rows.
+   * Inserts many rows fast, inside the current transaction, and returns how many went in. The query builder
+   * compiles one statement per call, which dominates at 100k rows; SQLite instead runs one cached single-row
+   * statement per row (on the transaction's own connection: the SQLite dialect has exactly one), PostgreSQL
+   * sends one INSERT … SELECT FROM unnest(arrays) per 5,000 rows. With `skipExisting`, a row that collides
+   * with a unique key already stored is left out (and not counted) instead of failing the insert.
    */
-  async bulkInsert<T extends TenantTable>(table: T, rows: Tenantless<T>[]): Promise<void> {
-    if (rows.length === 0) return;
+  async bulkInsert<T extends TenantTable>(table: T, rows: Tenantless<T>[], opts: { skipExisting?: boolean } = {}): Promise<number> {
+    if (rows.length === 0) return 0;
     if (!this.db.isTransaction) throw new Error('bulkInsert must run inside a transaction');
     const columns = ['workspace_id', ...Object.keys(rows[0]!)];
+    const conflict = opts.skipExisting ? ' on conflict do nothing' : '';
+    let inserted = 0;
     if (this.sqlite) {
-      const stmt = preparedInsert(this.sqlite, table, columns);
+      const stmt = preparedInsert(this.sqlite, table, columns, conflict);
       const values: unknown[] = [];
       for (const r of rows) {
         values.length = 0;
         pushRow(values, this.workspaceId, columns, r as Record<string, unknown>);
-        stmt.run(values);
+        inserted += stmt.run(values).changes;
       }
-      return;
+      return inserted;
     }
     for (let i = 0; i < rows.length; i += 5000) {
       const chunk = rows.slice(i, i + 5000) as Record<string, unknown>[];
@@ -62,14 +80,16 @@ export class TenantDb {
       const types = await pgColumnTypes(this.db, table);
       const casts = columns.map((c) => `${types.get(c) ?? 'text'}[]`);
       const unnest = sql.join(arrays.map((a, j) => sql`${a}::${sql.raw(casts[j]!)}`));
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})`.execute(this.db);
+      const r = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})${sql.raw(conflict)}`.execute(this.db);
+      inserted += Number(r.numAffectedRows ?? 0);
     }
+    return inserted;
   }
 
   /** Runs fn in one transaction; nested calls reuse the outer transaction. */
   async transaction<R>(fn: (tdb: TenantDb) => Promise<R>): Promise<R> {
     if (this.db.isTransaction) return fn(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new TenantDb(trx, this.workspaceId, this.sqlite)));
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new TenantDb(trx, this.workspaceId, this.sqlite, this.staged)));
   }
 }
 
@@ -80,10 +100,10 @@ function pushRow(values: unknown[], workspaceId: string, columns: string[], row:
   for (let c = 1; c < columns.length; c++) values.push(row[columns[c]!] ?? null);
 }
 
-function preparedInsert(db: SQLite.Database, table: string, columns: string[]): SQLite.Statement {
+function preparedInsert(db: SQLite.Database, table: string, columns: string[], conflict: string): SQLite.Statement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
-  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})${conflict}`;
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = db.prepare(text)));
   return stmt;

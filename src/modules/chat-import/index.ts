@@ -1,0 +1,1 @@
+export { importChatExport, listImports, importFailed, type ChatImportInput, type ChatImportReport, type ChatImportCounts } from './chat-import.service.ts';
