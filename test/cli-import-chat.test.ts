@@ -218,3 +218,29 @@ describe('an interrupted import', () => {
     expect(report.added.messages).toBe(report.messages);
   });
 });
+
+describe('shequn import whatsapp', () => {
+  const SAMPLE = new URL('../../shared/fixtures/whatsapp/whatsapp-chat-parser_short-chat.txt', import.meta.url).pathname;
+
+  it('imports the real sample once, keyed by phone number where it shows one, whatever zone it is read in again', async () => {
+    const r = await runCli(['import', 'whatsapp', SAMPLE, '--json', '--timezone', 'Europe/Zurich'], env);
+    expect(r.code, r.stderr).toBe(0);
+    // Sample User, TestBot, +410123456789, and "You" (who created the group).
+    expect(r.json()).toMatchObject({ format: 'whatsapp', groups: 1, members: 4, messages: 3, service_events: 2, skipped: 0, added: { groups: 1, members: 4, messages: 3, service_events: 2 } });
+    const again = await runCli(['import', 'whatsapp', SAMPLE, '--json', '--timezone', 'Asia/Shanghai'], env);
+    expect(again.json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
+    const [g] = (await allPages(t.api, '/api/v1/groups?platform=whatsapp')).items;
+    expect(g).toMatchObject({ name: 'ShortChat', externalId: 'name:ShortChat' });
+    const acts = await activitiesOf(g.id);
+    const multi = acts.find((a: any) => a.kind === 'message' && a.payload.text.startsWith('How are you?'));
+    expect(multi).toMatchObject({ payload: { text: 'How are you?\n\nIs everything alright?' }, occurredAt: '2017-09-03T23:50:00.000Z' });
+    const member = (await t.api.get(`/api/v1/members/${multi.memberId}`)).body;
+    expect(member.identities).toEqual([expect.objectContaining({ platform: 'whatsapp', externalId: '+410123456789' })]);
+  });
+
+  it('refuses a file that is not a WhatsApp export, naming the line (exit 2)', async () => {
+    const r = await runCli(['import', 'whatsapp', write('not-wa.txt', 'name,phone\n张三,138\n')], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not-wa\.txt: line 1: .*nothing from this file was kept/);
+  });
+});

@@ -30,27 +30,44 @@ imports nothing (exit 2); the valid rows are written in one transaction.`,
     );
 }
 
+/** Chat-history formats: `shequn import <format> <file>` (the readers live in src/cli/run/chat-import.ts). */
+const CHAT_IMPORTS = [
+  {
+    format: 'telegram',
+    description: 'Import a Telegram Desktop JSON export (one chat, or the whole account): groups, members, messages and service events',
+    help: `Every group chat becomes a group on platform telegram, every sender a member keyed by their Telegram id.
+One-to-one, bot and saved-messages chats are counted and skipped.`,
+  },
+  {
+    format: 'whatsapp',
+    description: 'Import a WhatsApp "Export chat" .txt (Android or iOS, any date order and clock)',
+    help: `The chat becomes a group on platform whatsapp; senders are keyed by phone number where the export shows
+one, else by name. The day/month order is decided for the whole file. Messages have no ids in this format:
+they are keyed by time, sender, text and the occurrence of that same triple.`,
+  },
+];
+
+const CHAT_IMPORT_HELP = `Importing the same file again adds nothing; an interrupted import of the same file continues where it
+stopped; a file that turns out broken (truncated, not the format, bad encoding) leaves nothing behind and
+names the line or byte offset (exit 2). The report's last stdout line with --json:
+{"format","groups","members","messages","service_events","skipped","added":{…}}`;
+
 export function importCommands(program: Command) {
   const member = program.commands.find((c) => c.name() === 'member') ?? program.command('member').description('Member lists: `shequn member import <file>`');
   addImportOptions(member.command('import <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn import members`'))
     .action(run);
 
-  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram <export.json>`');
+  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram|whatsapp <export>`');
   addImportOptions(imp.command('members <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn member import`'))
     .action(run);
-  imp.command('telegram <file>')
-    .description('Import a Telegram Desktop JSON export (one chat, or the whole account): groups, members, messages and service events')
-    .option('--json', 'print the report as one JSON object on the last line of stdout (the human report goes to stderr)')
-    .option('--community <id>', 'the community the new groups go into (default: 导入的群 Imported groups)')
-    .option('--timezone <zone>', 'the zone of dates in exports without date_unixtime (default: SHEQUN_TIMEZONE)')
-    .option('--workspace <slug>', 'workspace slug (default: the default workspace)')
-    .addHelpText(
-      'after',
-      `
-Every group chat becomes a group on platform telegram, every sender a member keyed by their Telegram id.
-One-to-one, bot and saved-messages chats are counted and skipped. Importing the same file again adds
-nothing; an interrupted import of the same file continues where it stopped; a file that turns out
-broken (truncated, not JSON, not UTF-8) leaves nothing behind and names the byte offset (exit 2).`,
-    )
-    .action(async (file: string, opts: ChatImportOpts) => (await import('../run/chat-import.ts')).runChatImport('telegram', file, opts));
+  for (const f of CHAT_IMPORTS) {
+    imp.command(`${f.format} <file>`)
+      .description(f.description)
+      .option('--json', 'print the report as one JSON object on the last line of stdout (the human report goes to stderr)')
+      .option('--community <id>', 'the community the new groups go into (default: 导入的群 Imported groups)')
+      .option('--timezone <zone>', `the zone of the export's local times (default: SHEQUN_TIMEZONE)`)
+      .option('--workspace <slug>', 'workspace slug (default: the default workspace)')
+      .addHelpText('after', `\n${f.help}\n${CHAT_IMPORT_HELP}`)
+      .action(async (file: string, opts: ChatImportOpts) => (await import('../run/chat-import.ts')).runChatImport(f.format, file, opts));
+  }
 }

@@ -1,9 +1,10 @@
-// `shequn import telegram <file>`: a chat export into groups, members and activities, loaded when the command runs.
+// `shequn import telegram|whatsapp <file>`: a chat export into groups, members and activities, loaded when the command runs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { ExportError, type ChatRecord } from '../../importers/chat-records.ts';
 import { readTelegram } from '../../importers/telegram.ts';
+import { readWhatsApp } from '../../importers/whatsapp.ts';
 import { importChatExport, importFailed, type ChatImportReport } from '../../modules/chat-import/index.ts';
 import { progressBar } from '../output.ts';
 import { cliCtx, cliWorkspace, withRuntime } from '../runtime.ts';
@@ -18,6 +19,7 @@ export interface ChatImportOpts {
 /** Readers by format: the platform their groups are on, and the records of a file. */
 const FORMATS: Record<string, { platform: string; read: (file: string, opts: { timezone: string }) => AsyncIterable<ChatRecord> }> = {
   telegram: { platform: 'telegram', read: readTelegram },
+  whatsapp: { platform: 'whatsapp', read: readWhatsApp },
 };
 export const CHAT_FORMATS = Object.keys(FORMATS);
 
