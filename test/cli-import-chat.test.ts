@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeTelegramExport } from '../bench/import-telegram.bench.ts';
 import { ctxFor } from '../src/bootstrap.ts';
 import { readTelegram } from '../src/importers/telegram.ts';
-import { fileKey } from '../src/cli/run/chat-import.ts';
+import { fileKey } from '../src/importers/index.ts';
 import { importChatExport } from '../src/modules/chat-import/index.ts';
 import { DEFAULT_WORKSPACE_SLUG, findWorkspaceBySlug } from '../src/modules/workspace/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
@@ -242,5 +242,37 @@ describe('shequn import whatsapp', () => {
     const r = await runCli(['import', 'whatsapp', write('not-wa.txt', 'name,phone\n张三,138\n')], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not-wa\.txt: line 1: .*nothing from this file was kept/);
+  });
+});
+
+describe('shequn import qq and wechat', () => {
+  it('imports the real QQ sample keyed by QQ number, once', async () => {
+    const QQ = new URL('../../shared/fixtures/qq/qq-chat-history_tests_file.txt', import.meta.url).pathname;
+    const r = await runCli(['import', 'qq', QQ, '--json', '--timezone', 'Asia/Shanghai'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ format: 'qq', groups: 1, members: 2, messages: 2, service_events: 0, skipped: 0, added: { groups: 1, members: 2, messages: 2 } });
+    expect((await runCli(['import', 'qq', QQ, '--json'], env)).json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
+    const [g] = (await allPages(t.api, '/api/v1/groups?platform=qq')).items;
+    const acts = await activitiesOf(g.id);
+    // Shanghai in 1883 kept local mean time, UTC+8:05:43.
+    expect(acts.map((a: any) => [a.payload.text, a.occurredAt]).sort()).toEqual([['A', '1883-03-07T03:16:50.000Z'], ['B', '1883-03-07T04:29:13.000Z']]);
+  });
+
+  it('imports a WeChat CSV: the group chat, not the one-to-one chat; a mini-program card is marked', async () => {
+    const csv = [
+      '\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender',
+      '1,123456@chatroom,1,0,0,1714528800,2,"大家好，我是张三",2024-05-01 10:00:00,,张三,wxid_zhang',
+      '2,123456@chatroom,49,33,0,1714528860,2,小程序：领券,2024-05-01 10:01:00,,李四,wxid_li',
+      '3,123456@chatroom,10000,0,0,1714528920,2,"""张三""邀请""王五""加入了群聊",2024-05-01 10:02:00,,,',
+      '1,wxid_zhang,1,0,1,1714529000,2,在吗,2024-05-01 10:03:20,张三,张三,',
+    ].join('\n');
+    const r = await runCli(['import', 'wechat', write('msg.csv', csv), '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ format: 'wechat', groups: 2, messages: 3, service_events: 1, skipped: 1, added: { groups: 1, messages: 2 } });
+    const [g] = (await allPages(t.api, '/api/v1/groups?platform=wechat')).items;
+    expect(g.externalId).toBe('123456@chatroom');
+    const acts = await activitiesOf(g.id);
+    expect(acts.find((a: any) => a.kind === 'message' && a.payload.miniProgram === true)).toBeTruthy();
+    expect(acts.filter((a: any) => a.kind === 'join')).toHaveLength(1);
   });
 });

@@ -15,6 +15,7 @@ import { registerConsole, registerMemberApp } from './web-apps.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { builtinRoutes } from './routes/builtin.routes.ts';
 import { engagementRoutes } from './routes/engagement.routes.ts';
+import { importRoutes } from './routes/import.routes.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
 import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   rulesRoutes(app);
   joiningRoutes(app, deps);
   engagementRoutes(app);
+  importRoutes(app, deps);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

@@ -9,9 +9,9 @@
 // chat record comes first), once to yield the records.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { zonedToUtc } from '../kernel/time.ts';
 import { ExportError, type ChatInfo, type ChatRecord, type Person, type ServiceRecord } from './chat-records.ts';
+import { contentId, Occurrences } from './message-key.ts';
 
 export interface WhatsAppOptions {
   /** The phone's time zone: the export writes its wall-clock times without one. */
@@ -326,36 +326,6 @@ function messageOf(raw: string): { text: string; extra: Record<string, unknown> 
   return { text, extra };
 }
 
-// ---- Ids ----------------------------------------------------------------------------------------------------
-
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const DAY = 24 * 3600_000;
-
-/**
- * How often a (time, sender, text) key came before in the file: the n of its id, so two equal messages in one
- * minute stay two and a re-import counts the same. Equal keys share a minute, and an export runs in time order
- * (a DST fall-back repeats an hour at most), so keys a day older than the newest are forgotten: memory stays
- * bounded by a day's messages, not the file's.
- */
-class Occurrences {
-  private seen = new Map<string, { n: number; at: number }>();
-  private newest = -Infinity;
-  /** Sweeps when this many are kept; doubled when a sweep frees little, so a busy day does not sweep on every message. */
-  private limit = 50_000;
-
-  next(key: string, at: number): number {
-    if (at > this.newest) this.newest = at;
-    const had = this.seen.get(key);
-    if (had) return ++had.n;
-    if (this.seen.size >= this.limit) {
-      for (const [k, v] of this.seen) if (v.at < this.newest - DAY) this.seen.delete(k);
-      if (this.seen.size >= this.limit / 2) this.limit *= 2;
-    }
-    this.seen.set(key, { n: 0, at });
-    return 0;
-  }
-}
-
 // ---- The reader ---------------------------------------------------------------------------------------------
 
 /** What the first pass learns: the day/month order and the chat. */
@@ -433,10 +403,7 @@ export async function* readWhatsApp(file: string, opts: WhatsAppOptions): AsyncG
     // Keyed by the wall-clock time as written, not the converted instant: importing the file again with
     // another --timezone must find the same messages, not add them twice.
     const wall = e.at;
-    const id = (sender: string, text: string) => {
-      const base = `${wall}:${sender}:${sha1(text).slice(0, 12)}`;
-      return `${base}:${counts.next(base, wall)}`;
-    };
+    const id = (sender: string, text: string) => contentId(wall, sender, text, counts);
     if (e.said.type === 'message') {
       const { text, extra } = messageOf([e.said.text, ...more].join('\n'));
       const from = e.said.from;

@@ -45,6 +45,18 @@ One-to-one, bot and saved-messages chats are counted and skipped.`,
 one, else by name. The day/month order is decided for the whole file. Messages have no ids in this format:
 they are keyed by time, sender, text and the occurrence of that same triple.`,
   },
+  {
+    format: 'qq',
+    description: 'Import a QQ 消息管理器 .txt export (GB18030/GBK, UTF-8 or UTF-16; one or several chats)',
+    help: `Each 消息对象 becomes a group on platform qq; senders are keyed by QQ number (or e-mail). Messages have no ids
+in this format: they are keyed by time, sender, text and the occurrence of that same triple.`,
+  },
+  {
+    format: 'wechat',
+    description: 'Import a WeChat chat CSV (留痕 / WeChatMsg: localId,TalkerId,Type,…,StrContent,…,Sender)',
+    help: `Each talker becomes a chat: group chats (…@chatroom) become groups on platform wechat, one-to-one chats are
+counted and skipped. Senders are keyed by wxid; mini-program cards are marked for the moderation rule.`,
+  },
 ];
 
 const CHAT_IMPORT_HELP = `Importing the same file again adds nothing; an interrupted import of the same file continues where it
@@ -57,7 +69,7 @@ export function importCommands(program: Command) {
   addImportOptions(member.command('import <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn import members`'))
     .action(run);
 
-  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram|whatsapp <export>`');
+  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram|whatsapp|qq|wechat <export>`');
   addImportOptions(imp.command('members <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn member import`'))
     .action(run);
   for (const f of CHAT_IMPORTS) {

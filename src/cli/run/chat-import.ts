@@ -1,10 +1,7 @@
 // `shequn import telegram|whatsapp <file>`: a chat export into groups, members and activities, loaded when the command runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
-import { ExportError, type ChatRecord } from '../../importers/chat-records.ts';
-import { readTelegram } from '../../importers/telegram.ts';
-import { readWhatsApp } from '../../importers/whatsapp.ts';
+import { CHAT_FORMATS, ExportError, fileKey } from '../../importers/index.ts';
 import { importChatExport, importFailed, type ChatImportReport } from '../../modules/chat-import/index.ts';
 import { progressBar } from '../output.ts';
 import { cliCtx, cliWorkspace, withRuntime } from '../runtime.ts';
@@ -14,28 +11,6 @@ export interface ChatImportOpts {
   workspace?: string;
   community?: string;
   timezone?: string;
-}
-
-/** Readers by format: the platform their groups are on, and the records of a file. */
-const FORMATS: Record<string, { platform: string; read: (file: string, opts: { timezone: string }) => AsyncIterable<ChatRecord> }> = {
-  telegram: { platform: 'telegram', read: readTelegram },
-  whatsapp: { platform: 'whatsapp', read: readWhatsApp },
-};
-export const CHAT_FORMATS = Object.keys(FORMATS);
-
-/** The same file, for a re-run: its size and the hash of its first and last MiB (a full hash of 500 MB costs seconds). */
-export async function fileKey(file: string): Promise<string> {
-  const fd = await fs.promises.open(file, 'r');
-  try {
-    const { size } = await fd.stat();
-    const head = Buffer.alloc(Math.min(size, 1 << 20));
-    await fd.read(head, 0, head.length, 0);
-    const tail = Buffer.alloc(Math.min(size, 1 << 20));
-    await fd.read(tail, 0, tail.length, Math.max(0, size - tail.length));
-    return `${size}:${createHash('sha256').update(head).update(tail).digest('hex')}`;
-  } finally {
-    await fd.close();
-  }
 }
 
 function printReport(file: string, r: ChatImportReport, opts: ChatImportOpts) {
@@ -53,7 +28,7 @@ function printReport(file: string, r: ChatImportReport, opts: ChatImportOpts) {
 }
 
 export async function runChatImport(format: string, file: string, opts: ChatImportOpts): Promise<void> {
-  const reader = FORMATS[format]!;
+  const reader = CHAT_FORMATS[format]!;
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file);
@@ -72,14 +47,9 @@ export async function runChatImport(format: string, file: string, opts: ChatImpo
     let report: ChatImportReport;
     try {
       report = await importChatExport(cliCtx(rt, ws), {
-        platform: reader.platform, format, fileName: path.basename(file), fileKey: key, communityId: opts.community,
-        records: async function* () {
-          for await (const r of reader.read(file, { timezone })) {
-            if (r.type !== 'chat' && r.where.startsWith('byte ')) bar.update(Number(r.where.slice(5)));
-            yield r;
-          }
-        },
-      });
+        platform: reader.platform, format, fileName: path.basename(file), fileKey: key, communityId: opts.community, bytes: stat.size,
+        records: () => reader.read(file, { timezone }),
+      }, (_records, bytes) => bytes !== null && bar.update(bytes));
     } catch (e) {
       bar.stop();
       if (e instanceof ExportError) throw importFailed(e.file, e.where, e.reason);

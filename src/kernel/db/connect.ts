@@ -13,6 +13,7 @@ import * as m0005 from './migrations/0005-tasks-points.ts';
 import * as m0006 from './migrations/0006-highlights.ts';
 import * as m0007 from './migrations/0007-upload-qr-codes.ts';
 import * as m0008 from './migrations/0008-chat-imports.ts';
+import * as m0009 from './migrations/0009-import-progress.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0006-highlights': m0006,
   '0007-upload-qr-codes': m0007,
   '0008-chat-imports': m0008,
+  '0009-import-progress': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -414,6 +414,8 @@ export interface ImportTable {
   community_id: string;
   status: string;
   records_done: number;
+  bytes_total: number | null;
+  bytes_done: number | null;
   added: string;
   report: string | null;
   error: string | null;

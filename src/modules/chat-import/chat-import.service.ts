@@ -9,7 +9,7 @@
 //   same first and last bytes) after an interruption skips what was written and goes on.
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
-import { ShequnError } from '../../kernel/errors.ts';
+import { ShequnError, notFound } from '../../kernel/errors.ts';
 import type { ChatInfo, ChatRecord, Person } from '../../importers/chat-records.ts';
 import { rewriteTerms } from '../member/index.ts';
 
@@ -24,8 +24,13 @@ export interface ChatImportInput {
   fileKey: string;
   /** The community the new groups go into (default: 导入的群, made when first needed). */
   communityId?: string;
+  /** The file's size, for progress. */
+  bytes?: number;
   records: () => AsyncIterable<ChatRecord>;
 }
+
+/** Where an import has got to (the records written, and the byte they reached when the format says). */
+export type ImportProgress = (records: number, bytes: number | null) => void;
 
 export interface ChatImportCounts {
   groups: number;
@@ -57,7 +62,16 @@ interface Added {
   service_events: number;
 }
 
-export async function importChatExport(ctx: Ctx, input: ChatImportInput, onProgress: (records: number) => void = () => {}): Promise<ChatImportReport> {
+/** Imports a chat export from start to end (the CLI). */
+export async function importChatExport(ctx: Ctx, input: ChatImportInput, onProgress?: ImportProgress): Promise<ChatImportReport> {
+  return (await beginChatImport(ctx, input)).run(onProgress);
+}
+
+/**
+ * Registers the import (or finds the interrupted one of the same file) and returns its id with the run,
+ * so a caller can answer with the id at once and run it in the background (the console's upload).
+ */
+export async function beginChatImport(ctx: Ctx, input: ChatImportInput): Promise<{ importId: string; run: (onProgress?: ImportProgress) => Promise<ChatImportReport> }> {
   ctx.authorize('member.write');
   const stagedCtx = ctx.with(ctx.tdb.withStaged());
   const now = ctx.clock.now();
@@ -70,9 +84,17 @@ export async function importChatExport(ctx: Ctx, input: ChatImportInput, onProgr
   if (!earlier) {
     await ctx.tdb.insertInto('imports', {
       id: importId, format: input.format, file_name: input.fileName, file_key: input.fileKey, community_id: communityId, status: 'running', records_done: 0,
+      bytes_total: input.bytes ?? null, bytes_done: null,
       added: JSON.stringify(added), report: null, error: null, created_by: ctx.actor.name, started_at: now, updated_at: now, finished_at: null,
     }).execute();
   }
+  return { importId, run: (onProgress = () => {}) => runImport(ctx, stagedCtx, input, { importId, communityId, added, resumeFrom }, onProgress) };
+}
+
+async function runImport(
+  ctx: Ctx, stagedCtx: Ctx, input: ChatImportInput, at: { importId: string; communityId: string; added: Added; resumeFrom: number }, onProgress: ImportProgress,
+): Promise<ChatImportReport> {
+  const { importId, communityId, added, resumeFrom } = at;
   // Names seen with an id, per chat: a join or leave that names someone only by name is that person.
   const names = new Map<string, Map<string, string>>();
   const remember = (chatId: string, p: Person) => {
@@ -93,6 +115,7 @@ export async function importChatExport(ctx: Ctx, input: ChatImportInput, onProgr
   };
   const chats = new Map<string, ChatInfo>();
   let n = 0;
+  let bytes: number | null = null;
   let batch: ChatRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -100,12 +123,13 @@ export async function importChatExport(ctx: Ctx, input: ChatImportInput, onProgr
     batch = [];
     await ctx.transaction(async (tx) => {
       await w.write(tx.with(tx.tdb.withStaged()), todo.filter((_, i) => n - todo.length + i >= resumeFrom), chats);
-      await tx.tdb.updateTable('imports').set({ records_done: n, added: JSON.stringify(added), updated_at: ctx.clock.now() }).where('id', '=', importId).execute();
+      await tx.tdb.updateTable('imports').set({ records_done: n, bytes_done: bytes, added: JSON.stringify(added), updated_at: ctx.clock.now() }).where('id', '=', importId).execute();
     });
-    onProgress(n);
+    onProgress(n, bytes);
   };
   try {
     for await (const r of input.records()) {
+      if (r.type !== 'chat' && r.where.startsWith('byte ')) bytes = Number(r.where.slice(5));
       if (r.type === 'chat') {
         counts.groups++;
         chats.set(r.chat.id, r.chat);
@@ -341,9 +365,28 @@ class Writer {
   }
 }
 
+/** An import as the API shows it. */
+export function toImport(r: Database['imports']) {
+  const report = r.report ? (JSON.parse(r.report) as ChatImportReport) : null;
+  return {
+    id: r.id, format: r.format, fileName: r.file_name, communityId: r.community_id, status: r.status as 'running' | 'completed' | 'failed',
+    recordsDone: Number(r.records_done), bytesTotal: r.bytes_total === null ? null : Number(r.bytes_total), bytesDone: r.bytes_done === null ? null : Number(r.bytes_done),
+    added: JSON.parse(r.added) as Added, error: r.error, createdBy: r.created_by,
+    startedAt: new Date(Number(r.started_at)).toISOString(), finishedAt: r.finished_at === null ? null : new Date(Number(r.finished_at)).toISOString(),
+    report: report && { groups: report.groups, members: report.members, messages: report.messages, service_events: report.service_events, skipped: report.skipped, skippedReasons: report.skippedReasons, resumedFrom: report.resumedFrom },
+  };
+}
+
 export async function listImports(ctx: Ctx) {
   ctx.authorize('member.read');
-  return ctx.tdb.selectFrom('imports').selectAll().orderBy('started_at', 'desc').limit(100).execute();
+  return (await ctx.tdb.selectFrom('imports').selectAll().orderBy('started_at', 'desc').limit(100).execute()).map(toImport);
+}
+
+export async function getImport(ctx: Ctx, id: string) {
+  ctx.authorize('member.read');
+  const r = await ctx.tdb.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('import', id);
+  return toImport(r);
 }
 
 export const importFailed = (file: string, where: string, reason: string) =>

@@ -1,1 +1,1 @@
-export { importChatExport, listImports, importFailed, type ChatImportInput, type ChatImportReport, type ChatImportCounts } from './chat-import.service.ts';
+export { importChatExport, beginChatImport, listImports, getImport, importFailed, type ChatImportInput, type ChatImportReport, type ChatImportCounts, type ImportProgress } from './chat-import.service.ts';
