@@ -276,3 +276,38 @@ describe('shequn import qq and wechat', () => {
     expect(acts.filter((a: any) => a.kind === 'join')).toHaveLength(1);
   });
 });
+
+describe('shequn import discord and slack', () => {
+  it('imports the real Slack sample folder (no users.json), once', async () => {
+    const copy = path.join(dir, 'slack-export');
+    fs.cpSync(new URL('../../shared/fixtures/slack/', import.meta.url).pathname, copy, { recursive: true });
+    const channels = JSON.parse(fs.readFileSync(path.join(copy, 'channels.json'), 'utf8'));
+    const day = JSON.parse(fs.readFileSync(path.join(copy, 'random', '2017-06-25.json'), 'utf8'));
+    const r = await runCli(['import', 'slack', copy, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const report = r.json();
+    expect(report).toMatchObject({ format: 'slack', groups: channels.length, skipped: 0 });
+    expect(report.messages + report.service_events).toBe(day.length);
+    expect((await runCli(['import', 'slack', copy, '--json'], env)).json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
+    const random = (await allPages(t.api, '/api/v1/groups?platform=slack')).items.find((g: any) => g.name === 'random');
+    expect(random.externalId).toBe(channels.find((c: any) => c.name === 'random').id);
+    expect((await activitiesOf(random.id)).map((a: any) => a.sourceId.split(':')[1]).sort()).toEqual(day.map((m: any) => m.ts).sort());
+  });
+
+  it('imports a DiscordChatExporter JSON channel keyed by author ids', async () => {
+    const doc = {
+      guild: { id: '800000000000000001', name: '茶友服务器' }, channel: { id: '900000000000000002', type: 'GuildTextChat', name: '闲聊' },
+      messages: [
+        { id: '1000000000000000001', type: 'Default', timestamp: '2024-05-01T10:00:00+08:00', content: '大家好', author: { id: '700000000000000001', name: 'zhang', nickname: '张三', isBot: false }, attachments: [] },
+        { id: '1000000000000000002', type: 'Reply', timestamp: '2024-05-01T10:01:00+08:00', content: '你好', author: { id: '700000000000000002', name: 'li', isBot: false }, attachments: [], reference: { messageId: '1000000000000000001' } },
+      ],
+    };
+    const r = await runCli(['import', 'discord', write('discord.json', doc), '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ format: 'discord', groups: 1, members: 2, messages: 2, added: { groups: 1, members: 2, messages: 2 } });
+    const g = (await allPages(t.api, '/api/v1/groups?platform=discord')).items[0];
+    expect(g).toMatchObject({ name: '茶友服务器 #闲聊', externalId: '900000000000000002' });
+    const reply = (await activitiesOf(g.id)).find((a: any) => a.payload.text === '你好');
+    expect(reply).toMatchObject({ occurredAt: '2024-05-01T02:01:00.000Z', payload: { replyTo: '1000000000000000001' } });
+  });
+});

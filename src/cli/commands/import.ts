@@ -57,6 +57,18 @@ in this format: they are keyed by time, sender, text and the occurrence of that 
     help: `Each talker becomes a chat: group chats (…@chatroom) become groups on platform wechat, one-to-one chats are
 counted and skipped. Senders are keyed by wxid; mini-program cards are marked for the moderation rule.`,
   },
+  {
+    format: 'discord',
+    description: 'Import a DiscordChatExporter export of a channel (JSON or CSV)',
+    help: `The channel becomes a group on platform discord; authors are keyed by their Discord id (the CSV has no message
+ids: its messages are keyed by time, author, text and occurrence).`,
+  },
+  {
+    format: 'slack',
+    description: "Import a Slack workspace export (the .zip Slack gives, or its unzipped folder; users.json may be missing)",
+    help: `Channels, private channels and group DMs become groups on platform slack; DMs are counted and skipped. People are
+keyed by Slack user id and named from users.json, else from what the messages carry.`,
+  },
 ];
 
 const CHAT_IMPORT_HELP = `Importing the same file again adds nothing; an interrupted import of the same file continues where it
@@ -69,7 +81,7 @@ export function importCommands(program: Command) {
   addImportOptions(member.command('import <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn import members`'))
     .action(run);
 
-  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram|whatsapp|qq|wechat <export>`');
+  const imp = program.command('import').description('Import data: `shequn import members <file>`, `shequn import telegram|whatsapp|qq|wechat|discord|slack <export>`');
   addImportOptions(imp.command('members <file>').description('Import a member list (CSV or XLSX) with a column mapping; the same as `shequn member import`'))
     .action(run);
   for (const f of CHAT_IMPORTS) {

@@ -95,7 +95,7 @@ export function importRoutes(app: App, deps: Pick<AppDeps, 'config' | 'log'>) {
         await fs.promises.rm(file, { force: true });
         throw invalid([{ field: 'body', reason: 'the upload is empty: send the export file as the body' }]);
       }
-      const name = q.name ?? `upload.${{ whatsapp: 'txt', qq: 'txt', wechat: 'csv' }[q.format] ?? 'json'}`;
+      const name = q.name ?? `upload.${{ whatsapp: 'txt', qq: 'txt', wechat: 'csv', slack: 'zip' }[q.format] ?? 'json'}`;
       const timezone = q.timezone ?? deps.config.timezone;
       let started: Awaited<ReturnType<typeof beginChatImport>>;
       try {
