@@ -16,6 +16,7 @@ import { registerInputGuard } from './input-guard.ts';
 import { builtinRoutes } from './routes/builtin.routes.ts';
 import { engagementRoutes } from './routes/engagement.routes.ts';
 import { importRoutes } from './routes/import.routes.ts';
+import { identityRoutes } from './routes/identity.routes.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
 import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   joiningRoutes(app, deps);
   engagementRoutes(app);
   importRoutes(app, deps);
+  identityRoutes(app);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

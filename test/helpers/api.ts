@@ -12,7 +12,7 @@ import { Client, type Reply, type TestServer } from './server.ts';
 export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
-  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports',
+  'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */

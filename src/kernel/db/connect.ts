@@ -14,6 +14,7 @@ import * as m0006 from './migrations/0006-highlights.ts';
 import * as m0007 from './migrations/0007-upload-qr-codes.ts';
 import * as m0008 from './migrations/0008-chat-imports.ts';
 import * as m0009 from './migrations/0009-import-progress.ts';
+import * as m0010 from './migrations/0010-identity.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0007-upload-qr-codes': m0007,
   '0008-chat-imports': m0008,
   '0009-import-progress': m0009,
+  '0010-identity': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

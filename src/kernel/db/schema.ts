@@ -425,6 +425,28 @@ export interface ImportTable {
   finished_at: number | null;
 }
 
+export interface MemberMergeTable {
+  id: string;
+  workspace_id: string;
+  kept_id: string;
+  merged_id: string;
+  undo: string;
+  evidence: string;
+  merged_by: string;
+  merged_at: number;
+  split_by: string | null;
+  split_at: number | null;
+}
+
+export interface MergeDecisionTable {
+  workspace_id: string;
+  member_a: string;
+  member_b: string;
+  decision: string;
+  decided_by: string;
+  decided_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -457,6 +479,8 @@ export interface Database {
   badges: BadgeTable;
   highlights: HighlightTable;
   imports: ImportTable;
+  member_merges: MemberMergeTable;
+  merge_decisions: MergeDecisionTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */
