@@ -10,7 +10,7 @@
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, notFound } from '../../kernel/errors.ts';
-import type { ChatInfo, ChatRecord, Person } from '../../importers/chat-records.ts';
+import { ExportError, type ChatInfo, type ChatRecord, type Person } from '../../importers/chat-records.ts';
 import { rewriteTerms } from '../member/index.ts';
 
 const BATCH = 5000;
@@ -160,7 +160,8 @@ async function runImport(
     await w.finish();
     for (const p of nameOnly) if (!names.get(p.chatId)?.has(p.name)) people.add(`name:${p.name}`);
   } catch (e) {
-    await abandon(ctx, importId, e);
+    // The reader names the file it was given (an upload's is a temporary path): the import keeps its own name.
+    await abandon(ctx, importId, e instanceof ExportError ? importFailed(input.fileName, e.where, e.reason) : e);
     throw e;
   }
   counts.members = people.size;

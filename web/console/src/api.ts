@@ -43,9 +43,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return send<T>(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
 }
 
-/** Raw bytes as the body (an image upload); the server reads the type from the bytes. */
-export const upload = <T>(path: string, file: Blob) =>
-  send<T>('POST', path, { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' }, file);
+/**
+ * Raw bytes as the body (an image upload, a chat export); the server reads the type from the bytes. The Blob
+ * goes to fetch as it is, so the browser streams it from disk instead of holding it in memory.
+ */
+export const upload = <T>(path: string, file: Blob, type = file.type || 'application/octet-stream') =>
+  send<T>('POST', path, { accept: 'application/json', 'content-type': type }, file);
 
 async function send<T>(method: string, path: string, headers: Record<string, string>, body: BodyInit | undefined): Promise<T> {
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
@@ -326,4 +329,28 @@ export interface Question {
   answeredBy: string | null;
   createdAt: string;
   answeredAt: string | null;
+}
+/** The counts an import reports: what the file held (report) or what it added (added). */
+export interface ImportCounts {
+  groups: number;
+  members: number;
+  messages: number;
+  service_events: number;
+}
+export interface ChatImport {
+  id: string;
+  format: string;
+  fileName: string;
+  communityId: string;
+  status: 'running' | 'completed' | 'failed';
+  recordsDone: number;
+  /** The upload's size and how far the reader is in it (null where the import has no file size). */
+  bytesTotal: number | null;
+  bytesDone: number | null;
+  added: ImportCounts;
+  error: string | null;
+  createdBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  report: (ImportCounts & { skipped: number; skippedReasons: { reason: string; count: number; first: string }[]; resumedFrom: number }) | null;
 }

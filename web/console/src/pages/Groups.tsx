@@ -1,7 +1,8 @@
 // 建群: groups across platforms with their last 7 days of messages, their members with numbers and roles,
 // a form to add one, and a group set renamed in one go by its naming pattern. A group's drawer also runs it:
 // its overview (the seven roles, entry settings, invite links with QR codes, clone as a template), the live
-// chat (post as the team, pin the announcement), join requests, reports, questions.
+// chat (post as the team, pin the announcement), join requests, reports, questions. The second tab brings
+// groups in from other platforms' chat exports (导入聊天记录).
 import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tabs, Tag, Typography, theme } from 'antd';
 import { CopyOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -10,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { get, post, qs, type Community, type Group, type GroupSet, type Me, type Membership, type Page } from '../api';
 import { applyFieldErrors } from '../forms';
 import { enums, useLabels } from '../labels';
+import { useSearchParam } from '../router';
 import { Sparkline, useGroupStats } from '../stats';
 import { CloneGroup } from './group/CloneGroup';
 import { GroupChat, LiveTag, type ReplyTarget } from './group/GroupChat';
@@ -17,6 +19,7 @@ import { GroupInvites } from './group/GroupInvites';
 import { JoinRequests, Questions, Reports, useOpenQuestions, useOpenReports, usePendingRequests } from './group/GroupQueues';
 import { GroupRoles } from './group/GroupRoles';
 import { GroupRules } from './group/GroupRules';
+import { Imports } from './group/Imports';
 import { RenameSet } from './group/RenameSet';
 
 const STATUS_COLOR: Record<string, string> = { active: 'green', quiet: 'gold', archived: 'default' };
@@ -33,7 +36,28 @@ export function useGroupSets() {
   return useQuery({ queryKey: ['group-sets'], queryFn: () => get<{ items: GroupSet[] }>('/group-sets') });
 }
 
+const TABS = ['list', 'import'] as const;
+type Tab = (typeof TABS)[number];
+
 export function Groups({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const [param, setParam] = useSearchParam('tab');
+  const tab: Tab = (TABS as readonly string[]).includes(param ?? '') ? (param as Tab) : 'list';
+  const items = [
+    { key: 'list', label: <span data-testid="groups-tab-list">{t('groups.tabs.list')}</span>, children: <GroupList me={me} /> },
+    ...(me.permissions.includes('member.read')
+      ? [{ key: 'import', label: <span data-testid="groups-tab-import">{t('groups.tabs.import')}</span>, children: <Imports me={me} /> }]
+      : []),
+  ];
+  return (
+    <>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('groups.title')}</Typography.Title>
+      <Tabs activeKey={tab} onChange={(k) => setParam(k === 'list' ? null : k)} destroyOnHidden items={items} />
+    </>
+  );
+}
+
+function GroupList({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { label, options } = useLabels();
   const canWrite = me.permissions.includes('group.write');
@@ -57,7 +81,6 @@ export function Groups({ me }: { me: Me }) {
 
   return (
     <>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('groups.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('groups.intro')}</Typography.Paragraph>
       <Card
         title={
