@@ -83,8 +83,8 @@ describe('cross-workspace isolation', () => {
     }
     // B's own lists hold its rows and none of A's.
     const bGroups = await allPages(bApi, '/api/v1/groups');
-    expect(bGroups.items.map((g: any) => g.id).sort()).toEqual([b.group, b.group2].sort());
-    expect((await bApi.get('/api/v1/members')).body.items.map((m: any) => m.id).sort()).toEqual([b.member, b.joiner].sort());
+    expect(bGroups.items.map((g: any) => g.id).sort()).toEqual([b.group, b.group2, b.importedGroup].sort());
+    expect((await bApi.get('/api/v1/members')).body.items.map((m: any) => m.id).sort()).toEqual([b.member, b.joiner, b.importedMember, b.mergeKeep, b.mergeOther].sort());
 
     const searches = [
       `q=${encodeURIComponent('Beta成员')}`, `q=${encodeURIComponent('成员')}`, 'q=Beta_handle', 'q=137', 'q=1370000', 'q=1234', `q=${encodeURIComponent(bMember.email)}`,
@@ -95,8 +95,9 @@ describe('cross-workspace isolation', () => {
       expectStatus(r, 200);
       expect(leaks(r.body), q).toEqual([]);
       const rb = await bApi.get(`/api/v1/members?${q}`);
-      // The fixture's joiner (an invite newcomer with no phone, e-mail or tags) matches only the stage.
-      expect(rb.body.items.map((m: any) => m.id).sort(), `B finds its own member with ${q}`).toEqual(q === 'stage=acquired' ? [b.member, b.joiner].sort() : [b.member]);
+      // The fixture's joiner, imported sender and members left for a merge (no phone, e-mail or tags) match only the stage.
+      const all = [b.member, b.joiner, b.importedMember, b.mergeKeep, b.mergeOther];
+      expect(rb.body.items.map((m: any) => m.id).sort(), `B finds its own member with ${q}`).toEqual(q === 'stage=acquired' ? all.sort() : [b.member]);
     }
     // A's member with the same phone is found in A only.
     expect((await t.api.get('/api/v1/members?q=1234')).body.items.map((m: any) => m.id)).toEqual([a.member]);
@@ -107,8 +108,8 @@ describe('cross-workspace isolation', () => {
 
     const exp = await t.api.post('/api/v1/members/export', { reason: '隔离检查导出' });
     expectStatus(exp, 200);
-    // A's own: the fixture's member and its invite newcomer.
-    expect(exp.headers.get('x-export-rows')).toBe('2');
+    // A's own: the fixture's member, its invite newcomer, the imported sender and the two left for a merge.
+    expect(exp.headers.get('x-export-rows')).toBe('5');
     expect(leaks(exp.text)).toEqual([]);
     expect(exp.text).not.toContain('Beta');
   });

@@ -240,6 +240,14 @@ export interface Fixture {
   ruleAction: string;
   /** A task given to the joiner in `group2`. */
   task: string;
+  /** A completed chat import (a tiny Telegram export uploaded through the API), its group and its one sender. */
+  chatImport: string;
+  importedGroup: string;
+  importedMember: string;
+  /** Two members named alike (in no group), left for a merge; and a merge of a third into the first (left for a split). */
+  mergeKeep: string;
+  mergeOther: string;
+  merge: string;
 }
 
 /** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
@@ -307,15 +315,31 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   const ruleAction = await waitFor(async () => (await api.get(`/api/v1/rule-actions?groupId=${group2.id}`)).body.items?.[0]);
   const task = await api.post('/api/v1/tasks', { memberId: joiner.result.memberId, groupId: group2.id, title: `${tag}任务` });
   expectStatus(task, 201);
+  const imported = await api.request('POST', `/api/v1/imports?format=telegram&name=${tag}.json`, tinyTelegramExport(tag), { 'content-type': 'application/octet-stream' });
+  expectStatus(imported, 202);
+  await waitFor(async () => (await api.get(`/api/v1/imports/${imported.body.id}`)).body.status === 'completed');
+  const importedGroup = (await api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.name === `${tag}导入群`);
+  const importedMember = (await api.get(`/api/v1/activities?groupId=${importedGroup.id}`)).body.items[0].memberId as string;
+  const [keep, other, gone] = await Promise.all(['甲', '乙', '丙'].map((x) => makeMember(api, { displayName: `${tag}同名`, city: x })));
+  const merge = await api.post(`/api/v1/members/${keep.id}/merge`, { mergeId: gone.id });
+  expectStatus(merge, 201);
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
+    chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
     identity: member.identities[0].id, membership: member.memberships[0].id, activity: activity.id, operator: operator.body.id,
     token: token.body.apiToken.id, rule: rule.body.id, invite: invite.body.id, inviteCode: invite.body.code, joinRequest: applied.body.requestId,
   };
+}
+
+/** A Telegram Desktop export of one chat with one message, unique to `tag`. */
+export function tinyTelegramExport(tag: string): Uint8Array {
+  const id = 1_700_000_000 + (Number.parseInt(createHash('sha256').update(tag).digest('hex').slice(0, 6), 16) % 100_000_000);
+  const doc = { name: `${tag}导入群`, type: 'private_supergroup', id, messages: [{ id: 1, type: 'message', date: '2024-05-01T10:00:00', date_unixtime: '1714528800', from: `${tag}发言人`, from_id: `user${id}`, text: '你好' }] };
+  return new TextEncoder().encode(JSON.stringify(doc));
 }
 
 export interface Call {
@@ -375,6 +399,10 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/tasks/{id}/confirm', url: `/api/v1/tasks/${f.task}/confirm` },
     { method: 'POST', path: '/api/v1/rule-actions/{id}/undo', url: `/api/v1/rule-actions/${f.ruleAction}/undo` },
     { method: 'POST', path: '/api/v1/reports/{id}/decide', url: `/api/v1/reports/${f.report}/decide`, body: { decision: 'confirm', muteMinutes: 10 } },
+    { method: 'POST', path: '/api/v1/imports', url: `/api/v1/imports?format=telegram&name=${u}.json`, body: tinyTelegramExport(u) },
+    { method: 'POST', path: '/api/v1/merge-suggestions/reject', url: '/api/v1/merge-suggestions/reject', body: { memberIds: [f.mergeKeep, f.mergeOther] } },
+    { method: 'POST', path: '/api/v1/members/{id}/merge', url: `/api/v1/members/${f.mergeKeep}/merge`, body: { mergeId: f.mergeOther } },
+    { method: 'POST', path: '/api/v1/member-merges/{id}/split', url: `/api/v1/member-merges/${f.merge}/split` },
   ];
 }
 
@@ -416,6 +444,11 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/groups/{id}/reports', url: `/api/v1/groups/${f.group2}/reports` },
     { method: 'GET', path: '/api/v1/groups/{id}/questions', url: `/api/v1/groups/${f.group2}/questions` },
     { method: 'GET', path: '/api/v1/uploads/{id}', url: `/api/v1/uploads/${f.upload}` },
+    { method: 'GET', path: '/api/v1/imports', url: '/api/v1/imports' },
+    { method: 'GET', path: '/api/v1/imports/{id}', url: `/api/v1/imports/${f.chatImport}` },
+    { method: 'GET', path: '/api/v1/merge-suggestions', url: `/api/v1/merge-suggestions?communityId=${f.community}` },
+    { method: 'GET', path: '/api/v1/member-merges', url: '/api/v1/member-merges' },
+    { method: 'GET', path: '/api/v1/communities/{id}/duplicates', url: `/api/v1/communities/${f.community}/duplicates` },
   ];
 }
 

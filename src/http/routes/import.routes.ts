@@ -66,8 +66,12 @@ export function importRoutes(app: App, deps: Pick<AppDeps, 'config' | 'log'>) {
   const dir = path.join(deps.config.dataDir, 'imports');
 
   app.get('/api/v1/imports', {
-    schema: { tags, summary: 'Chat-history imports, newest first, with their progress and reports', security: Secured, response: { 200: z.object({ items: z.array(ImportSchema) }) } },
-  }, async (req) => ({ items: await listImports(req.ctx()) }));
+    schema: {
+      tags, summary: 'Chat-history imports, newest first (the last 100), with their progress and reports', security: Secured,
+      querystring: z.object({ communityId: z.string().max(64).optional(), status: z.enum(['running', 'completed', 'failed']).optional() }).strict(),
+      response: { 200: z.object({ items: z.array(ImportSchema) }) },
+    },
+  }, async (req) => ({ items: await listImports(req.ctx(), req.query) }));
 
   app.get('/api/v1/imports/:id', {
     schema: { tags, summary: 'One import: its progress while it runs, its report or error after', security: Secured, params: IdParams, response: { 200: ImportSchema } },

@@ -378,9 +378,12 @@ export function toImport(r: Database['imports']) {
   };
 }
 
-export async function listImports(ctx: Ctx) {
+export async function listImports(ctx: Ctx, filter: { communityId?: string; status?: string } = {}) {
   ctx.authorize('member.read');
-  return (await ctx.tdb.selectFrom('imports').selectAll().orderBy('started_at', 'desc').limit(100).execute()).map(toImport);
+  let q = ctx.tdb.selectFrom('imports').selectAll().orderBy('started_at', 'desc').limit(100);
+  if (filter.communityId) q = q.where('community_id', '=', filter.communityId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  return (await q.execute()).map(toImport);
 }
 
 export async function getImport(ctx: Ctx, id: string) {

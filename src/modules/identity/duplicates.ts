@@ -1,6 +1,7 @@
 // How many real people stand behind a community's seats: members counted once however many of its groups
 // they sit in, and the overlap between each pair of groups (the console draws it as a heat map).
 import type { Ctx } from '../../kernel/context.ts';
+import { getCommunity } from '../community/index.ts';
 
 export interface DuplicatesReport {
   /** Memberships (current) in the community's groups. */
@@ -16,6 +17,7 @@ export interface DuplicatesReport {
 
 export async function duplicatesReport(ctx: Ctx, communityId: string): Promise<DuplicatesReport> {
   ctx.authorize('member.read');
+  await getCommunity(ctx, communityId); // 404 for a community the actor does not see
   const v = await ctx.visibility();
   const groups = (await ctx.tdb.selectFrom('groups').select(['id', 'name', 'platform']).where('community_id', '=', communityId).orderBy('created_at').execute())
     .filter((g) => v.all || v.groupIds.has(g.id));

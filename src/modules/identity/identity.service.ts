@@ -8,6 +8,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database, TenantTable } from '../../kernel/db/schema.ts';
 import { conflict, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { getCommunity } from '../community/index.ts';
 import { normalizePhone, rewriteTerms, visibleMemberRow } from '../member/index.ts';
 
 export type EvidenceKind = 'phone' | 'email' | 'name' | 'city' | 'groups' | 'platforms';
@@ -63,6 +64,7 @@ const MAX_BLOCK = 50;
  */
 export async function mergeSuggestions(ctx: Ctx, opts: { communityId?: string; limit?: number } = {}): Promise<MergeSuggestion[]> {
   ctx.authorize('member.read');
+  if (opts.communityId) await getCommunity(ctx, opts.communityId); // 404 for a community the actor does not see
   const v = await ctx.visibility();
   let groupQ = ctx.tdb.selectFrom('groups').select('id');
   if (opts.communityId) groupQ = groupQ.where('community_id', '=', opts.communityId);
