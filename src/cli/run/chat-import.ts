@@ -38,9 +38,9 @@ export async function runChatImport(format: string, file: string, opts: ChatImpo
   if (!stat.isFile() && !(reader.folder && stat.isDirectory())) throw importFailed(file, 'the path', reader.folder ? 'is neither a file nor a folder' : 'is not a file');
   const key = await fileKey(file);
   await withRuntime(async (rt) => {
-    // A 32 MiB page cache instead of the server's 64: the import's memory stays under 300 MB at a million
-    // messages, and the activities' indexes are appended to mostly in order, so it costs little time.
-    rt.db.sqlite?.pragma('cache_size = -32768');
+    // A 16 MiB page cache instead of the server's 64: the import's memory stays under 300 MB at a million
+    // messages (measured: 282 MB, against 298 MB with 32 MiB) for about a tenth more time.
+    rt.db.sqlite?.pragma('cache_size = -16384');
     const ws = await cliWorkspace(rt, opts.workspace);
     const timezone = opts.timezone ?? rt.config.timezone;
     const bar = progressBar('导入 import', stat.size);
