@@ -1,6 +1,8 @@
 // `shequn import telegram`: real Telegram Desktop exports and generated whole-account exports through the
 // real CLI, checked afterwards through the API on the same database: what the file holds, what was added,
 // a re-import that adds nothing, a broken file that leaves nothing, and an interrupted import that goes on.
+// The real samples go through the binary (node bin/shequn.js); the rest through the same main() in-process,
+// which saves a node and tsx start-up (a second or more) per run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,7 @@ import { fileKey } from '../src/importers/index.ts';
 import { importChatExport } from '../src/modules/chat-import/index.ts';
 import { DEFAULT_WORKSPACE_SLUG, findWorkspaceBySlug } from '../src/modules/workspace/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-import { apiOn, cliEnv, openDb, runCli, type ApiOnDb } from './helpers/cli.ts';
+import { apiOn, cliEnv, openDb, runCli, runInProcess, type ApiOnDb } from './helpers/cli.ts';
 import { allPages, dbSnapshot } from './helpers/api.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
@@ -121,7 +123,7 @@ describe('shequn import telegram on a whole-account export', () => {
   };
 
   it('counts every chat, imports the groups (left ones archived) with joins and leaves, and skips the rest with reasons', async () => {
-    const r = await runCli(['import', 'telegram', write('result.json', account), '--json'], env);
+    const r = await runInProcess(['import', 'telegram', write('result.json', account), '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({
       format: 'telegram', groups: 5, messages: 8, service_events: 4, skipped: 4,
@@ -156,7 +158,7 @@ describe('shequn import telegram on a whole-account export', () => {
     const before = await dbSnapshot({ server: t.server } as any);
     const full = JSON.stringify({ ...account, chats: { list: account.chats.list.map((c) => ({ ...c, id: c.id + 1_000_000_000, name: `截断${c.name}` })) } }, null, '\t');
     const cut = write('cut.json', full.slice(0, full.lastIndexOf('"id": 17')));
-    const r = await runCli(['import', 'telegram', cut, '--json'], env);
+    const r = await runInProcess(['import', 'telegram', cut, '--json'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cut\.json: byte \d+: the file ends early, inside chats\.list\.\*\.messages\.\* \(truncated\?\); nothing from this file was kept/);
     const after = await dbSnapshot({ server: t.server } as any);
@@ -165,7 +167,7 @@ describe('shequn import telegram on a whole-account export', () => {
     const failed = await t.rt.db.kysely.selectFrom('imports').selectAll().where('file_name', '=', 'cut.json').execute();
     expect(failed.map((i) => i.status)).toEqual(['failed']);
     for (const bad of [write('bin.json', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0])), write('nope.json', '{"users": []}'), path.join(dir, 'missing.json')]) {
-      const x = await runCli(['import', 'telegram', bad], env);
+      const x = await runInProcess(['import', 'telegram', bad], env);
       expect(x.code, bad).toBe(2);
       expect(x.stderr, bad).toContain(bad);
     }
@@ -206,7 +208,7 @@ describe('an interrupted import', () => {
 
     // The CLI keys the file by its bytes; the same bytes under the test's key stand for "the same file".
     await t.rt.db.kysely.updateTable('imports').set({ file_key: await fileKey(file) }).where('id', '=', running.id).execute();
-    const r = await runCli(['import', 'telegram', file, '--json'], env);
+    const r = await runInProcess(['import', 'telegram', file, '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     const report = r.json();
     expect(report.importId).toBe(running.id);
@@ -223,11 +225,11 @@ describe('shequn import whatsapp', () => {
   const SAMPLE = new URL('../../shared/fixtures/whatsapp/whatsapp-chat-parser_short-chat.txt', import.meta.url).pathname;
 
   it('imports the real sample once, keyed by phone number where it shows one, whatever zone it is read in again', async () => {
-    const r = await runCli(['import', 'whatsapp', SAMPLE, '--json', '--timezone', 'Europe/Zurich'], env);
+    const r = await runInProcess(['import', 'whatsapp', SAMPLE, '--json', '--timezone', 'Europe/Zurich'], env);
     expect(r.code, r.stderr).toBe(0);
     // Sample User, TestBot, +410123456789, and "You" (who created the group).
     expect(r.json()).toMatchObject({ format: 'whatsapp', groups: 1, members: 4, messages: 3, service_events: 2, skipped: 0, added: { groups: 1, members: 4, messages: 3, service_events: 2 } });
-    const again = await runCli(['import', 'whatsapp', SAMPLE, '--json', '--timezone', 'Asia/Shanghai'], env);
+    const again = await runInProcess(['import', 'whatsapp', SAMPLE, '--json', '--timezone', 'Asia/Shanghai'], env);
     expect(again.json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
     const [g] = (await allPages(t.api, '/api/v1/groups?platform=whatsapp')).items;
     expect(g).toMatchObject({ name: 'ShortChat', externalId: 'name:ShortChat' });
@@ -239,7 +241,7 @@ describe('shequn import whatsapp', () => {
   });
 
   it('refuses a file that is not a WhatsApp export, naming the line (exit 2)', async () => {
-    const r = await runCli(['import', 'whatsapp', write('not-wa.txt', 'name,phone\n张三,138\n')], env);
+    const r = await runInProcess(['import', 'whatsapp', write('not-wa.txt', 'name,phone\n张三,138\n')], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not-wa\.txt: line 1: .*nothing from this file was kept/);
   });
@@ -248,10 +250,10 @@ describe('shequn import whatsapp', () => {
 describe('shequn import qq and wechat', () => {
   it('imports the real QQ sample keyed by QQ number, once', async () => {
     const QQ = new URL('../../shared/fixtures/qq/qq-chat-history_tests_file.txt', import.meta.url).pathname;
-    const r = await runCli(['import', 'qq', QQ, '--json', '--timezone', 'Asia/Shanghai'], env);
+    const r = await runInProcess(['import', 'qq', QQ, '--json', '--timezone', 'Asia/Shanghai'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ format: 'qq', groups: 1, members: 2, messages: 2, service_events: 0, skipped: 0, added: { groups: 1, members: 2, messages: 2 } });
-    expect((await runCli(['import', 'qq', QQ, '--json'], env)).json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
+    expect((await runInProcess(['import', 'qq', QQ, '--json'], env)).json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
     const [g] = (await allPages(t.api, '/api/v1/groups?platform=qq')).items;
     const acts = await activitiesOf(g.id);
     // Shanghai in 1883 kept local mean time, UTC+8:05:43.
@@ -266,7 +268,7 @@ describe('shequn import qq and wechat', () => {
       '3,123456@chatroom,10000,0,0,1714528920,2,"""张三""邀请""王五""加入了群聊",2024-05-01 10:02:00,,,',
       '1,wxid_zhang,1,0,1,1714529000,2,在吗,2024-05-01 10:03:20,张三,张三,',
     ].join('\n');
-    const r = await runCli(['import', 'wechat', write('msg.csv', csv), '--json'], env);
+    const r = await runInProcess(['import', 'wechat', write('msg.csv', csv), '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ format: 'wechat', groups: 2, messages: 3, service_events: 1, skipped: 1, added: { groups: 1, messages: 2 } });
     const [g] = (await allPages(t.api, '/api/v1/groups?platform=wechat')).items;
@@ -283,12 +285,12 @@ describe('shequn import discord and slack', () => {
     fs.cpSync(new URL('../../shared/fixtures/slack/', import.meta.url).pathname, copy, { recursive: true });
     const channels = JSON.parse(fs.readFileSync(path.join(copy, 'channels.json'), 'utf8'));
     const day = JSON.parse(fs.readFileSync(path.join(copy, 'random', '2017-06-25.json'), 'utf8'));
-    const r = await runCli(['import', 'slack', copy, '--json'], env);
+    const r = await runInProcess(['import', 'slack', copy, '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     const report = r.json();
     expect(report).toMatchObject({ format: 'slack', groups: channels.length, skipped: 0 });
     expect(report.messages + report.service_events).toBe(day.length);
-    expect((await runCli(['import', 'slack', copy, '--json'], env)).json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
+    expect((await runInProcess(['import', 'slack', copy, '--json'], env)).json().added).toEqual({ groups: 0, members: 0, messages: 0, service_events: 0 });
     const random = (await allPages(t.api, '/api/v1/groups?platform=slack')).items.find((g: any) => g.name === 'random');
     expect(random.externalId).toBe(channels.find((c: any) => c.name === 'random').id);
     expect((await activitiesOf(random.id)).map((a: any) => a.sourceId.split(':')[1]).sort()).toEqual(day.map((m: any) => m.ts).sort());
@@ -302,7 +304,7 @@ describe('shequn import discord and slack', () => {
         { id: '1000000000000000002', type: 'Reply', timestamp: '2024-05-01T10:01:00+08:00', content: '你好', author: { id: '700000000000000002', name: 'li', isBot: false }, attachments: [], reference: { messageId: '1000000000000000001' } },
       ],
     };
-    const r = await runCli(['import', 'discord', write('discord.json', doc), '--json'], env);
+    const r = await runInProcess(['import', 'discord', write('discord.json', doc), '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ format: 'discord', groups: 1, members: 2, messages: 2, added: { groups: 1, members: 2, messages: 2 } });
     const g = (await allPages(t.api, '/api/v1/groups?platform=discord')).items[0];
