@@ -174,6 +174,26 @@ describe('shequn import telegram on a whole-account export', () => {
   });
 });
 
+describe('a failure after batches were written', () => {
+  it('removes every row the import had written (its activities found by time, without an index), and nothing else', async () => {
+    const big = path.join(dir, 'big-cut.json');
+    writeTelegramExport(big, 12_000, 9);
+    const text = fs.readFileSync(big, 'utf8');
+    // Past the second batch of 5,000: two batches are committed when the cut is found.
+    fs.writeFileSync(big, text.slice(0, Math.floor(text.length * 0.9)));
+    const before = await dbSnapshot({ server: t.server } as any);
+    const r = await runInProcess(['import', 'telegram', big, '--json'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/big-cut\.json: byte \d+: the file ends early/);
+    const failed = await t.rt.db.kysely.selectFrom('imports').selectAll().where('file_name', '=', 'big-cut.json').executeTakeFirstOrThrow();
+    expect(failed.status).toBe('failed');
+    expect(Number(failed.records_done)).toBe(10_000);
+    const after = await dbSnapshot({ server: t.server } as any);
+    expect(without(after.counts, 'imports')).toEqual(without(before.counts, 'imports'));
+    expect(without(after.rows, 'imports')).toEqual(without(before.rows, 'imports'));
+  });
+});
+
 const without = (o: object, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
 describe('an interrupted import', () => {

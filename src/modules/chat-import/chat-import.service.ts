@@ -174,9 +174,11 @@ async function runImport(
   return report;
 }
 
+const IMPORT_COMMUNITY = '导入的群 Imported groups';
+
 /** The default community for imported groups, made when first needed. */
 async function importCommunity(ctx: Ctx): Promise<string> {
-  const name = '导入的群 Imported groups';
+  const name = IMPORT_COMMUNITY;
   const found = await ctx.tdb.selectFrom('communities').select('id').where('name', '=', name).executeTakeFirst();
   if (found) return found.id;
   const now = ctx.clock.now();
@@ -193,8 +195,17 @@ async function publish(ctx: Ctx, importId: string, report: ChatImportReport, mem
 
 /** Removes what this import created (its staged rows) and marks it failed. */
 async function abandon(ctx: Ctx, importId: string, e: unknown) {
+  const started = Number((await ctx.tdb.selectFrom('imports').select('started_at').where('id', '=', importId).executeTakeFirstOrThrow()).started_at);
   await ctx.transaction(async (tx) => {
-    for (const t of STAGED) await tx.tdb.deleteFrom(t).where('import_id', '=', importId).execute();
+    // Activities have no index on import_id (every imported one keeps it): theirs were all written after the start.
+    await tx.tdb.deleteFrom('activities').where('created_at', '>=', started).where('import_id', '=', importId).execute();
+    for (const t of STAGED) if (t !== 'activities') await tx.tdb.deleteFrom(t).where('import_id', '=', importId).execute();
+    // The default community, when this import made it and nothing else uses it.
+    const imp = await tx.tdb.selectFrom('imports').select('community_id').where('id', '=', importId).executeTakeFirstOrThrow();
+    const made = await tx.tdb.selectFrom('communities').select('id').where('id', '=', imp.community_id).where('name', '=', IMPORT_COMMUNITY).where('created_at', '>=', started).executeTakeFirst();
+    const used = made && (await tx.tdb.withStaged().selectFrom('groups').select('id').where('community_id', '=', made.id).limit(1).executeTakeFirst());
+    const otherImports = made && (await tx.tdb.selectFrom('imports').select('id').where('community_id', '=', made.id).where('id', '!=', importId).limit(1).executeTakeFirst());
+    if (made && !used && !otherImports) await tx.tdb.deleteFrom('communities').where('id', '=', made.id).execute();
     await tx.tdb.updateTable('imports').set({ status: 'failed', error: e instanceof Error ? e.message : String(e), finished_at: tx.clock.now(), updated_at: tx.clock.now() }).where('id', '=', importId).execute();
   });
 }
