@@ -354,3 +354,39 @@ export interface ChatImport {
   finishedAt: string | null;
   report: (ImportCounts & { skipped: number; skippedReasons: { reason: string; count: number; first: string }[]; resumedFrom: number }) | null;
 }
+
+/** Who is who: members who may be one person, with what points to it. */
+export interface Evidence {
+  kind: 'phone' | 'email' | 'name' | 'city' | 'groups' | 'platforms';
+  detail: string;
+}
+export interface MemberBrief {
+  id: string;
+  displayName: string;
+  city: string | null;
+  platforms: string[];
+  groups: number;
+}
+export interface MergeSuggestion {
+  a: MemberBrief;
+  b: MemberBrief;
+  confidence: number;
+  evidence: Evidence[];
+}
+export interface MemberMerge {
+  id: string;
+  keptId: string;
+  mergedId: string;
+  mergedName: string;
+  evidence: Evidence[];
+  mergedBy: string;
+  mergedAt: string;
+  splitAt: string | null;
+}
+export interface DuplicatesReport {
+  seats: number;
+  people: number;
+  inSeveral: number;
+  groups: { id: string; name: string; platform: string; seats: number }[];
+  overlap: { a: string; b: string; shared: number }[];
+}

@@ -1,13 +1,16 @@
 // 成员: one record per person across groups and platforms; search, load more, profile (with points, badges
-// and tasks), bulk tags.
+// and tasks), bulk tags. The second tab finds people counted twice (识别重复): merge suggestions, merges and
+// their undo, and a community's seats against its real people.
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { SearchOutlined, TagsOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, patch, qs, type Me, type Member, type MemberDetail, type Page } from '../api';
 import { enums, useLabels } from '../labels';
+import { useSearchParam } from '../router';
 import { useAllGroups } from './Groups';
+import { WhoIsWho } from './member/WhoIsWho';
 import { MemberPoints, TasksPanel } from './rules/Tasks';
 
 interface Filters {
@@ -18,7 +21,28 @@ interface Filters {
   stage?: string;
 }
 
+const TABS = ['list', 'identity'] as const;
+type Tab = (typeof TABS)[number];
+
 export function Members({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const [param, setParam] = useSearchParam('tab');
+  const tab: Tab = (TABS as readonly string[]).includes(param ?? '') ? (param as Tab) : 'list';
+  const items = [
+    { key: 'list', label: <span data-testid="members-tab-list">{t('members.tabs.list')}</span>, children: <MemberList me={me} /> },
+    ...(me.permissions.includes('member.read')
+      ? [{ key: 'identity', label: <span data-testid="members-tab-identity">{t('members.tabs.identity')}</span>, children: <WhoIsWho me={me} /> }]
+      : []),
+  ];
+  return (
+    <>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('members.title')}</Typography.Title>
+      <Tabs activeKey={tab} onChange={(k) => setParam(k === 'list' ? null : k)} destroyOnHidden items={items} />
+    </>
+  );
+}
+
+function MemberList({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { label, options } = useLabels();
   const { message } = App.useApp();
@@ -62,7 +86,6 @@ export function Members({ me }: { me: Me }) {
 
   return (
     <>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('members.title')}</Typography.Title>
       <Card>
         <Form<Filters> layout="inline" onFinish={(v) => { setSelected([]); setFilters(Object.fromEntries(Object.entries(v).filter(([, x]) => x)) as Filters); }} style={{ rowGap: 8, marginBottom: 16 }}>
           <Form.Item name="q">
