@@ -6,28 +6,21 @@
 // error in the browser's console.
 //
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+import { SHOTS, browserTestsRun, signedInConsole } from './helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
-const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
-const SHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000 });
 
-describe.skipIf(!hasChromium || postgres)('who is who in Chromium', { timeout: 90_000 }, () => {
+describe.skipIf(!browserTestsRun)('who is who in Chromium', { timeout: 90_000 }, () => {
   let t: TestServer;
   let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
+  let takeErrors: () => string[];
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
     t = await startTestServer();
 
     // A community of two groups on two platforms, and the same people in both under other names.
@@ -52,22 +45,7 @@ describe.skipIf(!hasChromium || postgres)('who is who in Chromium', { timeout: 9
     await member('leiTg', { displayName: '李雷', identities: [{ platform: 'telegram', externalId: 'tg-lilei' }], memberships: [{ groupId: wx }, { groupId: wa }] });
     await member('leiWa', { displayName: '李雷', identities: [{ platform: 'whatsapp', externalId: 'lilei-wa' }], memberships: [{ groupId: wx }, { groupId: wa }] });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-    });
-    await page.goto(`${t.url}/`);
-    await page.getByTestId('signin-email').fill(ADMIN.email);
-    await page.getByTestId('signin-password').fill(ADMIN.password);
-    await page.getByTestId('signin-submit').click();
-    await page.getByTestId('whoami').waitFor();
+    ({ browser, page, takeErrors } = await signedInConsole(t));
   }, 120_000);
 
   afterAll(async () => {
@@ -75,7 +53,6 @@ describe.skipIf(!hasChromium || postgres)('who is who in Chromium', { timeout: 9
     await t?.stop();
   });
 
-  const takeErrors = () => errors.splice(0, errors.length);
   const suggestions = () => page.getByTestId('suggestion-table').locator('tr.ant-table-row');
   const suggestion = (text: string) => suggestions().filter({ hasText: text });
   const people = () => page.getByTestId('identity-people').textContent();

@@ -5,50 +5,29 @@
 // skipped reason when its row is expanded. Not one unexpected error in the browser's console.
 //
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
-import { execSync } from 'node:child_process';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+import { SHOTS, browserTestsRun, signedInConsole } from './helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
-const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
-const SHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 const FIXTURE = '/work/shared/fixtures/telegram/pujangga-kode-2.json';
 /** Imports run in the background: the row changes on the page's one-second poll. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
 
-describe.skipIf(!hasChromium || postgres)('chat-history imports in Chromium', { timeout: 90_000 }, () => {
+describe.skipIf(!browserTestsRun)('chat-history imports in Chromium', { timeout: 90_000 }, () => {
   let t: TestServer;
   let browser: Browser;
   let page: Page;
   let dir: string;
-  const errors: string[] = [];
+  let takeErrors: () => string[];
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shequn-imports-'));
     t = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-    });
-    await page.goto(`${t.url}/`);
-    await page.getByTestId('signin-email').fill(ADMIN.email);
-    await page.getByTestId('signin-password').fill(ADMIN.password);
-    await page.getByTestId('signin-submit').click();
-    await page.getByTestId('whoami').waitFor();
+    ({ browser, page, takeErrors } = await signedInConsole(t));
   }, 120_000);
 
   afterAll(async () => {
@@ -57,7 +36,6 @@ describe.skipIf(!hasChromium || postgres)('chat-history imports in Chromium', { 
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const takeErrors = () => errors.splice(0, errors.length);
   const row = (fileName: string) => page.getByTestId('import-table').locator('tr.ant-table-row').filter({ has: page.getByTestId('import-file-cell').getByText(fileName, { exact: true }) });
 
   /** Uploads `file` as `format` from the import tab; returns its row. */

@@ -1,0 +1,43 @@
+// A signed-in console in headless Chromium (Debian's, driven by playwright-core) for the browser tests:
+// the standard flags, a zh-CN page in Shanghai time, and every browser error (console errors, page errors,
+// responses of 400 and above) collected for the test to assert none came unexpectedly.
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN, type TestServer } from './server.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Browser tests run where Chromium is installed, in the sqlite project only (the browser does not care about the SQL dialect). */
+export const browserTestsRun = existsSync(CHROMIUM) && process.env.SHEQUN_TEST_DIALECT !== 'postgres';
+export const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+export interface ConsoleSession {
+  browser: Browser;
+  page: Page;
+  /** The browser errors seen since the last call, emptied. */
+  takeErrors(): string[];
+}
+
+/** Builds the web apps when they are missing, opens the console and signs in as the test server's admin. */
+export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
+  if (!existsSync(new URL('../../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
+  const errors: string[] = [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  await page.goto(`${t.url}/`);
+  await page.getByTestId('signin-email').fill(ADMIN.email);
+  await page.getByTestId('signin-password').fill(ADMIN.password);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('whoami').waitFor();
+  return { browser, page, takeErrors: () => errors.splice(0, errors.length) };
+}
