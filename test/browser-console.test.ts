@@ -14,12 +14,9 @@ import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium } from './helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
 const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
-const SHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 
 /** A real PNG: a warm gradient with a sun, to post as the team. */
 function sunsetPng(w: number, h: number): Buffer {
@@ -69,7 +66,7 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
   beforeAll(async () => {
     if (!existsSync(new URL('../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
     t = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page = await context.newPage();
     page.setDefaultTimeout(8_000);

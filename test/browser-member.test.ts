@@ -10,13 +10,10 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium } from './helpers/browser.ts';
 import { expectStatus, makeCommunity, makeGroup, makeGroupSet } from './helpers/api.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
 const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
-const SHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 
 /** XSS payloads a member might type as a name, a nickname part, a message or a file name. */
@@ -40,7 +37,7 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
   beforeAll(async () => {
     if (!existsSync(new URL('../web/dist/member/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
     t = await startTestServer({ SHEQUN_JOIN_LIMIT: '1000' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     community = await makeCommunity(t.api, { name: '晨跑社群' });
   }, 120_000);
 

@@ -14,13 +14,10 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium } from './helpers/browser.ts';
 import { expectStatus, joinAsMember, makeCommunity, makeGroup, waitFor } from './helpers/api.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const hasChromium = existsSync(CHROMIUM);
 const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
-const SHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const MINUTE = 60_000;
 
@@ -54,7 +51,7 @@ describe.skipIf(!hasChromium || postgres)('group rules in Chromium: console and 
   beforeAll(async () => {
     if (!existsSync(new URL('../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
     t = await startTestServer({ SHEQUN_ENGINE_INTERVAL_MS: '100', SHEQUN_JOIN_LIMIT: '1000' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     community = await makeCommunity(t.api, { name: '西湖茶友会' });
     // The community's own entry ritual: each group's rules page shows it as inherited.
     expectStatus(await t.api.post('/api/v1/rules', {

@@ -7,9 +7,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ADMIN, type TestServer } from './server.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** The flags every browser test launches Chromium with. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Browser tests run where Chromium is installed, in the sqlite project only (the browser does not care about the SQL dialect). */
-export const browserTestsRun = existsSync(CHROMIUM) && process.env.SHEQUN_TEST_DIALECT !== 'postgres';
+export const hasChromium = existsSync(CHROMIUM);
+export const browserTestsRun = hasChromium && process.env.SHEQUN_TEST_DIALECT !== 'postgres';
 export const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 export interface ConsoleSession {
@@ -23,7 +25,7 @@ export interface ConsoleSession {
 export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
   if (!existsSync(new URL('../../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
   const errors: string[] = [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
