@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { SHOTS, browserTestsRun, signedInConsole } from './helpers/browser.ts';
 
-const FIXTURE = '/work/shared/fixtures/telegram/pujangga-kode-2.json';
+const FIXTURE = new URL('../../shared/fixtures/telegram/pujangga-kode-2.json', import.meta.url).pathname;
 /** Imports run in the background: the row changes on the page's one-second poll. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
 
