@@ -1,31 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ExportError, type ChatRecord } from './chat-records.ts';
+import { describe, expect, it } from 'vitest';
+import type { ChatRecord } from './chat-records.ts';
+import { readerKit } from './testing.ts';
 import { readQq } from './qq.ts';
 
 const FIXTURE = new URL('../../../shared/fixtures/qq/qq-chat-history_tests_file.txt', import.meta.url).pathname;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shequn-qq-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function read(file: string, timezone = 'Asia/Shanghai'): Promise<ChatRecord[]> {
-  const out: ChatRecord[] = [];
-  for await (const r of readQq(file, { timezone })) out.push(r);
-  return out;
-}
-const write = (name: string, body: string | Buffer) => {
-  const f = path.join(dir, name);
-  fs.writeFileSync(f, body);
-  return f;
-};
-const failure = async (file: string) => {
-  const e = await read(file).then(() => undefined, (x: unknown) => x);
-  expect(e).toBeInstanceOf(ExportError);
-  return e as ExportError;
-};
+const { read, write, failure } = readerKit('qq', readQq);
 /** The documented id of a QQ message: time, sender, the first 12 hex digits of the text's SHA-1, earlier repeats. */
 const key = (at: number, sender: string, text: string, n = 0) => `${at}:${sender}:${createHash('sha1').update(text).digest('hex').slice(0, 12)}:${n}`;
 /** Shanghai has been UTC+8 without DST since 1991. */

@@ -1,29 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ExportError, type ChatRecord } from './chat-records.ts';
+import { describe, expect, it } from 'vitest';
+import type { ChatRecord } from './chat-records.ts';
+import { readerKit } from './testing.ts';
 import { readWeChat } from './wechat.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shequn-wechat-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function read(file: string, timezone = 'Asia/Shanghai'): Promise<ChatRecord[]> {
-  const out: ChatRecord[] = [];
-  for await (const r of readWeChat(file, { timezone })) out.push(r);
-  return out;
-}
-const write = (name: string, body: string | Buffer) => {
-  const f = path.join(dir, name);
-  fs.writeFileSync(f, body);
-  return f;
-};
-const failure = async (file: string) => {
-  const e = await read(file).then(() => undefined, (x: unknown) => x);
-  expect(e).toBeInstanceOf(ExportError);
-  return e as ExportError;
-};
+const { read, write, failure } = readerKit('wechat', readWeChat);
 /** A CSV field as Python's csv.writer (what the exporters use) writes it: quoted when it holds `,`, `"` or a line break. */
 const field = (v: string | number) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 /** Rows as the exporters write them: UTF-8 with BOM, CR LF after each record (Python's csv default). */

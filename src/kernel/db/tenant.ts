@@ -9,7 +9,9 @@ import type { Database, TenantTable } from './schema.ts';
 
 type Tenantless<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
 
-const STAGED = new Set<TenantTable>(['groups', 'members', 'identities', 'memberships', 'activities']);
+/** The tables whose rows an import creates (and hides until it completes); the importer cleans up the same list. */
+export const STAGED_TABLES = ['activities', 'memberships', 'identities', 'members', 'groups'] as const satisfies readonly TenantTable[];
+const STAGED = new Set<TenantTable>(STAGED_TABLES);
 
 export class TenantDb {
   constructor(

@@ -9,12 +9,12 @@
 //   same first and last bytes) after an interruption skips what was written and goes on.
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
+import { STAGED_TABLES } from '../../kernel/db/tenant.ts';
 import { ShequnError, notFound } from '../../kernel/errors.ts';
 import { ExportError, type ChatInfo, type ChatRecord, type Person } from '../../importers/chat-records.ts';
 import { rewriteTerms } from '../member/index.ts';
 
 const BATCH = 5000;
-const STAGED = ['activities', 'memberships', 'identities', 'members', 'groups'] as const;
 
 export interface ChatImportInput {
   /** The platform the export comes from (`telegram`, …): the groups' platform and the identities'. */
@@ -199,7 +199,7 @@ async function abandon(ctx: Ctx, importId: string, e: unknown) {
   await ctx.transaction(async (tx) => {
     // Activities have no index on import_id (every imported one keeps it): theirs were all written after the start.
     await tx.tdb.deleteFrom('activities').where('created_at', '>=', started).where('import_id', '=', importId).execute();
-    for (const t of STAGED) if (t !== 'activities') await tx.tdb.deleteFrom(t).where('import_id', '=', importId).execute();
+    for (const t of STAGED_TABLES) if (t !== 'activities') await tx.tdb.deleteFrom(t).where('import_id', '=', importId).execute();
     // The default community, when this import made it and nothing else uses it.
     const imp = await tx.tdb.selectFrom('imports').select('community_id').where('id', '=', importId).executeTakeFirstOrThrow();
     const made = await tx.tdb.selectFrom('communities').select('id').where('id', '=', imp.community_id).where('name', '=', IMPORT_COMMUNITY).where('created_at', '>=', started).executeTakeFirst();
