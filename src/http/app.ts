@@ -17,6 +17,7 @@ import { builtinRoutes } from './routes/builtin.routes.ts';
 import { engagementRoutes } from './routes/engagement.routes.ts';
 import { importRoutes } from './routes/import.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
+import { integrationRoutes } from './routes/integration.routes.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
 import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   engagementRoutes(app);
   importRoutes(app, deps);
   identityRoutes(app);
+  integrationRoutes(app, deps);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

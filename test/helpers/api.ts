@@ -13,6 +13,7 @@ export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
+  'integration_plans', 'integration_moves',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -248,6 +249,8 @@ export interface Fixture {
   mergeKeep: string;
   mergeOther: string;
   merge: string;
+  /** A draft integration plan over the fixture community's groups. */
+  integrationPlan: string;
 }
 
 /** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
@@ -323,10 +326,12 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   const [keep, other, gone] = await Promise.all(['甲', '乙', '丙'].map((x) => makeMember(api, { displayName: `${tag}同名`, city: x })));
   const merge = await api.post(`/api/v1/members/${keep.id}/merge`, { mergeId: gone.id });
   expectStatus(merge, 201);
+  const integrationPlan = await api.post('/api/v1/integration-plans', { communityId: community.id, name: `${tag}整合` });
+  expectStatus(integrationPlan, 201);
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
-    chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id,
+    chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -403,6 +408,11 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/merge-suggestions/reject', url: '/api/v1/merge-suggestions/reject', body: { memberIds: [f.mergeKeep, f.mergeOther] } },
     { method: 'POST', path: '/api/v1/members/{id}/merge', url: `/api/v1/members/${f.mergeKeep}/merge`, body: { mergeId: f.mergeOther } },
     { method: 'POST', path: '/api/v1/member-merges/{id}/split', url: `/api/v1/member-merges/${f.merge}/split` },
+    { method: 'POST', path: '/api/v1/integration-plans', url: '/api/v1/integration-plans', body: { communityId: f.community, name: u } },
+    { method: 'PATCH', path: '/api/v1/integration-plans/{id}', url: `/api/v1/integration-plans/${f.integrationPlan}`, body: { settings: { moveBy: 'circle' } } },
+    { method: 'POST', path: '/api/v1/integration-plans/{id}/carry-out', url: `/api/v1/integration-plans/${f.integrationPlan}/carry-out` },
+    { method: 'POST', path: '/api/v1/integration-plans/{id}/archive-old-groups', url: `/api/v1/integration-plans/${f.integrationPlan}/archive-old-groups` },
+    { method: 'DELETE', path: '/api/v1/integration-plans/{id}', url: `/api/v1/integration-plans/${f.integrationPlan}` },
   ];
 }
 
@@ -449,6 +459,9 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/merge-suggestions', url: `/api/v1/merge-suggestions?communityId=${f.community}` },
     { method: 'GET', path: '/api/v1/member-merges', url: '/api/v1/member-merges' },
     { method: 'GET', path: '/api/v1/communities/{id}/duplicates', url: `/api/v1/communities/${f.community}/duplicates` },
+    { method: 'GET', path: '/api/v1/integration-plans', url: `/api/v1/integration-plans?communityId=${f.community}` },
+    { method: 'GET', path: '/api/v1/integration-plans/{id}', url: `/api/v1/integration-plans/${f.integrationPlan}` },
+    { method: 'GET', path: '/api/v1/integration-plans/{id}/moves', url: `/api/v1/integration-plans/${f.integrationPlan}/moves` },
   ];
 }
 

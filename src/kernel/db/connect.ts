@@ -16,6 +16,7 @@ import * as m0008 from './migrations/0008-chat-imports.ts';
 import * as m0009 from './migrations/0009-import-progress.ts';
 import * as m0010 from './migrations/0010-identity.ts';
 import * as m0011 from './migrations/0011-activities-provenance.ts';
+import * as m0012 from './migrations/0012-integration.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0009-import-progress': m0009,
   '0010-identity': m0010,
   '0011-activities-provenance': m0011,
+  '0012-integration': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

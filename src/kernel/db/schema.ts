@@ -447,6 +447,30 @@ export interface MergeDecisionTable {
   decided_at: number;
 }
 
+export interface IntegrationPlanTable {
+  id: string;
+  workspace_id: string;
+  community_id: string;
+  name: string;
+  status: string;
+  groups: string;
+  settings: string;
+  result: string | null;
+  group_set_id: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  carried_out_at: number | null;
+}
+
+export interface IntegrationMoveTable {
+  workspace_id: string;
+  plan_id: string;
+  member_id: string;
+  from_group_id: string;
+  to_group_id: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -481,6 +505,8 @@ export interface Database {
   imports: ImportTable;
   member_merges: MemberMergeTable;
   merge_decisions: MergeDecisionTable;
+  integration_plans: IntegrationPlanTable;
+  integration_moves: IntegrationMoveTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */
