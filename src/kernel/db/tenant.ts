@@ -27,6 +27,25 @@ export class TenantDb {
     return new TenantDb(this.db, this.workspaceId, this.sqlite, true);
   }
 
+  /**
+   * Refreshes the query planner's statistics after a bulk load (an import). Without them SQLite guesses that
+   * `workspace_id = ?` matches ten rows and reads a whole workspace where a primary-key lookup would do.
+   * The people tables are read whole (a sample undercounts a workspace's rows, and the guess stays wrong);
+   * activities, the big one, by a sample. PostgreSQL samples anyway.
+   */
+  async refreshStatistics(): Promise<void> {
+    const tables = ['members', 'memberships', 'identities', 'groups', 'member_terms', 'activities'];
+    if (this.sqlite) {
+      for (const t of tables) {
+        this.sqlite.pragma(`analysis_limit = ${t === 'activities' ? 4000 : 0}`);
+        this.sqlite.exec(`ANALYZE ${t}`);
+      }
+      this.sqlite.pragma('analysis_limit = 0');
+    } else {
+      await sql.raw(`ANALYZE ${tables.join(', ')}`).execute(this.db);
+    }
+  }
+
   // The casts only widen the table name for the generic filter; the result type is the plain builder for T.
   selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, {}> {
     let qb = this.db.selectFrom(table as TenantTable) as SelectQueryBuilder<Database, TenantTable, {}>;

@@ -171,6 +171,7 @@ async function runImport(
     resumedFrom: resumeFrom,
   };
   await publish(ctx, importId, report, w.touchedMembers);
+  await ctx.tdb.refreshStatistics();
   return report;
 }
 

@@ -82,17 +82,25 @@ async function loadFacts(ctx: Ctx, groupIds: readonly string[]): Promise<Facts> 
   return { groups, seats: seats.filter((s) => members.has(s.memberId)), members, recent, last };
 }
 
-function groupFacts(f: Facts, id: string): GroupFacts {
-  const g = f.groups.get(id)!;
-  const memberCities = new Map<string, number>();
-  let seats = 0;
+/** Each group's seats and its members' cities, in one pass over the seats. */
+function seatsByGroup(f: Facts): Map<string, { seats: number; cities: Map<string, number> }> {
+  const out = new Map<string, { seats: number; cities: Map<string, number> }>();
   for (const s of f.seats) {
-    if (s.groupId !== id) continue;
-    seats++;
+    const g = out.get(s.groupId) ?? out.set(s.groupId, { seats: 0, cities: new Map() }).get(s.groupId)!;
+    g.seats++;
     const city = f.members.get(s.memberId)?.city;
-    if (city) memberCities.set(city, (memberCities.get(city) ?? 0) + 1);
+    if (city) g.cities.set(city, (g.cities.get(city) ?? 0) + 1);
   }
-  return { groupId: id, name: g.name, kind: g.kind as GroupKind, region: g.region, seats, memberCities, recentMessages: f.recent.get(id) ?? 0, lastMessageAt: f.last.get(id) ?? null };
+  return out;
+}
+
+function groupFacts(f: Facts, per: ReturnType<typeof seatsByGroup>, id: string): GroupFacts {
+  const g = f.groups.get(id)!;
+  const mine = per.get(id);
+  return {
+    groupId: id, name: g.name, kind: g.kind as GroupKind, region: g.region, seats: mine?.seats ?? 0, memberCities: mine?.cities ?? new Map(),
+    recentMessages: f.recent.get(id) ?? 0, lastMessageAt: f.last.get(id) ?? null,
+  };
 }
 
 // ---- plans ----
@@ -127,7 +135,8 @@ export async function createPlan(ctx: Ctx, input: z.infer<typeof PlanCreateSchem
   const settings = defaults(community, input.name);
   const facts = await loadFacts(ctx, groupIds);
   const now = ctx.clock.now();
-  const groups = groupIds.map((id) => classifyGroup(groupFacts(facts, id), communityInterests(community), settings.seatsPerGroup, now));
+  const per = seatsByGroup(facts);
+  const groups = groupIds.map((id) => classifyGroup(groupFacts(facts, per, id), communityInterests(community), settings.seatsPerGroup, now));
   const row: Row = {
     id: ctx.ids.next('itp'), workspace_id: ctx.workspaceId, community_id: community.id, name: input.name, status: 'draft', groups: JSON.stringify(groups),
     settings: JSON.stringify(settings), result: null, group_set_id: null, created_by: ctx.actor.name, created_at: now, updated_at: now, carried_out_at: null,
@@ -335,10 +344,10 @@ async function view(ctx: Ctx, row: Row, community: Community, given?: Facts): Pr
   for (const s of facts.seats) (seatsBy.get(s.memberId) ?? seatsBy.set(s.memberId, []).get(s.memberId)!).push(s.groupId);
   const shared = new Map<string, number>();
   for (const gs of seatsBy.values()) if (gs.length > 1) for (const g of gs) shared.set(g, (shared.get(g) ?? 0) + 1);
+  const per = seatsByGroup(facts);
   const groups = planGroups.filter((g) => facts.groups.has(g.groupId)).map((g) => {
     const r = facts.groups.get(g.groupId)!;
-    const f = groupFacts(facts, g.groupId);
-    return { ...g, name: r.name, platform: r.platform, seats: f.seats, recentMessages: f.recentMessages, sharedSeats: shared.get(g.groupId) ?? 0 };
+    return { ...g, name: r.name, platform: r.platform, seats: per.get(g.groupId)?.seats ?? 0, recentMessages: facts.recent.get(g.groupId) ?? 0, sharedSeats: shared.get(g.groupId) ?? 0 };
   });
   let newGroups: NewGroupPreview[];
   let stats: PlanStats;
@@ -347,8 +356,10 @@ async function view(ctx: Ctx, row: Row, community: Community, given?: Facts): Pr
   if (row.result) {
     const result = JSON.parse(row.result) as Result;
     const states = await moveStates(ctx, row.id, result.newGroups.map((g) => g.groupId));
+    const byTarget = new Map<string, MoveState[]>();
+    for (const st of states) (byTarget.get(st.toGroupId) ?? byTarget.set(st.toGroupId, []).get(st.toGroupId)!).push(st);
     newGroups = result.newGroups.map((g) => {
-      const mine = states.filter((s) => s.toGroupId === g.groupId);
+      const mine = byTarget.get(g.groupId) ?? [];
       const from = new Map<string, number>();
       for (const s of mine) from.set(s.fromGroupId, (from.get(s.fromGroupId) ?? 0) + 1);
       return { key: g.key, name: g.name, members: mine.length, from: [...from].map(([groupId, members]) => ({ groupId, members })), groupId: g.groupId, invitePath: g.invitePath, moved: mine.filter((s) => s.movedAt !== null).length };

@@ -250,7 +250,7 @@ export async function importMembers(
     planned.push({ line: row.line, input: p, phone });
   }
 
-  return ctx.transaction(async (tx) => {
+  const result = await ctx.transaction(async (tx) => {
     // Match rows to members already stored; a row whose ids point at different members is refused.
     const { existing, rows: stored, known, errors: matchErrors } = await matchExisting(tx, planned, columns);
     for (const e of matchErrors) reject(e.line, e.field, e.reason);
@@ -326,6 +326,8 @@ export async function importMembers(
     await recordAudit(tx, 'member.import', null, { file: opts.file, rows: report.rows, added: report.added.members, updated: report.updated, skipped: report.skipped });
     return report;
   });
+  if (result.added.members > 0) await ctx.tdb.refreshStatistics();
+  return result;
 }
 
 interface PersonKey {

@@ -2,7 +2,7 @@
 // a form to add one, and a group set renamed in one go by its naming pattern. A group's drawer also runs it:
 // its overview (the seven roles, entry settings, invite links with QR codes, clone as a template), the live
 // chat (post as the team, pin the announcement), join requests, reports, questions. The second tab brings
-// groups in from other platforms' chat exports (导入聊天记录).
+// groups in from other platforms' chat exports (导入聊天记录); the third integrates old groups into a new group set (整合).
 import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tabs, Tag, Typography, theme } from 'antd';
 import { CopyOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -20,6 +20,7 @@ import { JoinRequests, Questions, Reports, useOpenQuestions, useOpenReports, use
 import { GroupRoles } from './group/GroupRoles';
 import { GroupRules } from './group/GroupRules';
 import { Imports } from './group/Imports';
+import { Integration } from './group/Integration';
 import { RenameSet } from './group/RenameSet';
 
 const STATUS_COLOR: Record<string, string> = { active: 'green', quiet: 'gold', archived: 'default' };
@@ -36,7 +37,7 @@ export function useGroupSets() {
   return useQuery({ queryKey: ['group-sets'], queryFn: () => get<{ items: GroupSet[] }>('/group-sets') });
 }
 
-const TABS = ['list', 'import'] as const;
+const TABS = ['list', 'import', 'integrate'] as const;
 type Tab = (typeof TABS)[number];
 
 export function Groups({ me }: { me: Me }) {
@@ -47,6 +48,9 @@ export function Groups({ me }: { me: Me }) {
     { key: 'list', label: <span data-testid="groups-tab-list">{t('groups.tabs.list')}</span>, children: <GroupList me={me} /> },
     ...(me.permissions.includes('member.read')
       ? [{ key: 'import', label: <span data-testid="groups-tab-import">{t('groups.tabs.import')}</span>, children: <Imports me={me} /> }]
+      : []),
+    ...(me.permissions.includes('group.read') && me.permissions.includes('member.read')
+      ? [{ key: 'integrate', label: <span data-testid="groups-tab-integrate">{t('groups.tabs.integrate')}</span>, children: <Integration me={me} /> }]
       : []),
   ];
   return (
