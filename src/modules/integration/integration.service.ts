@@ -371,7 +371,7 @@ async function view(ctx: Ctx, row: Row, community: Community, given?: Facts): Pr
     }
     for (const n of result.notices) {
       const o = outbox.get(n.dedupeKey);
-      notices.push({ groupId: n.groupId, outboxId: o?.id ?? null, status: o ? (o.undone_at !== null ? 'undone' : o.status) : 'missing', lastError: o?.last_error ?? null, text: n.text });
+      notices.push({ groupId: n.groupId, outboxId: o?.id ?? null, status: o ? (o.undone_at !== null ? 'undone' : (o.status as 'pending' | 'done' | 'failed')) : 'missing', lastError: o?.last_error ?? null, text: n.text });
     }
   } else {
     try {
