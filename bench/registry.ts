@@ -1,6 +1,7 @@
 // The explicit list of benchmarks: name → what it measures → how to run it.
 import { fanoutBench } from './fanout.bench.ts';
 import { importTelegramBench } from './import-telegram.bench.ts';
+import { integrationBench } from './integration.bench.ts';
 import { memberImportBench } from './member-import.bench.ts';
 import { memberSearchBench } from './member-search.bench.ts';
 import { rulesBench } from './rules.bench.ts';
@@ -11,4 +12,4 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench, importTelegramBench];
+export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench, importTelegramBench, integrationBench];

@@ -70,6 +70,7 @@ describe('a draft plan', () => {
     expect(g.get('茶友上海1群')).toMatchObject({ city: '上海', interest: '茶', kind: 'city', decision: 'merge', seats: 4, sharedSeats: 2, recentMessages: 4 });
     expect(g.get('茶友杭州群')).toMatchObject({ city: '杭州', kind: 'city', decision: 'merge', seats: 3, sharedSeats: 1 });
     expect(g.get('茶友福利群')).toMatchObject({ kind: 'consumer', function: 'acquire', decision: 'retire', seats: 1, recentMessages: 0 });
+    expect(g.get('茶友福利群').lastActivityAt).toMatch(/^2020-05-20T/);
     expect(g.get('茶友核心群')).toMatchObject({ kind: 'core', decision: 'keep', seats: 2 });
   });
 

@@ -98,8 +98,10 @@ export const PlanGroupViewSchema = PlanGroupSchema.extend({
   name: z.string(),
   platform: z.string(),
   seats: z.number(),
-  /** Messages in the last 30 days (of the latest activity): how alive the group is. */
+  /** Messages in the last 30 days: how alive the group is. */
   recentMessages: z.number(),
+  /** Its latest activity: for imported history, where the last 30 days say nothing. */
+  lastActivityAt: z.string().nullable(),
   /** Seats shared with the other groups of the plan. */
   sharedSeats: z.number(),
 });

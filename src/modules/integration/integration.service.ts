@@ -347,7 +347,7 @@ async function view(ctx: Ctx, row: Row, community: Community, given?: Facts): Pr
   const per = seatsByGroup(facts);
   const groups = planGroups.filter((g) => facts.groups.has(g.groupId)).map((g) => {
     const r = facts.groups.get(g.groupId)!;
-    return { ...g, name: r.name, platform: r.platform, seats: per.get(g.groupId)?.seats ?? 0, recentMessages: facts.recent.get(g.groupId) ?? 0, sharedSeats: shared.get(g.groupId) ?? 0 };
+    return { ...g, name: r.name, platform: r.platform, seats: per.get(g.groupId)?.seats ?? 0, recentMessages: facts.recent.get(g.groupId) ?? 0, lastActivityAt: facts.last.has(g.groupId) ? iso(facts.last.get(g.groupId)!) : null, sharedSeats: shared.get(g.groupId) ?? 0 };
   });
   let newGroups: NewGroupPreview[];
   let stats: PlanStats;

@@ -429,7 +429,12 @@ function Classify({ plan, saver, canWrite }: { plan: Plan; saver: PlanSaver; can
             { title: t('integration.seats'), dataIndex: 'seats', width: 64, align: 'right', sorter: (a, b) => a.seats - b.seats, render: (v: number) => <span style={num}>{v.toLocaleString()}</span> },
             {
               title: <Tooltip title={t('integration.recentHelp')}><span>{t('integration.recent')}</span></Tooltip>, dataIndex: 'recentMessages', width: 104, align: 'right',
-              sorter: (a, b) => a.recentMessages - b.recentMessages, render: (v: number) => <span style={num}>{v.toLocaleString()}</span>,
+              sorter: (a, b) => a.recentMessages - b.recentMessages, render: (v: number, g) => (
+                <>
+                  <span style={num}>{v.toLocaleString()}</span>
+                  {g.lastActivityAt && <Typography.Text type="secondary" style={{ display: 'block', fontSize: 11 }} title={t('integration.lastActivity')}>{g.lastActivityAt.slice(0, 10)}</Typography.Text>}
+                </>
+              ),
             },
             {
               title: <Tooltip title={t('integration.sharedHelp')}><span>{t('integration.shared')}</span></Tooltip>, dataIndex: 'sharedSeats', width: 80, align: 'right',

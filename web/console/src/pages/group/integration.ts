@@ -21,8 +21,10 @@ export interface PlanGroup {
   name: string;
   platform: string;
   seats: number;
-  /** Messages in the last 30 days (of the latest activity). */
+  /** Messages in the last 30 days. */
   recentMessages: number;
+  /** Its latest activity (what says how alive imported history was). */
+  lastActivityAt: string | null;
   /** Seats shared with the plan's other groups. */
   sharedSeats: number;
 }
