@@ -117,6 +117,11 @@ function byLabel<T extends string>(vocab: { values: readonly T[]; labels: Record
 
 const split = (s: string) => s.split(/[,，;；|、]/).map((x) => x.trim()).filter(Boolean);
 
+// A plain function, not a closure per cell: at 13 columns × 100,000 rows the closures alone cost a second.
+function badCell(errors: FieldError[], col: string, raw: string, reason: string) {
+  errors.push({ field: col, reason: `${reason} (got "${raw.slice(0, 40)}")` });
+}
+
 function toInput(row: ImportRow, columns: Map<string, MemberField>, tz: string): { input?: unknown; errors: FieldError[] } {
   const out: Record<string, unknown> = {};
   const identities: { platform: string; externalId: string }[] = [];
@@ -124,31 +129,30 @@ function toInput(row: ImportRow, columns: Map<string, MemberField>, tz: string):
   for (const [col, field] of columns) {
     const raw = (row.values[col] ?? '').trim();
     if (raw === '') continue;
-    const bad = (reason: string) => errors.push({ field: col, reason: `${reason} (got "${raw.slice(0, 40)}")` });
     switch (field) {
       case 'gender': {
         const g = byLabel(genderVocab, raw) ?? ({ m: 'male', f: 'female', 男性: 'male', 女性: 'female' } as Record<string, string>)[raw.toLowerCase()];
-        g ? (out.gender = g) : bad('gender must be 男/女/其他 or male/female/other');
+        g ? (out.gender = g) : badCell(errors, col, raw, 'gender must be 男/女/其他 or male/female/other');
         break;
       }
       case 'circle': {
         const c = byLabel(memberCircle, raw);
-        c ? (out.circle = c) : bad(`circle must be one of ${memberCircle.values.join(', ')} or 新势力/亲友/传播/大众/商业`);
+        c ? (out.circle = c) : badCell(errors, col, raw, `circle must be one of ${memberCircle.values.join(', ')} or 新势力/亲友/传播/大众/商业`);
         break;
       }
       case 'stage': {
         const s = byLabel(lifecycleStage, raw);
-        s ? (out.stage = s) : bad(`stage must be one of ${lifecycleStage.values.join(', ')} or 吸粉/养粉/促粉/变现`);
+        s ? (out.stage = s) : badCell(errors, col, raw, `stage must be one of ${lifecycleStage.values.join(', ')} or 吸粉/养粉/促粉/变现`);
         break;
       }
       case 'birthYear': {
         const y = Number(raw.replace(/年$/, ''));
-        Number.isInteger(y) ? (out.birthYear = y) : bad('birth year must be a year such as 1990');
+        Number.isInteger(y) ? (out.birthYear = y) : badCell(errors, col, raw, 'birth year must be a year such as 1990');
         break;
       }
       case 'joinedAt': {
         const t = parseLocalDateTime(raw, tz);
-        t === null ? bad('joined at must be a date such as 2024-03-01 or 2024-03-01 09:30') : (out.joinedAt = new Date(t).toISOString());
+        t === null ? badCell(errors, col, raw, 'joined at must be a date such as 2024-03-01 or 2024-03-01 09:30') : (out.joinedAt = new Date(t).toISOString());
         break;
       }
       case 'tags':
