@@ -3,6 +3,7 @@
 // marks it failed), never dropped silently. The relay and connectors work adds sending media, replies,
 // announcements and names to the same interface.
 import type { Ctx } from '../../kernel/context.ts';
+import type { RateLimits } from './limiter.ts';
 
 export const outboxActions = ['send', 'warn', 'mute', 'unmute', 'remove', 'restore', 'blacklist', 'unblacklist'] as const;
 export type OutboxAction = (typeof outboxActions)[number];
@@ -20,6 +21,8 @@ export interface GroupAction {
 export interface Connector {
   platform: string;
   capabilities: ReadonlySet<OutboxAction>;
+  /** The platform's rate limits: the outbox holds an action back until it fits them, rather than be refused. */
+  limits?: RateLimits;
   /** Carries out the action inside the outbox's transaction; may return what undoing it needs. */
   perform(ctx: Ctx, action: GroupAction): Promise<Record<string, unknown> | void>;
 }

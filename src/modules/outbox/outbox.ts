@@ -10,6 +10,7 @@ import { conflict, notFound } from '../../kernel/errors.ts';
 import type { Logger } from '../../kernel/logger.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Connector, GroupAction, OutboxAction } from './connector.ts';
+import { Limiter, RateLimited, limitKeys } from './limiter.ts';
 
 export interface Enqueue {
   dedupeKey: string;
@@ -76,6 +77,7 @@ export interface Worker {
 export function outboxWorker(deps: {
   db: Kysely<Database>; clock: Clock; log: Logger; connectors: Map<string, Connector>; ctxFor: (workspaceId: string) => Ctx;
 }): Worker {
+  const limiter = new Limiter();
   return {
     async drain(limit = 100) {
       const now = deps.clock.now();
@@ -84,9 +86,17 @@ export function outboxWorker(deps: {
       for (const r of due) {
         const ctx = deps.ctxFor(r.workspace_id);
         const connector = deps.connectors.get(r.platform);
+        const keys = connector?.limits ? limitKeys(r.platform, 'default', r.group_id, connector.limits) : [];
+        const wait = limiter.wait(keys, now);
+        if (wait > 0) {
+          // Held back, not failed: it goes when the platform's window has room (no attempt is spent).
+          await deps.db.updateTable('outbox').set({ next_attempt_at: now + wait }).where('id', '=', r.id).where('status', '=', 'pending').execute();
+          continue;
+        }
         try {
           if (!connector) throw new Error(`no connector for ${r.platform}`);
           if (!connector.capabilities.has(r.action as OutboxAction)) throw new Error(`${r.platform} cannot ${r.action}`);
+          limiter.record(keys, now);
           const action: GroupAction = { id: r.id, action: r.action as OutboxAction, groupId: r.group_id, memberId: r.member_id, payload: JSON.parse(r.payload), reason: r.reason };
           await ctx.transaction(async (tx) => {
             // Claim the row in the transaction that performs it: a second worker finds it done.
@@ -98,6 +108,12 @@ export function outboxWorker(deps: {
             updated(tx, r, 'done');
           });
         } catch (err) {
+          if (err instanceof RateLimited) {
+            // The platform refused for speed and did nothing: try again when it says, without spending an attempt.
+            deps.log.info({ outboxId: r.id, action: r.action, retryAfterMs: err.retryAfterMs }, 'outbox action rate limited');
+            await deps.db.updateTable('outbox').set({ next_attempt_at: now + err.retryAfterMs, last_error: err.message.slice(0, 500) }).where('id', '=', r.id).execute();
+            continue;
+          }
           const attempts = Number(r.attempts) + 1;
           const failed = attempts >= MAX_ATTEMPTS || !connector;
           deps.log.warn({ err, outboxId: r.id, action: r.action, attempts }, 'outbox action failed');

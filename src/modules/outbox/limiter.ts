@@ -1,0 +1,68 @@
+// The rate limits connectors declare, kept by the outbox: sliding windows per connector account and per
+// group (Telegram: about 30 messages/s per bot, 1/s per chat, 20/min per group). An action that would break
+// a window waits for it instead of being sent and refused by the platform.
+// Kept in this process's memory: one outbox worker per deployment is the supported shape for now.
+
+export interface Window {
+  /** At most this many actions… */
+  count: number;
+  /** …in any span of this many milliseconds. */
+  perMs: number;
+}
+
+export interface RateLimits {
+  /** Across all groups of one connector account (a bot). */
+  perAccount?: readonly Window[];
+  /** Within one group. */
+  perGroup?: readonly Window[];
+}
+
+export class Limiter {
+  /** Times of the last sends per key, oldest first, as many as the largest window counts. */
+  private readonly sent = new Map<string, number[]>();
+
+  /**
+   * How long to wait (ms) before an action may go under all the windows of all its keys; 0 means now.
+   * Nothing is recorded: call `record` when the action is actually sent.
+   */
+  wait(keys: readonly { key: string; windows: readonly Window[] }[], now: number): number {
+    let wait = 0;
+    for (const { key, windows } of keys) {
+      const times = this.sent.get(key);
+      if (!times) continue;
+      for (const w of windows) {
+        if (times.length < w.count) continue;
+        // The send `count` back must have left the window.
+        const oldest = times[times.length - w.count]!;
+        wait = Math.max(wait, oldest + w.perMs - now);
+      }
+    }
+    return Math.max(0, wait);
+  }
+
+  record(keys: readonly { key: string; windows: readonly Window[] }[], now: number): void {
+    for (const { key, windows } of keys) {
+      const keep = Math.max(0, ...windows.map((w) => w.count));
+      if (keep === 0) continue;
+      const times = this.sent.get(key) ?? this.sent.set(key, []).get(key)!;
+      times.push(now);
+      if (times.length > keep) times.splice(0, times.length - keep);
+    }
+  }
+}
+
+/** The keys one action counts against: the connector account's and its group's. */
+export function limitKeys(platform: string, account: string, groupId: string | null, limits: RateLimits) {
+  const keys: { key: string; windows: readonly Window[] }[] = [];
+  if (limits.perAccount?.length) keys.push({ key: `${platform}:${account}`, windows: limits.perAccount });
+  if (groupId && limits.perGroup?.length) keys.push({ key: `${platform}:${account}:${groupId}`, windows: limits.perGroup });
+  return keys;
+}
+
+/** Thrown by a connector when the platform says "too many requests, retry after …": nothing was done. */
+export class RateLimited extends Error {
+  constructor(readonly retryAfterMs: number, message = `rate limited: retry after ${Math.ceil(retryAfterMs / 1000)} s`) {
+    super(message);
+    this.name = 'RateLimited';
+  }
+}
