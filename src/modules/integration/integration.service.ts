@@ -182,13 +182,13 @@ export async function updatePlan(ctx: Ctx, id: string, input: z.infer<typeof Pla
   const facts = await loadFacts(ctx, groups.map((g) => g.groupId));
   const next: Row = { ...row, name: input.name ?? row.name, groups: JSON.stringify(groups), settings: JSON.stringify(settings), updated_at: ctx.clock.now() };
   // A pattern that names two groups alike is refused now, not when the plan is carried out.
-  outcome(community, next, facts);
+  const planned = outcome(community, next, facts);
   await ctx.transaction(async (tx) => {
     const done = await tx.tdb.updateTable('integration_plans').set({ name: next.name, groups: next.groups, settings: next.settings, updated_at: next.updated_at })
       .where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) throw conflict(`integration plan ${id} has been carried out; start a new plan to change it`, { id });
   });
-  return view(ctx, next, community, facts);
+  return view(ctx, next, community, facts, planned);
 }
 
 export async function deletePlan(ctx: Ctx, id: string): Promise<void> {
@@ -337,7 +337,7 @@ function sample(ids: readonly string[], facts: Facts) {
   return ids.slice(0, 20).map((id) => ({ id, displayName: facts.members.get(id)?.displayName ?? id }));
 }
 
-async function view(ctx: Ctx, row: Row, community: Community, given?: Facts): Promise<Plan> {
+async function view(ctx: Ctx, row: Row, community: Community, given?: Facts, planned?: PlanOutcome): Promise<Plan> {
   const planGroups = JSON.parse(row.groups) as PlanGroup[];
   const facts = given ?? (await loadFacts(ctx, planGroups.map((g) => g.groupId)));
   const seatsBy = new Map<string, string[]>();
@@ -375,7 +375,7 @@ async function view(ctx: Ctx, row: Row, community: Community, given?: Facts): Pr
     }
   } else {
     try {
-      const plan = outcome(community, row, facts);
+      const plan = planned ?? outcome(community, row, facts);
       newGroups = plan.groups.map((g) => ({ key: g.key, name: g.name, members: g.memberIds.length, from: [...g.from].map(([groupId, members]) => ({ groupId, members })), groupId: null, invitePath: null, moved: 0 }));
       const { left, ...rest } = plan.stats;
       stats = { ...rest, leftSample: sample(left, facts), moved: 0 };
