@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
+import { SecretBox } from './kernel/secrets.ts';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './kernel/clock.ts';
 import { Ctx, type Actor } from './kernel/context.ts';
 import { migrateToLatest, openDatabase, type Db } from './kernel/db/connect.ts';
@@ -21,6 +22,8 @@ export interface Runtime {
   ids: IdGenerator;
   /** Where domain events go (the real-time hub when a server runs); nowhere when unset. */
   events?: EventPublisher;
+  /** Seals and opens stored credentials; the key is read (or first made) on first use. */
+  secrets(): SecretBox;
 }
 
 export async function openRuntime(config: Config, opts: { log?: Logger; clock?: Clock; ids?: IdGenerator } = {}): Promise<Runtime> {
@@ -32,7 +35,16 @@ export async function openRuntime(config: Config, opts: { log?: Logger; clock?: 
     await db.close();
     throw e;
   }
-  return { config, db, log, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds };
+  let box: SecretBox | undefined;
+  const secrets = () => {
+    if (!box) {
+      const opened = SecretBox.open(config.secretKey, config.dataDir);
+      if (opened.source === 'file') log.warn({ file: `${config.dataDir}/secret.key` }, 'credentials are sealed with a key kept in the data folder; set SHEQUN_SECRET_KEY in production');
+      box = opened.box;
+    }
+    return box;
+  };
+  return { config, db, log, clock: opts.clock ?? systemClock, ids: opts.ids ?? randomIds, secrets };
 }
 
 /** Actor for work started from the command line on this machine (it has the owner's rights). */

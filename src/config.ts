@@ -32,6 +32,10 @@ const ConfigSchema = z.object({
   publicUrl: z.string().regex(/^https?:\/\/[^/]+(\/.*)?$/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Where members' uploaded images are kept; `<dataDir>/uploads` when unset (share it between nodes). */
   uploadsDir: z.string().optional(),
+  /** The key credentials are sealed with (32 bytes, base64 or hex); `<dataDir>/secret.key` when unset. */
+  secretKey: z.string().optional(),
+  /** The Telegram Bot API's address (tests point it at a local fake; a self-hosted Bot API server works too). */
+  telegramApiRoot: z.string().regex(/^https?:\/\/[^/]+/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).default('https://api.telegram.org'),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'uploadsDir'> & {
@@ -61,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     realtimeRecheckMs: env.SHEQUN_REALTIME_RECHECK_MS,
     engineIntervalMs: env.SHEQUN_ENGINE_INTERVAL_MS,
     engineSlowEveryMs: env.SHEQUN_ENGINE_SLOW_EVERY_MS,
+    secretKey: env.SHEQUN_SECRET_KEY || undefined,
+    telegramApiRoot: env.SHEQUN_TELEGRAM_API_ROOT || undefined,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

@@ -18,6 +18,8 @@ import { engagementRoutes } from './routes/engagement.routes.ts';
 import { importRoutes } from './routes/import.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { integrationRoutes } from './routes/integration.routes.ts';
+import { connectionRoutes } from './routes/connection.routes.ts';
+import type { SecretBox } from '../kernel/secrets.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
 import { problem, sendClientErrorProblem, sendProblem, toProblem } from './problem.ts';
@@ -41,6 +43,8 @@ export interface AppDeps {
   events?: EventPublisher;
   /** Where uploaded images go; a folder under the data directory when unset. */
   files?: FileStore;
+  /** Seals and opens stored credentials (connections). */
+  secrets(): SecretBox;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -136,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, deps);
   identityRoutes(app);
   integrationRoutes(app, deps);
+  connectionRoutes(app, deps);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

@@ -13,7 +13,7 @@ export const TABLES: (keyof Database)[] = [
   'workspaces', 'operators', 'sessions', 'api_tokens', 'audit_log', 'communities', 'phases', 'group_sets', 'groups',
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
-  'integration_plans', 'integration_moves',
+  'integration_plans', 'integration_moves', 'connections',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -251,6 +251,8 @@ export interface Fixture {
   merge: string;
   /** A draft integration plan over the fixture community's groups. */
   integrationPlan: string;
+  /** A Telegram connection, written directly (the test servers reach no Bot API; test/api-connections covers adding one). */
+  connection: string;
 }
 
 /** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
@@ -328,10 +330,18 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(merge, 201);
   const integrationPlan = await api.post('/api/v1/integration-plans', { communityId: community.id, name: `${tag}整合` });
   expectStatus(integrationPlan, 201);
+  const me = (await api.get('/api/v1/auth/me')).body;
+  const connection = `con_${tag.toLowerCase()}`;
+  const rt = t.server.rt;
+  await rt.db.kysely.insertInto('connections').values({
+    id: connection, workspace_id: me.workspace.id, platform: 'telegram', name: `${tag}机器人`, account_id: connection, handle: null,
+    credentials: rt.secrets().seal(JSON.stringify({ token: '100000:fixture-token-not-real' })), status: 'active', last_error: null, checked_at: null,
+    created_by: 'fixture', created_at: Date.now(), updated_at: Date.now(),
+  }).execute();
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
-    chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id,
+    chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -413,6 +423,9 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/integration-plans/{id}/carry-out', url: `/api/v1/integration-plans/${f.integrationPlan}/carry-out` },
     { method: 'POST', path: '/api/v1/integration-plans/{id}/archive-old-groups', url: `/api/v1/integration-plans/${f.integrationPlan}/archive-old-groups` },
     { method: 'DELETE', path: '/api/v1/integration-plans/{id}', url: `/api/v1/integration-plans/${f.integrationPlan}` },
+    { method: 'POST', path: '/api/v1/connections', url: '/api/v1/connections', body: { platform: 'telegram', token: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } },
+    { method: 'POST', path: '/api/v1/connections/{id}/check', url: `/api/v1/connections/${f.connection}/check` },
+    { method: 'DELETE', path: '/api/v1/connections/{id}', url: `/api/v1/connections/${f.connection}` },
   ];
 }
 
@@ -462,6 +475,8 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/integration-plans', url: `/api/v1/integration-plans?communityId=${f.community}` },
     { method: 'GET', path: '/api/v1/integration-plans/{id}', url: `/api/v1/integration-plans/${f.integrationPlan}` },
     { method: 'GET', path: '/api/v1/integration-plans/{id}/moves', url: `/api/v1/integration-plans/${f.integrationPlan}/moves` },
+    { method: 'GET', path: '/api/v1/connections', url: '/api/v1/connections' },
+    { method: 'GET', path: '/api/v1/connections/{id}', url: `/api/v1/connections/${f.connection}` },
   ];
 }
 

@@ -471,6 +471,22 @@ export interface IntegrationMoveTable {
   to_group_id: string;
 }
 
+export interface ConnectionTable {
+  id: string;
+  workspace_id: string;
+  platform: string;
+  name: string;
+  account_id: string;
+  handle: string | null;
+  credentials: string;
+  status: string;
+  last_error: string | null;
+  checked_at: number | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   operators: OperatorTable;
@@ -507,6 +523,7 @@ export interface Database {
   merge_decisions: MergeDecisionTable;
   integration_plans: IntegrationPlanTable;
   integration_moves: IntegrationMoveTable;
+  connections: ConnectionTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

@@ -12,12 +12,14 @@ export type Permission =
   | 'activity.read' | 'activity.write'
   | 'operator.read' | 'operator.manage'
   | 'token.manage'
+  /** Connecting the workspace to external platforms (bots and their credentials). */
+  | 'connection.manage'
   | 'audit.read';
 
 const READ_ALL: Permission[] = ['community.read', 'group.read', 'member.read', 'activity.read', 'operator.read'];
 const ALL: Permission[] = [
   ...READ_ALL, 'community.write', 'group.write', 'member.write', 'member.export', 'member.delete', 'activity.write',
-  'operator.manage', 'token.manage', 'audit.read',
+  'operator.manage', 'token.manage', 'connection.manage', 'audit.read',
 ];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
