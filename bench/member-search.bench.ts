@@ -174,11 +174,14 @@ async function measure(dialect: 'sqlite' | 'postgres'): Promise<{ p50: number; p
     }
     const ourTimes: number[] = [];
     const floorTimes: number[] = [];
+    // The slowest query kinds, so that a bad p99 says which search to look at.
+    const worst = new Map<string, number>();
     for (let r = 0; r < ROUNDS; r++) {
       for (const q of all) {
         let t0 = now();
         await searchMembers(ctx, q.search);
         ourTimes.push(now() - t0);
+        worst.set(q.name, Math.max(worst.get(q.name) ?? 0, now() - t0));
         t0 = now();
         await floor(q.search);
         floorTimes.push(now() - t0);
@@ -186,6 +189,7 @@ async function measure(dialect: 'sqlite' | 'postgres'): Promise<{ p50: number; p
     }
     sqlite?.close();
     await pgc?.end();
+    log(`${dialect} slowest: ${[...worst].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n, ms]) => `${n} ${ms.toFixed(1)} ms`).join(', ')}`);
     ourTimes.sort((a, b) => a - b);
     floorTimes.sort((a, b) => a - b);
     return { p50: percentile(ourTimes, 50), p99: percentile(ourTimes, 99), floorP50: percentile(floorTimes, 50), floorP99: percentile(floorTimes, 99) };
