@@ -74,6 +74,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mulberry32 } from '../../src/demo/prng.ts';
 import type {
   Chat,
   ChatFullInfo,
@@ -542,17 +543,6 @@ interface QueuedFailure {
 
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const byteOffset = (s: string, i: number) => Buffer.byteLength(s.slice(0, i), 'utf8');
 const zeroCounters = (): Counters => ({ requests: 0, accepted: 0, rejected429: 0, errors5xx: 0, timeouts: 0, errors4xx: 0 });
