@@ -1239,10 +1239,7 @@ export class FakeTelegram {
     else chat.members.set(userId, { status: 'member', untilDate: 0 });
     chat.joinRequests.delete(userId);
     const from = opts.invitedBy ?? userId;
-    const e = this.newEntry(chat, from);
-    e.service = { type: 'new_chat_members', user_ids: [userId] };
-    this.commitEntry(chat, e);
-    this.deliverMessage(chat, e, 'message');
+    const e = this.serviceMessage(chat, from, { type: 'new_chat_members', user_ids: [userId] });
     this.emitMemberChange(chat, from, userId, old, {
       invite_link: opts.inviteLink ? this.inviteLinkObject(chat, opts.inviteLink) : undefined,
       via_join_request: opts.viaJoinRequest,
@@ -1258,10 +1255,7 @@ export class FakeTelegram {
     const kicked = opts.removedBy !== undefined && chat.type === 'supergroup';
     chat.members.set(userId, { status: kicked ? 'kicked' : 'left', untilDate: 0 });
     const from = opts.removedBy ?? userId;
-    const e = this.newEntry(chat, from);
-    e.service = { type: 'left_chat_member', user_id: userId };
-    this.commitEntry(chat, e);
-    this.deliverMessage(chat, e, 'message');
+    const e = this.serviceMessage(chat, from, { type: 'left_chat_member', user_id: userId });
     this.emitMemberChange(chat, from, userId, old);
     return this.publicEntry(e);
   }
@@ -1270,11 +1264,7 @@ export class FakeTelegram {
   renameChat(chatId: number, title: string, opts: { by?: number } = {}): ChatLogEntry {
     const chat = this.liveChat(chatId);
     chat.title = title;
-    const e = this.newEntry(chat, opts.by ?? chat.ownerId);
-    e.service = { type: 'new_chat_title', title };
-    this.commitEntry(chat, e);
-    this.deliverMessage(chat, e, 'message');
-    return this.publicEntry(e);
+    return this.publicEntry(this.serviceMessage(chat, opts.by ?? chat.ownerId, { type: 'new_chat_title', title }));
   }
 
   /** A user edits their message: an edited_message update (to the bots that saw the original). */
@@ -2310,12 +2300,7 @@ export class FakeTelegram {
     const wasIn = this.isInChat(chat, userId);
     chat.members.set(userId, chat.type === 'supergroup' ? { status: 'kicked', untilDate: this.normalizeUntil(this.int(c.params, 'until_date')) } : { status: 'kicked', untilDate: 0 });
     if (wasIn) {
-      const e = this.newEntry(chat, c.bot.id);
-      e.botId = c.bot.id;
-      e.method = c.method;
-      e.service = { type: 'left_chat_member', user_id: userId };
-      this.commitEntry(chat, e);
-      this.deliverMessage(chat, e, 'message', c.bot.id);
+      this.serviceMessage(chat, c.bot.id, { type: 'left_chat_member', user_id: userId }, c);
     }
     if (this.bool(c.params, 'revoke_messages')) for (const e of chat.order) if (e.fromId === userId) e.deleted = true;
     this.emitMemberChange(chat, c.bot.id, userId, old);
@@ -2338,12 +2323,7 @@ export class FakeTelegram {
     chat.members.set(userId, { status: 'left', untilDate: 0 });
     if (old.status !== 'left') this.emitMemberChange(chat, c.bot.id, userId, old);
     if (wasIn) {
-      const e = this.newEntry(chat, c.bot.id);
-      e.botId = c.bot.id;
-      e.method = c.method;
-      e.service = { type: 'left_chat_member', user_id: userId };
-      this.commitEntry(chat, e);
-      this.deliverMessage(chat, e, 'message', c.bot.id);
+      this.serviceMessage(chat, c.bot.id, { type: 'left_chat_member', user_id: userId }, c);
     }
     return true;
   }
@@ -2367,12 +2347,7 @@ export class FakeTelegram {
     if (title.length > 128) throw bad('chat title is too long');
     if (title === chat.title) throw bad('chat title is not modified');
     chat.title = title;
-    const e = this.newEntry(chat, c.bot.id);
-    e.botId = c.bot.id;
-    e.method = c.method;
-    e.service = { type: 'new_chat_title', title };
-    this.commitEntry(chat, e);
-    this.deliverMessage(chat, e, 'message', c.bot.id);
+    this.serviceMessage(chat, c.bot.id, { type: 'new_chat_title', title }, c);
     return true;
   }
 
@@ -2396,12 +2371,7 @@ export class FakeTelegram {
     if (!target || target.deleted) throw bad('message to pin not found');
     chat.pinned = chat.pinned.filter((x) => x !== id);
     chat.pinned.push(id);
-    const e = this.newEntry(chat, c.bot.id);
-    e.botId = c.bot.id;
-    e.method = c.method;
-    e.service = { type: 'pinned_message', message_id: id };
-    this.commitEntry(chat, e);
-    this.deliverMessage(chat, e, 'message', c.bot.id);
+    this.serviceMessage(chat, c.bot.id, { type: 'pinned_message', message_id: id }, c);
     return true;
   }
 
@@ -2425,10 +2395,7 @@ export class FakeTelegram {
     if (approve) {
       const old = this.chatMemberObject(chat, userId);
       chat.members.set(userId, { status: 'member', untilDate: 0 });
-      const e = this.newEntry(chat, userId);
-      e.service = { type: 'new_chat_members', user_ids: [userId] };
-      this.commitEntry(chat, e);
-      this.deliverMessage(chat, e, 'message');
+      this.serviceMessage(chat, userId, { type: 'new_chat_members', user_ids: [userId] });
       this.emitMemberChange(chat, c.bot.id, userId, old, { via_join_request: true });
     }
     return true;
@@ -2474,12 +2441,7 @@ export class FakeTelegram {
     const chat = this.botChat(c);
     const old = this.chatMemberObject(chat, c.bot.id);
     chat.members.set(c.bot.id, { status: 'left', untilDate: 0 });
-    const e = this.newEntry(chat, c.bot.id);
-    e.botId = c.bot.id;
-    e.method = c.method;
-    e.service = { type: 'left_chat_member', user_id: c.bot.id };
-    this.commitEntry(chat, e);
-    this.deliverMessage(chat, e, 'message', c.bot.id);
+    this.serviceMessage(chat, c.bot.id, { type: 'left_chat_member', user_id: c.bot.id }, c);
     this.emitMemberChange(chat, c.bot.id, c.bot.id, old);
     return true;
   }
@@ -2673,6 +2635,19 @@ export class FakeTelegram {
       if (bot.id === userId || !this.isAdmin(chat, bot.id)) continue;
       this.enqueue(bot, 'chat_member', make());
     }
+  }
+
+  /** A service message (a join, a leave, a new title, a pin) in the chat, delivered to the bots that see it; `by` a bot's call. */
+  private serviceMessage(chat: ChatRec, fromId: number, service: ServiceInfo, by?: Call): Entry {
+    const e = this.newEntry(chat, fromId);
+    if (by) {
+      e.botId = by.bot.id;
+      e.method = by.method;
+    }
+    e.service = service;
+    this.commitEntry(chat, e);
+    this.deliverMessage(chat, e, 'message', by?.bot.id);
+    return e;
   }
 
   private newEntry(chat: ChatRec, fromId: number): Entry {
