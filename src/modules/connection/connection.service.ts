@@ -45,10 +45,13 @@ export interface AccountCheck {
 
 const hint = (token: string) => (token.length > 12 ? `${token.slice(0, 6)}…${token.slice(-4)}` : '…');
 
+/** The stored token; throws when the deployment's key no longer opens it. */
+const tokenOf = (r: Database['connections'], secrets: SecretBox) => String((JSON.parse(secrets.open(r.credentials)) as { token: string }).token);
+
 function toConnection(r: Database['connections'], secrets: SecretBox): Connection {
   let tokenHint = '…';
   try {
-    tokenHint = hint(String((JSON.parse(secrets.open(r.credentials)) as { token: string }).token));
+    tokenHint = hint(tokenOf(r, secrets));
   } catch {
     // A key that no longer opens it: the status tells the operator to connect again.
   }
@@ -100,8 +103,7 @@ export async function checkConnection(ctx: Ctx, id: string, deps: { secrets: Sec
   let status = 'active';
   let lastError: string | null = null;
   try {
-    const token = String((JSON.parse(deps.secrets.open(r.credentials)) as { token: string }).token);
-    const account = await deps.check(r.platform as ConnectionPlatform, token);
+    const account = await deps.check(r.platform as ConnectionPlatform, tokenOf(r, deps.secrets));
     if (account.accountId !== r.account_id) throw new Error(`the token now belongs to another account (${account.accountId})`);
   } catch (e) {
     status = 'failing';

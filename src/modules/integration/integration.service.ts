@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { iso } from '../../kernel/clock.ts';
 import type { Ctx } from '../../kernel/context.ts';
+import { chunks } from '../../kernel/db/chunks.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -19,7 +20,6 @@ import {
 import { PatternError, planIntegration, type GroupKind, type PlanOutcome, type PlannerMember } from './planner.ts';
 
 type Row = Database['integration_plans'];
-const CHUNK = 500;
 const DAY = 86_400_000;
 
 interface Result {
@@ -39,8 +39,6 @@ const defaults = (community: Community, name: string): PlanSettings => ({
   skipSeated: true,
   notice: `【群整合通知】${community.name}的群将重新整合，本群成员请点击下面对应的链接加入新群：\n{links}\n加入新群后本群将不再使用，新群见！`,
 });
-
-const chunks = <T>(xs: readonly T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
 
 // ---- the facts a plan is made from ----
 

@@ -1,6 +1,7 @@
 // Member list import (CSV/XLSX rows → members). Rows are mapped by header, normalised, validated with
 // the same schema as the API, matched to existing members (platform id, then phone, then e-mail) and
 // written in bulk inside one transaction. Every bad row is reported as file:line with its reason.
+import { chunks } from '../../kernel/db/chunks.ts';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, type FieldError } from '../../kernel/errors.ts';
@@ -206,7 +207,6 @@ function withoutNullColumns<T extends object>(rows: T[]): T[] {
   if (nullKeys.length === 0) return rows;
   return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !nullKeys.includes(k))) as T);
 }
-const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 export async function importMembers(
   ctx: Ctx,
