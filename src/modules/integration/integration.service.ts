@@ -269,7 +269,8 @@ export async function carryOutPlan(ctx: Ctx, id: string, linkBase: string): Prom
     await tx.tdb.updateTable('integration_plans').set({ result: JSON.stringify(result), group_set_id: set.id }).where('id', '=', id).execute();
     await recordAudit(tx, 'integration.carry_out', { type: 'integration_plan', id }, { groupSetId: set.id, newGroups: made.length, moves: moves.length, notices: notices.length });
   });
-  return getPlan(ctx, id);
+  // The old groups' seats are what they were a moment ago: the facts already loaded serve the answer.
+  return view(ctx, await planRow(ctx, id), community, facts);
 }
 
 /** Archives the plan's merged and retired groups once the move is over. */
