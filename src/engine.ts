@@ -44,20 +44,40 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         if (types.has('elimination.sunset')) await runSunset(ctxFor(ws));
       }
     }
-    while ((await worker.drain(100)) === 100 && !stopped);
+    await deliver();
+  };
+  // Delivery runs on as long as something is due, and comes back as soon as a held-back action may go (a
+  // relay to thousands of groups lives on the platforms' windows), not only on the next tick.
+  let delivering: Promise<void> | null = null;
+  let wake: NodeJS.Timeout | null = null;
+  const deliver = () => {
+    delivering ??= (async () => {
+      while (!stopped && (await worker.drain(500)) > 0);
+      const wait = stopped ? null : await worker.nextDueIn();
+      if (wake) clearTimeout(wake);
+      wake = null;
+      if (wait !== null && wait < interval) {
+        wake = setTimeout(() => void deliver().catch((err) => log.error({ err }, 'outbox delivery failed')), Math.max(2, wait));
+        wake.unref();
+      }
+    })().finally(() => { delivering = null; });
+    return delivering;
   };
   const tick = () => {
     running ??= pass().catch((err) => log.error({ err }, 'engine pass failed')).finally(() => { running = null; });
     return running;
   };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 250);
+  const interval = opts.intervalMs ?? 250;
+  const timer = setInterval(() => void tick(), interval);
   timer.unref();
   return {
     tick,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (wake) clearTimeout(wake);
       await running;
+      await delivering;
     },
   };
 }

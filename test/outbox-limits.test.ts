@@ -41,6 +41,7 @@ function fakePlatform() {
   let refuse = 0;
   const connector: Connector = {
     platform: 'fakechat',
+    kind: 'local',
     capabilities: new Set(['send']),
     limits: { perAccount: [{ count: 3, perMs: 1000 }], perGroup: [{ count: 1, perMs: 1000 }] },
     async perform(_ctx, a: GroupAction) {

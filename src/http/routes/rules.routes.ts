@@ -19,8 +19,10 @@ const ActionSchema = z.object({
   originId: z.string().nullable(),
   reason: z.string().nullable(),
   causeActivityId: z.string().nullable(),
-  status: z.enum(['pending', 'done', 'failed', 'undone']),
+  status: z.enum(['pending', 'sending', 'done', 'failed', 'undone']),
   attempts: z.number(),
+  /** Sends whose outcome was unknown (a timeout, a worker stopped mid-call) and that were tried again. */
+  ambiguous: z.number(),
   lastError: z.string().nullable(),
   createdAt: z.string(),
   doneAt: z.string().nullable(),
@@ -32,7 +34,7 @@ const ActionListQuery = z
   .object({
     groupId: z.string().min(1).max(64).optional(),
     memberId: z.string().min(1).max(64).optional(),
-    originType: z.enum(['rule', 'operator', 'undo']).optional(),
+    originType: z.enum(['rule', 'operator', 'undo', 'relay', 'integration']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();

@@ -341,6 +341,12 @@ export interface OutboxTable {
   done_at: number | null;
   undone_at: number | null;
   undone_by: string | null;
+  lane: string | null;
+  seq: number;
+  account: string | null;
+  lease_until: number | null;
+  ambiguous: number;
+  sent_ref: string | null;
 }
 
 export interface BlacklistTable {
@@ -485,6 +491,110 @@ export interface ConnectionTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+  poll_offset: number | null;
+}
+
+export interface GroupLinkTable {
+  workspace_id: string;
+  group_id: string;
+  connection_id: string;
+  chat_ref: string;
+  status: string;
+  updated_at: number;
+}
+
+export interface PlatformFileTable {
+  workspace_id: string;
+  connection_id: string;
+  media_key: string;
+  file_ref: string;
+  created_at: number;
+}
+
+export interface LiveSessionTable {
+  id: string;
+  workspace_id: string;
+  community_id: string;
+  title: string;
+  cover_url: string | null;
+  description: string | null;
+  scheduled_at: number | null;
+  main_group_id: string;
+  host: string;
+  speakers: string;
+  targeting: string;
+  settings: string;
+  status: string;
+  started_at: number | null;
+  ended_at: number | null;
+  summary: string | null;
+  cursor_at: number | null;
+  cursor_id: string | null;
+  reminded: string;
+  rebroadcasts: number;
+  rule_id: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LiveTargetTable {
+  workspace_id: string;
+  session_id: string;
+  group_id: string;
+  origin: string;
+  added_at: number;
+}
+
+export interface LiveMessageTable {
+  id: string;
+  workspace_id: string;
+  session_id: string;
+  seq: number;
+  kind: string;
+  activity_id: string;
+  speaker: string;
+  payload: string;
+  hidden: number;
+  edited_text: string | null;
+  recalled: number;
+  at: number;
+}
+
+export interface LiveQuestionTable {
+  id: string;
+  workspace_id: string;
+  session_id: string;
+  group_id: string;
+  member_id: string | null;
+  asker: string;
+  text: string;
+  same_as: string | null;
+  status: string;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: number | null;
+  activity_id: string;
+  asked_at: number;
+}
+
+export interface LiveApplicationTable {
+  id: string;
+  workspace_id: string;
+  session_id: string;
+  platform: string;
+  group_name: string;
+  group_ref: string | null;
+  applicant: string;
+  contact: string;
+  members: number | null;
+  note: string | null;
+  status: string;
+  group_id: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  reason: string | null;
+  created_at: number;
 }
 
 export interface Database {
@@ -524,6 +634,13 @@ export interface Database {
   integration_plans: IntegrationPlanTable;
   integration_moves: IntegrationMoveTable;
   connections: ConnectionTable;
+  group_links: GroupLinkTable;
+  platform_files: PlatformFileTable;
+  live_sessions: LiveSessionTable;
+  live_targets: LiveTargetTable;
+  live_messages: LiveMessageTable;
+  live_questions: LiveQuestionTable;
+  live_applications: LiveApplicationTable;
 }
 
 /** Tables whose every row belongs to one workspace; TenantDb scopes them by construction. */

@@ -49,6 +49,7 @@ const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is str
 
 export const builtinConnector: Connector = {
   platform: 'builtin',
+  kind: 'local',
   capabilities: new Set<OutboxAction>(['send', 'warn', 'mute', 'unmute', 'remove', 'restore', 'blacklist', 'unblacklist']),
   async perform(ctx, a) {
     const p = a.payload;

@@ -72,7 +72,7 @@ export async function addConnection(ctx: Ctx, input: z.infer<typeof ConnectionCr
     const row = {
       id: tx.ids.next('con'), platform: input.platform, name: input.name ?? account.name, account_id: account.accountId, handle: account.handle,
       credentials: deps.secrets.seal(JSON.stringify({ token: input.token })), status: 'active', last_error: null, checked_at: now,
-      created_by: tx.actor.name, created_at: now, updated_at: now,
+      created_by: tx.actor.name, created_at: now, updated_at: now, poll_offset: null,
     };
     await tx.tdb.insertInto('connections', row).execute();
     await recordAudit(tx, 'connection.add', { type: 'connection', id: row.id }, { platform: row.platform, accountId: row.account_id, handle: row.handle });

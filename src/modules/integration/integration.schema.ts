@@ -108,7 +108,7 @@ export const PlanGroupViewSchema = PlanGroupSchema.extend({
 
 /** A move notice and its outbox row (`missing` if that row is gone; `failed` with the reason, e.g. a platform with no connector yet). */
 export const NoticeSchema = z.object({
-  groupId: z.string(), outboxId: z.string().nullable(), status: z.enum(['pending', 'done', 'failed', 'undone', 'missing']), lastError: z.string().nullable(), text: z.string(),
+  groupId: z.string(), outboxId: z.string().nullable(), status: z.enum(['pending', 'sending', 'done', 'failed', 'undone', 'missing']), lastError: z.string().nullable(), text: z.string(),
 });
 
 export const PlanSchema = z.object({

@@ -1,0 +1,311 @@
+// The outbox worker: due rows, oldest first, each through its platform's connector.
+// - Local connectors (the built-in community) act inside the transaction that marks the row done: exactly once.
+// - Remote connectors (Telegram, …) act across a network. A batch of rows is claimed as `sending` with a
+//   lease in one transaction, the platform is called outside any transaction (concurrently, within the
+//   rate limits), and the answers are recorded in one more. A row found `sending` by a worker that starts
+//   (the last one stopped between a call and its record), or whose lease ran out, has an unknown outcome:
+//   it is tried again and counted in `ambiguous` (the Bot API has no idempotency key, so the group may see it
+//   twice, and only then).
+// - Lanes: only the oldest unfinished row of a lane is ever due (see enqueue), so a group's messages go in
+//   order, and a group that fails keeps its place while the others go on.
+// - Failures are retried with exponential backoff up to MAX_ATTEMPTS, then left `failed` for an operator; a
+//   platform's refusal (no rights, no such chat) fails at once; "too many requests" waits without spending
+//   an attempt.
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../../kernel/clock.ts';
+import type { Ctx } from '../../kernel/context.ts';
+import { chunks } from '../../kernel/db/chunks.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { TenantDb } from '../../kernel/db/tenant.ts';
+import type { Logger } from '../../kernel/logger.ts';
+import { Ambiguous, Refused, type Connector, type GroupAction, type OutboxAction, type Seat } from './connector.ts';
+import { Limiter, RateLimited, limitKeys } from './limiter.ts';
+import { PARKED, promoteNext, updated } from './outbox.ts';
+
+const MAX_ATTEMPTS = 8;
+/** How long a claimed row may stay `sending` before its outcome is taken as unknown. */
+const LEASE_MS = 60_000;
+const REPAIR_EVERY_MS = 5_000;
+
+type Row = Database['outbox'];
+
+export interface Worker {
+  /** Carries out the due actions; returns how many were tried (not counting those held back for a rate limit). */
+  drain(limit?: number): Promise<number>;
+  /** Milliseconds until something may be due (0: now), or null when nothing waits. */
+  nextDueIn(): Promise<number | null>;
+}
+
+export interface WorkerDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  log: Logger;
+  connectors: Map<string, Connector>;
+  ctxFor: (workspaceId: string) => Ctx;
+}
+
+const message = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
+const backoff = (attempts: number) => Math.min(3_600_000, 1000 * 2 ** Math.max(0, attempts - 1));
+
+export function outboxWorker(deps: WorkerDeps): Worker {
+  const { db, clock, log, connectors } = deps;
+  const limiter = new Limiter();
+  let started = false;
+  let lastRepair = -Infinity;
+  /** Rows held back in memory because every account that could send them is at its limit: when the first frees. */
+  let heldUntil: number | null = null;
+  let running: Promise<number> | null = null;
+
+  /** Rows left `sending` (all of them when this worker starts: the last one stopped mid-call). */
+  async function recoverUnknown(now: number, all: boolean) {
+    let q = db.selectFrom('outbox').select(['id', 'workspace_id', 'group_id', 'action', 'attempts']).where('status', '=', 'sending');
+    if (!all) q = q.where('lease_until', '<', now);
+    const rows = await q.execute();
+    if (!rows.length) return;
+    for (const part of chunks(rows.map((r) => r.id))) {
+      await db.updateTable('outbox').set({
+        status: 'pending', next_attempt_at: now, lease_until: null, ambiguous: sql<number>`ambiguous + 1`,
+        last_error: 'outcome unknown: the worker stopped before the platform answered; sent again',
+      }).where('id', 'in', part).where('status', '=', 'sending').execute();
+    }
+    log.warn({ rows: rows.length }, 'outbox: sends with an unknown outcome will be tried again (counted as ambiguous)');
+  }
+
+  /** A parked row at the head of its lane (its predecessor finished in a transaction that raced the enqueue) becomes due. */
+  async function repairLanes(now: number) {
+    const heads = await db.selectFrom('outbox as o').select('o.id').where('o.status', '=', 'pending').where('o.next_attempt_at', '=', PARKED)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('outbox as p').select('p.id').whereRef('p.lane', '=', 'o.lane').where('p.status', 'in', ['pending', 'sending']).whereRef('p.seq', '<', 'o.seq'))))
+      .execute();
+    for (const part of chunks(heads.map((h) => h.id))) await db.updateTable('outbox').set({ next_attempt_at: now }).where('id', 'in', part).where('next_attempt_at', '=', PARKED).execute();
+  }
+
+  /** `payload.refs` names earlier actions by dedupe key; the connector gets what they left on the platform. */
+  async function resolveRefs(rows: Row[]): Promise<Map<string, Record<string, string | null>>> {
+    const wanted = new Map<string, Record<string, string>>();
+    for (const r of rows) {
+      const refs = (JSON.parse(r.payload) as { refs?: Record<string, string> }).refs;
+      if (refs && Object.keys(refs).length) wanted.set(r.id, refs);
+    }
+    const out = new Map<string, Record<string, string | null>>();
+    if (!wanted.size) return out;
+    const keys = [...new Set([...wanted.values()].flatMap((m) => Object.values(m)))];
+    const found = new Map<string, string | null>();
+    for (const part of chunks(keys)) {
+      for (const f of await db.selectFrom('outbox').select(['workspace_id', 'dedupe_key', 'sent_ref']).where('dedupe_key', 'in', part).execute()) found.set(`${f.workspace_id}|${f.dedupe_key}`, f.sent_ref);
+    }
+    const ws = new Map(rows.map((r) => [r.id, r.workspace_id]));
+    for (const [id, refs] of wanted) out.set(id, Object.fromEntries(Object.entries(refs).map(([name, key]) => [name, found.get(`${ws.get(id)}|${key}`) ?? null])));
+    return out;
+  }
+
+  const actionOf = (r: Row, refs: Record<string, string | null> = {}, seat?: Seat): GroupAction => ({
+    id: r.id, action: r.action as OutboxAction, groupId: r.group_id, memberId: r.member_id, payload: JSON.parse(r.payload), reason: r.reason, refs,
+    ...(seat ? { account: seat.account, address: seat.address } : {}),
+  });
+
+  /** The platform's window for the group's next action, once this one went. */
+  const groupWait = (connector: Connector | undefined, account: string, r: Row, now: number) =>
+    connector?.limits?.perGroup && r.group_id ? limiter.wait(limitKeys(r.platform, account, r.group_id, { perGroup: connector.limits.perGroup }), now) : 0;
+
+  async function failOrRetry(r: Row, err: unknown, now: number, noConnector = false) {
+    const attempts = Number(r.attempts) + 1;
+    const failed = attempts >= MAX_ATTEMPTS || noConnector || err instanceof Refused;
+    log.warn({ err, outboxId: r.id, action: r.action, attempts }, failed ? 'outbox action failed for good' : 'outbox action failed; will retry');
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('outbox').set({
+        status: failed ? 'failed' : 'pending', attempts, last_error: message(err), lease_until: null, next_attempt_at: now + backoff(attempts),
+      }).where('id', '=', r.id).execute();
+      if (failed && r.lane) await promoteNext(new TenantDb(trx, r.workspace_id), [{ lane: r.lane, at: now }]);
+    });
+    if (failed) updated(deps.ctxFor(r.workspace_id), r, 'failed');
+  }
+
+  async function runLocal(r: Row, connector: Connector | undefined, now: number): Promise<number> {
+    const ctx = deps.ctxFor(r.workspace_id);
+    const keys = connector?.limits ? limitKeys(r.platform, 'default', r.group_id, connector.limits) : [];
+    const wait = limiter.wait(keys, now);
+    if (wait > 0) {
+      // Held back, not failed: it goes when the platform's window has room (no attempt is spent).
+      await db.updateTable('outbox').set({ next_attempt_at: now + wait }).where('id', '=', r.id).where('status', '=', 'pending').execute();
+      return 0;
+    }
+    try {
+      if (!connector) throw new Refused(`no connector for ${r.platform}`);
+      if (!connector.capabilities.has(r.action as OutboxAction)) throw new Refused(`${r.platform} cannot ${r.action}`);
+      limiter.record(keys, now);
+      const action = actionOf(r, (await resolveRefs([r])).get(r.id));
+      await ctx.transaction(async (tx) => {
+        // Claim the row in the transaction that performs it: a second worker finds it done.
+        const claimed = await tx.tdb.updateTable('outbox').set({ status: 'done', done_at: tx.clock.now(), attempts: Number(r.attempts) + 1, last_error: null })
+          .where('id', '=', r.id).where('status', '=', 'pending').executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) === 0) return;
+        const result = await connector.perform(tx, action);
+        if (result) {
+          const { ref, ...rest } = result;
+          await tx.tdb.updateTable('outbox').set({ sent_ref: ref ?? null, ...(Object.keys(rest).length ? { payload: JSON.stringify({ ...action.payload, result: rest }) } : {}) })
+            .where('id', '=', r.id).execute();
+        }
+        if (r.lane) await promoteNext(tx.tdb, [{ lane: r.lane, at: now + groupWait(connector, 'default', r, now) }]);
+        updated(tx, r, 'done');
+      });
+    } catch (err) {
+      if (err instanceof RateLimited) {
+        // The platform refused for speed and did nothing: try again when it says, without spending an attempt.
+        log.info({ outboxId: r.id, action: r.action, retryAfterMs: err.retryAfterMs }, 'outbox action rate limited');
+        await db.updateTable('outbox').set({ next_attempt_at: now + err.retryAfterMs, last_error: message(err) }).where('id', '=', r.id).execute();
+        return 1;
+      }
+      await failOrRetry(r, err, now, !connector);
+    }
+    return 1;
+  }
+
+  async function runRemote(connector: Connector, rows: Row[], now: number): Promise<number> {
+    // Choose a seat (a bot in the group) with room under the limits, per workspace.
+    const picked: { r: Row; seat: Seat }[] = [];
+    const holdGroup: { r: Row; until: number }[] = [];
+    const noSeat: Row[] = [];
+    const byWs = new Map<string, Row[]>();
+    for (const r of rows) (byWs.get(r.workspace_id) ?? byWs.set(r.workspace_id, []).get(r.workspace_id)!).push(r);
+    for (const [ws, list] of byWs) {
+      const seats = connector.seats ? await connector.seats(deps.ctxFor(ws), [...new Set(list.flatMap((r) => (r.group_id ? [r.group_id] : [])))]) : new Map<string, Seat[]>();
+      for (const r of list) {
+        const options = (r.group_id && seats.get(r.group_id)) || [];
+        if (!options.length) {
+          noSeat.push(r);
+          continue;
+        }
+        let chosen: Seat | null = null;
+        let accountWait = Infinity;
+        let anyWait = Infinity;
+        for (const seat of options) {
+          const a = connector.limits?.perAccount ? limiter.wait(limitKeys(r.platform, seat.account, null, { perAccount: connector.limits.perAccount }), now) : 0;
+          const g = groupWait(connector, seat.account, r, now);
+          if (a === 0 && g === 0) {
+            chosen = seat;
+            break;
+          }
+          accountWait = Math.min(accountWait, a);
+          anyWait = Math.min(anyWait, Math.max(a, g));
+        }
+        if (chosen) {
+          limiter.record(connector.limits ? limitKeys(r.platform, chosen.account, r.group_id, connector.limits) : [], now);
+          picked.push({ r, seat: chosen });
+        } else if (accountWait > 0) {
+          // Every bot that could send it is at its limit: it stays due, and the loop comes back when one frees.
+          heldUntil = Math.min(heldUntil ?? Infinity, now + anyWait);
+        } else {
+          holdGroup.push({ r, until: now + anyWait });
+        }
+      }
+    }
+    for (const h of holdGroup) await db.updateTable('outbox').set({ next_attempt_at: h.until }).where('id', '=', h.r.id).where('status', '=', 'pending').execute();
+    for (const r of noSeat) await failOrRetry(r, new Error(`no ${r.platform} account is in this group (add the bot to the group)`), now);
+    if (!picked.length) return noSeat.length;
+
+    // Claim them in one transaction: from here until their record, their outcome is unknown.
+    const claimed = await db.transaction().execute(async (trx) => {
+      const ok: typeof picked = [];
+      for (const p of picked) {
+        const u = await trx.updateTable('outbox').set({ status: 'sending', account: p.seat.account, attempts: Number(p.r.attempts) + 1, lease_until: now + LEASE_MS })
+          .where('id', '=', p.r.id).where('status', '=', 'pending').executeTakeFirst();
+        if (Number(u.numUpdatedRows) === 1) ok.push(p);
+      }
+      return ok;
+    });
+    const refs = await resolveRefs(claimed.map((p) => p.r));
+    const outcomes = await Promise.all(claimed.map(async (p) => {
+      try {
+        const result = (await connector.perform(deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat))) ?? {};
+        return { ...p, result, err: null as unknown };
+      } catch (err) {
+        return { ...p, result: null, err };
+      }
+    }));
+
+    const after = clock.now();
+    const finished: Row[] = [];
+    const gaveUp: Row[] = [];
+    await db.transaction().execute(async (trx) => {
+      for (const o of outcomes) {
+        const r = o.r;
+        const tdb = new TenantDb(trx, r.workspace_id);
+        if (o.result) {
+          const { ref, ...rest } = o.result;
+          await trx.updateTable('outbox').set({
+            status: 'done', done_at: after, lease_until: null, last_error: null, sent_ref: ref ?? null,
+            ...(Object.keys(rest).length ? { payload: JSON.stringify({ ...JSON.parse(r.payload), result: rest }) } : {}),
+          }).where('id', '=', r.id).execute();
+          if (r.lane) await promoteNext(tdb, [{ lane: r.lane, at: after + groupWait(connector, o.seat.account, r, after) }]);
+          finished.push(r);
+          continue;
+        }
+        const err = o.err;
+        const attempts = Number(r.attempts) + 1;
+        if (err instanceof RateLimited) {
+          await trx.updateTable('outbox').set({ status: 'pending', attempts: Number(r.attempts), lease_until: null, next_attempt_at: after + err.retryAfterMs, last_error: message(err) })
+            .where('id', '=', r.id).execute();
+          continue;
+        }
+        const unknown = err instanceof Ambiguous;
+        const failed = err instanceof Refused || attempts >= MAX_ATTEMPTS;
+        await trx.updateTable('outbox').set({
+          status: failed ? 'failed' : 'pending', attempts, lease_until: null, last_error: message(err),
+          // An unknown outcome is tried again at once: the group is waiting, and a duplicate is as likely as a gap.
+          next_attempt_at: unknown ? after : after + backoff(attempts), ...(unknown ? { ambiguous: sql<number>`ambiguous + 1` } : {}),
+        }).where('id', '=', r.id).execute();
+        if (failed) {
+          gaveUp.push(r);
+          if (r.lane) await promoteNext(tdb, [{ lane: r.lane, at: after }]);
+        }
+      }
+    });
+    for (const o of outcomes) if (o.err && !(o.err instanceof RateLimited)) log.warn({ err: o.err, outboxId: o.r.id, action: o.r.action, account: o.seat.account }, 'outbox: platform call failed');
+    for (const r of finished) if (r.origin_type !== 'relay') updated(deps.ctxFor(r.workspace_id), r, 'done');
+    for (const r of gaveUp) updated(deps.ctxFor(r.workspace_id), r, 'failed');
+    return claimed.length + noSeat.length;
+  }
+
+  async function drainOnce(limit: number): Promise<number> {
+    const now = clock.now();
+    if (!started) {
+      started = true;
+      await recoverUnknown(now, true);
+    }
+    if (now - lastRepair >= REPAIR_EVERY_MS) {
+      lastRepair = now;
+      await recoverUnknown(now, false);
+      await repairLanes(now);
+    }
+    heldUntil = null;
+    const due = await db.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at').orderBy('seq').limit(limit).execute();
+    let tried = 0;
+    const remote = new Map<Connector, Row[]>();
+    for (const r of due) {
+      const connector = connectors.get(r.platform);
+      if (connector?.kind === 'remote' && connector.capabilities.has(r.action as OutboxAction)) (remote.get(connector) ?? remote.set(connector, []).get(connector)!).push(r);
+      else tried += await runLocal(r, connector, now);
+    }
+    for (const [connector, rows] of remote) tried += await runRemote(connector, rows, now);
+    return tried;
+  }
+
+  return {
+    drain(limit = 100) {
+      // One pass at a time (the engine's tick and its delivery loop share the worker).
+      const run = (running ?? Promise.resolve(0)).then(() => drainOnce(limit));
+      running = run.catch(() => 0);
+      return run;
+    },
+    async nextDueIn() {
+      const now = clock.now();
+      // Rows held back in memory are due by the table but wait for heldUntil.
+      let q = db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'pending').where('next_attempt_at', '<', PARKED);
+      if (heldUntil !== null) q = q.where('next_attempt_at', '>', now);
+      const next = await q.executeTakeFirst();
+      const at = Math.min(next?.at === null || next?.at === undefined ? Infinity : Number(next.at), heldUntil ?? Infinity);
+      return at === Infinity ? null : Math.max(0, at - now);
+    },
+  };
+}
