@@ -2,7 +2,8 @@
 // a form to add one, and a group set renamed in one go by its naming pattern. A group's drawer also runs it:
 // its overview (the seven roles, entry settings, invite links with QR codes, clone as a template), the live
 // chat (post as the team, pin the announcement), join requests, reports, questions. The second tab brings
-// groups in from other platforms' chat exports (导入聊天记录); the third integrates old groups into a new group set (整合).
+// groups in from other platforms' chat exports (导入聊天记录); the third integrates old groups into a new group set (整合);
+// the fourth connects the workspace's bots on other platforms (平台连接).
 import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tabs, Tag, Typography, theme } from 'antd';
 import { CopyOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
@@ -14,6 +15,7 @@ import { enums, useLabels } from '../labels';
 import { useSearchParam } from '../router';
 import { Sparkline, useGroupStats } from '../stats';
 import { CloneGroup } from './group/CloneGroup';
+import { Connections } from './group/Connections';
 import { GroupChat, LiveTag, type ReplyTarget } from './group/GroupChat';
 import { GroupInvites } from './group/GroupInvites';
 import { JoinRequests, Questions, Reports, useOpenQuestions, useOpenReports, usePendingRequests } from './group/GroupQueues';
@@ -37,7 +39,7 @@ export function useGroupSets() {
   return useQuery({ queryKey: ['group-sets'], queryFn: () => get<{ items: GroupSet[] }>('/group-sets') });
 }
 
-const TABS = ['list', 'import', 'integrate'] as const;
+const TABS = ['list', 'import', 'integrate', 'connections'] as const;
 type Tab = (typeof TABS)[number];
 
 export function Groups({ me }: { me: Me }) {
@@ -51,6 +53,9 @@ export function Groups({ me }: { me: Me }) {
       : []),
     ...(me.permissions.includes('group.read') && me.permissions.includes('member.read')
       ? [{ key: 'integrate', label: <span data-testid="groups-tab-integrate">{t('groups.tabs.integrate')}</span>, children: <Integration me={me} /> }]
+      : []),
+    ...(me.permissions.includes('group.read')
+      ? [{ key: 'connections', label: <span data-testid="groups-tab-connections">{t('groups.tabs.connections')}</span>, children: <Connections me={me} /> }]
       : []),
   ];
   return (
