@@ -36,6 +36,15 @@ const ConfigSchema = z.object({
   secretKey: z.string().optional(),
   /** The Telegram Bot API's address (tests point it at a local fake; a self-hosted Bot API server works too). */
   telegramApiRoot: z.string().regex(/^https?:\/\/[^/]+/, 'an http:// or https:// URL').transform((u) => u.replace(/\/+$/, '')).default('https://api.telegram.org'),
+  /** How long a Bot API call may take before its outcome counts as unknown. */
+  telegramTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Divides Telegram's rate windows (and its retry_after): only for a local Bot API fake that compresses
+   * time the same way (tests, benchmarks). Leave it at 1 against the real Telegram.
+   */
+  telegramTimeScale: z.coerce.number().positive().max(1000).default(1),
+  /** Whether this process listens to the connected bots (long polling); off for one-shot CLI commands. */
+  telegramPolling: z.stringbool().default(true),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'uploadsDir'> & {
@@ -67,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     engineSlowEveryMs: env.SHEQUN_ENGINE_SLOW_EVERY_MS,
     secretKey: env.SHEQUN_SECRET_KEY || undefined,
     telegramApiRoot: env.SHEQUN_TELEGRAM_API_ROOT || undefined,
+    telegramTimeoutMs: env.SHEQUN_TELEGRAM_TIMEOUT_MS,
+    telegramTimeScale: env.SHEQUN_TELEGRAM_TIME_SCALE,
+    telegramPolling: env.SHEQUN_TELEGRAM_POLLING,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

@@ -5,6 +5,10 @@ import type { Runtime } from './bootstrap.ts';
 import { Ctx, type Actor } from './kernel/context.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
+import { TelegramAccounts } from './connectors/telegram/api.ts';
+import { telegramListeners, type Listeners } from './connectors/telegram/listener.ts';
+import { telegramConnector } from './connectors/telegram/outbound.ts';
+import { DiskFileStore } from './kernel/files.ts';
 import { outboxWorker, type Connector } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
@@ -13,13 +17,20 @@ const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engi
 export interface Engine {
   /** One pass: judge, then carry out what is due. */
   tick(): Promise<void>;
+  /** The connected platforms' listeners (null when this process does not listen). */
+  listeners: Listeners | null;
   stop(): Promise<void>;
 }
 
 export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number } = {}): Engine {
   const log = rt.log.child({ component: 'engine' });
   const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
-  const connectors = new Map<string, Connector>([[builtinConnector.platform, builtinConnector]]);
+  const c = rt.config;
+  const accounts = new TelegramAccounts(rt.db.kysely, rt.secrets, { apiRoot: c.telegramApiRoot, timeoutMs: c.telegramTimeoutMs, timeScale: c.telegramTimeScale });
+  const connectors = new Map<string, Connector>([
+    [builtinConnector.platform, builtinConnector],
+    ['telegram', telegramConnector({ accounts, files: new DiskFileStore(c.uploadsDir) })],
+  ]);
   const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor });
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -70,10 +81,14 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   const interval = opts.intervalMs ?? 250;
   const timer = setInterval(() => void tick(), interval);
   timer.unref();
+  // What the connected bots hear is judged at once, not on the next tick.
+  const listeners = c.telegramPolling ? telegramListeners({ db: rt.db.kysely, accounts, log: log.child({ connector: 'telegram' }), ctxFor, onHeard: () => void tick() }) : null;
   return {
     tick,
+    listeners,
     async stop() {
       stopped = true;
+      await listeners?.stop();
       clearInterval(timer);
       if (wake) clearTimeout(wake);
       await running;

@@ -14,6 +14,7 @@ export const TABLES: (keyof Database)[] = [
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
+  'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */

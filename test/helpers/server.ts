@@ -77,6 +77,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     SHEQUN_LOG_LEVEL: 'silent',
     SHEQUN_ADMIN_PASSWORD: ADMIN.password,
     SHEQUN_SIGNIN_LIMIT: '1000',
+    // Listening to connected bots is what a test turns on when it has a fake Bot API to listen to.
+    SHEQUN_TELEGRAM_POLLING: 'false',
     ...env,
   });
   const server = await startServer(config, () => {}, { clock: opts.clock });

@@ -13,6 +13,9 @@ import { effectiveRule } from './rules.service.ts';
 import { liveCache, membershipKey, type CachedMembership } from './rule-cache.ts';
 import { postOnJoin } from './schedule-runner.ts';
 
+/** Platforms whose groups the rules act on live: the built-in community and the connected ones (their activities' source is the platform). */
+const LIVE_PLATFORMS = new Set(['builtin', 'telegram']);
+
 const DAY = 86_400_000;
 type Activity = Pick<Database['activities'], 'id' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'created_at'>;
 
@@ -46,7 +49,7 @@ function liveScope(ctx: Ctx, counted: Map<string, number>): Scope {
 async function loadRule(ctx: Ctx, scope: Scope, groupId: string): Promise<void> {
   if (scope.rules.has(groupId)) return;
   const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
-  const r = g && g.platform === 'builtin' ? await effectiveRule(ctx, g, 'communication.moderation') : null;
+  const r = g && LIVE_PLATFORMS.has(g.platform) ? await effectiveRule(ctx, g, 'communication.moderation') : null;
   // A group without a moderation rule of its own, its set's or its community's is left alone.
   scope.rules.set(groupId, r && r.from !== 'default' ? { settings: r.settings, ruleId: r.ruleId } : null);
 }
@@ -242,8 +245,11 @@ async function stepAction(ctx: Ctx, x: {
   const name = (await nameInGroup(ctx, x.groupId, x.memberId)) ?? '成员';
   const count = (await actedOn(ctx, x.ruleId, x.memberId, 0)) + (x.earlierUnsaved ?? 0) + 1;
   const act = actionOf(x.step, x.reason, x.settings, name, count);
+  const g = await ctx.tdb.selectFrom('groups').select('platform').where('id', '=', x.groupId).executeTakeFirst();
+  // The blacklist is the workspace's (kept by the built-in community, which also removes the member from its groups).
+  const platform = act.action === 'blacklist' ? 'builtin' : (g?.platform ?? 'builtin');
   return {
-    dedupeKey: x.dedupeKey, action: act.action, platform: 'builtin', groupId: x.groupId, memberId: x.memberId, payload: act.payload,
+    dedupeKey: x.dedupeKey, action: act.action, platform, groupId: x.groupId, memberId: x.memberId, payload: act.payload,
     origin: { type: 'rule', id: x.ruleId }, reason: x.reason, causeActivityId: x.causeActivityId,
   };
 }
@@ -344,7 +350,7 @@ async function judgeRows(ctx: Ctx, rows: (Activity & { kind: string; source: str
   const posts: Parameters<typeof postOnJoin>[1] = new Map();
   const recent = state.recent.get(ctx.workspaceId) ?? state.recent.set(ctx.workspaceId, new RecentMessages()).get(ctx.workspaceId)!;
   // Live chat only: imported history and the team's own posts are not judged.
-  const live = rows.filter((a) => a.source === 'builtin');
+  const live = rows.filter((a) => LIVE_PLATFORMS.has(a.source));
   const messages = live.map((a) => {
     // A newcomer, a rejoining member or one who left: their standing is read again (by the prefetch).
     if ((a.kind === 'join' || a.kind === 'leave') && a.group_id && a.member_id) scope.memberships.delete(membershipKey(a.group_id, a.member_id));

@@ -1,0 +1,181 @@
+// The Telegram connector's action side: the outbox's actions as Bot API calls by the bot (of a pool) that
+// sits in the group. Declares what Telegram lets a bot do and Telegram's documented limits (about 30
+// messages/s per bot, 1/s per chat, 20/min per group), so the outbox never has to be told "429".
+// Images are uploaded once per bot (a file_id belongs to the bot that uploaded it) and sent by file_id after.
+import { InputFile, type Api } from 'grammy';
+import type { Ctx } from '../../kernel/context.ts';
+import type { FileStore } from '../../kernel/files.ts';
+import { Refused, type Connector, type GroupAction, type OutboxAction, type RateLimits, type Seat } from '../../modules/outbox/index.ts';
+import { classify, type TelegramAccounts } from './api.ts';
+
+const NONE = {
+  can_send_messages: false, can_send_audios: false, can_send_documents: false, can_send_photos: false, can_send_videos: false, can_send_video_notes: false,
+  can_send_voice_notes: false, can_send_polls: false, can_send_other_messages: false, can_add_web_page_previews: false,
+};
+const ALL = Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as Record<keyof typeof NONE, boolean>;
+
+/** Telegram's limits with a little room: our clock and Telegram's differ by the network's jitter. */
+export function telegramLimits(timeScale: number): RateLimits {
+  const ms = (n: number) => Math.ceil((n * 1.02 + 2) / timeScale);
+  return {
+    perAccount: [{ count: 30, perMs: ms(1000) }],
+    perGroup: [{ count: 1, perMs: ms(1000) }, { count: 20, perMs: ms(60_000) }],
+  };
+}
+
+export const telegramCapabilities = new Set<OutboxAction>([
+  'send', 'warn', 'mute', 'unmute', 'remove', 'restore', 'recall', 'edit', 'mute_all', 'unmute_all', 'set_name', 'set_announcement', 'approve_join', 'reject_join',
+]);
+
+export function telegramConnector(deps: { accounts: TelegramAccounts; files: FileStore }): Connector {
+  const { accounts, files } = deps;
+  const scale = accounts.options.timeScale;
+  /** Uploads in flight per bot and file: the groups that want the same image wait for one upload. */
+  const uploading = new Map<string, Promise<string>>();
+
+  async function userOf(ctx: Ctx, a: GroupAction): Promise<number> {
+    const fromPayload = a.payload.user;
+    if (typeof fromPayload === 'string' || typeof fromPayload === 'number') return Number(fromPayload);
+    if (!a.memberId) throw new Refused(`${a.action} needs a member`);
+    const idn = await ctx.tdb.selectFrom('identities').select('external_id').where('member_id', '=', a.memberId).where('platform', '=', 'telegram').executeTakeFirst();
+    if (!idn || !/^\d+$/.test(idn.external_id)) throw new Refused(`member ${a.memberId} has no Telegram account Shequn knows of`);
+    return Number(idn.external_id);
+  }
+
+  /** An image by file_id when this bot uploaded it before, else uploaded now (once, however many groups wait for it). */
+  async function photoFor(ctx: Ctx, api: Api, account: string, chat: string, image: Record<string, unknown>, caption: string, extra: object): Promise<{ message_id: number }> {
+    const uploadId = typeof image.uploadId === 'string' ? image.uploadId : null;
+    if (!uploadId) throw new Refused('an image to send needs an uploadId');
+    const key = `upload:${uploadId}`;
+    const known = await ctx.tdb.selectFrom('platform_files').select('file_ref').where('connection_id', '=', account).where('media_key', '=', key).executeTakeFirst();
+    const opts = { ...(caption ? { caption } : {}), ...extra };
+    if (known) return api.sendPhoto(chat, known.file_ref, opts);
+    const flight = `${account}|${key}`;
+    const pending = uploading.get(flight);
+    if (pending) {
+      const fileId = await pending.catch(() => null);
+      if (fileId) return api.sendPhoto(chat, fileId, opts);
+    }
+    let resolve!: (id: string) => void;
+    let reject!: (e: unknown) => void;
+    const mine = new Promise<string>((res, rej) => { resolve = res; reject = rej; });
+    mine.catch(() => {});
+    uploading.set(flight, mine);
+    try {
+      const u = await ctx.tdb.selectFrom('uploads').select(['storage_key', 'file_name']).where('id', '=', uploadId).executeTakeFirst();
+      if (!u) throw new Refused(`image ${uploadId} is gone`);
+      const sent = await api.sendPhoto(chat, new InputFile(await files.read(u.storage_key), u.file_name), opts);
+      const best = sent.photo?.reduce((x, y) => (y.width * y.height > x.width * x.height ? y : x));
+      if (best) {
+        await ctx.tdb.insertInto('platform_files', { connection_id: account, media_key: key, file_ref: best.file_id, created_at: ctx.clock.now() })
+          .onConflict((oc) => oc.columns(['workspace_id', 'connection_id', 'media_key']).doNothing()).execute();
+        resolve(best.file_id);
+      } else reject(new Error('no photo in the answer'));
+      return sent;
+    } catch (e) {
+      reject(e);
+      throw e;
+    } finally {
+      uploading.delete(flight);
+    }
+  }
+
+  async function act(ctx: Ctx, api: Api, a: GroupAction): Promise<{ ref?: string } & Record<string, unknown>> {
+    const chat = a.address!;
+    const p = a.payload;
+    const text = String(p.text ?? '');
+    const replyTo = a.refs.replyTo;
+    const reply = replyTo ? { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } } : {};
+    switch (a.action) {
+      case 'send':
+      case 'warn': {
+        const body = a.action === 'warn' && !text ? (a.reason ?? '') : text;
+        if (p.image && typeof p.image === 'object') return { ref: String((await photoFor(ctx, api, a.account!, chat, p.image as Record<string, unknown>, body, reply)).message_id) };
+        if (!body.trim()) throw new Refused('nothing to send: no text and no image');
+        return { ref: String((await api.sendMessage(chat, body, { ...reply, link_preview_options: { is_disabled: p.preview !== true } })).message_id) };
+      }
+      case 'mute': {
+        const minutes = Number(p.minutes) || 60;
+        const until = Math.floor(ctx.clock.now() / 1000) + minutes * 60;
+        await api.restrictChatMember(chat, await userOf(ctx, a), NONE, { until_date: until, use_independent_chat_permissions: true });
+        return { mutedUntil: until * 1000 };
+      }
+      case 'unmute':
+        await api.restrictChatMember(chat, await userOf(ctx, a), ALL, { use_independent_chat_permissions: true });
+        return {};
+      case 'remove': {
+        // A kick, not a ban: banned for a moment, then allowed back (a restore, or a new invite, lets them in).
+        const user = await userOf(ctx, a);
+        await api.banChatMember(chat, user);
+        await api.unbanChatMember(chat, user, { only_if_banned: true });
+        return { user };
+      }
+      case 'restore':
+        await api.unbanChatMember(chat, await userOf(ctx, a), { only_if_banned: true });
+        return {};
+      case 'recall': {
+        const target = a.refs.target;
+        if (!target) throw new Refused('the message to recall was never delivered to this group');
+        await api.deleteMessage(chat, Number(target));
+        return {};
+      }
+      case 'edit': {
+        const target = a.refs.target;
+        if (!target) throw new Refused('the message to edit was never delivered to this group');
+        await api.editMessageText(chat, Number(target), text);
+        return {};
+      }
+      case 'mute_all':
+        await api.setChatPermissions(chat, NONE, { use_independent_chat_permissions: true });
+        return {};
+      case 'unmute_all':
+        await api.setChatPermissions(chat, ALL, { use_independent_chat_permissions: true });
+        return {};
+      case 'set_name':
+        await api.setChatTitle(chat, String(p.name ?? text).slice(0, 128));
+        return {};
+      case 'set_announcement': {
+        const m = await api.sendMessage(chat, text);
+        await api.pinChatMessage(chat, m.message_id, { disable_notification: p.notify !== true });
+        return { ref: String(m.message_id) };
+      }
+      case 'approve_join':
+        await api.approveChatJoinRequest(chat, await userOf(ctx, a));
+        return {};
+      case 'reject_join':
+        await api.declineChatJoinRequest(chat, await userOf(ctx, a));
+        return {};
+      default:
+        throw new Refused(`Telegram cannot ${a.action}`);
+    }
+  }
+
+  return {
+    platform: 'telegram',
+    kind: 'remote',
+    capabilities: telegramCapabilities,
+    limits: telegramLimits(scale),
+    async seats(ctx, groupIds) {
+      const out = new Map<string, Seat[]>();
+      for (let i = 0; i < groupIds.length; i += 500) {
+        const rows = await ctx.tdb.selectFrom('group_links').select(['group_id', 'connection_id', 'chat_ref', 'status'])
+          .where('group_id', 'in', groupIds.slice(i, i + 500)).where('status', 'in', ['member', 'admin']).orderBy('group_id').orderBy('connection_id').execute();
+        // Admins first: only they may moderate; for sends any bot in the group will do.
+        for (const r of rows.sort((x, y) => Number(y.status === 'admin') - Number(x.status === 'admin'))) {
+          (out.get(r.group_id) ?? out.set(r.group_id, []).get(r.group_id)!).push({ account: r.connection_id, address: r.chat_ref });
+        }
+      }
+      return out;
+    },
+    async perform(ctx, a) {
+      if (!a.account || !a.address) throw new Refused('no Telegram bot is in this group');
+      const { api } = await accounts.get(a.account);
+      try {
+        return await act(ctx, api, a);
+      } catch (e) {
+        if (e instanceof Refused) throw e;
+        throw classify(e, scale);
+      }
+    },
+  };
+}
