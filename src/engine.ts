@@ -9,7 +9,8 @@ import { TelegramAccounts } from './connectors/telegram/api.ts';
 import { telegramListeners, type Listeners } from './connectors/telegram/listener.ts';
 import { telegramConnector } from './connectors/telegram/outbound.ts';
 import { DiskFileStore } from './kernel/files.ts';
-import { outboxWorker, type Connector } from './modules/outbox/index.ts';
+import { runRelay, workspacesWithLive } from './modules/relay/index.ts';
+import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
 const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engine', role: 'admin', scope: null };
@@ -55,8 +56,10 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         if (types.has('elimination.sunset')) await runSunset(ctxFor(ws));
       }
     }
+    for (const ws of await workspacesWithLive(rt.db.kysely)) await runRelay(ctxFor(ws), relayDeps);
     await deliver();
   };
+  const relayDeps = { can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false, timezone: c.timezone };
   // Delivery runs on as long as something is due, and comes back as soon as a held-back action may go (a
   // relay to thousands of groups lives on the platforms' windows), not only on the next tick.
   let delivering: Promise<void> | null = null;

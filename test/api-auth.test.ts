@@ -18,7 +18,9 @@ const reads = (f: Fixture) => documentedOnly(readCalls(f), ops);
 const writesOf = (f: Fixture) => documentedOnly(writeCalls(f), ops);
 afterAll(async () => t?.stop());
 
-const PUBLIC = new Set(['POST /api/v1/auth/sign-in', 'GET /api/v1/public/join/{code}', 'POST /api/v1/public/join/{code}']);
+const PUBLIC = new Set([
+  'POST /api/v1/auth/sign-in', 'GET /api/v1/public/join/{code}', 'POST /api/v1/public/join/{code}', 'GET /api/v1/public/live-sessions/{id}', 'POST /api/v1/public/live-sessions/{id}/applications',
+]);
 const EXCLUDED_FROM_WRITES = new Set(['POST /api/v1/auth/sign-in', 'POST /api/v1/auth/sign-out', 'POST /api/v1/members/export']);
 
 describe('the operation tables used by the permission tests', () => {

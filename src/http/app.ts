@@ -19,6 +19,7 @@ import { importRoutes } from './routes/import.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { integrationRoutes } from './routes/integration.routes.ts';
 import { connectionRoutes } from './routes/connection.routes.ts';
+import { relayRoutes } from './routes/relay.routes.ts';
 import type { SecretBox } from '../kernel/secrets.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   identityRoutes(app);
   integrationRoutes(app, deps);
   connectionRoutes(app, deps);
+  relayRoutes(app, deps);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

@@ -254,6 +254,11 @@ export interface Fixture {
   integrationPlan: string;
   /** A Telegram connection, written directly (the test servers reach no Bot API; test/api-connections covers adding one). */
   connection: string;
+  /** A scheduled live session from `group` to `group2`, a question in it (written directly) and a group owner's application; and an ended session (a replay). */
+  liveSession: string;
+  liveQuestion: string;
+  liveApplication: string;
+  liveEnded: string;
 }
 
 /** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
@@ -339,10 +344,27 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
     credentials: rt.secrets().seal(JSON.stringify({ token: '100000:fixture-token-not-real' })), status: 'active', last_error: null, checked_at: null,
     created_by: 'fixture', created_at: Date.now(), updated_at: Date.now(),
   }).execute();
+  const liveBody = {
+    communityId: community.id, title: `${tag}直播`, mainGroupId: group.id, host: { type: 'member', id: member.id }, speakers: [{ type: 'member', id: member.id }],
+    targets: { groupIds: [group2.id] }, settings: { reminders: [], notices: false },
+  };
+  const live = await api.post('/api/v1/live-sessions', liveBody);
+  expectStatus(live, 201);
+  const liveQuestion = `lq_${tag.toLowerCase()}`;
+  await rt.db.kysely.insertInto('live_questions').values({
+    id: liveQuestion, workspace_id: me.workspace.id, session_id: live.body.id, group_id: group2.id, member_id: joiner.result.memberId, asker: '提问者', text: `${tag}怎么泡茶`,
+    same_as: null, status: 'open', answer: null, answered_by: null, answered_at: null, activity_id: `fixture:${liveQuestion}`, asked_at: Date.now(),
+  }).execute();
+  const application = await t.client().post(`/api/v1/public/live-sessions/${live.body.id}/applications`, { platform: 'qq', groupName: `${tag}QQ群`, applicant: '群主', contact: 'qq:10001' });
+  expectStatus(application, 201);
+  const ended = await api.post('/api/v1/live-sessions', { ...liveBody, title: `${tag}回放` });
+  expectStatus(await api.post(`/api/v1/live-sessions/${ended.body.id}/start`), 200);
+  expectStatus(await api.post(`/api/v1/live-sessions/${ended.body.id}/stop`), 200);
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
     chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
+    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -427,6 +449,21 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/connections', url: '/api/v1/connections', body: { platform: 'telegram', token: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } },
     { method: 'POST', path: '/api/v1/connections/{id}/check', url: `/api/v1/connections/${f.connection}/check` },
     { method: 'DELETE', path: '/api/v1/connections/{id}', url: `/api/v1/connections/${f.connection}` },
+    {
+      method: 'POST', path: '/api/v1/live-sessions', url: '/api/v1/live-sessions',
+      body: { communityId: f.community, title: u, mainGroupId: f.group, host: { type: 'member', id: f.member }, speakers: [{ type: 'member', id: f.member }], targets: { groupIds: [f.group2] } },
+    },
+    { method: 'PATCH', path: '/api/v1/live-sessions/{id}', url: `/api/v1/live-sessions/${f.liveSession}`, body: { title: u } },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/start', url: `/api/v1/live-sessions/${f.liveSession}/start` },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/pause', url: `/api/v1/live-sessions/${f.liveSession}/pause` },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/resume', url: `/api/v1/live-sessions/${f.liveSession}/resume` },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/questions/{sub}/answer', url: `/api/v1/live-sessions/${f.liveSession}/questions/${f.liveQuestion}/answer`, body: { answer: u } },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/questions/{sub}/dismiss', url: `/api/v1/live-sessions/${f.liveSession}/questions/${f.liveQuestion}/dismiss` },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/applications/{sub}/decide', url: `/api/v1/live-sessions/${f.liveSession}/applications/${f.liveApplication}/decide`, body: { decision: 'reject' } },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/stop', url: `/api/v1/live-sessions/${f.liveSession}/stop` },
+    { method: 'PATCH', path: '/api/v1/live-sessions/{id}/archive', url: `/api/v1/live-sessions/${f.liveEnded}/archive`, body: { summary: u } },
+    { method: 'POST', path: '/api/v1/live-sessions/{id}/rebroadcast', url: `/api/v1/live-sessions/${f.liveEnded}/rebroadcast` },
+    { method: 'DELETE', path: '/api/v1/live-sessions/{id}', url: `/api/v1/live-sessions/${f.liveSession}` },
   ];
 }
 
@@ -478,6 +515,13 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/integration-plans/{id}/moves', url: `/api/v1/integration-plans/${f.integrationPlan}/moves` },
     { method: 'GET', path: '/api/v1/connections', url: '/api/v1/connections' },
     { method: 'GET', path: '/api/v1/connections/{id}', url: `/api/v1/connections/${f.connection}` },
+    { method: 'GET', path: '/api/v1/live-sessions', url: `/api/v1/live-sessions?communityId=${f.community}` },
+    { method: 'GET', path: '/api/v1/live-sessions/{id}', url: `/api/v1/live-sessions/${f.liveSession}` },
+    { method: 'GET', path: '/api/v1/live-sessions/{id}/delivery', url: `/api/v1/live-sessions/${f.liveSession}/delivery` },
+    { method: 'GET', path: '/api/v1/live-sessions/{id}/stats', url: `/api/v1/live-sessions/${f.liveSession}/stats` },
+    { method: 'GET', path: '/api/v1/live-sessions/{id}/questions', url: `/api/v1/live-sessions/${f.liveSession}/questions` },
+    { method: 'GET', path: '/api/v1/live-sessions/{id}/archive', url: `/api/v1/live-sessions/${f.liveEnded}/archive` },
+    { method: 'GET', path: '/api/v1/live-sessions/{id}/applications', url: `/api/v1/live-sessions/${f.liveSession}/applications` },
   ];
 }
 
@@ -486,6 +530,8 @@ export function publicCalls(f: Fixture): Call[] {
   return [
     { method: 'GET', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}` },
     { method: 'POST', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}`, body: { name: uniq('访客'), answers: ['路过'], consentAccepted: true, rulesAccepted: true } },
+    { method: 'GET', path: '/api/v1/public/live-sessions/{id}', url: `/api/v1/public/live-sessions/${f.liveSession}` },
+    { method: 'POST', path: '/api/v1/public/live-sessions/{id}/applications', url: `/api/v1/public/live-sessions/${f.liveSession}/applications`, body: { platform: 'qq', groupName: uniq('群'), applicant: '群主', contact: 'qq:10002' } },
   ];
 }
 
@@ -511,6 +557,8 @@ export function memberCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/me/tasks', url: '/api/v1/me/tasks' },
     { method: 'POST', path: '/api/v1/me/tasks/{id}/done', url: `/api/v1/me/tasks/${f.task}/done` },
     { method: 'GET', path: '/api/v1/me/points', url: '/api/v1/me/points' },
+    { method: 'GET', path: '/api/v1/me/replays', url: '/api/v1/me/replays' },
+    { method: 'GET', path: '/api/v1/me/replays/{id}', url: `/api/v1/me/replays/${f.liveEnded}` },
     { method: 'POST', path: '/api/v1/me/groups/{id}/leave', url: `/api/v1/me/groups/${g}/leave` },
     { method: 'POST', path: '/api/v1/me/groups/{id}/uploads', url: `/api/v1/me/groups/${g}/uploads?name=${u}.png`, body: PNG_1x1 },
   ];

@@ -8,12 +8,29 @@ import type { Connector, GroupAction, OutboxAction } from '../outbox/index.ts';
 
 const ASSISTANT = '群助手';
 
-async function say(ctx: Ctx, a: GroupAction, text: string, extra: Record<string, unknown> = {}) {
+/** Posts in the group as the assistant (or as the payload's `from`); returns the message's activity id. */
+async function say(ctx: Ctx, a: GroupAction, text: string, extra: Record<string, unknown> = {}): Promise<string | undefined> {
   if (!a.groupId) return;
-  await writeActivities(ctx, [{
+  const [w] = await writeActivities(ctx, [{
     kind: 'message', memberId: null, groupId: a.groupId, occurredAt: iso(ctx.clock.now()), contentSource: 'OGC', source: 'builtin', sourceId: `outbox:${a.id}`,
     payload: { text, from: ASSISTANT, mentions: a.memberId ? [a.memberId] : [], ...extra },
   }], () => '', { audit: false });
+  return w?.activity.id;
+}
+
+/**
+ * An image uploaded to one group, made visible in another: a new upload row over the same stored bytes
+ * (uploads are kept by content hash), so the file is stored once however many groups show it.
+ */
+async function imageIn(ctx: Ctx, groupId: string, image: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+  if (typeof image.uploadId !== 'string') return null;
+  const u = await ctx.tdb.selectFrom('uploads').selectAll().where('id', '=', image.uploadId).executeTakeFirst();
+  if (!u) return null;
+  if (u.group_id === groupId) return { id: u.id, width: u.width, height: u.height, name: u.file_name };
+  const id = ctx.ids.next('upl');
+  const { workspace_id: _ws, ...row } = u;
+  await ctx.tdb.insertInto('uploads', { ...row, id, group_id: groupId, created_at: ctx.clock.now() }).execute();
+  return { id, width: u.width, height: u.height, name: u.file_name };
 }
 
 async function leave(ctx: Ctx, groupId: string, memberId: string, outboxId: string): Promise<string | null> {
@@ -54,9 +71,15 @@ export const builtinConnector: Connector = {
   async perform(ctx, a) {
     const p = a.payload;
     switch (a.action) {
-      case 'send':
-        await say(ctx, a, String(p.text ?? ''));
-        return;
+      case 'send': {
+        // A relayed message keeps who it is from, its image (shown in this group) and what it answers here.
+        const image = p.image && typeof p.image === 'object' && a.groupId ? await imageIn(ctx, a.groupId, p.image as Record<string, unknown>) : null;
+        const ref = await say(ctx, a, String(p.text ?? ''), {
+          ...(typeof p.from === 'string' ? { from: p.from } : {}), ...(image ? { image } : {}), ...(a.refs.replyTo ? { replyTo: a.refs.replyTo } : {}),
+          ...(p.relay ? { relay: p.relay } : {}),
+        });
+        return ref ? { ref } : undefined;
+      }
       case 'warn':
         await say(ctx, a, String(p.text ?? a.reason ?? ''), { warning: true });
         return;

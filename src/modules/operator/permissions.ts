@@ -14,22 +14,24 @@ export type Permission =
   | 'token.manage'
   /** Connecting the workspace to external platforms (bots and their credentials). */
   | 'connection.manage'
+  /** Running live relays (多群直播): sessions, their questions, archives and group owners' applications. */
+  | 'live.manage'
   | 'audit.read';
 
 const READ_ALL: Permission[] = ['community.read', 'group.read', 'member.read', 'activity.read', 'operator.read'];
 const ALL: Permission[] = [
   ...READ_ALL, 'community.write', 'group.write', 'member.write', 'member.export', 'member.delete', 'activity.write',
-  'operator.manage', 'token.manage', 'connection.manage', 'audit.read',
+  'operator.manage', 'token.manage', 'connection.manage', 'live.manage', 'audit.read',
 ];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(ALL),
   admin: new Set(ALL),
-  operator: new Set([...READ_ALL, 'group.write', 'member.write', 'member.export', 'activity.write']),
+  operator: new Set([...READ_ALL, 'group.write', 'member.write', 'member.export', 'activity.write', 'live.manage']),
   planner: new Set([...READ_ALL, 'community.write', 'group.write']),
   promoter: new Set([...READ_ALL, 'member.write', 'activity.write']),
   designer: new Set([...READ_ALL]),
-  content: new Set([...READ_ALL, 'activity.write']),
+  content: new Set([...READ_ALL, 'activity.write', 'live.manage']),
   supervisor: new Set([...READ_ALL, 'audit.read']),
   analyst: new Set([...READ_ALL, 'member.export']),
   service: new Set(['community.read', 'group.read', 'member.read', 'activity.read', 'member.write', 'activity.write']),

@@ -1,0 +1,166 @@
+// The relay at work, one pass per engine tick for every session not ended:
+// - scheduled: reminders to the target groups before the start, and the start itself at the scheduled time;
+// - live or paused: the workspace's new activities read in order from the session's cursor. In the main
+//   group a speaker's (or the host's) message becomes the session's next message and goes to every target
+//   group through the outbox (its image, and what it replies to in that group, with it), an edit follows it
+//   where the platform can edit, and the host's commands (/开始 /暂停 /继续 /结束) run the session. In any of
+//   the session's groups a member's message that starts with a question prefix joins the question queue,
+//   grouped with the same question asked before. The cursor moves in the same transaction as what it
+//   produced, so a restart neither loses nor repeats anything.
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { enqueue, type OutboxAction } from '../outbox/index.ts';
+import { LiveSettingsSchema } from './relay.schema.ts';
+import { broadcast, commandSession, nextSeq, targetGroups } from './relay.service.ts';
+import { DEFAULT_QUESTION_PREFIXES, hostCommand, noticeLine, questionIn, relayLine, sameQuestion } from './relay.text.ts';
+
+type Row = Database['live_sessions'];
+type Person = { type: 'member' | 'operator'; id: string };
+const BATCH = 500;
+
+export interface RelayDeps {
+  /** Whether a platform's connector can carry an action out (an edit is relayed only where it can). */
+  can(platform: string, action: OutboxAction): boolean;
+  timezone: string;
+}
+
+/** Workspaces with a session to run (scheduled, live or paused). */
+export async function workspacesWithLive(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('live_sessions').select('workspace_id').distinct().where('status', 'in', ['scheduled', 'live', 'paused']).execute()).map((r) => r.workspace_id);
+}
+
+export async function runRelay(ctx: Ctx, deps: RelayDeps): Promise<void> {
+  const sessions = await ctx.tdb.selectFrom('live_sessions').selectAll().where('status', 'in', ['scheduled', 'live', 'paused']).orderBy('created_at').execute();
+  for (const r of sessions) {
+    if (r.status === 'scheduled') await scheduled(ctx, r, deps);
+    else while ((await follow(ctx, r.id, deps)) === BATCH);
+  }
+}
+
+async function scheduled(ctx: Ctx, r: Row, deps: RelayDeps) {
+  if (r.scheduled_at === null) return;
+  const now = ctx.clock.now();
+  const at = Number(r.scheduled_at);
+  const settings = LiveSettingsSchema.parse(JSON.parse(r.settings));
+  const reminded = JSON.parse(r.reminded) as number[];
+  const due = settings.reminders.filter((m) => !reminded.includes(m) && now >= at - m * 60_000 && now < at);
+  if (due.length) {
+    // Only the nearest one: after a long downtime the groups get one reminder, not a burst.
+    const m = Math.min(...due);
+    const when = new Date(at).toLocaleTimeString('zh-CN', { timeZone: deps.timezone, hour: '2-digit', minute: '2-digit' });
+    await ctx.transaction(async (tx) => {
+      await broadcast(tx, r, `relay:${r.id}:remind:${m}:${at}`, noticeLine.reminder(r.title, when, Math.max(1, Math.round((at - now) / 60_000))));
+      await tx.tdb.updateTable('live_sessions').set({ reminded: JSON.stringify([...reminded, ...settings.reminders.filter((x) => x >= m)]) }).where('id', '=', r.id).execute();
+    });
+  }
+  if (settings.autoStart && now >= at) await commandSession(ctx, r.id, 'start', 'schedule');
+}
+
+/** One batch of the workspace's activities after the session's cursor; returns how many were read. */
+async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
+  return ctx.transaction(async (tx) => {
+    const r = await tx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    if (r.status !== 'live' && r.status !== 'paused') return 0;
+    const at = Number(r.cursor_at ?? r.started_at ?? tx.clock.now());
+    const after = r.cursor_id ?? '';
+    const rows = await tx.tdb.selectFrom('activities').select(['id', 'kind', 'member_id', 'group_id', 'payload', 'created_at', 'occurred_at'])
+      .where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', after)])]))
+      .orderBy('created_at').orderBy('id').limit(BATCH).execute();
+    if (!rows.length) return 0;
+    const targets = await targetGroups(tx, id);
+    const inSession = new Set([r.main_group_id, ...targets.map((g) => g.id)]);
+    const host = JSON.parse(r.host) as Person;
+    const speakers = JSON.parse(r.speakers) as Person[];
+    const settings = LiveSettingsSchema.parse(JSON.parse(r.settings));
+    const prefixes = settings.questionPrefixes ?? DEFAULT_QUESTION_PREFIXES;
+    const is = (p: Person, a: { member_id: string | null; payload: Record<string, unknown> }) =>
+      p.type === 'member' ? a.member_id === p.id : a.member_id === null && a.payload.operatorId === p.id;
+    let status = r.status;
+    const open = await tx.tdb.selectFrom('live_questions').select(['id', 'text']).where('session_id', '=', id).where('same_as', 'is', null).where('status', '=', 'open').execute();
+
+    for (const row of rows) {
+      if (!row.group_id || !inSession.has(row.group_id)) continue;
+      const payload = JSON.parse(row.payload) as Record<string, unknown>;
+      const a = { member_id: row.member_id, payload };
+      const text = typeof payload.text === 'string' ? payload.text : '';
+      const speaker = speakers.find((p) => is(p, a));
+      const role = speaker ? 'speaker' : is(host, a) ? 'host' : null;
+      if (row.group_id === r.main_group_id && row.kind === 'message' && role) {
+        const cmd = is(host, a) ? hostCommand(text) : null;
+        if (cmd) {
+          const allowed = { start: [] as string[], pause: ['live'], resume: ['paused'], stop: ['live', 'paused'] }[cmd];
+          if (allowed.includes(status)) {
+            await commandSession(tx, id, cmd, 'chat');
+            status = cmd === 'pause' ? 'paused' : cmd === 'resume' ? 'live' : cmd === 'stop' ? 'ended' : status;
+          }
+          continue;
+        }
+        if (status === 'live') await relay(tx, r, row, payload, role, speaker ?? host);
+        continue;
+      }
+      if (row.group_id === r.main_group_id && row.kind === 'message.edit' && role && typeof payload.of === 'string') {
+        await relayEdit(tx, r, payload.of, text, role, speaker ?? host, deps);
+        continue;
+      }
+      if (row.kind !== 'message' || !row.member_id || role || status === 'ended') continue;
+      const question = questionIn(text, prefixes);
+      if (!question) continue;
+      const root = open.find((q) => sameQuestion(q.text, question));
+      const name = (await tx.tdb.selectFrom('memberships').select('nickname').where('group_id', '=', row.group_id).where('member_id', '=', row.member_id).executeTakeFirst())?.nickname
+        ?? (await tx.tdb.selectFrom('members').select('display_name').where('id', '=', row.member_id).executeTakeFirst())?.display_name ?? '成员';
+      const qid = tx.ids.next('lq');
+      const inserted = await tx.tdb.insertInto('live_questions', {
+        id: qid, session_id: id, group_id: row.group_id, member_id: row.member_id, asker: name, text: question, same_as: root?.id ?? null, status: 'open',
+        answer: null, answered_by: null, answered_at: null, activity_id: row.id, asked_at: Number(row.occurred_at),
+      }).onConflict((oc) => oc.columns(['workspace_id', 'activity_id']).doNothing()).returning('id').executeTakeFirst();
+      if (inserted && !root) open.push({ id: qid, text: question });
+      if (inserted) tx.emit({ type: 'live_question.created', workspaceId: tx.workspaceId, data: { sessionId: id, id: qid } });
+    }
+    const last = rows[rows.length - 1]!;
+    await tx.tdb.updateTable('live_sessions').set({ cursor_at: Number(last.created_at), cursor_id: last.id }).where('id', '=', id).execute();
+    return rows.length;
+  });
+}
+
+async function nameOf(ctx: Ctx, p: Person, payload: Record<string, unknown>): Promise<string> {
+  if (p.type === 'operator') return typeof payload.from === 'string' ? payload.from : ((await ctx.tdb.selectFrom('operators').select('name').where('id', '=', p.id).executeTakeFirst())?.name ?? '主讲');
+  return (await ctx.tdb.selectFrom('members').select('display_name').where('id', '=', p.id).executeTakeFirst())?.display_name ?? '主讲';
+}
+
+async function relay(ctx: Ctx, r: Row, row: { id: string; occurred_at: number }, payload: Record<string, unknown>, role: 'speaker' | 'host', who: Person) {
+  const name = await nameOf(ctx, who, payload);
+  const text = typeof payload.text === 'string' ? payload.text : '';
+  const img = payload.image as { id?: string; width?: number; height?: number } | null | undefined;
+  const image = img?.id ? { uploadId: img.id, width: img.width ?? 0, height: img.height ?? 0 } : null;
+  const media = payload.media as { kind?: string } | undefined;
+  // Media Shequn has no copy of (a voice or file from a platform) is named, so the groups know something was said.
+  const mediaNote = !image && media?.kind ? `[${({ photo: '图片', voice: '语音', file: '文件', video: '视频', audio: '音频', animation: '动图', sticker: '表情' } as Record<string, string>)[media.kind] ?? media.kind}]` : '';
+  const body = [text, mediaNote].filter(Boolean).join(' ');
+  if (!body && !image) return;
+  const replyTo = typeof payload.replyTo === 'string'
+    ? await ctx.tdb.selectFrom('live_messages').select('seq').where('session_id', '=', r.id).where('activity_id', '=', payload.replyTo).executeTakeFirst() : undefined;
+  const seq = await nextSeq(ctx, r.id);
+  const inserted = await ctx.tdb.insertInto('live_messages', {
+    id: ctx.ids.next('lmsg'), session_id: r.id, seq, kind: 'speech', activity_id: row.id, speaker: name,
+    payload: JSON.stringify({ text: body, ...(image ? { image } : {}), ...(replyTo ? { replyToSeq: Number(replyTo.seq) } : {}), role }), hidden: 0, edited_text: null, recalled: 0, at: Number(row.occurred_at),
+  }).onConflict((oc) => oc.columns(['workspace_id', 'session_id', 'activity_id']).doNothing()).returning('id').executeTakeFirst();
+  if (!inserted) return;
+  await broadcast(ctx, r, `relay:${r.id}:${seq}`, relayLine(role, name, body), {
+    payload: { relay: { session: r.id, seq }, ...(image ? { image } : {}) },
+    refs: replyTo ? (g) => ({ replyTo: `relay:${r.id}:${Number(replyTo.seq)}:${g}` }) : undefined,
+  });
+}
+
+async function relayEdit(ctx: Ctx, r: Row, originalActivity: string, text: string, role: 'speaker' | 'host', who: Person, deps: RelayDeps) {
+  const m = await ctx.tdb.selectFrom('live_messages').select(['seq', 'payload']).where('session_id', '=', r.id).where('activity_id', '=', originalActivity).executeTakeFirst();
+  if (!m) return;
+  const seq = Number(m.seq);
+  await ctx.tdb.updateTable('live_messages').set({ payload: JSON.stringify({ ...JSON.parse(m.payload), text }) }).where('session_id', '=', r.id).where('seq', '=', seq).execute();
+  const line = relayLine(role, await nameOf(ctx, who, {}), text);
+  const groups = (await targetGroups(ctx, r.id)).filter((g) => deps.can(g.platform, 'edit'));
+  await enqueue(ctx, groups.map((g) => ({
+    dedupeKey: `relay:${r.id}:${seq}:edit:${ctx.clock.now()}:${g.id}`, lane: `group:${g.id}`, action: 'edit' as const, platform: g.platform, groupId: g.id, memberId: null,
+    payload: { text: line, refs: { target: `relay:${r.id}:${seq}:${g.id}` } }, origin: { type: 'relay' as const, id: r.id }, reason: null, causeActivityId: null,
+  })));
+}
