@@ -158,13 +158,13 @@ describe('carrying the plan out', () => {
     expect(groups).toHaveLength(7);
   });
 
-  it('hands the notices to the outbox; a platform with no connector fails them with the reason, for the operator to post by hand', async () => {
+  it('hands the notices to the outbox; a group no connected bot sits in fails them with the reason, for the operator to post by hand', async () => {
     let notices: any[] = [];
     await vi.waitFor(async () => {
       notices = (await t.api.get(`/api/v1/integration-plans/${planId}`)).body.notices;
       expect(notices.every((n) => n.status === 'failed')).toBe(true);
     }, { timeout: 15_000, interval: 200 });
-    for (const n of notices) expect(n.lastError).toBe('no connector for telegram');
+    for (const n of notices) expect(n.lastError).toBe('no connected telegram bot is in this group: add one (as admin), or post it by hand');
   });
 
   it('tracks who has moved: a seat in the new group, also through a merge', async () => {

@@ -63,25 +63,36 @@ let lastSeq = 0;
 /** Increasing within this process, and with the clock across processes (a lane's order). */
 const nextSeq = (now: number) => (lastSeq = Math.max(lastSeq + 1, now * 1000));
 
-/** Writes actions in the caller's transaction; one already written under the same key is left alone. */
+/**
+ * Writes actions in the caller's transaction; one already written under the same key is left alone. Many
+ * at once (a relay to thousands of groups) go in as one bulk insert.
+ */
 export async function enqueue(ctx: Ctx, items: Enqueue[]): Promise<void> {
+  if (!items.length) return;
   const now = ctx.clock.now();
+  const written = new Set<string>();
+  for (const part of chunks([...new Set(items.map((e) => e.dedupeKey))])) {
+    for (const r of await ctx.tdb.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'in', part).execute()) written.add(r.dedupe_key);
+  }
+  const fresh = items.filter((e) => !written.has(e.dedupeKey) && (written.add(e.dedupeKey), true));
   // Lanes with an unfinished action already: what is written now waits behind it.
-  const lanes = [...new Set(items.flatMap((e) => (e.lane ? [e.lane] : [])))];
+  const lanes = [...new Set(fresh.flatMap((e) => (e.lane ? [e.lane] : [])))];
   const busy = new Set<string>();
   for (const part of chunks(lanes)) {
     for (const r of await ctx.tdb.selectFrom('outbox').select('lane').distinct().where('lane', 'in', part).where('status', 'in', ['pending', 'sending']).execute()) busy.add(r.lane!);
   }
-  for (const e of items) {
+  const rows = fresh.map((e) => {
     const parked = e.lane !== undefined && busy.has(e.lane);
-    const inserted = await ctx.tdb.insertInto('outbox', {
+    if (e.lane !== undefined) busy.add(e.lane);
+    return {
       id: ctx.ids.next('obx'), dedupe_key: e.dedupeKey, action: e.action, platform: e.platform, group_id: e.groupId, member_id: e.memberId,
       payload: JSON.stringify(e.payload ?? {}), origin_type: e.origin.type, origin_id: e.origin.id, reason: e.reason, cause_activity_id: e.causeActivityId,
       status: 'pending', attempts: 0, next_attempt_at: parked ? PARKED : now, last_error: null, created_at: now, done_at: null, undone_at: null, undone_by: null,
       lane: e.lane ?? null, seq: nextSeq(now), account: null, lease_until: null, ambiguous: 0, sent_ref: null,
-    }).onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing()).returning('id').executeTakeFirst();
-    if (inserted && e.lane !== undefined) busy.add(e.lane);
-  }
+    };
+  });
+  // A race with another writer of the same key leaves theirs (and a lane parked behind it is repaired by the worker).
+  await ctx.transaction((tx) => tx.tdb.bulkInsert('outbox', rows, { skipExisting: true }));
 }
 
 /**

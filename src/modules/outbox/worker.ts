@@ -200,7 +200,8 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       }
     }
     for (const h of holdGroup) await db.updateTable('outbox').set({ next_attempt_at: h.until }).where('id', '=', h.r.id).where('status', '=', 'pending').execute();
-    for (const r of noSeat) await failOrRetry(r, new Error(`no ${r.platform} account is in this group (add the bot to the group)`), now);
+    // No bot of ours sits in the group (an imported group nobody connected): it fails now, with what to do, rather than retry for hours.
+    for (const r of noSeat) await failOrRetry(r, new Refused(`no connected ${r.platform} bot is in this group: add one (as admin), or post it by hand`), now);
     if (!picked.length) return noSeat.length;
 
     // Claim them in one transaction: from here until their record, their outcome is unknown.
