@@ -323,7 +323,8 @@ export async function sessionStats(ctx: Ctx, id: string): Promise<z.infer<typeof
   const q = await ctx.tdb.selectFrom('live_questions').select(['status']).where('session_id', '=', id).execute();
   const relayed = await ctx.tdb.selectFrom('live_messages').select((eb) => eb.fn.countAll().as('n')).where('session_id', '=', id).executeTakeFirstOrThrow();
   const amb = await ctx.tdb.selectFrom('outbox').select((eb) => eb.fn.sum<number>('ambiguous').as('n')).where('origin_type', '=', 'relay').where('origin_id', '=', id).executeTakeFirst();
-  const start = r.started_at === null ? null : Number(r.started_at);
+  // Platforms date messages to the second (Telegram): the window opens at the start's second.
+  const start = r.started_at === null ? null : Math.floor(Number(r.started_at) / 1000) * 1000;
   const end = start === null ? null : r.ended_at === null ? ctx.clock.now() : Number(r.ended_at);
   const perGroup: { groupId: string; name: string; during: number; after: number }[] = [];
   if (start !== null && end !== null) {
@@ -509,7 +510,18 @@ export async function memberReplays(ctx: Ctx, memberId: string): Promise<z.infer
 export async function memberReplay(ctx: Ctx, memberId: string, id: string): Promise<z.infer<typeof ReplaySchema>> {
   const r = await ctx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).where('status', '=', 'ended').executeTakeFirst();
   if (!r || !(await memberCommunities(ctx, memberId)).has(r.community_id)) throw notFound('replay', id);
-  return (await toReplay(ctx, r, true)) as z.infer<typeof ReplaySchema>;
+  const replay = (await toReplay(ctx, r, true)) as z.infer<typeof ReplaySchema>;
+  // An image was uploaded to the main group; the member sees the copy the relay put in a group of theirs.
+  const mine = ctx.tdb.selectFrom('memberships').select('group_id').where('member_id', '=', memberId).where('left_at', 'is', null);
+  for (const m of replay.messages) {
+    if (!m.image) continue;
+    const original = m.image.url.split('/').pop()!;
+    const copy = await ctx.tdb.selectFrom('uploads').select('id')
+      .where('storage_key', '=', (eb) => eb.selectFrom('uploads as u').select('u.storage_key').where('u.id', '=', original).where('u.workspace_id', '=', ctx.workspaceId))
+      .where('group_id', 'in', mine).orderBy('created_at').limit(1).executeTakeFirst();
+    m.image = copy ? { ...m.image, url: `/api/v1/uploads/${copy.id}` } : null;
+  }
+  return replay;
 }
 
 // ---- group owners' applications (群主招募) ----

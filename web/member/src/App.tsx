@@ -6,6 +6,9 @@ import { Chat } from './pages/Chat';
 import { Home } from './pages/Home';
 import { Join } from './pages/Join';
 import { MePage } from './pages/Me';
+import { Recruit } from './pages/Recruit';
+import { Replay } from './pages/Replay';
+import { Replays } from './pages/Replays';
 import { useRoute } from './router';
 
 export function Root() {
@@ -18,6 +21,9 @@ export function Root() {
           {route.page === 'join' && <Join code={route.code} />}
           {route.page === 'chat' && <Chat groupId={route.groupId} />}
           {route.page === 'me' && <MePage />}
+          {route.page === 'replays' && <Replays />}
+          {route.page === 'replay' && <Replay id={route.id} />}
+          {route.page === 'recruit' && <Recruit id={route.id} />}
           {route.page === 'home' && <Home />}
         </div>
       </AntApp>

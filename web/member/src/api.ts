@@ -171,3 +171,68 @@ export interface Question {
 export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
 
 
+// ---- live relays: replays (member session) and the recruitment page for group owners (public) ----
+
+export interface ReplayMessage {
+  id: string;
+  seq: number;
+  kind: 'speech' | 'answer' | 'notice';
+  /** The name said with the message (an answer's: who answered, e.g. 主讲). */
+  speaker: string;
+  text: string;
+  image: { url: string; width: number; height: number } | null;
+  replyToSeq: number | null;
+  question: { asker: string; group: string; text: string } | null;
+  at: string;
+}
+
+export interface Replay {
+  id: string;
+  title: string;
+  description: string | null;
+  coverUrl: string | null;
+  summary: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  speakers: string[];
+  messages: ReplayMessage[];
+}
+
+export type ReplaySummary = Omit<Replay, 'messages'> & { messageCount: number; community: string };
+
+export type LiveStatus = 'scheduled' | 'live' | 'paused' | 'ended';
+
+export interface PublicLiveSession {
+  id: string;
+  title: string;
+  description: string | null;
+  coverUrl: string | null;
+  scheduledAt: string | null;
+  status: LiveStatus;
+  community: string;
+  /** The bots a Telegram group owner adds to their group, e.g. `@tea_live_bot`. */
+  telegramBots: string[];
+}
+
+export const applicationPlatforms = ['telegram', 'wechat', 'wecom', 'qq', 'builtin', 'other'] as const;
+export type ApplicationPlatform = (typeof applicationPlatforms)[number];
+
+export interface LiveApplicationInput {
+  platform: ApplicationPlatform;
+  groupName: string;
+  groupRef?: string;
+  applicant: string;
+  contact: string;
+  members?: number;
+  note?: string;
+}
+
+export interface LiveApplication extends Required<Pick<LiveApplicationInput, 'platform' | 'groupName' | 'applicant' | 'contact'>> {
+  id: string;
+  sessionId: string;
+  groupRef: string | null;
+  members: number | null;
+  note: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: string;
+}

@@ -1,6 +1,7 @@
-// The member's groups (a dot on 我的 when a task is open), or how to get in when this device is not a member yet.
+// The member's groups (a dot on 我的 when a task is open) and the way to the live replays, or how to get in
+// when this device is not a member yet.
 import { Badge, Button, List, Result, Skeleton, Tag, Typography } from 'antd';
-import { UserOutlined } from '@ant-design/icons';
+import { PlayCircleOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../router';
 import { useMe, useMyTasks } from '../session';
@@ -23,6 +24,7 @@ export function Home() {
       </div>
       <div className="page">
         <Typography.Text type="secondary">{t('home.hello', { name: me.data.member.displayName })}</Typography.Text>
+        <Button block icon={<PlayCircleOutlined />} onClick={() => navigate('/replays')} data-testid="open-replays">{t('replays.title')}</Button>
         <List
           bordered
           dataSource={me.data.groups}
