@@ -4,6 +4,7 @@ import { importTelegramBench } from './import-telegram.bench.ts';
 import { integrationBench } from './integration.bench.ts';
 import { memberImportBench } from './member-import.bench.ts';
 import { memberSearchBench } from './member-search.bench.ts';
+import { relayBench } from './relay.bench.ts';
 import { rulesBench } from './rules.bench.ts';
 
 export interface Bench {
@@ -12,4 +13,4 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench, importTelegramBench, integrationBench];
+export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench, importTelegramBench, integrationBench, relayBench];

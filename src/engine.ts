@@ -3,6 +3,7 @@
 // A loop on an interval, never overlapping itself; errors are logged and the next tick tries again.
 import type { Runtime } from './bootstrap.ts';
 import { Ctx, type Actor } from './kernel/context.ts';
+import type { EventPublisher } from './kernel/events.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { builtinConnector } from './modules/builtin/index.ts';
 import { TelegramAccounts } from './connectors/telegram/api.ts';
@@ -18,6 +19,8 @@ const ENGINE: Actor = { kind: 'system', id: null, name: '群规引擎 rules engi
 export interface Engine {
   /** One pass: judge, then carry out what is due. */
   tick(): Promise<void>;
+  /** Hears this process's events: a message in a live session's main group is relayed at once, not on the next tick. */
+  listener: EventPublisher;
   /** The connected platforms' listeners (null when this process does not listen). */
   listeners: Listeners | null;
   stop(): Promise<void>;
@@ -56,7 +59,9 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         if (types.has('elimination.sunset')) await runSunset(ctxFor(ws));
       }
     }
-    for (const ws of await workspacesWithLive(rt.db.kysely)) await runRelay(ctxFor(ws), relayDeps);
+    const live = await workspacesWithLive(rt.db.kysely);
+    liveMains = new Set(live.flatMap((w) => w.mainGroups));
+    for (const w of live) await runRelay(ctxFor(w.workspaceId), relayDeps);
     await deliver();
   };
   const relayDeps = { can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false, timezone: c.timezone };
@@ -77,9 +82,20 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     })().finally(() => { delivering = null; });
     return delivering;
   };
-  const tick = () => {
-    running ??= pass().catch((err) => log.error({ err }, 'engine pass failed')).finally(() => { running = null; });
-    return running;
+  let liveMains = new Set<string>();
+  let queued: Promise<void> | null = null;
+  const tick = (): Promise<void> => {
+    if (!running) {
+      running = pass().catch((err) => log.error({ err }, 'engine pass failed')).finally(() => { running = null; });
+      return running;
+    }
+    // Asked while a pass runs: one more pass after it, shared by everyone who asked meanwhile, so that a
+    // tick always covers what was written before it was asked for.
+    queued ??= running.then(() => {
+      queued = null;
+      return stopped ? undefined : tick();
+    });
+    return queued;
   };
   const interval = opts.intervalMs ?? 250;
   const timer = setInterval(() => void tick(), interval);
@@ -89,6 +105,11 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   return {
     tick,
     listeners,
+    listener: {
+      publish(events) {
+        if (!stopped && events.some((e) => e.type === 'activity.created' && e.groupId !== undefined && liveMains.has(e.groupId))) setImmediate(() => void tick());
+      },
+    },
     async stop() {
       stopped = true;
       await listeners?.stop();

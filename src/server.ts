@@ -4,7 +4,7 @@ import { ensureDefaultWorkspace, openRuntime, type Runtime } from './bootstrap.t
 import type { Config } from './config.ts';
 import { createRealtime, type Realtime } from './realtime/index.ts';
 import { startEngine, type Engine } from './engine.ts';
-import { fanOut } from './kernel/events.ts';
+import { fanOut, type EventPublisher } from './kernel/events.ts';
 import type { Clock } from './kernel/clock.ts';
 import { ruleCacheListener } from './modules/rules/index.ts';
 
@@ -23,11 +23,14 @@ export async function startServer(config: Config, out: (line: string) => void = 
   const { initialAdmin } = await ensureDefaultWorkspace(rt);
   const realtime = createRealtime(rt);
   // The rules runner's caches hear this process's changes at once (the hub carries them to the clients).
-  rt.events = fanOut(realtime.publisher, ruleCacheListener);
+  // The engine hears them too (it starts below): a live session's speaker is relayed at once.
+  let engineListener: EventPublisher | null = null;
+  rt.events = fanOut(realtime.publisher, ruleCacheListener, { publish: (e) => engineListener?.publish(e) });
   const app = await buildApp(rt);
   realtime.attach(app.server);
   await app.listen({ port: config.port, host: config.host });
   const engine = startEngine(rt, { intervalMs: config.engineIntervalMs, slowEveryMs: config.engineSlowEveryMs });
+  engineListener = engine.listener;
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://localhost:${port}`;

@@ -47,6 +47,22 @@ export interface WorkerDeps {
 const message = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
 const backoff = (attempts: number) => Math.min(3_600_000, 1000 * 2 ** Math.max(0, attempts - 1));
 
+/**
+ * The next row of each lane whose head just finished becomes due, no earlier than its `at` (the platform's
+ * window for the group). One statement per distinct time and 500 lanes (lane names are unique ids).
+ */
+async function promoteLanes(db: Kysely<Database>, lanes: { lane: string; at: number }[]) {
+  const byAt = new Map<number, string[]>();
+  for (const l of lanes) (byAt.get(l.at) ?? byAt.set(l.at, []).get(l.at)!).push(l.lane);
+  for (const [at, names] of byAt) {
+    for (const part of chunks(names)) {
+      await db.updateTable('outbox as o').set({ next_attempt_at: at }).where('o.next_attempt_at', '=', PARKED).where('o.status', '=', 'pending').where('o.lane', 'in', part)
+        .where('o.seq', '=', (eb) => eb.selectFrom('outbox as p').select((e) => e.fn.min('p.seq').as('s')).whereRef('p.lane', '=', 'o.lane').where('p.status', 'in', ['pending', 'sending']))
+        .execute();
+    }
+  }
+}
+
 export function outboxWorker(deps: WorkerDeps): Worker {
   const { db, clock, log, connectors } = deps;
   const limiter = new Limiter();
@@ -206,13 +222,17 @@ export function outboxWorker(deps: WorkerDeps): Worker {
 
     // Claim them in one transaction: from here until their record, their outcome is unknown.
     const claimed = await db.transaction().execute(async (trx) => {
-      const ok: typeof picked = [];
-      for (const p of picked) {
-        const u = await trx.updateTable('outbox').set({ status: 'sending', account: p.seat.account, attempts: Number(p.r.attempts) + 1, lease_until: now + LEASE_MS })
-          .where('id', '=', p.r.id).where('status', '=', 'pending').executeTakeFirst();
-        if (Number(u.numUpdatedRows) === 1) ok.push(p);
+      const ok = new Set<string>();
+      const byAccount = new Map<string, string[]>();
+      for (const p of picked) (byAccount.get(p.seat.account) ?? byAccount.set(p.seat.account, []).get(p.seat.account)!).push(p.r.id);
+      for (const [account, ids] of byAccount) {
+        for (const part of chunks(ids)) {
+          const rows = await trx.updateTable('outbox').set({ status: 'sending', account, attempts: sql<number>`attempts + 1`, lease_until: now + LEASE_MS })
+            .where('id', 'in', part).where('status', '=', 'pending').returning('id').execute();
+          for (const r of rows) ok.add(r.id);
+        }
       }
-      return ok;
+      return picked.filter((p) => ok.has(p.r.id));
     });
     const refs = await resolveRefs(claimed.map((p) => p.r));
     const outcomes = await Promise.all(claimed.map(async (p) => {
@@ -228,16 +248,16 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     const finished: Row[] = [];
     const gaveUp: Row[] = [];
     await db.transaction().execute(async (trx) => {
+      const promote: { lane: string; at: number }[] = [];
+      const done: { id: string; ref: string | null }[] = [];
       for (const o of outcomes) {
         const r = o.r;
-        const tdb = new TenantDb(trx, r.workspace_id);
         if (o.result) {
           const { ref, ...rest } = o.result;
-          await trx.updateTable('outbox').set({
-            status: 'done', done_at: after, lease_until: null, last_error: null, sent_ref: ref ?? null,
-            ...(Object.keys(rest).length ? { payload: JSON.stringify({ ...JSON.parse(r.payload), result: rest }) } : {}),
-          }).where('id', '=', r.id).execute();
-          if (r.lane) await promoteNext(tdb, [{ lane: r.lane, at: after + groupWait(connector, o.seat.account, r, after) }]);
+          // What undoing needs is kept in the payload (rare for sends); the platform's id goes with the batch below.
+          if (Object.keys(rest).length) await trx.updateTable('outbox').set({ payload: JSON.stringify({ ...JSON.parse(r.payload), result: rest }) }).where('id', '=', r.id).execute();
+          done.push({ id: r.id, ref: ref ?? null });
+          if (r.lane) promote.push({ lane: r.lane, at: after + groupWait(connector, o.seat.account, r, after) });
           finished.push(r);
           continue;
         }
@@ -257,9 +277,16 @@ export function outboxWorker(deps: WorkerDeps): Worker {
         }).where('id', '=', r.id).execute();
         if (failed) {
           gaveUp.push(r);
-          if (r.lane) await promoteNext(tdb, [{ lane: r.lane, at: after }]);
+          if (r.lane) promote.push({ lane: r.lane, at: after });
         }
       }
+      for (const part of chunks(done)) {
+        await trx.updateTable('outbox').set({
+          status: 'done', done_at: after, lease_until: null, last_error: null,
+          sent_ref: sql<string | null>`case id ${sql.join(part.map((d) => sql`when ${d.id} then ${d.ref}`), sql` `)} end`,
+        }).where('id', 'in', part.map((d) => d.id)).execute();
+      }
+      await promoteLanes(trx, promote);
     });
     for (const o of outcomes) if (o.err && !(o.err instanceof RateLimited)) log.warn({ err: o.err, outboxId: o.r.id, action: o.r.action, account: o.seat.account }, 'outbox: platform call failed');
     for (const r of finished) if (r.origin_type !== 'relay') updated(deps.ctxFor(r.workspace_id), r, 'done');

@@ -25,9 +25,12 @@ export interface RelayDeps {
   timezone: string;
 }
 
-/** Workspaces with a session to run (scheduled, live or paused). */
-export async function workspacesWithLive(db: Kysely<Database>): Promise<string[]> {
-  return (await db.selectFrom('live_sessions').select('workspace_id').distinct().where('status', 'in', ['scheduled', 'live', 'paused']).execute()).map((r) => r.workspace_id);
+/** Workspaces with a session to run (scheduled, live or paused), and the main groups of those running. */
+export async function workspacesWithLive(db: Kysely<Database>): Promise<{ workspaceId: string; mainGroups: string[] }[]> {
+  const rows = await db.selectFrom('live_sessions').select(['workspace_id', 'main_group_id', 'status']).where('status', 'in', ['scheduled', 'live', 'paused']).execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) (out.get(r.workspace_id) ?? out.set(r.workspace_id, []).get(r.workspace_id)!).push(...(r.status === 'scheduled' ? [] : [r.main_group_id]));
+  return [...out].map(([workspaceId, mainGroups]) => ({ workspaceId, mainGroups }));
 }
 
 export async function runRelay(ctx: Ctx, deps: RelayDeps): Promise<void> {
