@@ -390,3 +390,120 @@ export interface DuplicatesReport {
   groups: { id: string; name: string; platform: string; seats: number }[];
   overlap: { a: string; b: string; shared: number }[];
 }
+
+// ---- 直播 live relay (src/modules/relay/relay.schema.ts) ----
+export type LiveStatus = 'scheduled' | 'live' | 'paused' | 'ended';
+export interface LivePerson {
+  type: 'member' | 'operator';
+  id: string;
+}
+export interface LiveTargeting {
+  groupIds: string[];
+  communityIds: string[];
+  groupSetIds: string[];
+  kinds: string[];
+  regions: string[];
+}
+export interface LiveSettings {
+  /** Minutes before the scheduled start. */
+  reminders: number[];
+  autoStart: boolean;
+  questionPrefixes?: string[];
+  notices: boolean;
+}
+export interface LiveSession {
+  id: string;
+  communityId: string;
+  title: string;
+  description: string | null;
+  coverUrl: string | null;
+  scheduledAt: string | null;
+  mainGroupId: string;
+  host: LivePerson & { name: string };
+  speakers: (LivePerson & { name: string })[];
+  targeting: LiveTargeting;
+  settings: LiveSettings;
+  status: LiveStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  summary: string | null;
+  targetCount: number;
+  messageCount: number;
+  rebroadcasts: number;
+  createdBy: string;
+  createdAt: string;
+}
+export type LiveDeliveryState = 'delivered' | 'queued' | 'retrying' | 'failed' | 'idle';
+export interface LiveDeliveryGroup {
+  groupId: string;
+  name: string;
+  platform: string;
+  origin: 'plan' | 'recruit';
+  delivered: number;
+  queued: number;
+  retrying: number;
+  failed: number;
+  ambiguous: number;
+  state: LiveDeliveryState;
+  lastError: string | null;
+  lagMs: number;
+}
+export interface LiveDelivery {
+  sessionId: string;
+  messages: number;
+  totals: { delivered: number; queued: number; retrying: number; failed: number; ambiguous: number };
+  slowestLagMs: number;
+  groups: LiveDeliveryGroup[];
+}
+export interface LiveMessage {
+  id: string;
+  seq: number;
+  kind: 'speech' | 'answer' | 'notice';
+  speaker: string;
+  text: string;
+  originalText: string | null;
+  image: { url: string; width: number; height: number } | null;
+  replyToSeq: number | null;
+  question: { asker: string; group: string; text: string } | null;
+  hidden: boolean;
+  at: string;
+}
+export interface LiveQuestion {
+  id: string;
+  groupId: string;
+  groupName: string;
+  memberId: string | null;
+  asker: string;
+  text: string;
+  status: 'open' | 'answered' | 'dismissed';
+  repeats: { id: string; groupName: string; asker: string; text: string }[];
+  answer: string | null;
+  answeredAt: string | null;
+  askedAt: string;
+}
+export interface LiveApplication {
+  id: string;
+  sessionId: string;
+  platform: string;
+  groupName: string;
+  groupRef: string | null;
+  applicant: string;
+  contact: string;
+  members: number | null;
+  note: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  groupId: string | null;
+  reason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+}
+export interface LiveStats {
+  groupsTargeted: number;
+  groupsReached: number;
+  membersReached: number;
+  messagesRelayed: number;
+  questionsAsked: number;
+  questionsAnswered: number;
+  perGroup: { groupId: string; name: string; during: number; after: number }[];
+  ambiguous: number;
+}

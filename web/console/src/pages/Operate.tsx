@@ -1,6 +1,7 @@
 // 运营: the group rules (群规) of any group, group set or community with the dry run of the moderation rule,
 // what the rules did (群规执行记录, with undo), the members' tasks, and the activity stream, newest first
-// (the spine the rules engine and analytics read).
+// (the spine the rules engine and analytics read). 直播: live sessions relayed from a main group to many
+// groups, each with its control room (pages/live).
 import { useMemo, useState } from 'react';
 import { Button, Card, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -12,13 +13,15 @@ import { useAllGroups } from './Groups';
 import { RuleActions } from './rules/RuleActions';
 import { RulesBoard } from './rules/RulesBoard';
 import { TasksPanel } from './rules/Tasks';
+import { LivePanel } from './live/LivePanel';
 
-const TABS = ['rules', 'log', 'tasks', 'activity'] as const;
+const TABS = ['rules', 'log', 'tasks', 'live', 'activity'] as const;
 type Tab = (typeof TABS)[number];
 
 export function Operate({ me }: { me: Me }) {
   const { t } = useTranslation();
   const [param, setParam] = useSearchParam('tab');
+  const [, setLive] = useSearchParam('live');
   const tab: Tab = (TABS as readonly string[]).includes(param ?? '') ? (param as Tab) : 'rules';
   return (
     <>
@@ -26,12 +29,16 @@ export function Operate({ me }: { me: Me }) {
       <Typography.Paragraph type="secondary">{t('operate.introRules')}</Typography.Paragraph>
       <Tabs
         activeKey={tab}
-        onChange={(k) => setParam(k === 'rules' ? null : k)}
+        onChange={(k) => {
+          setLive(null);
+          setParam(k === 'rules' ? null : k);
+        }}
         destroyOnHidden
         items={[
           { key: 'rules', label: <span data-testid="operate-tab-rules">{t('operate.tabs.rules')}</span>, children: <RulesBoard me={me} /> },
           { key: 'log', label: <span data-testid="operate-tab-log">{t('operate.tabs.log')}</span>, children: <RuleActions me={me} /> },
           { key: 'tasks', label: <span data-testid="operate-tab-tasks">{t('operate.tabs.tasks')}</span>, children: <TasksPanel me={me} /> },
+          { key: 'live', label: <span data-testid="operate-tab-live">{t('operate.tabs.live')}</span>, children: <LivePanel me={me} /> },
           { key: 'activity', label: <span data-testid="operate-tab-activity">{t('operate.tabs.activity')}</span>, children: <ActivityStream /> },
         ]}
       />
