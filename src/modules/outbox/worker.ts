@@ -19,7 +19,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { TenantDb } from '../../kernel/db/tenant.ts';
 import type { Logger } from '../../kernel/logger.ts';
 import { Ambiguous, Refused, type Connector, type GroupAction, type OutboxAction, type Seat } from './connector.ts';
-import { Limiter, RateLimited, limitKeys } from './limiter.ts';
+import { Limiter, RateLimited, limitKeys, type Slots } from './limiter.ts';
 import { PARKED, promoteNext, updated } from './outbox.ts';
 
 const MAX_ATTEMPTS = 8;
@@ -178,7 +178,7 @@ export function outboxWorker(deps: WorkerDeps): Worker {
 
   async function runRemote(connector: Connector, rows: Row[], now: number): Promise<number> {
     // Choose a seat (a bot in the group) with room under the limits, per workspace.
-    const picked: { r: Row; seat: Seat }[] = [];
+    const picked: { r: Row; seat: Seat; slots: Slots }[] = [];
     const holdGroup: { r: Row; until: number }[] = [];
     const noSeat: Row[] = [];
     const byWs = new Map<string, Row[]>();
@@ -205,8 +205,8 @@ export function outboxWorker(deps: WorkerDeps): Worker {
           anyWait = Math.min(anyWait, Math.max(a, g));
         }
         if (chosen) {
-          limiter.record(connector.limits ? limitKeys(r.platform, chosen.account, r.group_id, connector.limits) : [], now);
-          picked.push({ r, seat: chosen });
+          const slots = limiter.record(connector.limits ? limitKeys(r.platform, chosen.account, r.group_id, connector.limits) : [], now);
+          picked.push({ r, seat: chosen, slots });
         } else if (accountWait > 0) {
           // Every bot that could send it is at its limit: it stays due, and the loop comes back when one frees.
           heldUntil = Math.min(heldUntil ?? Infinity, now + anyWait);
@@ -238,8 +238,11 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     const outcomes = await Promise.all(claimed.map(async (p) => {
       try {
         const result = (await connector.perform(deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat))) ?? {};
+        limiter.confirm(p.slots, clock.now());
         return { ...p, result, err: null as unknown };
       } catch (err) {
+        if (err instanceof RateLimited) limiter.release(p.slots);
+        else limiter.confirm(p.slots, clock.now());
         return { ...p, result: null, err };
       }
     }));
