@@ -152,13 +152,13 @@ describe.skipIf(!browserTestsRun)('live replays and the recruitment page in the 
     // The image was uploaded in the main group; a listener of a target group must be able to read it.
     const served = await page.request.get(`${t.url}${src}`);
     expect(served.status(), `GET ${src} as the target group's member (the replay's image is the main group's upload)`).toBe(200);
-    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(64);
+    await expect.poll(() => img.evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(64);
     // The reply quotes the message it answers; the answer shows the group's question above it.
     const replyLine = page.getByTestId('replay-message').filter({ hasText: '水温要 100 度（沸水）' });
     expect(await replyLine.getByTestId('replay-quote').textContent()).toBe('王老师：大家好，今天讲凤凰单丛。');
     const answer = page.getByTestId('replay-message').filter({ hasText: '第一泡快速洗茶即可。' });
     expect(await answer.getByTestId('replay-question').textContent()).toBe('「茶友会 · 收听 1 群」的 林晓 问：单丛要洗茶吗？');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${SHOTS}member-replay.png`, fullPage: true });
 
     // The replay of a session the member's communities never had is not theirs.
