@@ -180,6 +180,31 @@ describe('a live session across built-in and Telegram groups', () => {
     expect(stats.perGroup.find((g: any) => g.groupId === telegramTargets[1].id)).toMatchObject({ during: 2 });
   });
 
+  it('is started and ended by the host in the main group; a listener in another community’s target group gets the replay', async () => {
+    const other = await makeCommunity(t.api, { name: '别的社群' });
+    const far = await makeGroup(t.api, other.id, { platform: 'builtin', name: '远方的群' });
+    const farMember = await joinAsMember(t, (await t.api.post('/api/v1/invites', { targetType: 'group', targetId: far.id })).body.code, { name: '远方听众' });
+    const s = await t.api.post('/api/v1/live-sessions', {
+      communityId: community.id, title: '临时加课', mainGroupId: main.id, host: { type: 'member', id: speaker.result.memberId }, speakers: [{ type: 'member', id: speaker.result.memberId }],
+      targets: { groupIds: [far.id] }, settings: { reminders: [], notices: false },
+    });
+    expectStatus(s, 201);
+    expectStatus(await say(speaker.client, main.id, { text: '开始前的闲聊（不转播）' }), 201);
+    await tick();
+    expectStatus(await say(speaker.client, main.id, { text: '/开始' }), 201);
+    await tick();
+    expect((await t.api.get(`/api/v1/live-sessions/${s.body.id}`)).body.status).toBe('live');
+    expectStatus(await say(speaker.client, main.id, { text: '加课内容' }), 201);
+    expectStatus(await say(speaker.client, main.id, { text: '/结束' }), 201);
+    await tick();
+    expect((await t.api.get(`/api/v1/live-sessions/${s.body.id}`)).body.status).toBe('ended');
+    expect(relayed(await builtinChat(far.id)).map((i) => i.text)).toEqual(['【主讲】王老师：加课内容']);
+    const replays = (await farMember.client.get('/api/v1/me/replays')).body.items;
+    expect(replays.map((r: any) => r.title)).toEqual(['临时加课']);
+    expect((await farMember.client.get(`/api/v1/me/replays/${s.body.id}`)).body.messages.map((m: any) => m.text)).toEqual(['加课内容']);
+    expectProblem(await farMember.client.get(`/api/v1/me/replays/${session.id}`), 404);
+  });
+
   it('takes a group owner’s application on the public page, and an approval adds the group', async () => {
     const next = await t.api.post('/api/v1/live-sessions', {
       communityId: community.id, title: '第二课', mainGroupId: main.id, host: { type: 'member', id: speaker.result.memberId }, speakers: [{ type: 'member', id: speaker.result.memberId }],

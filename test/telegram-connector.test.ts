@@ -87,6 +87,11 @@ describe('a Telegram group heard through a connected bot', () => {
     fake.userSends(SG, ALICE, { text: '再来一条' });
     await waitFor(async () => (await activities(g.id)).some((a) => a.payload.text === '再来一条'));
     expect((await activities(g.id)).length).toBe(before + 1);
+    // A quiet spell longer than an action's timeout is not an error for a long poll.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(t.server.engine.listeners!.state().get(connectionId)).toMatchObject({ running: true, lastError: null });
+    fake.userSends(SG, ALICE, { text: '安静之后' });
+    await waitFor(async () => (await activities(g.id)).some((a) => a.payload.text === '安静之后'), 3000);
   });
 
   it('is moderated by the rules engine as a built-in group is: a warning in the group, then a real mute', async () => {

@@ -17,12 +17,15 @@ export interface TelegramOptions {
 }
 
 export class TelegramAccounts {
-  private readonly apis = new Map<string, { api: Api; botId: number; workspaceId: string }>();
+  private readonly apis = new Map<string, { api: Api; poll: Api; botId: number; workspaceId: string }>();
 
   constructor(private readonly db: Kysely<Database>, private readonly secrets: () => SecretBox, readonly options: TelegramOptions) {}
 
-  /** The Api of a connection (a bot), with the bot's user id. */
-  async get(connectionId: string): Promise<{ api: Api; botId: number; workspaceId: string }> {
+  /**
+   * The Api of a connection (a bot), with the bot's user id; `poll` is for long polling, whose calls are
+   * meant to wait (up to the poll's own timeout) and so get longer than an action's timeout.
+   */
+  async get(connectionId: string): Promise<{ api: Api; poll: Api; botId: number; workspaceId: string }> {
     const known = this.apis.get(connectionId);
     if (known) return known;
     const r = await this.db.selectFrom('connections').select(['credentials', 'account_id', 'workspace_id', 'platform']).where('id', '=', connectionId).executeTakeFirst();
@@ -33,7 +36,11 @@ export class TelegramAccounts {
     } catch (e) {
       throw new Refused(`the credentials of connection ${connectionId} cannot be opened with this deployment's key: ${(e as Error).message}`);
     }
-    const entry = { api: new Api(token, { apiRoot: this.options.apiRoot, timeoutSeconds: this.options.timeoutMs / 1000 }), botId: Number(r.account_id), workspaceId: r.workspace_id };
+    const entry = {
+      api: new Api(token, { apiRoot: this.options.apiRoot, timeoutSeconds: this.options.timeoutMs / 1000 }),
+      poll: new Api(token, { apiRoot: this.options.apiRoot, timeoutSeconds: POLL_SECONDS + this.options.timeoutMs / 1000 }),
+      botId: Number(r.account_id), workspaceId: r.workspace_id,
+    };
     this.apis.set(connectionId, entry);
     return entry;
   }
@@ -42,6 +49,9 @@ export class TelegramAccounts {
     this.apis.delete(connectionId);
   }
 }
+
+/** How long a getUpdates call waits for an update before answering with none. */
+export const POLL_SECONDS = 25;
 
 const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 

@@ -9,7 +9,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import type { Logger } from '../../kernel/logger.ts';
 import { recordEvents } from '../../modules/inbound/index.ts';
-import type { TelegramAccounts } from './api.ts';
+import { POLL_SECONDS, type TelegramAccounts } from './api.ts';
 import { eventsOf } from './updates.ts';
 
 const ALLOWED = ['message', 'edited_message', 'my_chat_member', 'chat_join_request', 'message_reaction'] as const;
@@ -42,10 +42,10 @@ export function telegramListeners(deps: {
       let failures = 0;
       while (!stop.signal.aborted) {
         try {
-          const { api, workspaceId, botId } = await accounts.get(id);
+          const { poll, workspaceId, botId } = await accounts.get(id);
           const row = await db.selectFrom('connections').select('poll_offset').where('id', '=', id).executeTakeFirst();
           if (!row) return;
-          const updates = await api.getUpdates({ offset: row.poll_offset ?? undefined, timeout: deps.pollTimeoutS ?? 25, limit: 100, allowed_updates: [...ALLOWED] }, stop.signal as never);
+          const updates = await poll.getUpdates({ offset: row.poll_offset ?? undefined, timeout: deps.pollTimeoutS ?? POLL_SECONDS, limit: 100, allowed_updates: [...ALLOWED] }, stop.signal as never);
           failures = 0;
           entry.lastError = null;
           if (!updates.length) continue;

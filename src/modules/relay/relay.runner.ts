@@ -36,8 +36,9 @@ export async function workspacesWithLive(db: Kysely<Database>): Promise<{ worksp
 export async function runRelay(ctx: Ctx, deps: RelayDeps): Promise<void> {
   const sessions = await ctx.tdb.selectFrom('live_sessions').selectAll().where('status', 'in', ['scheduled', 'live', 'paused']).orderBy('created_at').execute();
   for (const r of sessions) {
-    if (r.status === 'scheduled') await scheduled(ctx, r, deps);
-    else while ((await follow(ctx, r.id, deps)) === BATCH);
+    if (r.status === 'scheduled') {
+      if (!(await startCommand(ctx, r))) await scheduled(ctx, r, deps);
+    } else while ((await follow(ctx, r.id, deps)) === BATCH);
   }
 }
 
@@ -60,6 +61,32 @@ async function scheduled(ctx: Ctx, r: Row, deps: RelayDeps) {
   if (settings.autoStart && now >= at) await commandSession(ctx, r.id, 'start', 'schedule');
 }
 
+/** Whether an activity is this person's: a member's message, or an operator's post as the team. */
+const isBy = (p: Person, a: { member_id: string | null; payload: Record<string, unknown> }) =>
+  p.type === 'member' ? a.member_id === p.id : a.member_id === null && a.payload.operatorId === p.id;
+
+/** A session not started yet listens to its main group for the host's /开始 (the relay reads on from there). */
+async function startCommand(ctx: Ctx, r: Row): Promise<boolean> {
+  const host = JSON.parse(r.host) as Person;
+  const at = Number(r.cursor_at ?? r.created_at);
+  const after = r.cursor_id ?? '';
+  const rows = await ctx.tdb.selectFrom('activities').select(['id', 'member_id', 'payload', 'created_at']).where('group_id', '=', r.main_group_id).where('kind', '=', 'message')
+    .where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', after)])]))
+    .orderBy('created_at').orderBy('id').limit(BATCH).execute();
+  if (!rows.length) return false;
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    if (isBy(host, { member_id: row.member_id, payload }) && typeof payload.text === 'string' && hostCommand(payload.text) === 'start') {
+      await ctx.tdb.updateTable('live_sessions').set({ cursor_at: Number(row.created_at), cursor_id: row.id }).where('id', '=', r.id).execute();
+      await commandSession(ctx, r.id, 'start', 'chat');
+      return true;
+    }
+  }
+  const last = rows[rows.length - 1]!;
+  await ctx.tdb.updateTable('live_sessions').set({ cursor_at: Number(last.created_at), cursor_id: last.id }).where('id', '=', r.id).execute();
+  return false;
+}
+
 /** One batch of the workspace's activities after the session's cursor; returns how many were read. */
 async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
   return ctx.transaction(async (tx) => {
@@ -77,8 +104,7 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
     const speakers = JSON.parse(r.speakers) as Person[];
     const settings = LiveSettingsSchema.parse(JSON.parse(r.settings));
     const prefixes = settings.questionPrefixes ?? DEFAULT_QUESTION_PREFIXES;
-    const is = (p: Person, a: { member_id: string | null; payload: Record<string, unknown> }) =>
-      p.type === 'member' ? a.member_id === p.id : a.member_id === null && a.payload.operatorId === p.id;
+    const is = isBy;
     let status = r.status;
     const open = await tx.tdb.selectFrom('live_questions').select(['id', 'text']).where('session_id', '=', id).where('same_as', 'is', null).where('status', '=', 'open').execute();
 
@@ -92,6 +118,7 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
       if (row.group_id === r.main_group_id && row.kind === 'message' && role) {
         const cmd = is(host, a) ? hostCommand(text) : null;
         if (cmd) {
+          // (A start is heard while the session is scheduled: see startCommand.)
           const allowed = { start: [] as string[], pause: ['live'], resume: ['paused'], stop: ['live', 'paused'] }[cmd];
           if (allowed.includes(status)) {
             await commandSession(tx, id, cmd, 'chat');

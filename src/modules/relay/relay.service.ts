@@ -237,7 +237,8 @@ export async function commandSession(ctx: Ctx, id: string, command: LiveCommand,
     await tx.tdb.updateTable('live_sessions').set({
       status: step.to, updated_at: now,
       // The relay reads the main group from the start on: what was said before is not part of the session.
-      ...(command === 'start' ? { started_at: now, cursor_at: r.cursor_at ?? now, cursor_id: r.cursor_id ?? '' } : {}),
+      // (Started by the host's /开始, it reads on from that message.)
+      ...(command === 'start' ? { started_at: now, cursor_at: via === 'chat' ? (r.cursor_at ?? now) : now, cursor_id: via === 'chat' ? (r.cursor_id ?? '') : '' } : {}),
       ...(command === 'stop' ? { ended_at: now } : {}),
     }).where('id', '=', id).where('status', '=', r.status).execute();
     const settings = LiveSettingsSchema.parse(parse(r.settings));
@@ -494,11 +495,19 @@ async function toReplay(ctx: Ctx, r: Row, withMessages: boolean) {
   return { ...base, messages };
 }
 
+/** Ended sessions a member may replay: their communities', and those relayed to a group they sit in. */
+function replayable(ctx: Ctx, memberId: string, communities: string[]) {
+  const groups = ctx.tdb.selectFrom('memberships').select('group_id').where('member_id', '=', memberId).where('left_at', 'is', null);
+  const targeted = ctx.tdb.selectFrom('live_targets').select('session_id').where('group_id', 'in', groups);
+  return ctx.tdb.selectFrom('live_sessions').selectAll().where('status', '=', 'ended')
+    .where((eb) => eb.or([...(communities.length ? [eb('community_id', 'in', communities)] : []), eb('id', 'in', targeted)]));
+}
+
 export async function memberReplays(ctx: Ctx, memberId: string): Promise<z.infer<typeof ReplaySummarySchema>[]> {
   const communities = [...(await memberCommunities(ctx, memberId))];
-  if (!communities.length) return [];
-  const rows = await ctx.tdb.selectFrom('live_sessions').selectAll().where('status', '=', 'ended').where('community_id', 'in', communities).orderBy('ended_at', 'desc').limit(100).execute();
-  const names = new Map((await ctx.tdb.selectFrom('communities').select(['id', 'name']).where('id', 'in', communities).execute()).map((c) => [c.id, c.name]));
+  const rows = await replayable(ctx, memberId, communities).orderBy('ended_at', 'desc').limit(100).execute();
+  if (!rows.length) return [];
+  const names = new Map((await ctx.tdb.selectFrom('communities').select(['id', 'name']).where('id', 'in', rows.map((r) => r.community_id)).execute()).map((c) => [c.id, c.name]));
   const out = [];
   for (const r of rows) {
     const n = await ctx.tdb.selectFrom('live_messages').select((eb) => eb.fn.countAll().as('n')).where('session_id', '=', r.id).where('hidden', '=', 0).executeTakeFirstOrThrow();
@@ -508,8 +517,8 @@ export async function memberReplays(ctx: Ctx, memberId: string): Promise<z.infer
 }
 
 export async function memberReplay(ctx: Ctx, memberId: string, id: string): Promise<z.infer<typeof ReplaySchema>> {
-  const r = await ctx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).where('status', '=', 'ended').executeTakeFirst();
-  if (!r || !(await memberCommunities(ctx, memberId)).has(r.community_id)) throw notFound('replay', id);
+  const r = await replayable(ctx, memberId, [...(await memberCommunities(ctx, memberId))]).where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('replay', id);
   const replay = (await toReplay(ctx, r, true)) as z.infer<typeof ReplaySchema>;
   // An image was uploaded to the main group; the member sees the copy the relay put in a group of theirs.
   const mine = ctx.tdb.selectFrom('memberships').select('group_id').where('member_id', '=', memberId).where('left_at', 'is', null);
