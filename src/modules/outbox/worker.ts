@@ -25,7 +25,7 @@ import { PARKED, promoteNext, updated } from './outbox.ts';
 const MAX_ATTEMPTS = 8;
 /** How long a claimed row may stay `sending` before its outcome is taken as unknown. */
 const LEASE_MS = 60_000;
-const REPAIR_EVERY_MS = 5_000;
+const REPAIR_EVERY_MS = 30_000;
 
 type Row = Database['outbox'];
 
@@ -49,16 +49,17 @@ const backoff = (attempts: number) => Math.min(3_600_000, 1000 * 2 ** Math.max(0
 
 /**
  * The next row of each lane whose head just finished becomes due, no earlier than its `at` (the platform's
- * window for the group). One statement per distinct time and 500 lanes (lane names are unique ids).
+ * window for the group). Written so that SQLite walks the lane index: filtering on next_attempt_at made it
+ * read every parked row of the outbox instead.
  */
 async function promoteLanes(db: Kysely<Database>, lanes: { lane: string; at: number }[]) {
-  const byAt = new Map<number, string[]>();
-  for (const l of lanes) (byAt.get(l.at) ?? byAt.set(l.at, []).get(l.at)!).push(l.lane);
-  for (const [at, names] of byAt) {
-    for (const part of chunks(names)) {
-      await db.updateTable('outbox as o').set({ next_attempt_at: at }).where('o.next_attempt_at', '=', PARKED).where('o.status', '=', 'pending').where('o.lane', 'in', part)
-        .where('o.seq', '=', (eb) => eb.selectFrom('outbox as p').select((e) => e.fn.min('p.seq').as('s')).whereRef('p.lane', '=', 'o.lane').where('p.status', 'in', ['pending', 'sending']))
-        .execute();
+  const at = new Map(lanes.map((l) => [l.lane, l.at]));
+  for (const part of chunks([...at.keys()])) {
+    const heads = await db.selectFrom('outbox').select((eb) => ['lane', eb.fn.min<number>('seq').as('seq')]).where('lane', 'in', part).where('status', 'in', ['pending', 'sending'])
+      .groupBy('lane').execute();
+    for (const h of heads) {
+      await db.updateTable('outbox').set({ next_attempt_at: sql<number>`case when next_attempt_at = ${PARKED} then ${at.get(h.lane!)!} else next_attempt_at end` })
+        .where('lane', '=', h.lane).where('status', '=', 'pending').where('seq', '=', Number(h.seq)).execute();
     }
   }
 }
@@ -104,12 +105,15 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     }
     const out = new Map<string, Record<string, string | null>>();
     if (!wanted.size) return out;
-    const keys = [...new Set([...wanted.values()].flatMap((m) => Object.values(m)))];
-    const found = new Map<string, string | null>();
-    for (const part of chunks(keys)) {
-      for (const f of await db.selectFrom('outbox').select(['workspace_id', 'dedupe_key', 'sent_ref']).where('dedupe_key', 'in', part).execute()) found.set(`${f.workspace_id}|${f.dedupe_key}`, f.sent_ref);
-    }
     const ws = new Map(rows.map((r) => [r.id, r.workspace_id]));
+    const keysByWs = new Map<string, Set<string>>();
+    for (const [id, m] of wanted) for (const k of Object.values(m)) (keysByWs.get(ws.get(id)!) ?? keysByWs.set(ws.get(id)!, new Set()).get(ws.get(id)!)!).add(k);
+    const found = new Map<string, string | null>();
+    for (const [w, keys] of keysByWs) {
+      for (const part of chunks([...keys])) {
+        for (const f of await db.selectFrom('outbox').select(['dedupe_key', 'sent_ref']).where('workspace_id', '=', w).where('dedupe_key', 'in', part).execute()) found.set(`${w}|${f.dedupe_key}`, f.sent_ref);
+      }
+    }
     for (const [id, refs] of wanted) out.set(id, Object.fromEntries(Object.entries(refs).map(([name, key]) => [name, found.get(`${ws.get(id)}|${key}`) ?? null])));
     return out;
   }
@@ -227,8 +231,9 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       for (const p of picked) (byAccount.get(p.seat.account) ?? byAccount.set(p.seat.account, []).get(p.seat.account)!).push(p.r.id);
       for (const [account, ids] of byAccount) {
         for (const part of chunks(ids)) {
+          // `not in` keeps SQLite on the primary key: `status = 'pending'` sent it through every pending row.
           const rows = await trx.updateTable('outbox').set({ status: 'sending', account, attempts: sql<number>`attempts + 1`, lease_until: now + LEASE_MS })
-            .where('id', 'in', part).where('status', '=', 'pending').returning('id').execute();
+            .where('id', 'in', part).where('status', 'not in', ['sending', 'done', 'failed']).returning('id').execute();
           for (const r of rows) ok.add(r.id);
         }
       }
