@@ -2,19 +2,10 @@
 // (no attempt spent) and goes, in order, when the window has room; a platform's "too many requests" puts the
 // action back for the time it names, also without spending an attempt. Real database, test clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/kernel/clock.ts';
-import { Ctx } from '../src/kernel/context.ts';
-import { TenantDb } from '../src/kernel/db/tenant.ts';
 import { enqueue, outboxWorker, RateLimited, type Connector, type GroupAction } from '../src/modules/outbox/index.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-
-class TestClock implements Clock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-}
+import { systemCtx, TestClock } from './helpers/clock.ts';
 
 const clock = new TestClock(1_800_000_000_000);
 let db: TestDatabase;
@@ -30,10 +21,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const ctxFor = () => {
-  const rt = t.server.rt;
-  return new Ctx(new TenantDb(rt.db.kysely, workspaceId, rt.db.sqlite), { kind: 'system', id: null, name: 'test', role: 'admin', scope: null }, rt.clock, rt.ids, rt.log);
-};
+const ctxFor = () => systemCtx(t, workspaceId);
 
 /** A platform that records what it was asked, when, and refuses for speed when told to. */
 function fakePlatform() {

@@ -3,19 +3,10 @@
 // worker that starts finds the sends its predecessor left mid-call. Real database, test clock, a platform
 // in this process that answers as told.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/kernel/clock.ts';
-import { Ctx } from '../src/kernel/context.ts';
-import { TenantDb } from '../src/kernel/db/tenant.ts';
 import { Ambiguous, enqueue, outboxWorker, RateLimited, Refused, type Connector, type GroupAction, type Seat } from '../src/modules/outbox/index.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-
-class TestClock implements Clock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-}
+import { systemCtx, TestClock } from './helpers/clock.ts';
 
 const clock = new TestClock(1_800_000_000_000);
 let db: TestDatabase;
@@ -31,10 +22,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const ctxFor = () => {
-  const rt = t.server.rt;
-  return new Ctx(new TenantDb(rt.db.kysely, workspaceId, rt.db.sqlite), { kind: 'system', id: null, name: 'test', role: 'admin', scope: null }, rt.clock, rt.ids, rt.log);
-};
+const ctxFor = () => systemCtx(t, workspaceId);
 
 type Answer = 'ok' | 'refuse' | 'error' | 'timeout-delivered' | 'timeout-lost' | 'slow';
 

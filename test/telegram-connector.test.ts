@@ -4,13 +4,12 @@
 // reach the group in order through Telegram's limits, 429s and 5xx, and a timeout's unknown outcome is
 // retried and counted as ambiguous.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ctx } from '../src/kernel/context.ts';
-import { TenantDb } from '../src/kernel/db/tenant.ts';
 import { enqueue } from '../src/modules/outbox/index.ts';
 import { FakeTelegram, FakeTelegramError } from './fakes/telegram-bot-api.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { expectStatus, waitFor } from './helpers/api.ts';
+import { systemCtx } from './helpers/clock.ts';
 
 const KEY = Buffer.alloc(32, 5).toString('base64');
 const TOKEN = '7101:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -110,10 +109,7 @@ describe('a Telegram group heard through a connected bot', () => {
 });
 
 describe('sending to a Telegram group through the outbox', () => {
-  const ctx = () => {
-    const rt = t.server.rt;
-    return new Ctx(new TenantDb(rt.db.kysely, workspaceId, rt.db.sqlite), { kind: 'system', id: null, name: 'test', role: 'admin', scope: null }, rt.clock, rt.ids, rt.log);
-  };
+  const ctx = () => systemCtx(t, workspaceId);
   const send = async (g: string, key: string, texts: string[]) => ctx().transaction((tx) => enqueue(tx, texts.map((text, i) => ({
     dedupeKey: `${key}:${i}`, lane: `group:${g}`, action: 'send' as const, platform: 'telegram', groupId: g, memberId: null, payload: { text },
     origin: { type: 'operator' as const, id: null }, reason: null, causeActivityId: null,
