@@ -108,6 +108,36 @@ describe('a Telegram group heard through a connected bot', () => {
   });
 });
 
+describe('a Telegram group as a live session’s main group', () => {
+  it('relays its speaker to another Telegram group, follows an edit, and names media it cannot copy', async () => {
+    const TARGET = -1001777000222;
+    fake.addChat({ id: TARGET, type: 'supergroup', title: '茶友会 收听群' });
+    fake.addBotToChat(TARGET, TOKEN, { admin: true, by: ALICE });
+    const main = await group();
+    const target = await waitFor(async () => (await t.api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.externalId === '1777000222'));
+    const alice = (await t.api.get('/api/v1/members?q=爱丽丝')).body.items[0].id;
+    const s = await t.api.post('/api/v1/live-sessions', {
+      communityId: main.communityId, title: 'TG 直播', mainGroupId: main.id, host: { type: 'member', id: alice }, speakers: [{ type: 'member', id: alice }],
+      targets: { groupIds: [target.id] }, settings: { reminders: [], notices: false },
+    });
+    expectStatus(s, 201);
+    fake.userSends(SG, ALICE, { text: '/start@tea_relay_bot' });
+    await waitFor(async () => (await t.api.get(`/api/v1/live-sessions/${s.body.id}`)).body.status === 'live');
+    const said = fake.userSends(SG, ALICE, { text: '第一讲：选茶' });
+    fake.addUser({ id: 504, first_name: 'Dan' });
+    fake.addMember(SG, 504);
+    fake.userSends(SG, 504, { text: '（闲聊不转播）' });
+    fake.userSends(SG, ALICE, { photo: true, caption: '' });
+    const relayed = () => fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot').map((e) => e.text);
+    await waitFor(async () => relayed().length === 2);
+    expect(relayed()).toEqual(['【主讲】爱丽丝：第一讲：选茶', '【主讲】爱丽丝：[图片]']);
+    fake.editMessage(SG, said.message_id, '第一讲：选茶与择水');
+    await waitFor(async () => relayed()[0] === '【主讲】爱丽丝：第一讲：选茶与择水');
+    expect((await t.api.get(`/api/v1/live-sessions/${s.body.id}/archive`)).body.items[0].text).toBe('第一讲：选茶与择水');
+    expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/stop`), 200);
+  });
+});
+
 describe('sending to a Telegram group through the outbox', () => {
   const ctx = () => systemCtx(t, workspaceId);
   const send = async (g: string, key: string, texts: string[]) => ctx().transaction((tx) => enqueue(tx, texts.map((text, i) => ({

@@ -130,7 +130,7 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
         continue;
       }
       if (row.group_id === r.main_group_id && row.kind === 'message.edit' && role && typeof payload.of === 'string') {
-        await relayEdit(tx, r, payload.of, text, role, speaker ?? host, deps);
+        await relayEdit(tx, r, row.id, payload.of, text, role, speaker ?? host, deps);
         continue;
       }
       if (row.kind !== 'message' || !row.member_id || role || status === 'ended') continue;
@@ -182,7 +182,7 @@ async function relay(ctx: Ctx, r: Row, row: { id: string; occurred_at: number },
   });
 }
 
-async function relayEdit(ctx: Ctx, r: Row, originalActivity: string, text: string, role: 'speaker' | 'host', who: Person, deps: RelayDeps) {
+async function relayEdit(ctx: Ctx, r: Row, editActivity: string, originalActivity: string, text: string, role: 'speaker' | 'host', who: Person, deps: RelayDeps) {
   const m = await ctx.tdb.selectFrom('live_messages').select(['seq', 'payload']).where('session_id', '=', r.id).where('activity_id', '=', originalActivity).executeTakeFirst();
   if (!m) return;
   const seq = Number(m.seq);
@@ -190,7 +190,7 @@ async function relayEdit(ctx: Ctx, r: Row, originalActivity: string, text: strin
   const line = relayLine(role, await nameOf(ctx, who, {}), text);
   const groups = (await targetGroups(ctx, r.id)).filter((g) => deps.can(g.platform, 'edit'));
   await enqueue(ctx, groups.map((g) => ({
-    dedupeKey: `relay:${r.id}:${seq}:edit:${ctx.clock.now()}:${g.id}`, lane: `group:${g.id}`, action: 'edit' as const, platform: g.platform, groupId: g.id, memberId: null,
+    dedupeKey: `relay:${r.id}:${seq}:edit:${editActivity}:${g.id}`, lane: `group:${g.id}`, action: 'edit' as const, platform: g.platform, groupId: g.id, memberId: null,
     payload: { text: line, refs: { target: `relay:${r.id}:${seq}:${g.id}` } }, origin: { type: 'relay' as const, id: r.id }, reason: null, causeActivityId: null,
   })));
 }
