@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type Client, type TestServer } from './helpers/server.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, browserTestsRun } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, browserTestsRun, recordPageErrors } from './helpers/browser.ts';
 import { expectStatus, joinAsMember, makeCommunity, makeGroup, pngBytes } from './helpers/api.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
@@ -73,17 +73,7 @@ describe.skipIf(!browserTestsRun)('live replays and the recruitment page in the 
     }
     const page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-    });
-    page.on('dialog', (d) => {
-      errors.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
+    recordPageErrors(page, errors);
     return page;
   }
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium, recordPageErrors } from './helpers/browser.ts';
 import { expectStatus, makeCommunity, makeGroup, makeGroupSet } from './helpers/api.ts';
 
 const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
@@ -51,17 +51,7 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
-    });
-    page.on('dialog', (d) => {
-      errors.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
+    recordPageErrors(page, errors);
     return page;
   }
   const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);

@@ -43,3 +43,18 @@ export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
   await page.getByTestId('whoami').waitFor();
   return { browser, page, takeErrors: () => errors.splice(0, errors.length) };
 }
+
+/** Collects what a page says went wrong (console errors, uncaught errors, 4xx/5xx answers, dialogs) into `errors`. */
+export function recordPageErrors(page: import('playwright-core').Page, errors: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+}
