@@ -5,12 +5,12 @@ import type { Runtime } from './bootstrap.ts';
 import { Ctx, type Actor } from './kernel/context.ts';
 import type { EventPublisher } from './kernel/events.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
-import { builtinConnector } from './modules/builtin/index.ts';
+import { IMAGE_MAX_BYTES, builtinConnector, storeImage } from './modules/builtin/index.ts';
 import { TelegramAccounts } from './connectors/telegram/api.ts';
 import { telegramListeners, type Listeners } from './connectors/telegram/listener.ts';
 import { telegramConnector } from './connectors/telegram/outbound.ts';
 import { DiskFileStore } from './kernel/files.ts';
-import { runRelay, workspacesWithLive } from './modules/relay/index.ts';
+import { runRelay, workspacesWithLive, type RelayDeps } from './modules/relay/index.ts';
 import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
@@ -64,7 +64,20 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     for (const w of live) await runRelay(ctxFor(w.workspaceId), relayDeps);
     await deliver();
   };
-  const relayDeps = { can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false, timezone: c.timezone };
+  const files = new DiskFileStore(c.uploadsDir);
+  const relayDeps: RelayDeps = {
+    can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false,
+    timezone: c.timezone,
+    // A photo a speaker posts in a Telegram main group: downloaded once through the bot that heard it, kept as an upload.
+    async copyImage(ctx, groupId, memberId, payload) {
+      const media = payload.media as { ref?: string } | undefined;
+      const connection = (payload.platform as { connection?: string } | undefined)?.connection;
+      if (!media?.ref || !connection) return null;
+      const bytes = await accounts.download(connection, media.ref, IMAGE_MAX_BYTES);
+      const u = await storeImage(ctx, files, groupId, { memberId, by: memberId ?? 'relay' }, bytes, 'telegram-photo.jpg');
+      return { uploadId: u.id, width: u.width, height: u.height };
+    },
+  };
   // Delivery runs on as long as something is due, and comes back as soon as a held-back action may go (a
   // relay to thousands of groups lives on the platforms' windows), not only on the next tick.
   let delivering: Promise<void> | null = null;

@@ -109,7 +109,7 @@ describe('a Telegram group heard through a connected bot', () => {
 });
 
 describe('a Telegram group as a live session’s main group', () => {
-  it('relays its speaker to another Telegram group, follows an edit, and names media it cannot copy', async () => {
+  it('relays its speaker to another Telegram group, a photo copied once, and follows an edit', async () => {
     const TARGET = -1001777000222;
     fake.addChat({ id: TARGET, type: 'supergroup', title: '茶友会 收听群' });
     fake.addBotToChat(TARGET, TOKEN, { admin: true, by: ALICE });
@@ -128,9 +128,12 @@ describe('a Telegram group as a live session’s main group', () => {
     fake.addMember(SG, 504);
     fake.userSends(SG, 504, { text: '（闲聊不转播）' });
     fake.userSends(SG, ALICE, { photo: true, caption: '' });
-    const relayed = () => fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot').map((e) => e.text);
+    const relayed = () => fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot').map((e) => e.text ?? e.caption);
     await waitFor(async () => relayed().length === 2);
-    expect(relayed()).toEqual(['【主讲】爱丽丝：第一讲：选茶', '【主讲】爱丽丝：[图片]']);
+    expect(relayed()).toEqual(['【主讲】爱丽丝：第一讲：选茶', '【主讲】爱丽丝']);
+    // The photo was downloaded through the bot that heard it, kept once, and uploaded to Telegram again.
+    expect(fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot')[1]!.photo).toBeTruthy();
+    expect((await t.api.get(`/api/v1/live-sessions/${s.body.id}/archive`)).body.items[1].image).toMatchObject({ width: 1, height: 1 });
     fake.editMessage(SG, said.message_id, '第一讲：选茶与择水');
     await waitFor(async () => relayed()[0] === '【主讲】爱丽丝：第一讲：选茶与择水');
     expect((await t.api.get(`/api/v1/live-sessions/${s.body.id}/archive`)).body.items[0].text).toBe('第一讲：选茶与择水');

@@ -17,7 +17,7 @@ export interface TelegramOptions {
 }
 
 export class TelegramAccounts {
-  private readonly apis = new Map<string, { api: Api; poll: Api; botId: number; workspaceId: string }>();
+  private readonly apis = new Map<string, { api: Api; poll: Api; botId: number; workspaceId: string; token: string }>();
 
   constructor(private readonly db: Kysely<Database>, private readonly secrets: () => SecretBox, readonly options: TelegramOptions) {}
 
@@ -25,7 +25,7 @@ export class TelegramAccounts {
    * The Api of a connection (a bot), with the bot's user id; `poll` is for long polling, whose calls are
    * meant to wait (up to the poll's own timeout) and so get longer than an action's timeout.
    */
-  async get(connectionId: string): Promise<{ api: Api; poll: Api; botId: number; workspaceId: string }> {
+  async get(connectionId: string): Promise<{ api: Api; poll: Api; botId: number; workspaceId: string; token: string }> {
     const known = this.apis.get(connectionId);
     if (known) return known;
     const r = await this.db.selectFrom('connections').select(['credentials', 'account_id', 'workspace_id', 'platform']).where('id', '=', connectionId).executeTakeFirst();
@@ -39,10 +39,21 @@ export class TelegramAccounts {
     const entry = {
       api: new Api(token, { apiRoot: this.options.apiRoot, timeoutSeconds: this.options.timeoutMs / 1000 }),
       poll: new Api(token, { apiRoot: this.options.apiRoot, timeoutSeconds: POLL_SECONDS + this.options.timeoutMs / 1000 }),
-      botId: Number(r.account_id), workspaceId: r.workspace_id,
+      botId: Number(r.account_id), workspaceId: r.workspace_id, token,
     };
     this.apis.set(connectionId, entry);
     return entry;
+  }
+
+  /** A file a bot heard (its file_id), downloaded through that bot (getFile, then the file path). */
+  async download(connectionId: string, fileId: string, maxBytes: number): Promise<Buffer> {
+    const { api, token } = await this.get(connectionId);
+    const f = await api.getFile(fileId);
+    if (!f.file_path) throw new Error(`Telegram gave no path for file ${fileId}`);
+    if (f.file_size && f.file_size > maxBytes) throw new Error(`file ${fileId} is ${f.file_size} bytes (at most ${maxBytes})`);
+    const res = await fetch(`${this.options.apiRoot}/file/bot${token}/${f.file_path}`, { signal: AbortSignal.timeout(this.options.timeoutMs * 3) });
+    if (!res.ok) throw new Error(`downloading file ${fileId}: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
   }
 
   forget(connectionId: string): void {

@@ -347,7 +347,8 @@ const toUpload = (r: Database['uploads']): Upload => ({
   id: r.id, groupId: r.group_id, mime: r.mime, bytes: Number(r.bytes), width: r.width, height: r.height, name: r.file_name, url: uploadUrl(r.id), createdAt: iso(Number(r.created_at)),
 });
 
-async function storeImage(ctx: Ctx, files: FileStore, groupId: string, uploader: { memberId: string | null; by: string }, bytes: Buffer, name: string | undefined): Promise<Upload> {
+/** Keeps an image for a group (any platform's: the relay keeps a copy of a photo heard on Telegram). */
+export async function storeImage(ctx: Ctx, files: FileStore, groupId: string, uploader: { memberId: string | null; by: string }, bytes: Buffer, name: string | undefined): Promise<Upload> {
   const sniffed = sniffImage(bytes);
   if (!sniffed.ok) throw invalid([{ field: 'file', reason: sniffed.reason }]);
   const img = sniffed.image;

@@ -23,6 +23,36 @@ export interface RelayDeps {
   /** Whether a platform's connector can carry an action out (an edit is relayed only where it can). */
   can(platform: string, action: OutboxAction): boolean;
   timezone: string;
+  /**
+   * A copy, kept as an upload of the group, of a photo heard on a platform (the message's `media`); null
+   * when it cannot be had. Fetched once per message, before the relay writes anything.
+   */
+  copyImage?(ctx: Ctx, groupId: string, memberId: string | null, payload: Record<string, unknown>): Promise<{ uploadId: string; width: number; height: number } | null>;
+}
+
+/** Photos of the speakers' next messages in the main group, copied before the relay's transaction (no network inside it). */
+async function copyImages(ctx: Ctx, id: string, deps: RelayDeps): Promise<Map<string, { uploadId: string; width: number; height: number }>> {
+  const out = new Map<string, { uploadId: string; width: number; height: number }>();
+  if (!deps.copyImage) return out;
+  const r = await ctx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r || r.status !== 'live') return out;
+  const speakers = [JSON.parse(r.host) as Person, ...(JSON.parse(r.speakers) as Person[])].filter((p) => p.type === 'member').map((p) => p.id);
+  if (!speakers.length) return out;
+  const at = Number(r.cursor_at ?? r.started_at ?? 0);
+  const rows = await ctx.tdb.selectFrom('activities').select(['id', 'member_id', 'payload']).where('group_id', '=', r.main_group_id).where('kind', '=', 'message')
+    .where('member_id', 'in', speakers).where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', r.cursor_id ?? '')])]))
+    .orderBy('created_at').orderBy('id').limit(BATCH).execute();
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    if (payload.image || (payload.media as { kind?: string } | undefined)?.kind !== 'photo') continue;
+    try {
+      const image = await deps.copyImage(ctx, r.main_group_id, row.member_id, payload);
+      if (image) out.set(row.id, image);
+    } catch (err) {
+      ctx.log.warn({ err, activityId: row.id }, 'relay: the photo could not be copied; it is relayed as [图片]');
+    }
+  }
+  return out;
 }
 
 /** Workspaces with a session to run (scheduled, live or paused), and the main groups of those running. */
@@ -89,6 +119,7 @@ async function startCommand(ctx: Ctx, r: Row): Promise<boolean> {
 
 /** One batch of the workspace's activities after the session's cursor; returns how many were read. */
 async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
+  const copies = await copyImages(ctx, id, deps);
   return ctx.transaction(async (tx) => {
     const r = await tx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     if (r.status !== 'live' && r.status !== 'paused') return 0;
@@ -126,7 +157,7 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
           }
           continue;
         }
-        if (status === 'live') await relay(tx, r, row, payload, role, speaker ?? host);
+        if (status === 'live') await relay(tx, r, row, copies.has(row.id) ? { ...payload, image: { id: copies.get(row.id)!.uploadId, ...copies.get(row.id)! } } : payload, role, speaker ?? host);
         continue;
       }
       if (row.group_id === r.main_group_id && row.kind === 'message.edit' && role && typeof payload.of === 'string') {
