@@ -18,9 +18,9 @@ const ALL = Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as Recor
 export function telegramLimits(timeScale: number): RateLimits {
   const ms = (n: number) => Math.ceil((n * 1.02 + 2) / timeScale);
   return {
-    // A bot's 30 a second go as three bursts of 10: a burst of 30 queues up at Telegram's front end, and the
-    // sends at its tail are counted later than they left, into the next second's window (a 429).
-    perAccount: [{ count: 30, perMs: ms(1000) }, { count: 10, perMs: ms(333) }],
+    // (The outbox counts a send from Telegram's answer, so a burst of 30 that queues at Telegram's front end
+    // does not spill into the next second's window.)
+    perAccount: [{ count: 30, perMs: ms(1000) }],
     perGroup: [{ count: 1, perMs: ms(1000) }, { count: 20, perMs: ms(60_000) }],
   };
 }
