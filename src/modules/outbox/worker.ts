@@ -140,6 +140,24 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     if (failed) updated(deps.ctxFor(r.workspace_id), r, 'failed');
   }
 
+  /**
+   * Claims the row and carries it out in the caller's transaction (a second worker finds it done); the
+   * lane's next row becomes due at `next`.
+   */
+  async function performLocal(tx: Ctx, r: Row, connector: Connector, action: GroupAction, next: number) {
+    const claimed = await tx.tdb.updateTable('outbox').set({ status: 'done', done_at: tx.clock.now(), attempts: Number(r.attempts) + 1, last_error: null })
+      .where('id', '=', r.id).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return;
+    const result = await connector.perform(tx, action);
+    if (result) {
+      const { ref, ...rest } = result;
+      await tx.tdb.updateTable('outbox').set({ sent_ref: ref ?? null, ...(Object.keys(rest).length ? { payload: JSON.stringify({ ...action.payload, result: rest }) } : {}) })
+        .where('id', '=', r.id).execute();
+    }
+    if (r.lane) await promoteNext(tx.tdb, [{ lane: r.lane, at: next }]);
+    if (r.origin_type !== 'relay') updated(tx, r, 'done');
+  }
+
   async function runLocal(r: Row, connector: Connector | undefined, now: number): Promise<number> {
     const ctx = deps.ctxFor(r.workspace_id);
     const keys = connector?.limits ? limitKeys(r.platform, 'default', r.group_id, connector.limits) : [];
@@ -154,20 +172,7 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       if (!connector.capabilities.has(r.action as OutboxAction)) throw new Refused(`${r.platform} cannot ${r.action}`);
       limiter.record(keys, now);
       const action = actionOf(r, (await resolveRefs([r])).get(r.id));
-      await ctx.transaction(async (tx) => {
-        // Claim the row in the transaction that performs it: a second worker finds it done.
-        const claimed = await tx.tdb.updateTable('outbox').set({ status: 'done', done_at: tx.clock.now(), attempts: Number(r.attempts) + 1, last_error: null })
-          .where('id', '=', r.id).where('status', '=', 'pending').executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) === 0) return;
-        const result = await connector.perform(tx, action);
-        if (result) {
-          const { ref, ...rest } = result;
-          await tx.tdb.updateTable('outbox').set({ sent_ref: ref ?? null, ...(Object.keys(rest).length ? { payload: JSON.stringify({ ...action.payload, result: rest }) } : {}) })
-            .where('id', '=', r.id).execute();
-        }
-        if (r.lane) await promoteNext(tx.tdb, [{ lane: r.lane, at: now + groupWait(connector, 'default', r, now) }]);
-        if (r.origin_type !== 'relay') updated(tx, r, 'done');
-      });
+      await ctx.transaction((tx) => performLocal(tx, r, connector, action, now + groupWait(connector, 'default', r, now)));
     } catch (err) {
       if (err instanceof RateLimited) {
         // The platform refused for speed and did nothing: try again when it says, without spending an attempt.
@@ -190,20 +195,7 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     const refs = await resolveRefs(rows);
     try {
       await ctx.transaction(async (tx) => {
-        for (const r of rows) {
-          const claimed = await tx.tdb.updateTable('outbox').set({ status: 'done', done_at: tx.clock.now(), attempts: Number(r.attempts) + 1, last_error: null })
-            .where('id', '=', r.id).where('status', '=', 'pending').executeTakeFirst();
-          if (Number(claimed.numUpdatedRows) === 0) continue;
-          const action = actionOf(r, refs.get(r.id));
-          const result = await connector.perform(tx, action);
-          if (result) {
-            const { ref, ...rest } = result;
-            await tx.tdb.updateTable('outbox').set({ sent_ref: ref ?? null, ...(Object.keys(rest).length ? { payload: JSON.stringify({ ...action.payload, result: rest }) } : {}) })
-              .where('id', '=', r.id).execute();
-          }
-          if (r.lane) await promoteNext(tx.tdb, [{ lane: r.lane, at: now }]);
-          if (r.origin_type !== 'relay') updated(tx, r, 'done');
-        }
+        for (const r of rows) await performLocal(tx, r, connector, actionOf(r, refs.get(r.id)), now);
       });
       return rows.length;
     } catch (err) {
