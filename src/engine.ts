@@ -31,9 +31,10 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
   const c = rt.config;
   const accounts = new TelegramAccounts(rt.db.kysely, rt.secrets, { apiRoot: c.telegramApiRoot, timeoutMs: c.telegramTimeoutMs, timeScale: c.telegramTimeScale });
+  const files = new DiskFileStore(c.uploadsDir);
   const connectors = new Map<string, Connector>([
     [builtinConnector.platform, builtinConnector],
-    ['telegram', telegramConnector({ accounts, files: new DiskFileStore(c.uploadsDir) })],
+    ['telegram', telegramConnector({ accounts, files })],
   ]);
   const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor });
   let running: Promise<void> | null = null;
@@ -64,7 +65,6 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     for (const w of live) await runRelay(ctxFor(w.workspaceId), relayDeps);
     await deliver();
   };
-  const files = new DiskFileStore(c.uploadsDir);
   const relayDeps: RelayDeps = {
     can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false,
     timezone: c.timezone,

@@ -399,7 +399,8 @@ export async function answerQuestion(ctx: Ctx, id: string, qid: string, input: z
     await broadcast(tx, r, `relay:${id}:${seq}`, answerLine({ asker: q.asker, group, text: q.text }, input.answer, input.by), { main: true, payload: { relay: { session: id, seq } } });
     await recordAudit(tx, 'live.answer', { type: 'live_session', id }, { question: q.id });
   });
-  return (await listQuestions(ctx, id)).find((x) => x.id === qid) ?? (await listQuestions(ctx, id)).find((x) => x.repeats.some((y) => y.id === qid))!;
+  // The question answered, or the one it repeats (answering a repeat answers the first asker's).
+  return (await listQuestions(ctx, id)).find((x) => x.id === qid || x.repeats.some((y) => y.id === qid))!;
 }
 
 export async function dismissQuestion(ctx: Ctx, id: string, qid: string) {
