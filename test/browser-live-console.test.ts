@@ -6,7 +6,10 @@
 // got the speaker's words; approves the group owner's application (the group joins the targets); sees the same
 // question asked in both groups as one with two askers, answers it (the answer reaches every group); ends the
 // session; corrects a message, hides another and writes the summary in the archive, and sends it again. The
-// API says each of these landed. Not one unexpected browser error.
+// API says each of these landed. A saved session is edited in the same form: while live the schedule is locked
+// (and says why) and the description changes; once ended only the title, description and cover change; a
+// second, planned session gets a new title and other targets (the server's "no target group" shows on the
+// groups field first), and the PATCH carries only what changed. Not one unexpected browser error.
 //
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +42,29 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: new RegExp(`^${text}`) }).click();
   }
   const row = (groupId: string) => page.locator(`[data-testid="live-delivery-row"][data-group-id="${groupId}"]`);
+  const listed = (id: string) => page.locator(`[data-testid="live-session-row"][data-id="${id}"]`);
+  /** The form item (label, control, errors) holding the control with this test id. */
+  const formItem = (testId: string) => page.locator('.ant-form-item', { has: page.getByTestId(testId) }).last();
+  const disabled = async (testId: string) => (await formItem(testId).locator('.ant-select-disabled, .ant-picker-disabled, .ant-switch-disabled, input[disabled], textarea[disabled]').count()) > 0;
+  /** The next PATCH of a session the page sends, and its body. */
+  const nextPatch = (id: string) => page.waitForRequest((r) => r.method() === 'PATCH' && new URL(r.url()).pathname === `/api/v1/live-sessions/${id}`);
+  /** The page as it stands: no toast, no open dropdown, no hover, no focus ring. */
+  async function still() {
+    await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
+    await poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
+    await page.waitForTimeout(400); // the hover and focus colours fade
+  }
+  /** The open form, whole (a taller window, its body scrolled to the top), as a screenshot. */
+  async function formShot(name: string) {
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width, height: 1400 });
+    await page.locator('.ant-modal-body').evaluate((el) => el.scrollTo(0, 0));
+    await still();
+    await page.screenshot({ path: `${SHOTS}${name}` });
+    await page.setViewportSize(size);
+  }
 
   beforeAll(async () => {
     t = await startTestServer({ SHEQUN_ENGINE_INTERVAL_MS: '60000' });
@@ -131,6 +157,31 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     expect(takeErrors()).toEqual([]);
   });
 
+  it('while live, the edit form keeps the schedule shut (saying why) and the description changes', async () => {
+    await page.getByTestId('live-edit').click();
+    await page.getByTestId('live-form').waitFor();
+    expect(await page.getByTestId('live-form').getAttribute('data-mode')).toBe('edit');
+    expect(await page.getByTestId('live-form-locked').getAttribute('data-status')).toBe('live');
+    expect(await page.getByTestId('live-title').inputValue()).toBe(TITLE);
+    expect(await disabled('live-scheduled')).toBe(true);
+    expect(await page.getByTestId('live-lock-schedule').textContent()).toContain('直播已开始');
+    expect(await disabled('live-reminders')).toBe(true);
+    expect(await disabled('live-main-group')).toBe(true);
+    expect(await page.getByTestId('live-lock-main').isVisible()).toBe(true);
+    // Who speaks and where it goes can still change while it runs.
+    expect(await disabled('live-target-groups')).toBe(false);
+    expect(await disabled('live-speakers')).toBe(false);
+    expect(await page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('2');
+    await page.getByTestId('live-description').fill('潮汕工夫茶的第一课');
+    const sent = nextPatch(ids.session);
+    await page.getByTestId('live-save').click();
+    expect((await sent).postDataJSON()).toEqual({ description: '潮汕工夫茶的第一课' });
+    await page.getByTestId('live-form').waitFor({ state: 'detached' });
+    expect(await session()).toMatchObject({ description: '潮汕工夫茶的第一课', title: TITLE, status: 'live', targetCount: 2 });
+    await poll(() => page.getByTestId('live-room-description').textContent()).toBe('潮汕工夫茶的第一课');
+    expect(takeErrors()).toEqual([]);
+  });
+
   it('takes a group owner’s application from the recruitment page; approving adds the group', async () => {
     expect(await page.getByTestId('live-recruit-url').textContent()).toBe(`${t.url}/m/live/${ids.session}/apply`);
     const applied = await t.client().post(`/api/v1/public/live-sessions/${ids.session}/applications`, {
@@ -158,12 +209,12 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     expect(await question.getByTestId('live-question-text').textContent()).toBe('单丛要洗茶吗？');
     expect(await question.getByTestId('live-question-groups').textContent()).toContain('收听 2 群');
     // The approval's toast gone, no hover: the room as it stands.
-    await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
-    await page.mouse.move(0, 0);
-    await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
+    await still();
     await page.screenshot({ path: `${SHOTS}console-live.png`, fullPage: true });
 
     await question.getByTestId('live-answer-input').fill('第一泡快速洗茶即可。');
+    await poll(() => question.getByTestId('live-answer').isEnabled()).toBe(true);
+    await page.waitForTimeout(400); // the answer button's colour settles
     await page.getByTestId('live-questions-card').screenshot({ path: `${SHOTS}console-live-questions.png` });
     await question.getByTestId('live-answer').click();
     await poll(() => question.count()).toBe(0);
@@ -225,8 +276,100 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
 
     // The list shows it ended.
     await page.getByTestId('live-back').click();
-    const listed = page.locator(`[data-testid="live-session-row"][data-id="${ids.session}"]`);
-    await poll(() => listed.getByTestId('live-status').getAttribute('data-status')).toBe('ended');
+    await poll(() => listed(ids.session).getByTestId('live-status').getAttribute('data-status')).toBe('ended');
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('once ended, only the title, description and cover can be edited; the rest is locked with the reason', async () => {
+    await listed(ids.session).getByTestId('live-session-edit').click();
+    await page.getByTestId('live-form').waitFor();
+    expect(await page.getByTestId('live-form-locked').getAttribute('data-status')).toBe('ended');
+    expect(await page.getByTestId('live-form-locked').textContent()).toContain('只能修改标题、简介和封面');
+    for (const part of ['people', 'targets', 'settings']) expect(await page.getByTestId(`live-lock-${part}`).textContent()).toContain('直播已结束');
+    for (const field of ['live-target-groups', 'live-target-communities', 'live-speakers', 'live-speaker-operators', 'live-host', 'live-scheduled', 'live-reminders', 'live-notices']) {
+      expect(await disabled(field), field).toBe(true);
+    }
+    expect(await disabled('live-title')).toBe(false);
+    expect(await disabled('live-cover')).toBe(false);
+    // The group the owner brought in stays a target, shown apart.
+    expect(await page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('3');
+    expect(await page.getByTestId('live-target-recruited').textContent()).toContain('群主招募群');
+    await page.getByTestId('live-title').fill(`${TITLE}（回放）`);
+    await formShot('console-live-edit-ended.png');
+    const sent = nextPatch(ids.session);
+    await page.getByTestId('live-save').click();
+    expect((await sent).postDataJSON()).toEqual({ title: `${TITLE}（回放）` });
+    await page.getByTestId('live-form').waitFor({ state: 'detached' });
+    expect(await session()).toMatchObject({ title: `${TITLE}（回放）`, status: 'ended', targetCount: 3, targeting: { groupIds: [ids.a, ids.b] } });
+    await poll(() => listed(ids.session).getByTestId('live-session-title').textContent()).toBe(`${TITLE}（回放）`);
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('edits a planned session’s title and targets; the server’s refusal shows on the groups field first', async () => {
+    const admin = (await t.api.get('/api/v1/operators')).body.items.find((o: any) => o.role === 'owner');
+    const at = new Date(Date.now() + 2 * 86_400_000);
+    at.setUTCSeconds(0, 0);
+    const created = await t.api.post('/api/v1/live-sessions', {
+      communityId: ids.community, title: '岩茶品鉴', description: '武夷岩茶入门', scheduledAt: at.toISOString(), mainGroupId: ids.main,
+      host: { type: 'operator', id: admin.id }, speakers: [{ type: 'member', id: speaker.result.memberId }],
+      targets: { groupIds: [ids.a] }, settings: { reminders: [30, 1440], autoStart: true, notices: true },
+    });
+    expectStatus(created, 201);
+    const id = created.body.id as string;
+    const session2 = async () => (await t.api.get(`/api/v1/live-sessions/${id}`)).body;
+    await page.reload();
+    await listed(id).getByTestId('live-session-edit').click();
+    await page.getByTestId('live-form').waitFor();
+    expect(await page.getByTestId('live-title').inputValue()).toBe('岩茶品鉴');
+    expect(await page.getByTestId('live-form-locked').count()).toBe(0);
+    expect(await disabled('live-scheduled')).toBe(false);
+    expect(await disabled('live-main-group')).toBe(true);
+    await poll(() => page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('1');
+    expect(await formItem('live-speakers').textContent()).toContain('王老师');
+
+    // A targeting that picks no group: the server says so, on the groups field; nothing is saved.
+    await page.getByTestId('live-title').fill('武夷岩茶品鉴会');
+    await pick('live-target-groups', '收听 1 群'); // picked again: taken off
+    await page.keyboard.press('Escape');
+    await pick('live-target-communities', '空白社群');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('0');
+    await page.getByTestId('live-save').click();
+    await formItem('live-target-groups').locator('.ant-form-item-explain-error', { hasText: 'no target group' }).waitFor();
+    expect(takeErrors().filter((e) => !/^console: Failed to load resource: the server responded with a status of 400 /.test(e))).toEqual([`response: 400 PATCH /api/v1/live-sessions/${id}`]);
+    expect(await session2()).toMatchObject({ title: '岩茶品鉴', targeting: { groupIds: [ids.a], communityIds: [] }, targetCount: 1 });
+
+    await pick('live-target-communities', '空白社群');
+    await page.keyboard.press('Escape');
+    await pick('live-target-groups', '收听 2 群');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^群主招募群/ }).click();
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('2');
+    await formItem('live-target-groups').locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
+    await formShot('console-live-edit.png');
+    const sent = nextPatch(id);
+    await page.getByTestId('live-save').click();
+    // Only what changed goes up: the start time sent again would post the reminders again.
+    expect((await sent).postDataJSON()).toEqual({
+      title: '武夷岩茶品鉴会', targets: { groupIds: [ids.b, ids.c], communityIds: [], groupSetIds: [], kinds: [], regions: [] },
+    });
+    await page.getByTestId('live-form').waitFor({ state: 'detached' });
+    expect(await session2()).toMatchObject({
+      title: '武夷岩茶品鉴会', description: '武夷岩茶入门', scheduledAt: at.toISOString(), status: 'scheduled', targetCount: 2,
+      targeting: { groupIds: [ids.b, ids.c], communityIds: [] }, settings: { reminders: [30, 1440] }, speakers: [{ name: '王老师' }],
+    });
+    await poll(() => listed(id).getByTestId('live-session-title').textContent()).toBe('武夷岩茶品鉴会');
+    expect(await listed(id).locator('td').nth(5).textContent()).toBe('2');
+
+    // In its room, the same form: the targets as saved.
+    await listed(id).click();
+    await page.getByTestId('live-room').waitFor();
+    expect(await page.getByTestId('live-room-title').textContent()).toBe('武夷岩茶品鉴会');
+    await poll(() => page.getByTestId('live-delivery-row').count()).toBe(2);
+    await page.getByTestId('live-edit').click();
+    await poll(() => page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('2');
+    await page.getByRole('button', { name: /取\s*消/ }).click();
+    await page.getByTestId('live-form').waitFor({ state: 'detached' });
     expect(takeErrors()).toEqual([]);
   });
 });

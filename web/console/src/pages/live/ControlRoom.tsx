@@ -5,7 +5,7 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Empty, Popconfirm, Result, Row, Space, Statistic, Table, Tabs, Tag, Tooltip, Typography, theme, type ButtonProps } from 'antd';
 import {
-  CaretRightOutlined, DeleteOutlined, LeftOutlined, PauseOutlined, PoweroffOutlined, SyncOutlined,
+  CaretRightOutlined, DeleteOutlined, EditOutlined, LeftOutlined, PauseOutlined, PoweroffOutlined, SyncOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { useAllGroups, useCommunities } from '../Groups';
 import { Applications } from './Applications';
 import { Archive } from './Archive';
 import { QuestionQueue } from './Questions';
+import { SessionForm } from './SessionForm';
 import { StatusTag } from './Sessions';
 import { LiveStatsPanel } from './Stats';
 import { POLL_MS, STATE_BADGE, lagText, liveKey, running, shortTime, useApplications, useDelivery, useLiveQuestions, useLiveSession } from './live';
@@ -46,7 +47,7 @@ function Room({ session: s, me, onBack }: { session: LiveSession; me: Me; onBack
 
   return (
     <div data-testid="live-room" data-status={s.status}>
-      <Header session={s} canManage={canManage} onBack={onBack} />
+      <Header session={s} me={me} canManage={canManage} onBack={onBack} />
       <div className="shequn-live-tiles" data-testid="live-totals">
         <Tile label={t('live.tiles.groups')} value={d?.groups.length} testId="live-total-groups" />
         <Tile label={t('live.tiles.messages')} value={d?.messages} testId="live-total-messages" />
@@ -128,7 +129,7 @@ function PollTag({ polling, fetching }: { polling: boolean; fetching: boolean })
   );
 }
 
-function Header({ session: s, canManage, onBack }: { session: LiveSession; canManage: boolean; onBack: () => void }) {
+function Header({ session: s, me, canManage, onBack }: { session: LiveSession; me: Me; canManage: boolean; onBack: () => void }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const { message } = App.useApp();
@@ -147,6 +148,7 @@ function Header({ session: s, canManage, onBack }: { session: LiveSession; canMa
     },
     onError: (e) => void message.error(e.message),
   });
+  const [editing, setEditing] = useState(false);
   const remove = useMutation({
     mutationFn: () => del(`/live-sessions/${s.id}`),
     onSuccess: () => {
@@ -179,6 +181,7 @@ function Header({ session: s, canManage, onBack }: { session: LiveSession; canMa
         <span style={{ flex: 1 }} />
         {canManage && (
           <Space wrap>
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="live-edit">{t('common.edit')}</Button>
             {s.status === 'scheduled' && (
               <>
                 <Popconfirm title={t('live.deleteConfirm')} okText={t('common.delete')} okButtonProps={{ danger: true }} onConfirm={() => remove.mutate()}>
@@ -209,6 +212,12 @@ function Header({ session: s, canManage, onBack }: { session: LiveSession; canMa
         <Meta label={t('live.when')}>{when}</Meta>
         {s.status === 'live' && <Meta label={t('live.hint')}>{t('live.hostCommands')}</Meta>}
       </div>
+      {s.description && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13, margin: '6px 0 0', paddingInlineStart: 4 }} ellipsis={{ rows: 2, tooltip: s.description }} data-testid="live-room-description">
+          {s.description}
+        </Typography.Paragraph>
+      )}
+      {editing && <SessionForm me={me} session={s} onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />}
     </div>
   );
 }

@@ -35,10 +35,11 @@ export function useLiveSession(id: string) {
   });
 }
 
-export function useDelivery(id: string, poll: boolean) {
+export function useDelivery(id: string, poll: boolean, enabled = true) {
   return useQuery({
     queryKey: liveKey(id, 'delivery'),
     queryFn: () => get<LiveDelivery>(`/live-sessions/${id}/delivery`),
+    enabled,
     // Every 2 s while it runs; after the end, until the last queued line is out.
     refetchInterval: (q) => (poll || (q.state.data && (q.state.data.totals.queued > 0 || q.state.data.totals.retrying > 0)) ? POLL_MS : false),
   });
