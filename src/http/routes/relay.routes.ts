@@ -41,14 +41,18 @@ export function relayRoutes(app: App, deps: { db: Db; config: Config; clock: Clo
 
   app.post('/api/v1/live-sessions', {
     schema: {
-      tags, summary: 'Plan a live session: title, schedule, main group, host and speakers, target groups (listed, or by community, group set, kind, region)', security: Secured,
+      tags, summary: 'Plan a live session: title, schedule, main group, host and speakers, target groups (listed, or by community, group set, kind, region); with ruleId, relay each session of a sharing rule', security: Secured,
       body: LiveSessionCreateSchema, response: { 201: LiveSessionSchema },
     },
   }, async (req, reply) => reply.code(201).send(await createSession(req.ctx(), req.body)));
   app.get('/api/v1/live-sessions', {
     schema: {
-      tags, summary: 'Live sessions, newest first', security: Secured,
-      querystring: z.object({ communityId: z.string().max(64).optional(), status: z.enum(['scheduled', 'live', 'paused', 'ended']).optional() }).strict(),
+      tags, summary: 'Live sessions, newest first (a sharing relay\'s occurrences with seriesId)', security: Secured,
+      querystring: z.object({
+        communityId: z.string().max(64).optional(), status: z.enum(['scheduled', 'live', 'paused', 'ended']).optional(),
+        ruleId: z.string().max(64).optional().describe('Sessions relaying this sharing rule: its series and their occurrences'),
+        seriesId: z.string().max(64).optional().describe('The occurrences of a sharing relay, one per sharing session relayed'),
+      }).strict(),
       response: { 200: z.object({ items: z.array(LiveSessionSchema) }) },
     },
   }, async (req) => ({ items: await listSessions(req.ctx(), req.query) }));
@@ -56,7 +60,7 @@ export function relayRoutes(app: App, deps: { db: Db; config: Config; clock: Clo
     schema: { tags, summary: 'A live session', security: Secured, params: IdParams, response: { 200: LiveSessionSchema } },
   }, async (req) => getSession(req.ctx(), req.params.id));
   app.patch('/api/v1/live-sessions/:id', {
-    schema: { tags, summary: 'Change a session (its targets, speakers and schedule until it ends; its title and summary always)', security: Secured, params: IdParams, body: LiveSessionUpdateSchema, response: { 200: LiveSessionSchema } },
+    schema: { tags, summary: 'Change a session (its targets, speakers, schedule and sharing rule until it ends; its title and summary always)', security: Secured, params: IdParams, body: LiveSessionUpdateSchema, response: { 200: LiveSessionSchema } },
   }, async (req) => updateSession(req.ctx(), req.params.id, req.body));
   app.delete('/api/v1/live-sessions/:id', {
     schema: { tags, summary: 'Delete a session that has not started', security: Secured, params: IdParams, response: { 204: NoContent } },

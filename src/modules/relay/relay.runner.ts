@@ -6,13 +6,20 @@
 //   where the platform can edit, and the host's commands (/开始 /暂停 /继续 /结束) run the session. In any of
 //   the session's groups a member's message that starts with a question prefix joins the question queue,
 //   grouped with the same question asked before. The cursor moves in the same transaction as what it
-//   produced, so a restart neither loses nor repeats anything.
+//   produced, so a restart neither loses nor repeats anything;
+// - a sharing relay's series (see relay.service.ts): reminders to the target groups before each of the
+//   rule's sessions, and when one runs, its occurrence cloned and started; an occurrence still live when its
+//   sharing session is over (or no longer runs: the rule was disabled or changed) is stopped.
+// The sharing sessions are the rules engine's own (sharingOccurrences): the relay starts and ends with them.
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
+import { chunks } from '../../kernel/db/chunks.ts';
 import { enqueue, type OutboxAction } from '../outbox/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import { sharingOccurrences, type SharingOccurrence } from '../rules/index.ts';
 import { LiveSettingsSchema } from './relay.schema.ts';
-import { broadcast, commandSession, nextSeq, targetGroups } from './relay.service.ts';
+import { broadcast, commandSession, isSeries, nextSeq, occurrenceId, seriesOf, targetGroups, type LiveSettings } from './relay.service.ts';
 import { DEFAULT_QUESTION_PREFIXES, hostCommand, noticeLine, questionIn, relayLine, sameQuestion } from './relay.text.ts';
 
 type Row = Database['live_sessions'];
@@ -66,10 +73,27 @@ export async function workspacesWithLive(db: Kysely<Database>): Promise<{ worksp
 export async function runRelay(ctx: Ctx, deps: RelayDeps): Promise<void> {
   const sessions = await ctx.tdb.selectFrom('live_sessions').selectAll().where('status', 'in', ['scheduled', 'live', 'paused']).orderBy('created_at').execute();
   for (const r of sessions) {
-    if (r.status === 'scheduled') {
+    if (isSeries(r)) await series(ctx, r, deps);
+    else if (r.status === 'scheduled') {
       if (!(await startCommand(ctx, r))) await scheduled(ctx, r, deps);
-    } else while ((await follow(ctx, r.id, deps)) === BATCH);
+    } else {
+      while ((await follow(ctx, r.id, deps)) === BATCH);
+      // (What the speaker said up to the end is relayed first.)
+      if (seriesOf(r)) await endOccurrence(ctx, r);
+    }
   }
+}
+
+/** The reminder due now before a start at `at` (of those not given yet), or null. Only the nearest: after a long downtime the groups get one reminder, not a burst. */
+function reminderDue(settings: LiveSettings, at: number, now: number, given: number[] = []): number | null {
+  const due = settings.reminders.filter((m) => !given.includes(m) && now >= at - m * 60_000 && now < at);
+  return due.length ? Math.min(...due) : null;
+}
+
+/** The reminder to the target groups (once: its outbox keys carry the session, the lead time and the start). */
+async function remind(ctx: Ctx, r: Row, m: number, at: number, deps: RelayDeps) {
+  const when = new Date(at).toLocaleTimeString('zh-CN', { timeZone: deps.timezone, hour: '2-digit', minute: '2-digit' });
+  await broadcast(ctx, r, `relay:${r.id}:remind:${m}:${at}`, noticeLine.reminder(r.title, when, Math.max(1, Math.round((at - ctx.clock.now()) / 60_000))));
 }
 
 async function scheduled(ctx: Ctx, r: Row, deps: RelayDeps) {
@@ -78,17 +102,67 @@ async function scheduled(ctx: Ctx, r: Row, deps: RelayDeps) {
   const at = Number(r.scheduled_at);
   const settings = LiveSettingsSchema.parse(JSON.parse(r.settings));
   const reminded = JSON.parse(r.reminded) as number[];
-  const due = settings.reminders.filter((m) => !reminded.includes(m) && now >= at - m * 60_000 && now < at);
-  if (due.length) {
-    // Only the nearest one: after a long downtime the groups get one reminder, not a burst.
-    const m = Math.min(...due);
-    const when = new Date(at).toLocaleTimeString('zh-CN', { timeZone: deps.timezone, hour: '2-digit', minute: '2-digit' });
+  const m = reminderDue(settings, at, now, reminded);
+  if (m !== null) {
     await ctx.transaction(async (tx) => {
-      await broadcast(tx, r, `relay:${r.id}:remind:${m}:${at}`, noticeLine.reminder(r.title, when, Math.max(1, Math.round((at - now) / 60_000))));
+      await remind(tx, r, m, at, deps);
       await tx.tdb.updateTable('live_sessions').set({ reminded: JSON.stringify([...reminded, ...settings.reminders.filter((x) => x >= m)]) }).where('id', '=', r.id).execute();
     });
   }
   if (settings.autoStart && now >= at) await commandSession(ctx, r.id, 'start', 'schedule');
+}
+
+/**
+ * A sharing relay's series, each pass: the target groups are reminded before each of the rule's sessions in
+ * the main group (the outbox's keys say which reminders were given), and the session running now is relayed
+ * by its occurrence, started once.
+ */
+async function series(ctx: Ctx, r: Row, deps: RelayDeps) {
+  const now = ctx.clock.now();
+  const settings = LiveSettingsSchema.parse(JSON.parse(r.settings));
+  const ahead = Math.max(0, ...settings.reminders) * 60_000;
+  for (const o of await sharingOccurrences(ctx, r.rule_id!, r.main_group_id, now, now + ahead + 1)) {
+    if (o.start <= now && now < o.end) await startOccurrence(ctx, r, o);
+    else if (o.start > now) {
+      const m = reminderDue(settings, o.start, now);
+      if (m !== null) await ctx.transaction((tx) => remind(tx, r, m, o.start, deps));
+    }
+  }
+}
+
+/** The occurrence of a series for a sharing session: created (unless it was, even if its host ended it early) and started. */
+async function startOccurrence(ctx: Ctx, r: Row, o: SharingOccurrence) {
+  const id = occurrenceId(r.id, o.start);
+  if (await ctx.tdb.selectFrom('live_sessions').select('id').where('id', '=', id).executeTakeFirst()) return;
+  const listed = JSON.parse(r.speakers) as Person[];
+  const speakers = [...(o.speakerId ? [{ type: 'member' as const, id: o.speakerId }] : []), ...listed.filter((p) => p.type !== 'member' || p.id !== o.speakerId)].slice(0, 20);
+  if (!speakers.length) {
+    ctx.log.info({ sessionId: r.id, ruleId: r.rule_id, start: o.start, speaker: o.speakerName }, 'relay: the sharing session\'s speaker is no member Shequn knows (a guest, or a leader who is not a member): only the host is relayed; list the guest\'s account among the speakers');
+  }
+  await ctx.transaction(async (tx) => {
+    const now = tx.clock.now();
+    const inserted = await tx.tdb.insertInto('live_sessions', {
+      id, community_id: r.community_id, title: r.title, cover_url: r.cover_url, description: r.description, scheduled_at: o.start, main_group_id: r.main_group_id,
+      host: r.host, speakers: JSON.stringify(speakers), targeting: r.targeting, settings: r.settings, status: 'scheduled', started_at: null, ended_at: null, summary: null,
+      cursor_at: null, cursor_id: null, reminded: '[]', rebroadcasts: 0, rule_id: r.rule_id, created_by: tx.actor.name, created_at: now, updated_at: now,
+    }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) return; // another node made it first
+    // The series' targets as they are now (changing the series' targets changes the next occurrences).
+    const targets = await tx.tdb.selectFrom('live_targets').select(['group_id', 'origin']).where('session_id', '=', r.id).execute();
+    for (const part of chunks(targets.map((x) => ({ session_id: id, group_id: x.group_id, origin: x.origin, added_at: now })))) await tx.tdb.insertInto('live_targets', part).execute();
+    await recordAudit(tx, 'live.create', { type: 'live_session', id }, { title: r.title, seriesId: r.id, ruleId: r.rule_id, start: new Date(o.start).toISOString(), speaker: o.speakerName });
+    await commandSession(tx, id, 'start', 'schedule');
+  });
+}
+
+/** An occurrence is stopped once its sharing session is over, or no longer runs (the rule disabled, moved to another time or group). */
+async function endOccurrence(ctx: Ctx, r: Row) {
+  const fresh = await ctx.tdb.selectFrom('live_sessions').select('status').where('id', '=', r.id).executeTakeFirst();
+  if (fresh?.status !== 'live' && fresh?.status !== 'paused') return;
+  const now = ctx.clock.now();
+  const running = await sharingOccurrences(ctx, r.rule_id!, r.main_group_id, now, now + 1);
+  if (running.some((o) => o.start === Number(r.scheduled_at) && o.start <= now && now < o.end)) return;
+  await commandSession(ctx, r.id, 'stop', 'schedule');
 }
 
 /** Whether an activity is this person's: a member's message, or an operator's post as the team. */

@@ -28,16 +28,27 @@ export const LiveSettingsSchema = z
   })
   .strict();
 
+/** Speakers: 1 to 20 for a session of its own; for a sharing relay those relayed besides each session's speaker (none is fine). */
+const Speakers = z.array(Person).max(20);
+
 export const LiveSessionCreateSchema = z
   .object({
     communityId: Id,
     title: z.string().trim().min(1).max(100),
     description: z.string().max(2000).optional(),
     coverUrl: z.url().max(500).optional(),
+    /** Not with `ruleId`: a sharing relay runs at the rule's times. */
     scheduledAt: z.iso.datetime({ offset: true }).optional(),
-    mainGroupId: Id,
+    /**
+     * Relay the rules engine's sharing sessions (分享): a `sharing.session` rule of the workspace. Each of its
+     * sessions in the main group is relayed as a session of its own (an occurrence), started and ended with
+     * it, its speaker the session's speaker (the roster's turn, or the group's leader).
+     */
+    ruleId: Id.optional().describe('Relay each session of this sharing rule (sharing.session) in the main group, as a session of its own started and ended with it'),
+    /** Required, except with `ruleId` when the rule runs in one group only (then that group). */
+    mainGroupId: Id.optional().describe('Where the speakers talk; with ruleId, one of the groups where the rule runs (may be left out when it runs in one)'),
     host: Person,
-    speakers: z.array(Person).min(1).max(20),
+    speakers: Speakers.default([]),
     targets: TargetingSchema,
     settings: LiveSettingsSchema.default(LiveSettingsSchema.parse({})),
   })
@@ -49,8 +60,10 @@ export const LiveSessionUpdateSchema = z
     description: z.string().max(2000).nullable(),
     coverUrl: z.url().max(500).nullable(),
     scheduledAt: z.iso.datetime({ offset: true }).nullable(),
+    /** Link a session that has not started to a sharing rule (its main group must be one of the rule's groups), or unlink it (null). */
+    ruleId: Id.nullable().describe('Link a session that has not started to a sharing rule, or unlink it (null)'),
     host: Person,
-    speakers: z.array(Person).min(1).max(20),
+    speakers: Speakers,
     targets: TargetingSchema,
     settings: LiveSettingsSchema,
     /** The replay's summary, written by the host after the session. */
@@ -69,6 +82,10 @@ export const LiveSessionSchema = z.object({
   coverUrl: z.string().nullable(),
   scheduledAt: z.string().nullable(),
   mainGroupId: z.string(),
+  /** The sharing rule relayed: on the linked session (a series, which never runs itself) and on each occurrence. */
+  ruleId: z.string().nullable().describe('The sharing rule relayed (on the series and on each occurrence)'),
+  /** On an occurrence: the series it was cloned from (null for the series itself and for a session of its own). */
+  seriesId: z.string().nullable().describe('On an occurrence: the series it was cloned from'),
   host: z.object({ type: z.enum(['member', 'operator']), id: z.string(), name: z.string() }),
   speakers: z.array(z.object({ type: z.enum(['member', 'operator']), id: z.string(), name: z.string() })),
   targeting: TargetingSchema,

@@ -3,14 +3,22 @@
 // place), questions from any group in one queue, an archive that becomes a replay, and group owners'
 // applications to bring their groups in (群主招募). The runner (relay.runner.ts) does the relaying; this
 // module is what operators, members and the public pages ask of it.
+//
+// A sharing relay (a session with a `ruleId`) relays the rules engine's sharing sessions (分享): the session
+// the operator plans is the series, which never runs itself; each sharing session in its main group is
+// relayed by an occurrence, a session of its own cloned from the series when the sharing session starts
+// (its speaker the roster's turn) and stopped when it ends, so that each has its own archive, replay,
+// questions and statistics. An occurrence's id is the series' id and the start (`<series>.<start in base 36>`):
+// creating it twice (a restart, a second node) is a no-op, and a host's early /结束 is not undone.
 import type { z } from 'zod';
 import { iso } from '../../kernel/clock.ts';
 import type { Ctx } from '../../kernel/context.ts';
 import { chunks } from '../../kernel/db/chunks.ts';
 import type { Database } from '../../kernel/db/schema.ts';
-import { conflict, invalid, notFound } from '../../kernel/errors.ts';
+import { ShequnError, conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { enqueue, type Enqueue } from '../outbox/index.ts';
+import { getRule, sharingGroups } from '../rules/index.ts';
 import {
   ApplicationCreateSchema, ApplicationDecisionSchema, ArchiveEditSchema, LiveSessionCreateSchema, LiveSessionUpdateSchema, LiveSettingsSchema, TargetingSchema,
   type AnswerSchema, type ApplicationSchema, type DeliverySchema, type LiveMessageSchema, type LiveSession, type PublicSessionSchema, type QuestionSchema,
@@ -72,6 +80,48 @@ export async function resolveTargets(ctx: Ctx, t: Targeting, mainGroupId: string
 
 const parse = <T>(s: string): T => JSON.parse(s) as T;
 
+/** A series: the session linked to a sharing rule, relayed through its occurrences. */
+export const isSeries = (r: Pick<Row, 'id' | 'rule_id'>) => r.rule_id !== null && !r.id.includes('.');
+/** The series an occurrence was cloned from, or null. */
+export const seriesOf = (r: Pick<Row, 'id' | 'rule_id'>) => (r.rule_id !== null && r.id.includes('.') ? r.id.slice(0, r.id.indexOf('.')) : null);
+export const occurrenceId = (seriesId: string, start: number) => `${seriesId}.${start.toString(36)}`;
+
+/**
+ * The main group of a sharing relay: the one named, which must be a group where the rule runs its sessions,
+ * else the rule's only group. A rule over several groups (a group set, a community) needs one chosen.
+ */
+async function sharingMain(ctx: Ctx, ruleId: string, mainGroupId: string | undefined, field = 'mainGroupId'): Promise<string> {
+  let type: string;
+  let enabled: boolean;
+  try {
+    ({ type, enabled } = await getRule(ctx, ruleId));
+  } catch (err) {
+    if (err instanceof ShequnError && err.code === 'not_found') throw invalid([{ field: 'ruleId', reason: `no rule ${ruleId} in this workspace` }]);
+    throw err;
+  }
+  if (type !== 'sharing.session') throw invalid([{ field: 'ruleId', reason: `rule ${ruleId} is a ${type} rule: only a sharing session (sharing.session) can be relayed` }]);
+  if (!enabled) throw invalid([{ field: 'ruleId', reason: `rule ${ruleId} is disabled: enable it first` }]);
+  const v = await ctx.visibility();
+  const groups = (await sharingGroups(ctx, ruleId)).filter((g) => v.all || v.groupIds.has(g.id));
+  const list = groups.slice(0, 20).map((g) => `${g.id} (${g.name})`).join(', ');
+  if (mainGroupId) {
+    if (!groups.some((g) => g.id === mainGroupId)) {
+      throw invalid([{ field, reason: `the sharing rule ${ruleId} does not run its sessions in group ${mainGroupId}${groups.length ? `; it does in ${list}` : ''}` }]);
+    }
+    return mainGroupId;
+  }
+  if (groups.length === 1) return groups[0]!.id;
+  if (!groups.length) throw invalid([{ field: 'ruleId', reason: `the sharing rule ${ruleId} runs its sessions in no group (a group of the built-in community or a connected platform where it is the effective sharing rule)` }]);
+  throw invalid([{ field: 'mainGroupId', reason: `the sharing rule ${ruleId} runs its sessions in ${groups.length} groups: choose the main group, one of ${list}` }]);
+}
+
+/** One series per rule and main group: a second would relay the same sessions twice. */
+async function checkOneSeries(ctx: Ctx, ruleId: string, mainGroupId: string, self: string | null) {
+  const rows = await ctx.tdb.selectFrom('live_sessions').select(['id', 'rule_id']).where('rule_id', '=', ruleId).where('main_group_id', '=', mainGroupId).where('status', '=', 'scheduled').execute();
+  const other = rows.find((x) => isSeries(x) && x.id !== self);
+  if (other) throw conflict(`Live session ${other.id} already relays the sharing rule ${ruleId} in this group; change its targets instead`, { field: 'ruleId', sessionId: other.id });
+}
+
 async function toSession(ctx: Ctx, r: Row): Promise<LiveSession> {
   const host = parse<Person>(r.host);
   const speakers = parse<Person[]>(r.speakers);
@@ -81,7 +131,7 @@ async function toSession(ctx: Ctx, r: Row): Promise<LiveSession> {
   const messages = await ctx.tdb.selectFrom('live_messages').select((eb) => eb.fn.countAll().as('n')).where('session_id', '=', r.id).executeTakeFirstOrThrow();
   return {
     id: r.id, communityId: r.community_id, title: r.title, description: r.description, coverUrl: r.cover_url,
-    scheduledAt: r.scheduled_at === null ? null : iso(r.scheduled_at), mainGroupId: r.main_group_id,
+    scheduledAt: r.scheduled_at === null ? null : iso(r.scheduled_at), mainGroupId: r.main_group_id, ruleId: r.rule_id, seriesId: seriesOf(r),
     host: { ...host, name: name(host) }, speakers: speakers.map((s) => ({ ...s, name: name(s) })),
     targeting: TargetingSchema.parse(parse(r.targeting)), settings: LiveSettingsSchema.parse(parse(r.settings)),
     status: r.status as LiveSession['status'], startedAt: r.started_at === null ? null : iso(r.started_at), endedAt: r.ended_at === null ? null : iso(r.ended_at),
@@ -110,35 +160,45 @@ export async function createSession(ctx: Ctx, input: z.infer<typeof LiveSessionC
   ctx.authorize('live.manage');
   return ctx.transaction(async (tx) => {
     if (!(await tx.tdb.selectFrom('communities').select('id').where('id', '=', input.communityId).executeTakeFirst())) throw invalid([{ field: 'communityId', reason: `no community ${input.communityId}` }]);
-    const main = await tx.tdb.selectFrom('groups').select(['id', 'status']).where('id', '=', input.mainGroupId).executeTakeFirst();
+    let mainGroupId = input.mainGroupId;
+    if (input.ruleId) {
+      if (input.scheduledAt) throw invalid([{ field: 'scheduledAt', reason: 'a session relaying a sharing rule runs at the rule\'s times: leave the start time out' }]);
+      mainGroupId = await sharingMain(tx, input.ruleId, input.mainGroupId);
+      await checkOneSeries(tx, input.ruleId, mainGroupId, null);
+    } else if (!input.speakers.length) throw invalid([{ field: 'speakers', reason: 'name at least one speaker (only a sharing relay takes its speakers from the rule)' }]);
+    if (!mainGroupId) throw invalid([{ field: 'mainGroupId', reason: 'name the main group, where the speakers talk' }]);
+    const main = await tx.tdb.selectFrom('groups').select(['id', 'status']).where('id', '=', mainGroupId).executeTakeFirst();
     const v = await tx.visibility();
-    if (!main || (!v.all && !v.groupIds.has(main.id))) throw invalid([{ field: 'mainGroupId', reason: `no group ${input.mainGroupId}` }]);
+    if (!main || (!v.all && !v.groupIds.has(main.id))) throw invalid([{ field: 'mainGroupId', reason: `no group ${mainGroupId}` }]);
     if (main.status === 'archived') throw invalid([{ field: 'mainGroupId', reason: 'the main group is archived' }]);
     await checkPeople(tx, [{ field: 'host', p: input.host }, ...input.speakers.map((p, i) => ({ field: `speakers.${i}`, p }))]);
-    const targets = await resolveTargets(tx, input.targets, input.mainGroupId);
+    const targets = await resolveTargets(tx, input.targets, mainGroupId);
     if (!targets.length) throw invalid([{ field: 'targets', reason: 'no target group: list groups, or pick communities or group sets that have some (the main group does not count)' }]);
     const now = tx.clock.now();
     const id = tx.ids.next('live');
     await tx.tdb.insertInto('live_sessions', {
       id, community_id: input.communityId, title: input.title, cover_url: input.coverUrl ?? null, description: input.description ?? null,
-      scheduled_at: input.scheduledAt ? Date.parse(input.scheduledAt) : null, main_group_id: input.mainGroupId,
+      scheduled_at: input.scheduledAt ? Date.parse(input.scheduledAt) : null, main_group_id: mainGroupId,
       host: JSON.stringify(input.host), speakers: JSON.stringify(input.speakers), targeting: JSON.stringify(input.targets), settings: JSON.stringify(input.settings),
-      status: 'scheduled', started_at: null, ended_at: null, summary: null, cursor_at: null, cursor_id: null, reminded: '[]', rebroadcasts: 0, rule_id: null,
+      status: 'scheduled', started_at: null, ended_at: null, summary: null, cursor_at: null, cursor_id: null, reminded: '[]', rebroadcasts: 0, rule_id: input.ruleId ?? null,
       created_by: tx.actor.name, created_at: now, updated_at: now,
     }).execute();
     await setTargets(tx, id, targets);
-    await recordAudit(tx, 'live.create', { type: 'live_session', id }, { title: input.title, targets: targets.length });
+    await recordAudit(tx, 'live.create', { type: 'live_session', id }, { title: input.title, targets: targets.length, ...(input.ruleId ? { ruleId: input.ruleId } : {}) });
     return toSession(tx, (await sessionRow(tx, id)));
   });
 }
 
-export async function listSessions(ctx: Ctx, q: { communityId?: string | undefined; status?: string | undefined }): Promise<LiveSession[]> {
+export async function listSessions(ctx: Ctx, q: { communityId?: string | undefined; status?: string | undefined; ruleId?: string | undefined; seriesId?: string | undefined }): Promise<LiveSession[]> {
   ctx.authorize('activity.read');
   let query = ctx.tdb.selectFrom('live_sessions').selectAll().orderBy('created_at', 'desc').limit(200);
   if (q.communityId) query = query.where('community_id', '=', q.communityId);
   if (q.status) query = query.where('status', '=', q.status);
+  if (q.ruleId) query = query.where('rule_id', '=', q.ruleId);
+  // A series' occurrences: the ids `<series>.…` (`_` in a LIKE pattern matches itself too; the filter below is exact).
+  if (q.seriesId) query = query.where('id', 'like', `${q.seriesId}.%`);
   const v = await ctx.visibility();
-  const rows = (await query.execute()).filter((r) => v.all || v.groupIds.has(r.main_group_id));
+  const rows = (await query.execute()).filter((r) => (v.all || v.groupIds.has(r.main_group_id)) && (!q.seriesId || seriesOf(r) === q.seriesId));
   return Promise.all(rows.map((r) => toSession(ctx, r)));
 }
 
@@ -151,7 +211,21 @@ export async function updateSession(ctx: Ctx, id: string, patch: z.infer<typeof 
   ctx.authorize('live.manage');
   return ctx.transaction(async (tx) => {
     const r = await sessionRow(tx, id);
-    if (r.status === 'ended' && (patch.targets || patch.speakers || patch.host || patch.scheduledAt !== undefined)) throw conflict('The session has ended: only its title, description, cover and summary can change', { status: r.status });
+    if (r.status === 'ended' && (patch.targets || patch.speakers || patch.host || patch.scheduledAt !== undefined || patch.ruleId !== undefined)) {
+      throw conflict('The session has ended: only its title, description, cover and summary can change', { status: r.status });
+    }
+    const ruleId = patch.ruleId !== undefined ? patch.ruleId : r.rule_id;
+    if (patch.ruleId !== undefined && patch.ruleId !== r.rule_id) {
+      if (seriesOf(r)) throw conflict('A relayed sharing session keeps its rule: change the series it came from', { field: 'ruleId', seriesId: seriesOf(r) });
+      if (r.status !== 'scheduled') throw conflict('Only a session that has not started can be linked to a sharing rule or unlinked', { field: 'ruleId', status: r.status });
+      if (patch.ruleId !== null) {
+        await sharingMain(tx, patch.ruleId, r.main_group_id, 'ruleId');
+        await checkOneSeries(tx, patch.ruleId, r.main_group_id, id);
+      }
+    }
+    const series = ruleId !== null && !seriesOf(r);
+    if (series && patch.scheduledAt) throw invalid([{ field: 'scheduledAt', reason: 'a session relaying a sharing rule runs at the rule\'s times: leave the start time out' }]);
+    if (ruleId === null && (patch.speakers ?? parse<Person[]>(r.speakers)).length === 0) throw invalid([{ field: 'speakers', reason: 'name at least one speaker (only a sharing relay takes its speakers from the rule)' }]);
     const people = [...(patch.host ? [{ field: 'host', p: patch.host }] : []), ...(patch.speakers ?? []).map((p, i) => ({ field: `speakers.${i}`, p }))];
     if (people.length) await checkPeople(tx, people);
     if (patch.targets) {
@@ -164,6 +238,8 @@ export async function updateSession(ctx: Ctx, id: string, patch: z.infer<typeof 
       ...(patch.description !== undefined ? { description: patch.description } : {}),
       ...(patch.coverUrl !== undefined ? { cover_url: patch.coverUrl } : {}),
       ...(patch.scheduledAt !== undefined ? { scheduled_at: patch.scheduledAt === null ? null : Date.parse(patch.scheduledAt), reminded: '[]' } : {}),
+      // Linked, the rule decides when it runs.
+      ...(patch.ruleId !== undefined && patch.ruleId !== r.rule_id ? { rule_id: patch.ruleId, ...(patch.ruleId !== null ? { scheduled_at: null, reminded: '[]' } : {}) } : {}),
       ...(patch.host ? { host: JSON.stringify(patch.host) } : {}),
       ...(patch.speakers ? { speakers: JSON.stringify(patch.speakers) } : {}),
       ...(patch.targets ? { targeting: JSON.stringify(patch.targets) } : {}),
@@ -231,6 +307,9 @@ export async function commandSession(ctx: Ctx, id: string, command: LiveCommand,
   if (via === 'console') ctx.authorize('live.manage');
   return ctx.transaction(async (tx) => {
     const r = await sessionRow(tx, id);
+    if (isSeries(r)) {
+      throw conflict(`This session relays the sharing rule ${r.rule_id}: each of its sessions starts and ends by itself, relayed as a session of its own (see ?seriesId=${id}); delete this one to stop relaying them`, { ruleId: r.rule_id });
+    }
     const step = NEXT[command];
     if (!step.from.includes(r.status)) throw conflict(`A ${r.status} session cannot ${command}`, { status: r.status });
     const now = tx.clock.now();

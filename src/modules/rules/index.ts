@@ -8,6 +8,9 @@ export { muteStateAt, type MuteState } from './mute-schedule.ts';
 export { ruleCacheListener } from './rule-cache.ts';
 export { runRules, runnerState, dryRun, applyLadder, workspacesWithRules, type Judgement } from './runner.ts';
 export { violationOf, stepFor } from './moderation.ts';
-export { runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, runSunset, sharingLifts } from './schedule-runner.ts';
+export {
+  runSchedules, runInactivity, runRitualReminders, runQuiet, runScheduledPosts, runRanking, runSunset, sharingLifts, sharingGroups, sharingOccurrences, type SharingOccurrence,
+} from './schedule-runner.ts';
+export { LIVE_PLATFORMS, ownsChat } from './platforms.ts';
 export { sessionsBetween, liveSession } from './sharing.ts';
 export { ruleTemplates, applyRuleTemplate, RuleTemplateSchema, type RuleTemplate } from './templates.ts';

@@ -1,4 +1,5 @@
-// The rules runner: judges what members post in built-in chats against the groups' moderation rules and
+// The rules runner: judges what members post in the live platforms' chats (built-in, and the connected
+// platforms' groups; see platforms.ts) against the groups' moderation rules and
 // writes the resulting actions to the outbox, in one transaction with its checkpoint, so a restart never
 // loses or repeats a judgement. `dryRun` replays a group's past messages through a rule without writing.
 import type { Kysely } from 'kysely';
@@ -12,9 +13,7 @@ import type { ModerationSettings, ModerationStep } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
 import { liveCache, membershipKey, type CachedMembership } from './rule-cache.ts';
 import { postOnJoin } from './schedule-runner.ts';
-
-/** Platforms whose groups the rules act on live: the built-in community and the connected ones (their activities' source is the platform). */
-const LIVE_PLATFORMS = new Set(['builtin', 'telegram']);
+import { LIVE_PLATFORMS } from './platforms.ts';
 
 const DAY = 86_400_000;
 type Activity = Pick<Database['activities'], 'id' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'created_at'>;
@@ -302,7 +301,7 @@ const SAVE_EVERY_MS = 1000;
 const after = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) => a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
 
 /**
- * Judges the workspace's built-in chat messages written since the checkpoint (at most `limit`) and queues
+ * Judges the workspace's live chat messages written since the checkpoint (at most `limit`) and queues
  * the actions. Returns how many messages were judged.
  *
  * Passes read without a transaction. Their actions and the checkpoint past them are written together, in

@@ -1,6 +1,10 @@
-// Time-based rules (sharing sessions): each tick looks at what is due by the injectable clock and queues
-// it under a key made of the rule, the group, the session and the step, so that a restart neither loses
-// a due action (it is still due when the engine comes back) nor repeats one (the key is taken).
+// Time-based rules (sharing sessions, scheduled posts, inactivity, nickname reminders, quiet groups, ranking,
+// sunset) on every live platform's groups: each tick looks at what is due by the injectable clock and
+// queues it, for the group's own platform, under a key made of the rule, the group, the occurrence and the
+// step, so that a restart neither loses a due action (it is still due when the engine comes back) nor
+// repeats one (the key is taken). What a platform's connector cannot do is refused by the outbox with its
+// reason; what is no outbox action at all (seating a member in another group) is done only where Shequn is
+// the chat, and elsewhere handed to the team (a notice, a `rule.manual_step` event, a log line).
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
@@ -9,6 +13,7 @@ import { joinGroup, nameInGroup } from '../member/index.ts';
 import { parseSettings, type PostSettings, type RankingSettings, type RuleSettings, type RuleType, type SharingSettings } from './rule-types.ts';
 import { effectiveRule } from './rules.service.ts';
 import { checkNickname } from '../joining/ritual.ts';
+import { LIVE_PLATFORMS, ownsChat } from './platforms.ts';
 import { dueOf, sessionIndex, sessionsBetween, speakerAt, type Due, type Session } from './sharing.ts';
 
 const HOUR = 3_600_000;
@@ -18,7 +23,7 @@ const lateness = (d: Due, s: Session) => (d.kind === 'remind' ? s.start - d.at :
 const clock = (ms: number, tz: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
 
 /**
- * Each enabled rule of a type with each built-in group it governs: the groups its target covers where it is
+ * Each enabled rule of a type with each live group it governs: the groups its target covers where it is
  * the effective rule (a group's own rule, or its set's, overrides a wider one of the same type).
  */
 async function* coveredGroups<T extends RuleType>(ctx: Ctx, type: T): AsyncGenerator<{ rule: Database['rules']; settings: RuleSettings<T>; group: Database['groups'] }> {
@@ -26,17 +31,75 @@ async function* coveredGroups<T extends RuleType>(ctx: Ctx, type: T): AsyncGener
   for (const rule of rules) {
     const parsed = parseSettings(type, JSON.parse(rule.settings));
     if (!parsed.ok) continue;
-    for (const group of await groupsOf(ctx, rule)) {
-      if ((await effectiveRule(ctx, group, type)).ruleId === rule.id) yield { rule, settings: parsed.value, group };
-    }
+    for (const group of await governed(ctx, rule)) yield { rule, settings: parsed.value, group };
   }
 }
 
-/** The built-in groups a rule's target covers. */
+/** The groups of live platforms, not archived, that a rule's target covers. */
 async function groupsOf(ctx: Ctx, rule: Database['rules']) {
-  let q = ctx.tdb.selectFrom('groups').selectAll().where('platform', '=', 'builtin').where('status', '!=', 'archived');
+  let q = ctx.tdb.selectFrom('groups').selectAll().where('platform', 'in', [...LIVE_PLATFORMS]).where('status', '!=', 'archived');
   q = rule.target_type === 'group' ? q.where('id', '=', rule.target_id) : rule.target_type === 'group_set' ? q.where('group_set_id', '=', rule.target_id) : q.where('community_id', '=', rule.target_id);
   return q.execute();
+}
+
+/** Of the groups a rule covers, those where it is the effective rule of its type. */
+async function governed(ctx: Ctx, rule: Database['rules']): Promise<Database['groups'][]> {
+  const out: Database['groups'][] = [];
+  for (const group of await groupsOf(ctx, rule)) if ((await effectiveRule(ctx, group, rule.type as RuleType)).ruleId === rule.id) out.push(group);
+  return out;
+}
+
+/** The enabled sharing rule with this id and its settings, or null. */
+async function sharingRule(ctx: Ctx, ruleId: string): Promise<{ rule: Database['rules']; settings: SharingSettings } | null> {
+  const rule = await ctx.tdb.selectFrom('rules').selectAll().where('id', '=', ruleId).where('type', '=', 'sharing.session').where('enabled', '=', 1).executeTakeFirst();
+  const parsed = rule ? parseSettings('sharing.session', JSON.parse(rule.settings)) : null;
+  return rule && parsed?.ok ? { rule, settings: parsed.value } : null;
+}
+
+/** The groups where a sharing rule runs its sessions (none when it is missing, disabled or overridden everywhere). */
+export async function sharingGroups(ctx: Ctx, ruleId: string): Promise<Database['groups'][]> {
+  const found = await sharingRule(ctx, ruleId);
+  return found ? governed(ctx, found.rule) : [];
+}
+
+/** One session of a sharing rule in a group, as the rules engine runs it. */
+export interface SharingOccurrence extends Session {
+  title: string;
+  /** The session's number since the rule was made (it rotates the roster). */
+  index: number;
+  /** The member who speaks (the roster's turn, or the group's leader), or null (a guest, or a leader who is no member). */
+  speakerId: string | null;
+  speakerName: string;
+}
+
+async function occurrence(ctx: Ctx, rule: Database['rules'], s: SharingSettings, g: Database['groups'], session: Session): Promise<SharingOccurrence> {
+  const index = sessionIndex(s, Number(rule.created_at), session.start);
+  const speakerId = speakerAt(s, index) ?? (s.speakers.mode === 'leader' && g.owner_type === 'member' ? g.owner_id : null);
+  const speakerName = s.speakers.mode === 'guest' ? s.speakers.name : speakerId ? await nameInGroup(ctx, g.id, speakerId) ?? '主讲人' : '群主';
+  return { ...session, title: s.title, index, speakerId, speakerName };
+}
+
+/**
+ * The sessions of a sharing rule in a group that overlap [from, to), with their speakers: those the rules
+ * engine runs (the rule enabled and the group's effective one, the session not older than the rule). Others
+ * (the live relay of a sharing session) follow these, so they start and end with them.
+ */
+export async function sharingOccurrences(ctx: Ctx, ruleId: string, groupId: string, from: number, to: number): Promise<SharingOccurrence[]> {
+  const found = await sharingRule(ctx, ruleId);
+  if (!found) return [];
+  const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
+  if (!g || !LIVE_PLATFORMS.has(g.platform) || g.status === 'archived' || (await effectiveRule(ctx, g, 'sharing.session')).ruleId !== ruleId) return [];
+  const out: SharingOccurrence[] = [];
+  for (const session of sessionsBetween(found.settings, from, to)) {
+    if (session.start >= Number(found.rule.created_at)) out.push(await occurrence(ctx, found.rule, found.settings, g, session));
+  }
+  return out;
+}
+
+/** Tells the group's team of a step the rule could not take itself, with the reason (the console hears the event; the log keeps it). */
+function manualStep(ctx: Ctx, x: { ruleId: string; groupId: string; step: string; reason: string; memberIds?: string[] }) {
+  ctx.log.info({ ruleId: x.ruleId, groupId: x.groupId, step: x.step, memberIds: x.memberIds, reason: x.reason }, 'rules: a step is left to the team');
+  ctx.emit({ type: 'rule.manual_step', workspaceId: ctx.workspaceId, groupId: x.groupId, data: { ...x } });
 }
 
 /** Queues the due steps of every sharing session; returns how many steps were queued this time (or found queued). */
@@ -58,25 +121,25 @@ export async function runSchedules(ctx: Ctx): Promise<number> {
 }
 
 async function step(ctx: Ctx, rule: Database['rules'], s: SharingSettings, g: Database['groups'], session: Session, d: Due) {
-  const n = sessionIndex(s, Number(rule.created_at), session.start);
-  const rosterSpeaker = speakerAt(s, n);
-  const speakerId = rosterSpeaker ?? (s.speakers.mode === 'leader' && g.owner_type === 'member' ? g.owner_id : null);
-  const speakerName = s.speakers.mode === 'guest' ? s.speakers.name : speakerId ? await nameInGroup(ctx, g.id, speakerId) ?? '主讲人' : '群主';
+  const o = await occurrence(ctx, rule, s, g, session);
+  const { speakerId, speakerName } = o;
   const key = `share:${rule.id}:${g.id}:${session.start}:${d.kind}${d.kind === 'remind' ? `:${d.minutes}` : ''}`;
   const send = (text: string, memberId: string | null) => enqueue(ctx, [{
-    dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId, payload: { text },
+    dedupeKey: key, action: 'send', platform: g.platform, groupId: g.id, memberId, payload: { text },
     origin: { type: 'rule', id: rule.id }, reason: `定期分享「${s.title}」`, causeActivityId: null,
   }]);
   const when = clock(session.start, s.timezone);
+  // Only where Shequn checks each post against the group's mute does a session lift it; elsewhere it is the platform's to keep.
+  const lifts = s.liftMute && ownsChat(g.platform);
   if (d.kind === 'remind') {
     const lead = d.minutes % 60 === 0 ? `${d.minutes / 60} 小时` : `${d.minutes} 分钟`;
     await send(`📣 ${lead}后（${when}）是「${s.title}」，主讲：${speakerName}${speakerId ? ` @${speakerName}` : ''}。欢迎准时来听，提前把问题准备好。`, speakerId);
   } else if (d.kind === 'start') {
-    await send(`🎤「${s.title}」现在开始，主讲：${speakerName}。${s.liftMute ? '分享期间本群解除禁言，欢迎提问互动。' : ''}`, speakerId);
+    await send(`🎤「${s.title}」现在开始，主讲：${speakerName}。${lifts ? '分享期间本群解除禁言，欢迎提问互动。' : ''}`, speakerId);
   } else {
-    await send(`🙏「${s.title}」结束了，感谢 ${speakerName} 的分享！${s.liftMute ? '本群恢复原来的发言规则。' : ''}`, speakerId);
+    await send(`🙏「${s.title}」结束了，感谢 ${speakerName} 的分享！${lifts ? '本群恢复原来的发言规则。' : ''}`, speakerId);
     // The summary (经验总结): the speaker writes it; after a guest, the roster's next member (or nobody).
-    const writer = speakerId ?? speakerAt(s, n + 1);
+    const writer = speakerId ?? speakerAt(s, o.index + 1);
     if (s.summaryDueHours > 0 && writer) {
       await assignTask(ctx, {
         memberId: writer, groupId: g.id, title: `经验总结：${s.title}（${when}）`,
@@ -98,8 +161,9 @@ export async function sharingLifts(ctx: Ctx, group: { id: string; group_set_id: 
 const DAY = 24 * HOUR;
 
 /**
- * 不活跃淘汰: members of built-in groups without a counted activity for `inactiveDays` get a warning; still
- * inactive `graceDays` after it, they are removed. Keys carry the start of the inactive stretch, so a
+ * 不活跃淘汰: members of a group without a counted activity for `inactiveDays` get a warning; still
+ * inactive `graceDays` after it, they are removed (on a connected platform by its connector: a Telegram
+ * bot removes them, and Shequn records the leave when the bot hears it). Keys carry the start of the inactive stretch, so a
  * member who comes back and falls silent again is warned again.
  */
 export async function runInactivity(ctx: Ctx): Promise<number> {
@@ -124,13 +188,13 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
         if (!warned) {
           const text = s.warnTemplate.replace(/\{(nickname|days|grace)\}/g, (_x, k: string) => (k === 'nickname' ? name : k === 'days' ? String(days) : String(s.graceDays)));
           await enqueue(tx, [{
-            dedupeKey: stretch, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: { text },
+            dedupeKey: stretch, action: 'warn', platform: g.platform, groupId: g.id, memberId: m.member_id, payload: { text },
             origin: { type: 'rule', id: rule.id }, reason: `${days} 天没有参与互动`, causeActivityId: null,
           }]);
           queued++;
         } else if (warned.undone_at === null && now - Number(warned.created_at) >= s.graceDays * DAY) {
           await enqueue(tx, [{
-            dedupeKey: `${stretch}:remove`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.member_id, payload: {},
+            dedupeKey: `${stretch}:remove`, action: 'remove', platform: g.platform, groupId: g.id, memberId: m.member_id, payload: {},
             origin: { type: 'rule', id: rule.id }, reason: `提醒后 ${s.graceDays} 天仍未参与互动`, causeActivityId: null,
           }]);
           queued++;
@@ -141,15 +205,28 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
   return queued;
 }
 
+/** Skips already logged, by rule and group: a rule that cannot apply to a group is said once per process, not every pass. */
+const skipsLogged = new Set<string>();
+
 /**
  * The ritual's nickname reminder: a member of a built-in group whose nickname does not fit the group's
- * format N minutes after joining is reminded once (they cannot post until it fits).
+ * format N minutes after joining is reminded once (they cannot post until it fits). Elsewhere there is no
+ * gate to open (Shequn does not see every post before it appears) and a platform such as Telegram has no
+ * group nicknames to fix: nobody is reminded, and the log says why.
  */
 export async function runRitualReminders(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
   let queued = 0;
   for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'joining.ritual')) {
     if (!s.nicknamePattern || s.nicknameRemindMinutes === null) continue;
+    if (!ownsChat(g.platform)) {
+      const said = `${ctx.workspaceId}|${rule.id}|${g.id}`;
+      if (!skipsLogged.has(said)) {
+        skipsLogged.add(said);
+        ctx.log.info({ ruleId: rule.id, groupId: g.id, platform: g.platform }, 'rules: no nickname reminders in this group: its platform has no group nicknames for Shequn to check');
+      }
+      continue;
+    }
     const due = now - s.nicknameRemindMinutes * 60_000;
     // Newcomers of the last week only: the reminder is part of joining, not a campaign.
     const rows = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
@@ -159,7 +236,7 @@ export async function runRitualReminders(ctx: Ctx): Promise<number> {
     for (const m of rows) {
       if (m.nickname && !checkNickname(s.nicknamePattern, m.nickname)) continue;
       await enqueue(ctx, [{
-        dedupeKey: `nickname:${m.id}`, action: 'warn', platform: 'builtin', groupId: g.id, memberId: m.member_id,
+        dedupeKey: `nickname:${m.id}`, action: 'warn', platform: g.platform, groupId: g.id, memberId: m.member_id,
         payload: { text: `@${m.nickname || m.display_name} 请按本群格式 ${s.nicknamePattern}${s.nicknameExample ? `（例：${s.nicknameExample}）` : ''} 修改群昵称，改好后就能发言了。` },
         origin: { type: 'rule', id: rule.id }, reason: '群昵称不符合格式', causeActivityId: null,
       }]);
@@ -190,7 +267,7 @@ export async function runQuiet(ctx: Ctx): Promise<number> {
     await ctx.transaction(async (tx) => {
       if (s.topics.length) {
         await enqueue(tx, [{
-          dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: `💬 今日话题：${s.topics[day % s.topics.length]}` },
+          dedupeKey: key, action: 'send', platform: g.platform, groupId: g.id, memberId: null, payload: { text: `💬 今日话题：${s.topics[day % s.topics.length]}` },
           origin: { type: 'rule', id: rule.id }, reason: `冷群提醒：${why}`, causeActivityId: null,
         }]);
       } else if (g.owner_type === 'member' && g.owner_id) {
@@ -218,7 +295,7 @@ export async function runScheduledPosts(ctx: Ctx): Promise<number> {
     for (const occ of sessionsBetween(calendar, now - HOUR, now + 1)) {
       if (occ.start > now || now - occ.start > HOUR) continue;
       await enqueue(ctx, [{
-        dedupeKey: `post:${rule.id}:${g.id}:${occ.start}`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
+        dedupeKey: `post:${rule.id}:${g.id}:${occ.start}`, action: 'send', platform: g.platform, groupId: g.id, memberId: null,
         payload: { text: render(text, { group: g.name }) }, origin: { type: 'rule', id: rule.id }, reason: '自动发布（定时）', causeActivityId: null,
       }]);
       queued++;
@@ -228,12 +305,12 @@ export async function runScheduledPosts(ctx: Ctx): Promise<number> {
 }
 
 /** The 自动发布 a join calls for (for each newcomer, or when the group reaches every Nth member), or null. */
-export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; settings: PostSettings } | null>, a: { id: string; group_id: string | null; member_id: string | null; occurred_at: number }): Promise<Enqueue | null> {
+export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; platform: string; settings: PostSettings } | null>, a: { id: string; group_id: string | null; member_id: string | null; occurred_at: number }): Promise<Enqueue | null> {
   if (!a.group_id || !a.member_id) return null;
   if (!cache.has(a.group_id)) {
     const g = await ctx.tdb.selectFrom('groups').selectAll().where('id', '=', a.group_id).executeTakeFirst();
-    const r = g && g.platform === 'builtin' ? await effectiveRule(ctx, g, 'communication.post') : null;
-    cache.set(a.group_id, r && r.from !== 'default' && r.ruleId && r.settings.trigger.on !== 'schedule' ? { id: r.ruleId, settings: r.settings } : null);
+    const r = g && LIVE_PLATFORMS.has(g.platform) ? await effectiveRule(ctx, g, 'communication.post') : null;
+    cache.set(a.group_id, r && r.from !== 'default' && r.ruleId && r.settings.trigger.on !== 'schedule' ? { id: r.ruleId, platform: g!.platform, settings: r.settings } : null);
   }
   const rule = cache.get(a.group_id);
   if (!rule) return null;
@@ -248,7 +325,7 @@ export async function postOnJoin(ctx: Ctx, cache: Map<string, { id: string; sett
   if (t.on === 'milestone' && count % t.every !== 0) return null;
   const vars = { nickname: m?.nickname || m?.display_name || '', number: m?.number_display ?? '', group: g.name, count: String(count) };
   return {
-    dedupeKey: t.on === 'milestone' ? `post:${rule.id}:${a.group_id}:${count}` : `post:${rule.id}:${a.id}`, action: 'send', platform: 'builtin', groupId: a.group_id,
+    dedupeKey: t.on === 'milestone' ? `post:${rule.id}:${a.group_id}:${count}` : `post:${rule.id}:${a.id}`, action: 'send', platform: rule.platform, groupId: a.group_id,
     memberId: t.on === 'join' ? a.member_id : null, payload: { text: render(rule.settings.text, vars) }, origin: { type: 'rule', id: rule.id },
     reason: t.on === 'join' ? '自动发布（新人入群）' : `自动发布（满 ${count} 人）`, causeActivityId: a.id,
   };
@@ -279,6 +356,8 @@ async function scores(ctx: Ctx, groupIds: string[], since: number, w: RankingSet
 /**
  * 核心群末位淘汰与晋升, on its weekly schedule: the core group's members ranked by contribution, the bottom K
  * removed (through the outbox, undoable) and the top K of the member groups brought in, everyone told.
+ * Only a built-in core group can be joined by Shequn itself; into another platform's core group the
+ * promoted are congratulated and invited, and the team brings them in (a task for the group's owner).
  */
 export async function runRanking(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
@@ -300,7 +379,8 @@ export async function runRanking(ctx: Ctx): Promise<number> {
           .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
         const out = ranked.slice(0, Math.min(s.bottomK, ranked.length));
         const from = s.fromGroupIds.length ? s.fromGroupIds
-          : (await tx.tdb.selectFrom('groups').select('id').where('community_id', '=', g.community_id).where('kind', '=', 'member').where('platform', '=', 'builtin').execute()).map((x) => x.id);
+          : (await tx.tdb.selectFrom('groups').select('id').where('community_id', '=', g.community_id).where('kind', '=', 'member').where('platform', 'in', [...LIVE_PLATFORMS]).execute()).map((x) => x.id);
+        const platformOf = new Map(from.length ? (await tx.tdb.selectFrom('groups').select(['id', 'platform']).where('id', 'in', from).execute()).map((x) => [x.id, x.platform]) : []);
         const inCore = new Set(core.map((m) => m.member_id));
         const candidates = from.length
           ? await tx.tdb.selectFrom('memberships').select(['member_id', 'group_id']).where('group_id', 'in', from).where('left_at', 'is', null).execute()
@@ -311,23 +391,35 @@ export async function runRanking(ctx: Ctx): Promise<number> {
           .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, s.promoteK);
         for (const m of out) {
           await enqueue(tx, [{
-            dedupeKey: `${key}:out:${m.id}`, action: 'remove', platform: 'builtin', groupId: g.id, memberId: m.id, payload: {},
+            dedupeKey: `${key}:out:${m.id}`, action: 'remove', platform: g.platform, groupId: g.id, memberId: m.id, payload: {},
             origin: { type: 'rule', id: rule.id }, reason: `核心群末位淘汰：近 ${s.windowDays} 天贡献分 ${m.score}`, causeActivityId: null,
           }]);
         }
+        const seats = ownsChat(g.platform);
         for (const c of best) {
-          // The built-in community adds the member itself; the welcome and the congratulations follow.
-          const existing = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', g.id).where('member_id', '=', c.id).executeTakeFirst();
-          if (!existing || existing.left_at !== null) await joinGroup(tx, c.id, { groupId: g.id, role: 'participant', invitedBy: null });
+          const name = await nameInGroup(tx, c.groupId, c.id) ?? '成员';
+          if (seats) {
+            // The built-in community adds the member itself; the welcome and the congratulations follow.
+            const existing = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', g.id).where('member_id', '=', c.id).executeTakeFirst();
+            if (!existing || existing.left_at !== null) await joinGroup(tx, c.id, { groupId: g.id, role: 'participant', invitedBy: null });
+          } else if (g.owner_type === 'member' && g.owner_id) {
+            await assignTask(tx, {
+              memberId: g.owner_id, groupId: g.id, title: `邀请 ${name} 加入「${g.name}」`, detail: `核心群晋升：${name} 近 ${s.windowDays} 天贡献分 ${c.score}。请把 TA 拉进群。`,
+              dueAt: now + 2 * DAY, origin: { type: 'rule', id: rule.id }, dedupeKey: `${key}:invite:${c.id}`,
+            });
+          }
           await enqueue(tx, [{
-            dedupeKey: `${key}:in:${c.id}`, action: 'send', platform: 'builtin', groupId: c.groupId, memberId: c.id,
-            payload: { text: `🎉 恭喜 @${await nameInGroup(tx, c.groupId, c.id) ?? '成员'} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` },
+            dedupeKey: `${key}:in:${c.id}`, action: 'send', platform: platformOf.get(c.groupId) ?? 'builtin', groupId: c.groupId, memberId: c.id,
+            payload: { text: seats ? `🎉 恭喜 @${name} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升进入「${g.name}」！` : `🎉 恭喜 @${name} 近 ${s.windowDays} 天贡献分 ${c.score}，晋升「${g.name}」！群主会尽快邀请你入群。` },
             origin: { type: 'rule', id: rule.id }, reason: `晋升：贡献分 ${c.score}`, causeActivityId: null,
           }]);
         }
+        if (!seats && best.length) {
+          manualStep(tx, { ruleId: rule.id, groupId: g.id, step: 'promote', memberIds: best.map((c) => c.id), reason: `Shequn cannot add members to a ${g.platform} group: the team invites them` });
+        }
         await enqueue(tx, [{
-          dedupeKey: `${key}:notice`, action: 'send', platform: 'builtin', groupId: g.id, memberId: null,
-          payload: { text: `📊 本期贡献排名已更新：${out.length} 位成员移出，${best.length} 位成员从学员群晋升加入。感谢大家的分享与互助！` },
+          dedupeKey: `${key}:notice`, action: 'send', platform: g.platform, groupId: g.id, memberId: null,
+          payload: { text: `📊 本期贡献排名已更新：${out.length} 位成员移出，${best.length} 位成员从学员群晋升${seats ? '加入' : '（群主将邀请入群）'}。感谢大家的分享与互助！` },
           origin: { type: 'rule', id: rule.id }, reason: '核心群末位淘汰与晋升', causeActivityId: null,
         }]);
       });
@@ -356,17 +448,25 @@ export async function runSunset(ctx: Ctx): Promise<number> {
     done++;
     await ctx.transaction(async (tx) => {
       const successor = s.successorGroupId ? await tx.tdb.selectFrom('groups').select(['id', 'name', 'platform']).where('id', '=', s.successorGroupId).executeTakeFirst() : undefined;
-      const next = s.action === 'move' && successor ? `大家会一起转入「${successor.name}」，继续见！` : '';
+      // Shequn seats the members in the successor only when it holds both groups' memberships (built-in to built-in).
+      const moves = s.action === 'move' && !!successor && ownsChat(g.platform) && ownsChat(successor.platform);
+      const next = s.action !== 'move' || !successor ? '' : moves ? `大家会一起转入「${successor.name}」，继续见！` : `请大家加入「${successor.name}」继续交流，入群方式请留意群主通知。`;
       await enqueue(tx, [{
-        dedupeKey: key, action: 'send', platform: 'builtin', groupId: g.id, memberId: null, payload: { text: s.text.replace('{next}', next).trim() },
+        dedupeKey: key, action: 'send', platform: g.platform, groupId: g.id, memberId: null, payload: { text: s.text.replace('{next}', next).trim() },
         origin: { type: 'rule', id: rule.id }, reason: `生命周期收官（计划到 ${end}）`, causeActivityId: null,
       }]);
-      if (s.action === 'move' && successor?.platform === 'builtin') {
+      if (moves) {
         const members = await tx.tdb.selectFrom('memberships').select(['member_id', 'role']).where('group_id', '=', g.id).where('left_at', 'is', null).execute();
         for (const m of members) {
           const there = await tx.tdb.selectFrom('memberships').select(['id', 'left_at']).where('group_id', '=', successor.id).where('member_id', '=', m.member_id).executeTakeFirst();
           if (!there || there.left_at !== null) await joinGroup(tx, m.member_id, { groupId: successor.id, role: m.role as 'participant', invitedBy: null });
         }
+      } else if (s.action === 'move') {
+        manualStep(tx, {
+          ruleId: rule.id, groupId: g.id, step: 'move', reason: successor
+            ? `Shequn cannot move members from a ${g.platform} group to a ${successor.platform} group: they were asked to join ${successor.id}`
+            : `the successor group ${s.successorGroupId} is gone: nobody was moved`,
+        });
       }
       if (s.action === 'archive' || s.action === 'move') {
         await tx.tdb.updateTable('groups').set({ status: 'archived', updated_at: now }).where('id', '=', g.id).execute();
