@@ -43,8 +43,24 @@ const ConfigSchema = z.object({
    * time the same way (tests, benchmarks). Leave it at 1 against the real Telegram.
    */
   telegramTimeScale: z.coerce.number().positive().max(1000).default(1),
-  /** Whether this process listens to the connected bots (long polling); off for one-shot CLI commands. */
+  /**
+   * Whether this process listens to the connected bots: long polling, or in webhook mode keeping each bot's
+   * webhook set (the webhook route itself answers on every process); off for one-shot CLI commands.
+   */
   telegramPolling: z.stringbool().default(true),
+  /**
+   * Webhook mode: the address Telegram reaches this server at (`https://qun.example.com`, a path prefix kept);
+   * each bot's updates are then posted to `<this>/api/v1/connectors/telegram/<connection>/webhook` instead of
+   * being fetched by long polling. A variable of its own rather than SHEQUN_PUBLIC_URL: setting the members'
+   * address must not switch how bots are heard, and Telegram has its own demands (HTTPS on 443, 80, 88 or 8443).
+   */
+  telegramWebhookUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'an http:// or https:// URL without a query or fragment')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** Webhook mode: how many connections Telegram may open at once per bot to deliver updates (its own default is 40). */
+  telegramWebhookMaxConnections: z.coerce.number().int().min(1).max(100).default(40),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'uploadsDir'> & {
@@ -79,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     telegramTimeoutMs: env.SHEQUN_TELEGRAM_TIMEOUT_MS,
     telegramTimeScale: env.SHEQUN_TELEGRAM_TIME_SCALE,
     telegramPolling: env.SHEQUN_TELEGRAM_POLLING,
+    telegramWebhookUrl: env.SHEQUN_TELEGRAM_WEBHOOK_URL || undefined,
+    telegramWebhookMaxConnections: env.SHEQUN_TELEGRAM_WEBHOOK_CONNECTIONS,
     ...stripUndefined(overrides),
   });
   if (!parsed.success) {

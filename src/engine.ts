@@ -7,6 +7,7 @@ import type { EventPublisher } from './kernel/events.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
 import { IMAGE_MAX_BYTES, builtinConnector, storeImage } from './modules/builtin/index.ts';
 import { TelegramAccounts } from './connectors/telegram/api.ts';
+import { telegramInbox } from './connectors/telegram/inbox.ts';
 import { telegramListeners, type Listeners } from './connectors/telegram/listener.ts';
 import { telegramConnector } from './connectors/telegram/outbound.ts';
 import { DiskFileStore } from './kernel/files.ts';
@@ -113,8 +114,11 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   const interval = opts.intervalMs ?? 250;
   const timer = setInterval(() => void tick(), interval);
   timer.unref();
-  // What the connected bots hear is judged at once, not on the next tick.
-  const listeners = c.telegramPolling ? telegramListeners({ db: rt.db.kysely, accounts, log: log.child({ connector: 'telegram' }), ctxFor, onHeard: () => void tick() }) : null;
+  // What the connected bots hear is judged at once, not on the next tick: polled by this process's listeners,
+  // or posted to this process's webhook route (which answers even where this process does not listen).
+  const unheard = telegramInbox(rt.db.kysely).listen(() => void tick());
+  const webhook = c.telegramWebhookUrl ? { baseUrl: c.telegramWebhookUrl, maxConnections: c.telegramWebhookMaxConnections } : null;
+  const listeners = c.telegramPolling ? telegramListeners({ db: rt.db.kysely, accounts, log: log.child({ connector: 'telegram' }), ctxFor, webhook }) : null;
   return {
     tick,
     listeners,
@@ -125,6 +129,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     },
     async stop() {
       stopped = true;
+      unheard();
       await listeners?.stop();
       clearInterval(timer);
       if (wake) clearTimeout(wake);

@@ -20,6 +20,7 @@ import { identityRoutes } from './routes/identity.routes.ts';
 import { integrationRoutes } from './routes/integration.routes.ts';
 import { connectionRoutes } from './routes/connection.routes.ts';
 import { relayRoutes } from './routes/relay.routes.ts';
+import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import type { SecretBox } from '../kernel/secrets.ts';
 import { DiskFileStore, type FileStore } from '../kernel/files.ts';
 import { registerJsonBody } from './json-body.ts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from `shequn token create` or POST /api/v1/tokens' },
           cookieAuth: { type: 'apiKey', in: 'cookie', name: 'shequn_session', description: 'The session cookie from sign-in; writes also need the X-CSRF-Token header' },
           memberCookie: { type: 'apiKey', in: 'cookie', name: 'shequn_member', description: "The member app's session, set by the first join through an invite; writes also need X-CSRF-Token (from GET /api/v1/me)" },
+          telegramWebhookSecret: { type: 'apiKey', in: 'header', name: 'X-Telegram-Bot-Api-Secret-Token', description: "The secret_token this server gave Telegram with setWebhook for one connection (webhook mode); Telegram sends it with every update" },
         },
       },
     },
@@ -142,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   identityRoutes(app);
   integrationRoutes(app, deps);
   connectionRoutes(app, deps);
+  telegramWebhookRoutes(app, deps);
   relayRoutes(app, deps);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 

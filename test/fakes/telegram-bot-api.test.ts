@@ -46,6 +46,21 @@ async function until<T>(fn: () => T | undefined | false | null, ms = 3000): Prom
   }
 }
 
+/** A port nothing listens on (yet). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A Bot API call as JSON, for the parts of the answer grammY does not return (the description). */
+async function raw(fake: FakeTelegram, method: string, params: Record<string, unknown>): Promise<unknown> {
+  const r = await fetch(`${fake.url}/bot${TOKEN}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+  return r.json();
+}
+
 async function apiError(p: Promise<unknown>): Promise<GrammyError> {
   const err = await p.then(
     () => undefined,
@@ -233,6 +248,70 @@ describe('updates', () => {
     expect(await bot.api.deleteWebhook()).toBe(true);
     fake.userSends(SG, ALICE, { text: 'polled' });
     expect((await bot.api.getUpdates({ timeout: 0 })).map((u) => u.message?.text)).toEqual(['polled']);
+  });
+
+  it('keeps a webhook’s order through a receiver that is down, a redirect and a refusal, and says why in getWebhookInfo', async () => {
+    const { fake, bot } = await world({ webhook: { retryBaseMs: 40, retryMaxMs: 200 } });
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/hook`;
+    const set = { url, secret_token: 'S3cret-2', allowed_updates: ['message'], max_connections: 3 };
+    expect(await raw(fake, 'setWebhook', set)).toEqual({ ok: true, result: true, description: 'Webhook was set' });
+    expect(await raw(fake, 'setWebhook', set)).toEqual({ ok: true, result: true, description: 'Webhook is already set' });
+    for (const text of ['one', 'two', 'three']) fake.userSends(SG, ALICE, { text });
+    // Nothing listens yet: every post is refused, the updates wait in order.
+    await until(() => fake.webhookDeliveries(TOKEN).length >= 2);
+    expect(await bot.api.getWebhookInfo()).toMatchObject({ url, pending_update_count: 3, max_connections: 3, allowed_updates: ['message'], last_error_message: 'Connection refused' });
+
+    // The receiver comes up: it redirects the first post (Telegram does not follow), refuses the next, then takes them all.
+    const got: { text: string | undefined; secret: unknown }[] = [];
+    let posts = 0;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        posts++;
+        if (posts === 1) return void res.writeHead(302, { location: '/elsewhere' }).end();
+        if (posts === 2) return void res.writeHead(503).end();
+        got.push({ text: (JSON.parse(body) as Update).message?.text, secret: req.headers['x-telegram-bot-api-secret-token'] });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+    await until(() => got.length === 3, 5000);
+    expect(got).toEqual(['one', 'two', 'three'].map((text) => ({ text, secret: 'S3cret-2' })));
+    const deliveries = fake.webhookDeliveries(TOKEN);
+    const failed = deliveries.filter((d) => !d.ok).map((d) => d.error);
+    expect(failed).toContain('Connection refused');
+    expect(failed.slice(-2)).toEqual(['Wrong response from the webhook: 302 Found', 'Wrong response from the webhook: 503 Service Unavailable']);
+    // Each update was retried until taken, and none overtook another.
+    expect(deliveries.filter((d) => d.ok).map((d) => d.update.message?.text)).toEqual(['one', 'two', 'three']);
+    const ids = deliveries.map((d) => d.update_id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(await bot.api.getWebhookInfo()).toMatchObject({ url, pending_update_count: 0, last_error_message: 'Wrong response from the webhook: 503 Service Unavailable' });
+  });
+
+  it('hands what a webhook could not deliver to getUpdates after deleteWebhook, unless told to drop it, and checks setWebhook’s arguments', async () => {
+    const { fake, bot } = await world({ webhook: { retryBaseMs: 40, retryMaxMs: 200 } });
+    const nowhere = `http://127.0.0.1:${await freePort()}/hook`;
+    expect(await bot.api.setWebhook(nowhere)).toBe(true);
+    fake.userSends(SG, ALICE, { text: 'kept' });
+    await until(() => fake.webhookDeliveries(TOKEN).length >= 1);
+    expect(await raw(fake, 'deleteWebhook', { drop_pending_updates: false })).toEqual({ ok: true, result: true, description: 'Webhook was deleted' });
+    expect(await raw(fake, 'deleteWebhook', {})).toEqual({ ok: true, result: true, description: 'Webhook is already deleted' });
+    expect((await bot.api.getWebhookInfo())).toEqual({ url: '', has_custom_certificate: false, pending_update_count: 1 });
+    expect((await bot.api.getUpdates({ timeout: 0 })).map((u) => u.message?.text)).toEqual(['kept']);
+
+    await bot.api.setWebhook(nowhere);
+    fake.userSends(SG, ALICE, { text: 'dropped' });
+    await bot.api.deleteWebhook({ drop_pending_updates: true });
+    expect((await bot.api.getUpdates({ timeout: 0, offset: -1 })).map((u) => u.message?.text)).toEqual([]);
+
+    const badSecret = await apiError(bot.api.setWebhook(nowhere, { secret_token: 'has spaces' }));
+    expect([badSecret.error_code, badSecret.description]).toEqual([400, 'Bad Request: secret token contains unallowed characters']);
+    const badUrl = await apiError(bot.api.setWebhook('ftp://example.com/hook'));
+    expect(badUrl.description).toBe('Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+    expect((await bot.api.getWebhookInfo()).url).toBe('');
   });
 
   it('honours privacy mode, hides bots from each other, and sends reactions only when asked', async () => {

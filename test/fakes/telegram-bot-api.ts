@@ -56,8 +56,12 @@
 // request loses); with a webhook set getUpdates fails with 409 `can't use getUpdates method while webhook
 // is active`. Webhooks: the fake POSTs one update at a time, in order, with `X-Telegram-Bot-Api-Secret-Token`,
 // retrying non-2xx / network errors with exponential back-off (1 s, 2 s, … 60 s, divided by timeScale) and
-// recording last_error_* for getWebhookInfo. Plain http:// URLs on any port are accepted (Telegram wants
-// HTTPS on 443/80/88/8443). A JSON webhook reply `{method, …}` is executed like Telegram does.
+// recording last_error_* for getWebhookInfo (pending_update_count is the queue, the update in flight
+// included). A redirect is a failed delivery, as Telegram does not follow them. An update whose delivery
+// was not answered 2xx (a timeout, a webhook replaced or deleted meanwhile) is delivered again: at least once,
+// so a receiver must be idempotent. `webhookDeliveries(token)` lists every attempt with the update posted.
+// Plain http:// URLs on any port are accepted (Telegram wants HTTPS on 443/80/88/8443). A JSON webhook reply
+// `{method, …}` is executed like Telegram does.
 //
 // ## Chats and rights
 // A bot that never was in a (private) chat gets 400 `chat not found` (the Bot API cannot resolve it);
@@ -279,6 +283,8 @@ export interface RequestRecord {
 
 export interface WebhookDelivery {
   update_id: number;
+  /** The update as posted. */
+  update: Update;
   at: number;
   ok: boolean;
   status?: number;
@@ -1462,7 +1468,7 @@ export class FakeTelegram {
 
   /** Webhook delivery attempts for a bot. */
   webhookDeliveries(token: string): WebhookDelivery[] {
-    return this.botOrThrow(token).deliveries.map((d) => ({ ...d }));
+    return this.botOrThrow(token).deliveries.map((d) => ({ ...d, update: structuredClone(d.update) }));
   }
 
   /** A member's status as getChatMember would report it now. */
@@ -1972,6 +1978,7 @@ export class FakeTelegram {
         method: 'POST',
         headers,
         body: JSON.stringify(update),
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.webhookOpts.requestTimeoutMs),
       });
       status = res.status;
@@ -1982,12 +1989,14 @@ export class FakeTelegram {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       error = cause === 'ECONNREFUSED' ? 'Connection refused' : (err as Error).name === 'TimeoutError' ? 'Read timeout expired' : `Connection error: ${cause ?? (err as Error).message}`;
     }
-    if (bot.webhook !== wh) return; // deleted or replaced meanwhile
+    bot.deliveries.push({ update_id: update.update_id, update: structuredClone(update), at: this.now(), ok, status, error });
+    // Answered 2xx, the update is delivered even if the webhook was replaced meanwhile (the new one may be
+    // posting it too: at least once).
+    if (ok && bot.queue[0] === update) bot.queue.shift();
+    if (bot.webhook !== wh) return; // deleted or replaced meanwhile: its successor pumps
     wh.inFlight = false;
-    bot.deliveries.push({ update_id: update.update_id, at: this.now(), ok, status, error });
     if (ok) {
       wh.attempts = 0;
-      if (bot.queue[0] === update) bot.queue.shift();
       this.webhookReply(bot, reply);
       void this.pumpWebhook(bot);
       return;

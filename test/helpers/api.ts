@@ -525,13 +525,17 @@ export function readCalls(f: Fixture): Call[] {
   ];
 }
 
-/** The public operations (the member web app's invite pages): no operator credentials needed. */
+/**
+ * The public operations: the member web app's invite pages and the recruitment page (no credentials), and
+ * Telegram's webhook (no operator credentials; the connection's webhook secret, see test/telegram-webhook).
+ */
 export function publicCalls(f: Fixture): Call[] {
   return [
     { method: 'GET', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}` },
     { method: 'POST', path: '/api/v1/public/join/{code}', url: `/api/v1/public/join/${f.inviteCode}`, body: { name: uniq('访客'), answers: ['路过'], consentAccepted: true, rulesAccepted: true } },
     { method: 'GET', path: '/api/v1/public/live-sessions/{id}', url: `/api/v1/public/live-sessions/${f.liveSession}` },
     { method: 'POST', path: '/api/v1/public/live-sessions/{id}/applications', url: `/api/v1/public/live-sessions/${f.liveSession}/applications`, body: { platform: 'qq', groupName: uniq('群'), applicant: '群主', contact: 'qq:10002' } },
+    { method: 'POST', path: '/api/v1/connectors/telegram/{id}/webhook', url: `/api/v1/connectors/telegram/${f.connection}/webhook`, body: { update_id: 1 } },
   ];
 }
 

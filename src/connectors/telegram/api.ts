@@ -32,7 +32,7 @@ export class TelegramAccounts {
     if (!r || r.platform !== 'telegram') throw new Refused(`connection ${connectionId} is gone (connect the bot again)`);
     let token: string;
     try {
-      token = String((JSON.parse(this.secrets().open(r.credentials)) as { token: string }).token);
+      token = openToken(this.secrets(), r.credentials);
     } catch (e) {
       throw new Refused(`the credentials of connection ${connectionId} cannot be opened with this deployment's key: ${(e as Error).message}`);
     }
@@ -59,6 +59,11 @@ export class TelegramAccounts {
   forget(connectionId: string): void {
     this.apis.delete(connectionId);
   }
+}
+
+/** A connection's bot token from its sealed credentials; throws when this deployment's key does not open them. */
+export function openToken(secrets: SecretBox, credentials: string): string {
+  return String((JSON.parse(secrets.open(credentials)) as { token: string }).token);
 }
 
 /** How long a getUpdates call waits for an update before answering with none. */

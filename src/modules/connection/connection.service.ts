@@ -43,6 +43,19 @@ export interface AccountCheck {
   (platform: ConnectionPlatform, token: string): Promise<{ accountId: string; handle: string | null; name: string }>;
 }
 
+/**
+ * What a platform needs once an account is connected or checked (a Telegram bot in webhook mode: its webhook
+ * pointed at this server). Throws with the reason, which becomes the connection's lastError.
+ */
+export interface AccountAttach {
+  (connection: { id: string; platform: ConnectionPlatform; accountId: string; token: string }): Promise<void>;
+}
+
+/** Undoes AccountAttach for an account being disconnected, while its credentials still exist. */
+export interface AccountDetach {
+  (connection: { id: string; platform: ConnectionPlatform; token: string }): Promise<void>;
+}
+
 const hint = (token: string) => (token.length > 12 ? `${token.slice(0, 6)}…${token.slice(-4)}` : '…');
 
 /** The stored token; throws when the deployment's key no longer opens it. */
@@ -62,10 +75,12 @@ function toConnection(r: Database['connections'], secrets: SecretBox): Connectio
   };
 }
 
-export async function addConnection(ctx: Ctx, input: z.infer<typeof ConnectionCreateSchema>, deps: { secrets: SecretBox; check: AccountCheck }): Promise<Connection> {
+const reasonOf = (e: unknown) => ((e as { errors?: { reason: string }[] }).errors?.[0]?.reason ?? (e as Error).message).slice(0, 500);
+
+export async function addConnection(ctx: Ctx, input: z.infer<typeof ConnectionCreateSchema>, deps: { secrets: SecretBox; check: AccountCheck; attach?: AccountAttach | undefined }): Promise<Connection> {
   ctx.authorize('connection.manage');
   const account = await deps.check(input.platform, input.token);
-  return ctx.transaction(async (tx) => {
+  const added = await ctx.transaction(async (tx) => {
     const taken = await tx.tdb.selectFrom('connections').select('id').where('platform', '=', input.platform).where('account_id', '=', account.accountId).executeTakeFirst();
     if (taken) throw conflict(`this ${input.platform} account (${account.handle ?? account.accountId}) is already connected as ${taken.id}`, { id: taken.id });
     const now = tx.clock.now();
@@ -76,8 +91,20 @@ export async function addConnection(ctx: Ctx, input: z.infer<typeof ConnectionCr
     };
     await tx.tdb.insertInto('connections', row).execute();
     await recordAudit(tx, 'connection.add', { type: 'connection', id: row.id }, { platform: row.platform, accountId: row.account_id, handle: row.handle });
-    return toConnection({ ...row, workspace_id: tx.workspaceId }, deps.secrets);
+    return { ...row, workspace_id: tx.workspaceId };
   });
+  if (deps.attach) {
+    // After the commit: the account is connected either way, failing with the reason when the platform
+    // refuses what attaching asks (an operator fixes the deployment, then checks it again).
+    try {
+      await deps.attach({ id: added.id, platform: input.platform, accountId: added.account_id, token: input.token });
+    } catch (e) {
+      const failing = { status: 'failing', last_error: reasonOf(e), checked_at: ctx.clock.now(), updated_at: ctx.clock.now() };
+      await ctx.tdb.updateTable('connections').set(failing).where('id', '=', added.id).execute();
+      return toConnection({ ...added, ...failing }, deps.secrets);
+    }
+  }
+  return toConnection(added, deps.secrets);
 }
 
 export async function listConnections(ctx: Ctx, secrets: SecretBox): Promise<Connection[]> {
@@ -97,25 +124,36 @@ export async function getConnection(ctx: Ctx, id: string, secrets: SecretBox): P
 }
 
 /** Asks the platform again whether the credentials work, and keeps the answer as the connection's health. */
-export async function checkConnection(ctx: Ctx, id: string, deps: { secrets: SecretBox; check: AccountCheck }): Promise<Connection> {
+export async function checkConnection(ctx: Ctx, id: string, deps: { secrets: SecretBox; check: AccountCheck; attach?: AccountAttach | undefined }): Promise<Connection> {
   ctx.authorize('connection.manage');
   const r = await row(ctx, id);
   let status = 'active';
   let lastError: string | null = null;
   try {
-    const account = await deps.check(r.platform as ConnectionPlatform, tokenOf(r, deps.secrets));
+    const token = tokenOf(r, deps.secrets);
+    const account = await deps.check(r.platform as ConnectionPlatform, token);
     if (account.accountId !== r.account_id) throw new Error(`the token now belongs to another account (${account.accountId})`);
+    await deps.attach?.({ id, platform: r.platform as ConnectionPlatform, accountId: r.account_id, token });
   } catch (e) {
     status = 'failing';
-    lastError = ((e as { errors?: { reason: string }[] }).errors?.[0]?.reason ?? (e as Error).message).slice(0, 500);
+    lastError = reasonOf(e);
   }
   const now = ctx.clock.now();
   await ctx.tdb.updateTable('connections').set({ status, last_error: lastError, checked_at: now, updated_at: now }).where('id', '=', id).execute();
   return toConnection({ ...r, status, last_error: lastError, checked_at: now }, deps.secrets);
 }
 
-export async function removeConnection(ctx: Ctx, id: string): Promise<void> {
+export async function removeConnection(ctx: Ctx, id: string, deps: { secrets?: SecretBox; detach?: AccountDetach | undefined } = {}): Promise<void> {
   ctx.authorize('connection.manage');
+  if (deps.detach && deps.secrets) {
+    const r = await row(ctx, id);
+    // Best effort: the operator wants the account gone, and a platform that cannot be reached now must not keep it.
+    try {
+      await deps.detach({ id, platform: r.platform as ConnectionPlatform, token: tokenOf(r, deps.secrets) });
+    } catch (err) {
+      ctx.log.warn({ err, connectionId: id }, 'connection: undoing what connecting set up failed; removing it anyway');
+    }
+  }
   await ctx.transaction(async (tx) => {
     const r = await row(tx, id);
     await tx.tdb.deleteFrom('connections').where('id', '=', id).execute();

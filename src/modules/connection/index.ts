@@ -1,4 +1,4 @@
 export {
   connectionPlatforms, ConnectionCreateSchema, ConnectionSchema, addConnection, listConnections, getConnection, checkConnection, removeConnection,
-  type AccountCheck, type Connection, type ConnectionPlatform,
+  type AccountAttach, type AccountCheck, type AccountDetach, type Connection, type ConnectionPlatform,
 } from './connection.service.ts';
