@@ -51,14 +51,17 @@ export class Limiter {
     return Math.max(0, wait);
   }
 
-  record(keys: readonly LimitKey[], now: number): Slots {
+  /** Takes the action's places in the windows, from `at` (now, or the moment a send is timed to leave). */
+  record(keys: readonly LimitKey[], at: number): Slots {
     const slots: Slots = [];
     for (const { key, windows } of keys) {
       const keep = Math.max(0, ...windows.map((w) => w.count));
       if (keep === 0) continue;
       const times = this.sent.get(key) ?? this.sent.set(key, []).get(key)!;
-      const entry = { t: now };
-      times.push(entry);
+      const entry = { t: at };
+      let i = times.length;
+      while (i > 0 && times[i - 1]!.t > at) i--;
+      times.splice(i, 0, entry);
       if (times.length > keep) times.splice(0, times.length - keep);
       slots.push({ times, entry });
     }

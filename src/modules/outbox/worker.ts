@@ -26,8 +26,19 @@ const MAX_ATTEMPTS = 8;
 /** How long a claimed row may stay `sending` before its outcome is taken as unknown. */
 const LEASE_MS = 60_000;
 const REPAIR_EVERY_MS = 30_000;
+/** How long the bots seated in a group are taken as known (they change when a bot is added or removed). */
+const SEATS_TTL_MS = 5_000;
+/**
+ * A pass takes rows whose turn comes within this many ms and sends each at its moment: the reading and
+ * claiming is done before a bot's window opens, not after (a relay lives on those windows: a few ms lost
+ * in each of Telegram's 1 s windows is a few % of the whole relay).
+ */
+const LOOKAHEAD_MS = 40;
 
 type Row = Database['outbox'];
+/** What choosing a row's turn needs: a pass reads this much of every due row, and the whole row only of those that go. */
+type Head = Pick<Row, 'id' | 'workspace_id' | 'platform' | 'action' | 'group_id' | 'next_attempt_at'>;
+const HEAD = ['id', 'workspace_id', 'platform', 'action', 'group_id', 'next_attempt_at'] as const;
 
 export interface Worker {
   /** Carries out the due actions; returns how many were tried (not counting those held back for a rate limit). */
@@ -124,7 +135,7 @@ export function outboxWorker(deps: WorkerDeps): Worker {
   });
 
   /** The platform's window for the group's next action, once this one went. */
-  const groupWait = (connector: Connector | undefined, account: string, r: Row, now: number) =>
+  const groupWait = (connector: Connector | undefined, account: string, r: Head, now: number) =>
     connector?.limits?.perGroup && r.group_id ? limiter.wait(limitKeys(r.platform, account, r.group_id, { perGroup: connector.limits.perGroup }), now) : 0;
 
   async function failOrRetry(r: Row, err: unknown, now: number, noConnector = false) {
@@ -206,49 +217,92 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     }
   }
 
-  async function runRemote(connector: Connector, rows: Row[], now: number): Promise<number> {
+  /** The full rows, in the order of `ids`. */
+  async function load(ids: string[]): Promise<Row[]> {
+    const byId = new Map<string, Row>();
+    for (const part of chunks(ids)) for (const r of await db.selectFrom('outbox').selectAll().where('id', 'in', part).execute()) byId.set(r.id, r);
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * The bots in each group, remembered for a few seconds: a relay asks about the same thousands of groups
+   * many times a second. A bot that left meanwhile is refused by the platform, which forgets the group here.
+   */
+  const seatCache = new Map<string, { seats: Seat[]; at: number }>();
+  async function seatsOf(connector: Connector, ws: string, groupIds: string[], now: number): Promise<Map<string, Seat[]>> {
+    const out = new Map<string, Seat[]>();
+    if (!connector.seats) return out;
+    const missing: string[] = [];
+    for (const g of groupIds) {
+      const c = seatCache.get(g);
+      if (c && now - c.at < SEATS_TTL_MS) out.set(g, c.seats);
+      else missing.push(g);
+    }
+    if (!missing.length) return out;
+    const fresh = await connector.seats(deps.ctxFor(ws), missing);
+    if (seatCache.size > 100_000) seatCache.clear();
+    for (const g of missing) {
+      const seats = fresh.get(g) ?? [];
+      out.set(g, seats);
+      // A group with no bot yet is asked again next time: the bot may be added any moment.
+      if (seats.length) seatCache.set(g, { seats, at: now });
+    }
+    return out;
+  }
+
+  async function runRemote(connector: Connector, heads: Head[], now: number): Promise<number> {
     // Choose a seat (a bot in the group) with room under the limits, per workspace.
-    const picked: { r: Row; seat: Seat; slots: Slots }[] = [];
-    const holdGroup: { r: Row; until: number }[] = [];
-    const noSeat: Row[] = [];
-    const byWs = new Map<string, Row[]>();
-    for (const r of rows) (byWs.get(r.workspace_id) ?? byWs.set(r.workspace_id, []).get(r.workspace_id)!).push(r);
+    const chosen: { h: Head; seat: Seat; slots: Slots; at: number }[] = [];
+    const holdGroup: { h: Head; until: number }[] = [];
+    const unseated: Head[] = [];
+    const byWs = new Map<string, Head[]>();
+    for (const h of heads) (byWs.get(h.workspace_id) ?? byWs.set(h.workspace_id, []).get(h.workspace_id)!).push(h);
     for (const [ws, list] of byWs) {
-      const seats = connector.seats ? await connector.seats(deps.ctxFor(ws), [...new Set(list.flatMap((r) => (r.group_id ? [r.group_id] : [])))]) : new Map<string, Seat[]>();
+      const seats = await seatsOf(connector, ws, [...new Set(list.flatMap((r) => (r.group_id ? [r.group_id] : [])))], now);
       for (const r of list) {
         const options = (r.group_id && seats.get(r.group_id)) || [];
         if (!options.length) {
-          noSeat.push(r);
+          unseated.push(r);
           continue;
         }
-        let chosen: Seat | null = null;
+        // The seat whose windows open first (now, mostly).
+        let seat: Seat | null = null;
         let accountWait = Infinity;
         let anyWait = Infinity;
-        for (const seat of options) {
-          const a = connector.limits?.perAccount ? limiter.wait(limitKeys(r.platform, seat.account, null, { perAccount: connector.limits.perAccount }), now) : 0;
-          const g = groupWait(connector, seat.account, r, now);
-          if (a === 0 && g === 0) {
-            chosen = seat;
-            break;
-          }
+        const notBefore = Math.max(0, Number(r.next_attempt_at) - now);
+        for (const option of options) {
+          const a = connector.limits?.perAccount ? limiter.wait(limitKeys(r.platform, option.account, null, { perAccount: connector.limits.perAccount }), now) : 0;
+          const wait = Math.max(a, groupWait(connector, option.account, r, now), notBefore);
           accountWait = Math.min(accountWait, a);
-          anyWait = Math.min(anyWait, Math.max(a, g));
+          if (wait < anyWait) {
+            anyWait = wait;
+            seat = option;
+          }
+          if (wait === 0) break;
         }
-        if (chosen) {
-          const slots = limiter.record(connector.limits ? limitKeys(r.platform, chosen.account, r.group_id, connector.limits) : [], now);
-          picked.push({ r, seat: chosen, slots });
-        } else if (accountWait > 0) {
+        if (seat && anyWait <= LOOKAHEAD_MS) {
+          const slots = limiter.record(connector.limits ? limitKeys(r.platform, seat.account, r.group_id, connector.limits) : [], now + anyWait);
+          chosen.push({ h: r, seat, slots, at: now + anyWait });
+        } else if (accountWait > LOOKAHEAD_MS) {
           // Every bot that could send it is at its limit: it stays due, and the loop comes back when one frees.
-          heldUntil = Math.min(heldUntil ?? Infinity, now + anyWait);
+          heldUntil = Math.min(heldUntil ?? Infinity, now + anyWait - LOOKAHEAD_MS);
         } else {
-          holdGroup.push({ r, until: now + anyWait });
+          holdGroup.push({ h: r, until: now + anyWait });
         }
       }
     }
-    for (const h of holdGroup) await db.updateTable('outbox').set({ next_attempt_at: h.until }).where('id', '=', h.r.id).where('status', '=', 'pending').execute();
+    for (const h of holdGroup) await db.updateTable('outbox').set({ next_attempt_at: h.until }).where('id', '=', h.h.id).where('status', '=', 'pending').execute();
     // No bot of ours sits in the group (an imported group nobody connected): it fails now, with what to do, rather than retry for hours.
+    const noSeat = await load(unseated.map((h) => h.id));
     for (const r of noSeat) await failOrRetry(r, new Refused(`no connected ${r.platform} bot is in this group: add one (as admin), or post it by hand`), now);
-    if (!picked.length) return noSeat.length;
+    if (!chosen.length) return noSeat.length;
+    const full = new Map((await load(chosen.map((c) => c.h.id))).map((r) => [r.id, r]));
+    const picked = chosen.flatMap((c) => {
+      const r = full.get(c.h.id);
+      if (r) return [{ r, seat: c.seat, slots: c.slots, at: c.at }];
+      limiter.release(c.slots);
+      return [];
+    });
 
     // Claim them in one transaction: from here until their record, their outcome is unknown.
     const claimed = await db.transaction().execute(async (trx) => {
@@ -268,6 +322,8 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     const refs = await resolveRefs(claimed.map((p) => p.r));
     const outcomes = await Promise.all(claimed.map(async (p) => {
       try {
+        const early = p.at - clock.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
         const result = (await connector.perform(deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat))) ?? {};
         limiter.confirm(p.slots, clock.now());
         return { ...p, result, err: null as unknown };
@@ -322,6 +378,7 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       }
       await promoteLanes(trx, promote);
     });
+    for (const o of outcomes) if (o.err instanceof Refused && o.r.group_id) seatCache.delete(o.r.group_id);
     for (const o of outcomes) if (o.err && !(o.err instanceof RateLimited)) log.warn({ err: o.err, outboxId: o.r.id, action: o.r.action, account: o.seat.account }, 'outbox: platform call failed');
     for (const r of finished) if (r.origin_type !== 'relay') updated(deps.ctxFor(r.workspace_id), r, 'done');
     for (const r of gaveUp) updated(deps.ctxFor(r.workspace_id), r, 'failed');
@@ -340,16 +397,20 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       await repairLanes(now);
     }
     heldUntil = null;
-    const due = await db.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    const due = await db.selectFrom('outbox').select(HEAD).where('status', '=', 'pending').where('next_attempt_at', '<=', now + LOOKAHEAD_MS)
       .orderBy('next_attempt_at').orderBy('seq').limit(limit).execute();
     let tried = 0;
-    const remote = new Map<Connector, Row[]>();
+    const remote = new Map<Connector, Head[]>();
+    const local: Head[] = [];
+    for (const h of due) {
+      const connector = connectors.get(h.platform);
+      if (connector?.kind === 'remote' && connector.capabilities.has(h.action as OutboxAction)) (remote.get(connector) ?? remote.set(connector, []).get(connector)!).push(h);
+      else if (Number(h.next_attempt_at) <= now) local.push(h);
+    }
     const batches = new Map<string, { connector: Connector; rows: Row[] }>();
-    for (const r of due) {
+    for (const r of await load(local.map((h) => h.id))) {
       const connector = connectors.get(r.platform);
-      const capable = connector?.capabilities.has(r.action as OutboxAction);
-      if (connector?.kind === 'remote' && capable) (remote.get(connector) ?? remote.set(connector, []).get(connector)!).push(r);
-      else if (connector?.kind === 'local' && capable && !connector.limits) {
+      if (connector?.kind === 'local' && connector.capabilities.has(r.action as OutboxAction) && !connector.limits) {
         const key = `${r.platform}|${r.workspace_id}`;
         (batches.get(key) ?? batches.set(key, { connector, rows: [] }).get(key)!).rows.push(r);
       } else tried += await runLocal(r, connector, now);
@@ -370,9 +431,9 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       const now = clock.now();
       // Rows held back in memory are due by the table but wait for heldUntil.
       let q = db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'pending').where('next_attempt_at', '<', PARKED);
-      if (heldUntil !== null) q = q.where('next_attempt_at', '>', now);
+      if (heldUntil !== null) q = q.where('next_attempt_at', '>', now + LOOKAHEAD_MS);
       const next = await q.executeTakeFirst();
-      const at = Math.min(next?.at === null || next?.at === undefined ? Infinity : Number(next.at), heldUntil ?? Infinity);
+      const at = Math.min(next?.at === null || next?.at === undefined ? Infinity : Number(next.at) - LOOKAHEAD_MS, heldUntil ?? Infinity);
       return at === Infinity ? null : Math.max(0, at - now);
     },
   };
