@@ -67,6 +67,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     await deliver();
   };
   const relayDeps: RelayDeps = {
+    queued: () => deliver(true).catch((err) => log.error({ err }, 'outbox delivery failed')),
     can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false,
     timezone: c.timezone,
     // A photo a speaker posts in a Telegram main group: downloaded once through the bot that heard it, kept as an upload.
@@ -81,11 +82,24 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   };
   // Delivery runs on as long as something is due, and comes back as soon as a held-back action may go (a
   // relay to thousands of groups lives on the platforms' windows), not only on the next tick.
+  // Asking for delivery waits for the loop to end: a tick delivers what it caused. The relay asks only for
+  // a start (two passes that begin after the asking: the one that may be running, and the next), so that
+  // the first lines to thousands of groups go while it writes the next ones.
   let delivering: Promise<void> | null = null;
   let wake: NodeJS.Timeout | null = null;
-  const deliver = () => {
+  let passes = 0;
+  let afterPasses: { at: number; done: () => void }[] = [];
+  const passed = () => {
+    passes++;
+    afterPasses = afterPasses.filter((w) => (w.at <= passes ? (w.done(), false) : true));
+  };
+  const deliver = (started = false): Promise<void> => {
     delivering ??= (async () => {
-      while (!stopped && (await worker.drain(500)) > 0);
+      while (!stopped) {
+        const tried = await worker.drain(500);
+        passed();
+        if (tried === 0) break;
+      }
       const wait = stopped ? null : await worker.nextDueIn();
       if (wake) clearTimeout(wake);
       wake = null;
@@ -93,8 +107,12 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         wake = setTimeout(() => void deliver().catch((err) => log.error({ err }, 'outbox delivery failed')), Math.max(2, wait));
         wake.unref();
       }
-    })().finally(() => { delivering = null; });
-    return delivering;
+    })().finally(() => {
+      delivering = null;
+      for (const w of afterPasses) w.done();
+      afterPasses = [];
+    });
+    return started ? Promise.race([delivering, new Promise<void>((done) => afterPasses.push({ at: passes + 2, done }))]) : delivering;
   };
   let liveMains = new Set<string>();
   let queued: Promise<void> | null = null;

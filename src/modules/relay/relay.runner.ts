@@ -25,6 +25,11 @@ import { DEFAULT_QUESTION_PREFIXES, hostCommand, noticeLine, questionIn, relayLi
 type Row = Database['live_sessions'];
 type Person = { type: 'member' | 'operator'; id: string };
 const BATCH = 500;
+/**
+ * A transaction of the relay stops after about this many sends were queued: to thousands of groups each
+ * line is thousands of rows, and the first line should be on its way while the next ones are written.
+ */
+const SENDS_PER_TRANSACTION = 2_000;
 
 export interface RelayDeps {
   /** Whether a platform's connector can carry an action out (an edit is relayed only where it can). */
@@ -35,6 +40,8 @@ export interface RelayDeps {
    * when it cannot be had. Fetched once per message, before the relay writes anything.
    */
   copyImage?(ctx: Ctx, groupId: string, memberId: string | null, payload: Record<string, unknown>): Promise<{ uploadId: string; width: number; height: number } | null>;
+  /** Told when lines were queued in the outbox: their delivery starts (and the runner waits for its first pass) while the rest is read. */
+  queued?(): Promise<void>;
 }
 
 /** Photos of the speakers' next messages in the main group, copied before the relay's transaction (no network inside it). */
@@ -77,7 +84,7 @@ export async function runRelay(ctx: Ctx, deps: RelayDeps): Promise<void> {
     else if (r.status === 'scheduled') {
       if (!(await startCommand(ctx, r))) await scheduled(ctx, r, deps);
     } else {
-      while ((await follow(ctx, r.id, deps)) === BATCH);
+      while (await follow(ctx, r.id, deps)) await deps.queued?.();
       // (What the speaker said up to the end is relayed first.)
       if (seriesOf(r)) await endOccurrence(ctx, r);
     }
@@ -191,18 +198,18 @@ async function startCommand(ctx: Ctx, r: Row): Promise<boolean> {
   return false;
 }
 
-/** One batch of the workspace's activities after the session's cursor; returns how many were read. */
-async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
+/** One batch of the workspace's activities after the session's cursor; returns whether there may be more. */
+async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
   const copies = await copyImages(ctx, id, deps);
   return ctx.transaction(async (tx) => {
     const r = await tx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    if (r.status !== 'live' && r.status !== 'paused') return 0;
+    if (r.status !== 'live' && r.status !== 'paused') return false;
     const at = Number(r.cursor_at ?? r.started_at ?? tx.clock.now());
     const after = r.cursor_id ?? '';
     const rows = await tx.tdb.selectFrom('activities').select(['id', 'kind', 'member_id', 'group_id', 'payload', 'created_at', 'occurred_at'])
       .where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', after)])]))
       .orderBy('created_at').orderBy('id').limit(BATCH).execute();
-    if (!rows.length) return 0;
+    if (!rows.length) return false;
     const targets = await targetGroups(tx, id);
     const inSession = new Set([r.main_group_id, ...targets.map((g) => g.id)]);
     const host = JSON.parse(r.host) as Person;
@@ -213,7 +220,13 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
     let status = r.status;
     const open = await tx.tdb.selectFrom('live_questions').select(['id', 'text']).where('session_id', '=', id).where('same_as', 'is', null).where('status', '=', 'open').execute();
 
-    for (const row of rows) {
+    let last = rows[rows.length - 1]!;
+    let queued = 0;
+    for (const [i, row] of rows.entries()) {
+      if (queued >= SENDS_PER_TRANSACTION) {
+        last = rows[i - 1]!;
+        break;
+      }
       if (!row.group_id || !inSession.has(row.group_id)) continue;
       const payload = JSON.parse(row.payload) as Record<string, unknown>;
       const a = { member_id: row.member_id, payload };
@@ -231,7 +244,10 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
           }
           continue;
         }
-        if (status === 'live') await relay(tx, r, row, copies.has(row.id) ? { ...payload, image: { id: copies.get(row.id)!.uploadId, ...copies.get(row.id)! } } : payload, role, speaker ?? host);
+        if (status === 'live') {
+          await relay(tx, r, row, copies.has(row.id) ? { ...payload, image: { id: copies.get(row.id)!.uploadId, ...copies.get(row.id)! } } : payload, role, speaker ?? host);
+          queued += targets.length;
+        }
         continue;
       }
       if (row.group_id === r.main_group_id && row.kind === 'message.edit' && role && typeof payload.of === 'string') {
@@ -252,9 +268,8 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<number> {
       if (inserted && !root) open.push({ id: qid, text: question });
       if (inserted) tx.emit({ type: 'live_question.created', workspaceId: tx.workspaceId, data: { sessionId: id, id: qid } });
     }
-    const last = rows[rows.length - 1]!;
     await tx.tdb.updateTable('live_sessions').set({ cursor_at: Number(last.created_at), cursor_id: last.id }).where('id', '=', id).execute();
-    return rows.length;
+    return rows.length === BATCH || last !== rows[rows.length - 1];
   });
 }
 
