@@ -11,6 +11,7 @@ import { telegramInbox } from './connectors/telegram/inbox.ts';
 import { telegramListeners, type Listeners } from './connectors/telegram/listener.ts';
 import { telegramConnector } from './connectors/telegram/outbound.ts';
 import { DiskFileStore } from './kernel/files.ts';
+import { systemClock } from './kernel/clock.ts';
 import { runRelay, workspacesWithLive, type RelayDeps } from './modules/relay/index.ts';
 import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
@@ -37,7 +38,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     [builtinConnector.platform, builtinConnector],
     ['telegram', telegramConnector({ accounts, files })],
   ]);
-  const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor });
+  const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor, lookaheadMs: rt.clock === systemClock ? 40 : 0 });
   let running: Promise<void> | null = null;
   let stopped = false;
   // Rules that scan whole groups (inactivity) run at most this often per workspace.

@@ -127,6 +127,36 @@ describe('the outbox with a remote platform', () => {
     expect(all.map((r) => [r.dedupe_key, r.status, Number(r.ambiguous)])).toEqual([['c:k1:1', 'done', 1], ['c:k1:2', 'done', 0], ['c:k2:1', 'done', 1]]);
   });
 
+  it('with a clock that runs, reads and claims a send before its window opens and sends it at the moment it opens', async () => {
+    const base = performance.now();
+    const running = { now: () => clock.t + Math.round(performance.now() - base) };
+    const sentAt: number[] = [];
+    const connector: Connector = {
+      platform: 'remote-e', kind: 'remote', capabilities: new Set(['send']), limits: { perAccount: [{ count: 1, perMs: 30 }] },
+      async seats(_ctx, groupIds) {
+        return new Map(groupIds.map((g): [string, Seat[]] => [g, [{ account: 'bot1', address: g }]]));
+      },
+      async perform() {
+        sentAt.push(running.now());
+        return { ref: `m${sentAt.length}` };
+      },
+    };
+    const worker = outboxWorker({ db: t.server.rt.db.kysely, clock: running, log: t.server.rt.log, connectors: new Map([['remote-e', connector]]), ctxFor, lookaheadMs: 40 });
+    await queue('remote-e', 'e', [['g1', 'a'], ['g2', 'a'], ['g3', 'a'], ['g4', 'a']]);
+    // One pass: the first goes now, the second (its window opens in 30 ms, within the 40 looked ahead) at its moment; the others wait.
+    expect(await worker.drain(500)).toBe(2);
+    expect(sentAt).toHaveLength(2);
+    expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(30);
+    expect((await rows('e')).map((r) => r.status)).toEqual(['done', 'done', 'pending', 'pending']);
+    for (let i = 0; i < 50 && sentAt.length < 4; i++) {
+      await worker.drain(500);
+      const wait = Math.max(1, (await worker.nextDueIn()) ?? 1);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    expect((await rows('e')).map((r) => r.status)).toEqual(['done', 'done', 'done', 'done']);
+    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).toBeGreaterThanOrEqual(30);
+  });
+
   it('a worker that starts sends again what its predecessor left mid-call, and counts it ambiguous', async () => {
     const p = remotePlatform('remote-d');
     await queue('remote-d', 'd', [['m1', '1'], ['m1', '2']]);

@@ -28,12 +28,6 @@ const LEASE_MS = 60_000;
 const REPAIR_EVERY_MS = 30_000;
 /** How long the bots seated in a group are taken as known (they change when a bot is added or removed). */
 const SEATS_TTL_MS = 5_000;
-/**
- * A pass takes rows whose turn comes within this many ms and sends each at its moment: the reading and
- * claiming is done before a bot's window opens, not after (a relay lives on those windows: a few ms lost
- * in each of Telegram's 1 s windows is a few % of the whole relay).
- */
-const LOOKAHEAD_MS = 40;
 
 type Row = Database['outbox'];
 /** What choosing a row's turn needs: a pass reads this much of every due row, and the whole row only of those that go. */
@@ -53,6 +47,13 @@ export interface WorkerDeps {
   log: Logger;
   connectors: Map<string, Connector>;
   ctxFor: (workspaceId: string) => Ctx;
+  /**
+   * A pass takes rows whose turn comes within this many ms and sends each at its moment: the reading and
+   * claiming is done before a bot's window opens, not after (a relay lives on those windows: a few ms lost in
+   * each of Telegram's 1 s windows is a few % of the whole relay). Only with a clock that runs by itself: the
+   * wait is real time. Default 0.
+   */
+  lookaheadMs?: number;
 }
 
 const message = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
@@ -77,6 +78,7 @@ async function promoteLanes(db: Kysely<Database>, lanes: { lane: string; at: num
 
 export function outboxWorker(deps: WorkerDeps): Worker {
   const { db, clock, log, connectors } = deps;
+  const LOOKAHEAD_MS = deps.lookaheadMs ?? 0;
   const limiter = new Limiter();
   let started = false;
   let lastRepair = -Infinity;
@@ -320,6 +322,13 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       return picked.filter((p) => ok.has(p.r.id));
     });
     const refs = await resolveRefs(claimed.map((p) => p.r));
+    // The sends leave later than the pass began (reading and claiming took a while): each timed one moves
+    // with them, and so do their places in the windows, so that their spacing is what the windows allow.
+    const late = clock.now() - now;
+    for (const p of claimed) {
+      p.at += late;
+      limiter.confirm(p.slots, p.at);
+    }
     const outcomes = await Promise.all(claimed.map(async (p) => {
       try {
         const early = p.at - clock.now();
