@@ -46,6 +46,15 @@ function refsOf(text: string, entities: MessageEntity[] = []): { mentions: strin
   return { mentions, links };
 }
 
+/**
+ * A join or a leave is heard twice by an admin bot (the service message and chat_member): both name it by
+ * the person and the second it happened, so it is recorded once.
+ */
+const joinId = (user: number, date: number) => `join:${user}:${date}`;
+const leaveId = (user: number, date: number) => `leave:${user}:${date}`;
+const inChat = (m: { status: string; is_member?: boolean }) =>
+  m.status === 'member' || m.status === 'administrator' || m.status === 'creator' || (m.status === 'restricted' && m.is_member !== false);
+
 /** What one update means for the groups; `botId` is the listening bot (its own arrival and departure concern the link). */
 export function eventsOf(u: Update, botId: number): PlatformEvent[] {
   if (u.my_chat_member) {
@@ -54,6 +63,19 @@ export function eventsOf(u: Update, botId: number): PlatformEvent[] {
     const s = c.new_chat_member.status;
     const status = s === 'administrator' || s === 'creator' ? 'admin' : s === 'member' || s === 'restricted' ? 'member' : 'left';
     return [{ type: 'account', chat: chatOf(c.chat), at: c.date * 1000, status }];
+  }
+  if (u.chat_member) {
+    // Someone else's status: a join or a leave (a promotion or a restriction changes neither).
+    const c = u.chat_member;
+    const user = c.new_chat_member.user;
+    if (!isGroup(c.chat) || user.id === botId) return [];
+    const was = inChat(c.old_chat_member);
+    const is = inChat(c.new_chat_member);
+    if (was === is) return [];
+    const chat = chatOf(c.chat);
+    const by = c.from.id !== user.id ? { by: personOf(c.from) } : {};
+    if (is) return [{ type: 'join', chat, at: c.date * 1000, id: joinId(user.id, c.date), members: [personOf(user)], ...by, ...(c.invite_link?.name ? { via: c.invite_link.name } : {}) }];
+    return [{ type: 'leave', chat, at: c.date * 1000, id: leaveId(user.id, c.date), member: personOf(user), ...by }];
   }
   if (u.message_reaction) {
     const r = u.message_reaction;
@@ -82,12 +104,13 @@ export function eventsOf(u: Update, botId: number): PlatformEvent[] {
     const out: PlatformEvent[] = [];
     const people = m.new_chat_members.filter((x) => x.id !== botId);
     if (people.length < m.new_chat_members.length) out.push({ type: 'account', chat, at, status: 'member' });
-    if (people.length) out.push({ type: 'join', chat, at, id, members: people.map(personOf), ...(by && !people.some((p) => p.id === m.from!.id) ? { by } : {}) });
+    const inviter = by && !people.some((p) => p.id === m.from!.id) ? { by } : {};
+    for (const p of people) out.push({ type: 'join', chat, at, id: joinId(p.id, m.date), members: [personOf(p)], ...inviter });
     return out;
   }
   if (m.left_chat_member) {
     if (m.left_chat_member.id === botId) return [{ type: 'account', chat, at, status: 'left' }];
-    return [{ type: 'leave', chat, at, id, member: personOf(m.left_chat_member), ...(by && m.from!.id !== m.left_chat_member.id ? { by } : {}) }];
+    return [{ type: 'leave', chat, at, id: leaveId(m.left_chat_member.id, m.date), member: personOf(m.left_chat_member), ...(by && m.from!.id !== m.left_chat_member.id ? { by } : {}) }];
   }
   if (m.new_chat_title) return [{ type: 'rename', chat, at, id, title: m.new_chat_title, ...(by ? { by } : {}) }];
   if (m.group_chat_created || m.supergroup_chat_created || m.migrate_from_chat_id || m.pinned_message || !m.from) return [];

@@ -54,6 +54,11 @@ export const TelegramUpdateSchema = z.strictObject({
   message: Message.optional(),
   edited_message: Message.optional(),
   my_chat_member: z.looseObject({ chat: Chat, date: int, new_chat_member: z.looseObject({ status: z.string().max(64) }) }).optional(),
+  chat_member: z.looseObject({
+    chat: Chat, from: User, date: int,
+    old_chat_member: z.looseObject({ status: z.string().max(64), user: User, is_member: z.boolean().optional() }),
+    new_chat_member: z.looseObject({ status: z.string().max(64), user: User, is_member: z.boolean().optional() }),
+  }).optional(),
   chat_join_request: z.looseObject({ chat: Chat, from: User, date: int, bio: z.string().optional() }).optional(),
   message_reaction: z.looseObject({
     chat: Chat, date: int, message_id: int, user: User.optional(),
@@ -63,7 +68,7 @@ export const TelegramUpdateSchema = z.strictObject({
   // from before: accepted and ignored, so that they do not block the bot's queue.
   channel_post: Other, edited_channel_post: Other, business_connection: Other, business_message: Other, edited_business_message: Other,
   deleted_business_messages: Other, message_reaction_count: Other, inline_query: Other, chosen_inline_result: Other, callback_query: Other,
-  shipping_query: Other, pre_checkout_query: Other, purchased_paid_media: Other, poll: Other, poll_answer: Other, chat_member: Other,
+  shipping_query: Other, pre_checkout_query: Other, purchased_paid_media: Other, poll: Other, poll_answer: Other,
   chat_boost: Other, removed_chat_boost: Other,
 }).describe(`A Telegram Update (https://core.telegram.org/bots/api#update); this server asks for ${ALLOWED_UPDATES.join(', ')}`);
 
