@@ -9,9 +9,11 @@ import { invalid } from '../../kernel/errors.ts';
 import { recordEvents, type Heard, type PlatformEvent } from '../../modules/inbound/index.ts';
 import { eventsOf } from './updates.ts';
 
-/** The updates a bot is asked for, by getUpdates and by setWebhook alike. */
-// chat_member (only sent when asked for, and only to admin bots) is how a bot hears of the removals it made
-// itself: it gets no service message for its own actions.
+/**
+ * The updates a bot is asked for, by getUpdates and by setWebhook alike. chat_member (sent only when asked
+ * for, and only to admin bots) is how a bot hears of the removals it made itself: it gets no service message
+ * for its own actions.
+ */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'my_chat_member', 'chat_member', 'chat_join_request', 'message_reaction'] as const;
 
 export interface TelegramInbox {
