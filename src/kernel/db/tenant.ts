@@ -55,6 +55,13 @@ export class TenantDb {
     return qb as unknown as SelectQueryBuilder<Database, T, {}>;
   }
 
+  /** How many rows a query built here returns, counted up to `cap` in the database (no row reaches JS): a cheap estimate. */
+  async countUpTo(query: SelectQueryBuilder<Database, TenantTable, object>, cap: number): Promise<number> {
+    const capped = query.select(sql.lit(1).as('one')).limit(cap).as('capped');
+    const row = await (this.db as Kysely<Database>).selectFrom(capped).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult> {
     const qb = this.db.updateTable(table as TenantTable) as UpdateQueryBuilder<Database, TenantTable, TenantTable, UpdateResult>;
     return qb.where(`${table}.workspace_id` as never, '=', this.workspaceId as never) as unknown as UpdateQueryBuilder<Database, T, T, UpdateResult>;
