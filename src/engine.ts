@@ -94,7 +94,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     passes++;
     afterPasses = afterPasses.filter((w) => (w.at <= passes ? (w.done(), false) : true));
   };
-  const deliver = (started = false): Promise<void> => {
+  const deliver = (startOnly = false): Promise<void> => {
     delivering ??= (async () => {
       while (!stopped) {
         const tried = await worker.drain(500);
@@ -113,7 +113,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
       for (const w of afterPasses) w.done();
       afterPasses = [];
     });
-    return started ? Promise.race([delivering, new Promise<void>((done) => afterPasses.push({ at: passes + 2, done }))]) : delivering;
+    return startOnly ? Promise.race([delivering, new Promise<void>((done) => afterPasses.push({ at: passes + 2, done }))]) : delivering;
   };
   let liveMains = new Set<string>();
   let queued: Promise<void> | null = null;
