@@ -15,8 +15,10 @@
 // operator checks it again. Connections added, checked or removed are picked up within `rescanMs`.
 import { GrammyError } from 'grammy';
 import type { Kysely } from 'kysely';
+import type { Update } from 'grammy/types';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
+import { ShequnError } from '../../kernel/errors.ts';
 import type { Logger } from '../../kernel/logger.ts';
 import { POLL_SECONDS, type TelegramAccounts } from './api.ts';
 import { ALLOWED_UPDATES, telegramInbox } from './inbox.ts';
@@ -101,10 +103,31 @@ export function telegramListeners(deps: {
     if (!row) return false;
     const updates = await poll.getUpdates({ offset: row.poll_offset ?? undefined, timeout: deps.pollTimeoutS ?? POLL_SECONDS, limit: 100, allowed_updates: [...ALLOWED_UPDATES] }, signal as never);
     if (updates.length) {
-      await inbox.record(deps.ctxFor(workspaceId), id, botId, updates);
+      await recordHeard(deps.ctxFor(workspaceId), id, botId, updates);
       await db.updateTable('connections').set({ poll_offset: updates[updates.length - 1]!.update_id + 1 }).where('id', '=', id).execute();
     }
     return true;
+  }
+
+  /**
+   * Records a batch of updates; one the connector cannot read is logged and passed over, one by one, so that
+   * it does not hold back every update after it (the offset moves only past a recorded batch).
+   */
+  async function recordHeard(ctx: Ctx, id: string, botId: number, updates: Update[]) {
+    const unreadable = (err: unknown) => err instanceof ShequnError && err.code === 'validation.failed';
+    try {
+      await inbox.record(ctx, id, botId, updates);
+    } catch (err) {
+      if (!unreadable(err)) throw err;
+      for (const u of updates) {
+        try {
+          await inbox.record(ctx, id, botId, [u]);
+        } catch (e) {
+          if (!unreadable(e)) throw e;
+          log.error({ err: e, connectionId: id, updateId: u.update_id }, 'telegram: an update that cannot be read was passed over');
+        }
+      }
+    }
   }
 
   /** One round of webhook mode: set it (first), or see that it is still ours and how deliveries go. */
