@@ -31,6 +31,7 @@ let alice: string;
 const hm = (minutes: number) => new Date(clock.now() + minutes * MINUTE + 8 * 3_600_000).toISOString().slice(11, 16);
 const botTexts = () => fake.chatLog(SG).filter((e) => e.bot === 'tea_rules_bot' && e.text !== undefined).map((e) => e.text!);
 const activities = async () => (await t.api.get(`/api/v1/activities?groupId=${group.id}&limit=500`)).body.items as any[];
+const linkStatus = async () => (await t.server.rt.db.kysely.selectFrom('group_links').select('status').where('group_id', '=', group.id).executeTakeFirst())?.status;
 const actions = async () => (await t.api.get(`/api/v1/rule-actions?groupId=${group.id}`)).body.items as any[];
 
 /**
@@ -165,6 +166,27 @@ describe('time-based rules on a Telegram group', () => {
     for (let i = 0; i < 3; i++) await t.server.engine.tick();
     expect(await mine()).toHaveLength(4);
     expect(fake.requests({ method: 'banChatMember' })).toHaveLength(2);
+  });
+
+  it('counts silence only where every message is heard: not while the bot is no admin, and from when it is one again', async () => {
+    const DAN = 604;
+    fake.addUser({ id: DAN, first_name: 'Dan' });
+    fake.userJoins(SG, DAN);
+    await waitFor(async () => (await t.api.get('/api/v1/members?q=Dan')).body.items.length === 1);
+    const warnsFor = () => botTexts().filter((x) => x.startsWith('@Dan '));
+    // A bot in privacy mode hears commands only: the silent group is no evidence of anything.
+    fake.addBotToChat(SG, TOKEN, { admin: false });
+    await settle('the bot is no admin', async () => (await linkStatus()) === 'member');
+    clock.t += 40 * DAY;
+    for (let i = 0; i < 3; i++) await t.server.engine.tick();
+    expect(warnsFor()).toEqual([]);
+    // An admin again: Dan's silence counts from now, so a warning comes 30 days later, not at once.
+    fake.addBotToChat(SG, TOKEN, { admin: true });
+    await settle('the bot is an admin', async () => (await linkStatus()) === 'admin');
+    for (let i = 0; i < 3; i++) await t.server.engine.tick();
+    expect(warnsFor()).toEqual([]);
+    clock.t += 31 * DAY;
+    await settle('Dan warned', () => warnsFor().length === 1);
   });
 
   it('at the sunset asks the members to join the successor group, since Shequn cannot move them, and archives the group', async () => {

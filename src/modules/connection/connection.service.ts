@@ -160,3 +160,14 @@ export async function removeConnection(ctx: Ctx, id: string, deps: { secrets?: S
     await recordAudit(tx, 'connection.remove', { type: 'connection', id }, { platform: r.platform, accountId: r.account_id });
   });
 }
+
+/**
+ * Since when Shequn hears every message of a connected group, or null when it does not: a bot of ours is an
+ * admin there (Telegram sends an admin bot every message; a bot in privacy mode gets only commands and the
+ * replies to it). The time is the link's last change, so silence is counted only from when all was heard.
+ */
+export async function hearsAllSince(ctx: Ctx, groupId: string): Promise<number | null> {
+  const r = await ctx.tdb.selectFrom('group_links').select((eb) => eb.fn.min<number>('updated_at').as('since'))
+    .where('group_id', '=', groupId).where('status', '=', 'admin').executeTakeFirst();
+  return r?.since === null || r?.since === undefined ? null : Number(r.since);
+}

@@ -8,6 +8,7 @@
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { assignTask, awardPoints } from '../engagement/index.ts';
+import { hearsAllSince } from '../connection/index.ts';
 import { enqueue, type Enqueue } from '../outbox/index.ts';
 import { joinGroup, nameInGroup } from '../member/index.ts';
 import { parseSettings, type PostSettings, type RankingSettings, type RuleSettings, type RuleType, type SharingSettings } from './rule-types.ts';
@@ -170,6 +171,17 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
   let queued = 0;
   for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'elimination.inactivity')) {
+    // Silence means something only where every message is heard: on a connected platform, since a bot of
+    // ours could read them all (a bot that hears only commands would take the whole group for silent).
+    let heard = 0;
+    if (!ownsChat(g.platform)) {
+      const since = await hearsAllSince(ctx, g.id);
+      if (since === null) {
+        skipOnce(ctx, rule.id, g, 'rules: no inactivity check in this group: no bot of ours hears every message there (make the bot an admin)');
+        continue;
+      }
+      heard = since;
+    }
     const members = await ctx.tdb.selectFrom('memberships').innerJoin('members', 'members.id', 'memberships.member_id')
       .select(['memberships.member_id', 'memberships.role', 'memberships.joined_at', 'memberships.nickname', 'members.display_name'])
       .where('memberships.group_id', '=', g.id).where('memberships.left_at', 'is', null).execute();
@@ -178,7 +190,7 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
       .map((r) => [r.member_id!, Number(r.at)]));
     for (const m of members) {
       if (s.exemptRoles.includes(m.role as never) || s.allowMembers.includes(m.member_id)) continue;
-      const since = Math.max(Number(m.joined_at), last.get(m.member_id) ?? 0);
+      const since = Math.max(Number(m.joined_at), last.get(m.member_id) ?? 0, heard);
       if (now - since < s.inactiveDays * DAY) continue;
       const stretch = `inactive:${rule.id}:${g.id}:${m.member_id}:${since}`;
       const warned = await ctx.tdb.selectFrom('outbox').select(['created_at', 'undone_at']).where('dedupe_key', '=', stretch).executeTakeFirst();
@@ -207,6 +219,12 @@ export async function runInactivity(ctx: Ctx): Promise<number> {
 
 /** Skips already logged, by rule and group: a rule that cannot apply to a group is said once per process, not every pass. */
 const skipsLogged = new Set<string>();
+function skipOnce(ctx: Ctx, ruleId: string, g: { id: string; platform: string }, why: string) {
+  const said = `${ctx.workspaceId}|${ruleId}|${g.id}`;
+  if (skipsLogged.has(said)) return;
+  skipsLogged.add(said);
+  ctx.log.info({ ruleId, groupId: g.id, platform: g.platform }, why);
+}
 
 /**
  * The ritual's nickname reminder: a member of a built-in group whose nickname does not fit the group's
@@ -220,11 +238,7 @@ export async function runRitualReminders(ctx: Ctx): Promise<number> {
   for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'joining.ritual')) {
     if (!s.nicknamePattern || s.nicknameRemindMinutes === null) continue;
     if (!ownsChat(g.platform)) {
-      const said = `${ctx.workspaceId}|${rule.id}|${g.id}`;
-      if (!skipsLogged.has(said)) {
-        skipsLogged.add(said);
-        ctx.log.info({ ruleId: rule.id, groupId: g.id, platform: g.platform }, 'rules: no nickname reminders in this group: its platform has no group nicknames for Shequn to check');
-      }
+      skipOnce(ctx, rule.id, g, 'rules: no nickname reminders in this group: its platform has no group nicknames for Shequn to check');
       continue;
     }
     const due = now - s.nicknameRemindMinutes * 60_000;
