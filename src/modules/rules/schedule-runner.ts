@@ -270,6 +270,11 @@ export async function runQuiet(ctx: Ctx): Promise<number> {
   const day = Math.floor(now / DAY);
   let found = 0;
   for await (const { rule, settings: s, group: g } of coveredGroups(ctx, 'communication.quiet')) {
+    // As for inactivity: a group is quiet only by a count of every message, over the whole baseline.
+    if (!ownsChat(g.platform)) {
+      const since = await hearsAllSince(ctx, g.id);
+      if (since === null || since > now - (s.baselineDays + 1) * DAY) continue;
+    }
     const count = async (from: number, to: number) => Number((await ctx.tdb.selectFrom('activities').select((eb) => eb.fn.countAll().as('n'))
       .where('group_id', '=', g.id).where('kind', '=', 'message').where('occurred_at', '>', from).where('occurred_at', '<=', to).executeTakeFirstOrThrow()).n);
     const last = await count(now - DAY, now);
