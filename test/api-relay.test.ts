@@ -231,4 +231,53 @@ describe('a live session across built-in and Telegram groups', () => {
     expect((await t.api.get(`/api/v1/live-sessions/${next.body.id}/delivery`)).body.groups.find((g: any) => g.groupId === telegramTargets[1].id)).toMatchObject({ origin: 'recruit', state: 'idle' });
     expectStatus(await t.api.delete(`/api/v1/live-sessions/${next.body.id}`), 204);
   });
+
+  it('matches an application’s t.me link or @username to the public group the bot is in, and says a private invite link cannot be', async () => {
+    const PUBLIC = -1002000000003;
+    fake.addChat({ id: PUBLIC, type: 'supergroup', title: '茶友会 TG 3 群', username: 'TeaClub_Three' });
+    fake.addMember(PUBLIC, ANN);
+    fake.addBotToChat(PUBLIC, TOKEN, { admin: true, by: ANN });
+    const three = await waitFor(async () => (await t.api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.externalId === String(PUBLIC).slice(4)));
+    const next = await t.api.post('/api/v1/live-sessions', {
+      communityId: community.id, title: '第三课', mainGroupId: main.id, host: { type: 'member', id: speaker.result.memberId }, speakers: [{ type: 'member', id: speaker.result.memberId }],
+      targets: { communityIds: [community.id] },
+    });
+    expectStatus(next, 201);
+    const applyWith = async (groupName: string, groupRef: string) => {
+      const r = await t.client().post(`/api/v1/public/live-sessions/${next.body.id}/applications`, { platform: 'telegram', groupName, groupRef, applicant: 'Ann', contact: '@ann_tea' });
+      expectStatus(r, 201);
+      return r.body;
+    };
+    // The group's name on the form differs from its title: only the username can find it.
+    const refs = ['https://t.me/teaclub_three', 't.me/TeaClub_Three/42', '@TEACLUB_THREE', 'teaclub_three'];
+    const byLink = [];
+    for (const [i, ref] of refs.entries()) byLink.push(await applyWith(`我们的三群 ${i}`, ref));
+    expect(byLink.every((a) => a.match === null)).toBe(true);
+    const privateLink = await applyWith('私密群', 'https://t.me/+AbCdEf123456');
+    const joinchat = await applyWith('老私密群', 't.me/joinchat/AAAAAEk3');
+    const unknown = await applyWith('没有机器人的群', '@no_bot_here');
+    const listed = new Map(((await t.api.get(`/api/v1/live-sessions/${next.body.id}/applications`)).body.items as any[]).map((a) => [a.id, a]));
+    for (const a of byLink) expect(listed.get(a.id).match).toMatchObject({ groupId: three.id, groupName: '茶友会 TG 3 群', by: 'username', problem: null });
+    for (const a of [privateLink, joinchat]) {
+      expect(listed.get(a.id).match).toMatchObject({ groupId: null, problem: 'private_link' });
+      expect(listed.get(a.id).match.reason).toMatch(/private invite link/);
+    }
+    expect(listed.get(unknown.id).match).toMatchObject({ groupId: null, problem: 'unknown_username' });
+    expect(listed.get(unknown.id).match.reason).toMatch(/@no_bot_here/);
+
+    const refused = await t.api.post(`/api/v1/live-sessions/${next.body.id}/applications/${privateLink.id}/decide`, { decision: 'approve' });
+    expectProblem(refused, 400, 'groupId');
+    expect(JSON.stringify(refused.body)).toMatch(/private invite link/);
+    expect((await t.api.get(`/api/v1/live-sessions/${next.body.id}/applications?status=pending`)).body.items.map((a: any) => a.id)).toContain(privateLink.id);
+
+    const decided = await t.api.post(`/api/v1/live-sessions/${next.body.id}/applications/${byLink[0].id}/decide`, { decision: 'approve' });
+    expectStatus(decided, 200);
+    expect(decided.body).toMatchObject({ status: 'approved', groupId: three.id, match: null });
+    expect((await t.api.get(`/api/v1/live-sessions/${next.body.id}/delivery`)).body.groups.find((g: any) => g.groupId === three.id)).toMatchObject({ origin: 'recruit' });
+    // The operator names the group a private link could not.
+    const named = await t.api.post(`/api/v1/live-sessions/${next.body.id}/applications/${privateLink.id}/decide`, { decision: 'approve', groupId: telegramTargets[0].id });
+    expectStatus(named, 200);
+    expect(named.body.groupId).toBe(telegramTargets[0].id);
+    expectStatus(await t.api.delete(`/api/v1/live-sessions/${next.body.id}`), 204);
+  });
 });

@@ -9,7 +9,10 @@
 // API says each of these landed. A saved session is edited in the same form: while live the schedule is locked
 // (and says why) and the description changes; once ended only the title, description and cover change; a
 // second, planned session gets a new title and other targets (the server's "no target group" shows on the
-// groups field first), and the PATCH carries only what changed. Not one unexpected browser error.
+// groups field first), and the PATCH carries only what changed. A sharing rule is relayed as a series made in
+// the same form (the rule sets the times; a second series of the rule is refused on the rule's field), listed
+// with the rule's schedule, and its occurrence (the sharing session under way, heard on an engine tick) is
+// listed on the series' page and opens its own room. Not one unexpected browser error.
 //
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +193,8 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     expectStatus(applied, 201);
     const app = page.locator(`[data-testid="live-application"][data-id="${applied.body.id}"]`);
     await app.waitFor({ timeout: 15_000 });
+    // Before deciding, the row says which group approving it adds.
+    expect(await app.getByTestId('live-application-match').textContent()).toBe('通过后加入：群主招募群（按群名）');
     await app.getByTestId('live-application-approve').click();
     await page.getByTestId('live-decide-ok').click();
     await poll(() => app.getByTestId('live-application-status').textContent()).toBe('已通过');
@@ -370,6 +375,103 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     await poll(() => page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('2');
     await page.getByRole('button', { name: /取\s*消/ }).click();
     await page.getByTestId('live-form').waitFor({ state: 'detached' });
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('relays a sharing rule as a series: planned in the form (the rule sets the times), tagged in the list, its occurrence listed on its page', async () => {
+    // A sharing rule on its own group, every day, its session begun two minutes ago. The rule is dated an hour
+    // back: the rules engine (and so the relay) runs no session older than the rule, and this one must run now.
+    const shareGroup = (await makeGroup(t.api, ids.community, { platform: 'builtin', name: '分享主群' })).id;
+    const code = (await t.api.post('/api/v1/invites', { targetType: 'group', targetId: shareGroup })).body.code as string;
+    const chen = await joinAsMember(t, code, { name: '陈老师' });
+    const begun = new Date(Date.now() - 2 * 60_000 + 8 * 3_600_000).toISOString().slice(11, 16);
+    const rule = await t.api.post('/api/v1/rules', {
+      type: 'sharing.session', targetType: 'group', targetId: shareGroup,
+      settings: { title: '每日茶话', days: [1, 2, 3, 4, 5, 6, 7], at: begun, durationMinutes: 60, remindMinutes: [], summaryDueHours: 0, speakers: { mode: 'roster', memberIds: [chen.result.memberId] } },
+    });
+    expectStatus(rule, 201);
+    await t.server.rt.db.kysely.updateTable('rules').set({ created_at: Date.now() - 3_600_000 }).where('id', '=', rule.body.id).execute();
+    const SERIES = '每日茶话 · 直播';
+
+    await page.reload();
+    await page.getByRole('menuitem', { name: '运营' }).click();
+    await page.getByTestId('operate-tab-live').click();
+    // The last test left the page in a session's room.
+    await page.getByTestId('live-back').or(page.getByTestId('live-new')).first().waitFor();
+    if (await page.getByTestId('live-back').isVisible()) await page.getByTestId('live-back').click();
+    await page.getByTestId('live-new').click();
+    await page.getByTestId('live-mode-sharing').click();
+    expect(await page.getByTestId('live-scheduled').count()).toBe(0);
+    await page.getByTestId('live-title').fill(SERIES);
+    await pick('live-community', '茶友会');
+    await pick('live-rule', '每日茶话 · 分享主群');
+    // The rule runs in one group: that is the main group, and the times are the rule's.
+    await poll(() => formItem('live-main-group').locator('.ant-select').first().textContent()).toContain('分享主群');
+    expect(await disabled('live-main-group')).toBe(true);
+    expect(await page.getByTestId('live-rule-schedule').textContent()).toBe(`时间由规则决定：每天 ${begun} · 60 分钟`);
+    await pick('live-target-groups', '收听 1 群');
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('live-target-preview').getAttribute('data-count')).toBe('1');
+    await formShot('console-live-series-form.png');
+    const created = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/live-sessions');
+    await page.getByTestId('live-save').click();
+    const body = (await created).postDataJSON();
+    expect(body).toMatchObject({ title: SERIES, ruleId: rule.body.id, mainGroupId: shareGroup, speakers: [], targets: { groupIds: [ids.a] } });
+    expect(body.scheduledAt).toBeUndefined();
+
+    // The series' page: no commands (it never runs itself), no occurrence until the sharing session is heard.
+    await page.getByTestId('live-room').waitFor();
+    const seriesId = new URL(page.url()).searchParams.get('live') ?? '';
+    expect(await page.getByTestId('live-room').getAttribute('data-series')).toBe('true');
+    expect(await page.getByTestId('live-series-tag').textContent()).toBe(`分享系列 · 每天 ${begun} · 60 分钟`);
+    expect(await page.getByTestId('live-start').count()).toBe(0);
+    await page.getByText('还没有转播过分享').waitFor();
+    expect((await t.api.get(`/api/v1/live-sessions/${seriesId}`)).body).toMatchObject({ ruleId: rule.body.id, seriesId: null, mainGroupId: shareGroup, status: 'scheduled' });
+
+    // The engine hears the sharing session under way: an occurrence starts, 陈老师 its speaker.
+    await tick();
+    const occurrences = (await t.api.get(`/api/v1/live-sessions?seriesId=${seriesId}`)).body.items;
+    expect(occurrences).toMatchObject([{ seriesId, ruleId: rule.body.id, status: 'live', speakers: [{ name: '陈老师' }] }]);
+    const occurrence = occurrences[0].id as string;
+    await page.reload();
+    const occurrenceRow = page.locator(`[data-testid="live-occurrence-row"][data-id="${occurrence}"]`);
+    await occurrenceRow.waitFor();
+    expect(await occurrenceRow.getAttribute('data-status')).toBe('live');
+    expect(await occurrenceRow.getByTestId('live-occurrence-speakers').textContent()).toBe('陈老师');
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-live-series.png`, fullPage: true });
+
+    // The occurrence's own room, and back to its series.
+    await occurrenceRow.click();
+    await page.getByTestId('live-room').waitFor();
+    await poll(() => new URL(page.url()).searchParams.get('live')).toBe(occurrence);
+    expect(await page.getByTestId('live-room').getAttribute('data-status')).toBe('live');
+    expect(await page.getByTestId('live-occurrence-tag').count()).toBe(1);
+    await page.getByTestId('live-series-link').click();
+    await poll(() => new URL(page.url()).searchParams.get('live')).toBe(seriesId);
+
+    // The list: the series tagged with its schedule, the occurrence tagged as one of it.
+    await page.getByTestId('live-back').click();
+    await listed(seriesId).waitFor();
+    expect(await listed(seriesId).getByTestId('live-series-tag').textContent()).toContain('分享系列');
+    expect(await listed(occurrence).getByTestId('live-occurrence-tag').count()).toBe(1);
+    await still();
+    await page.getByTestId('live-sessions').screenshot({ path: `${SHOTS}console-live-series-list.png` });
+
+    // A second series of the same rule and group: the server's refusal shows on the rule's field.
+    await page.getByTestId('live-new').click();
+    await page.getByTestId('live-mode-sharing').click();
+    await page.getByTestId('live-title').fill('重复的系列');
+    await pick('live-community', '茶友会');
+    await pick('live-rule', '每日茶话 · 分享主群');
+    await pick('live-target-groups', '收听 2 群');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('live-save').click();
+    await formItem('live-rule').locator('.ant-form-item-explain-error', { hasText: `Live session ${seriesId} already relays the sharing rule` }).waitFor();
+    expect(takeErrors().filter((e) => !/^console: Failed to load resource: the server responded with a status of 409 /.test(e))).toEqual(['response: 409 POST /api/v1/live-sessions']);
+    await page.getByRole('button', { name: /取\s*消/ }).click();
+    await page.getByTestId('live-form').waitFor({ state: 'detached' });
+    expect((await t.api.get(`/api/v1/live-sessions?ruleId=${rule.body.id}`)).body.items.map((x: any) => x.id).sort()).toEqual([seriesId, occurrence].sort());
     expect(takeErrors()).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ export const chatKey = (id: number | string): string => {
   return s.startsWith('-100') ? s.slice(4) : s.startsWith('-') ? s.slice(1) : s;
 };
 
-const chatOf = (c: Chat): PlatformChat => ({ id: chatKey(c.id), title: 'title' in c && c.title ? c.title : String(c.id), ref: String(c.id) });
+const chatOf = (c: Chat): PlatformChat => ({
+  id: chatKey(c.id), title: 'title' in c && c.title ? c.title : String(c.id), ref: String(c.id), username: 'username' in c && c.username ? c.username : null,
+});
 
 export const personOf = (u: User): PlatformPerson => ({
   id: String(u.id), name: [u.first_name, u.last_name].filter(Boolean).join(' ') || String(u.id), handle: u.username ?? null,

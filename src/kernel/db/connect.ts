@@ -20,6 +20,7 @@ import * as m0012 from './migrations/0012-integration.ts';
 import * as m0013 from './migrations/0013-connections.ts';
 import * as m0014 from './migrations/0014-relay.ts';
 import * as m0015 from './migrations/0015-outbox-lanes.ts';
+import * as m0016 from './migrations/0016-group-link-handles.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0013-connections': m0013,
   '0014-relay': m0014,
   '0015-outbox-lanes': m0015,
+  '0016-group-link-handles': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

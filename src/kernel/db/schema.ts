@@ -500,6 +500,8 @@ export interface GroupLinkTable {
   connection_id: string;
   chat_ref: string;
   status: string;
+  /** The chat's public username without @ (null for a private chat), as this connection last heard it. */
+  handle: string | null;
   updated_at: number;
 }
 

@@ -22,6 +22,11 @@ export interface PlatformChat {
   title: string;
   /** The address the connection's account uses for it (the Bot API's chat id). */
   ref: string;
+  /**
+   * Its public username without @ (Telegram's chat.username, the t.me/<name> link), null when it has none;
+   * left out when the event does not say (then what was heard before is kept).
+   */
+  username?: string | null;
 }
 
 export interface PlatformMedia {
@@ -204,11 +209,13 @@ class Recorder {
       }
       this.groups.set(chat.id, id);
     }
-    const link = await ctx.tdb.selectFrom('group_links').select(['status', 'chat_ref']).where('group_id', '=', id).where('connection_id', '=', this.connectionId).executeTakeFirst();
+    const link = await ctx.tdb.selectFrom('group_links').select(['status', 'chat_ref', 'handle']).where('group_id', '=', id).where('connection_id', '=', this.connectionId).executeTakeFirst();
     const status = account ?? (link?.status === 'left' || !link ? 'member' : link.status);
-    if (!link) await ctx.tdb.insertInto('group_links', { group_id: id, connection_id: this.connectionId, chat_ref: chat.ref, status, updated_at: now }).execute();
-    else if (link.status !== status || link.chat_ref !== chat.ref) {
-      await ctx.tdb.updateTable('group_links').set({ status, chat_ref: chat.ref, updated_at: now }).where('group_id', '=', id).where('connection_id', '=', this.connectionId).execute();
+    // A group made private loses its username (null); an event that does not say (undefined) changes nothing.
+    const handle = chat.username === undefined ? (link?.handle ?? null) : chat.username;
+    if (!link) await ctx.tdb.insertInto('group_links', { group_id: id, connection_id: this.connectionId, chat_ref: chat.ref, status, handle, updated_at: now }).execute();
+    else if (link.status !== status || link.chat_ref !== chat.ref || link.handle !== handle) {
+      await ctx.tdb.updateTable('group_links').set({ status, chat_ref: chat.ref, handle, updated_at: now }).where('group_id', '=', id).where('connection_id', '=', this.connectionId).execute();
     }
     return id;
   }

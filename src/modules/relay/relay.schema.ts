@@ -181,6 +181,16 @@ export const ApplicationCreateSchema = z
   })
   .strict();
 
+/** Which group approving a pending application adds (found by its id, public username or name), or why none. */
+export const ApplicationMatchSchema = z.object({
+  groupId: z.string().nullable(),
+  groupName: z.string().nullable(),
+  by: z.enum(['id', 'username', 'name']).nullable(),
+  /** Why no group: a private invite link names none; no known group has the username; nothing matched. */
+  problem: z.enum(['private_link', 'unknown_username', 'not_found']).nullable(),
+  reason: z.string().nullable(),
+});
+
 export const ApplicationSchema = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -196,6 +206,8 @@ export const ApplicationSchema = z.object({
   reason: z.string().nullable(),
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
+  /** On a pending application in the console: the group approving it would add, or why none (null otherwise). */
+  match: ApplicationMatchSchema.nullable(),
 });
 
 export const ApplicationDecisionSchema = z

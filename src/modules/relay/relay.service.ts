@@ -21,6 +21,7 @@ import { enqueue, type Enqueue } from '../outbox/index.ts';
 import { getRule, sharingGroups } from '../rules/index.ts';
 import {
   ApplicationCreateSchema, ApplicationDecisionSchema, ArchiveEditSchema, LiveSessionCreateSchema, LiveSessionUpdateSchema, LiveSettingsSchema, TargetingSchema,
+  type ApplicationMatchSchema,
   type AnswerSchema, type ApplicationSchema, type DeliverySchema, type LiveMessageSchema, type LiveSession, type PublicSessionSchema, type QuestionSchema,
   type ReplaySchema, type ReplaySummarySchema, type StatsSchema,
 } from './relay.schema.ts';
@@ -618,7 +619,7 @@ export async function memberReplay(ctx: Ctx, memberId: string, id: string): Prom
 const toApplication = (a: Database['live_applications']): z.infer<typeof ApplicationSchema> => ({
   id: a.id, sessionId: a.session_id, platform: a.platform, groupName: a.group_name, groupRef: a.group_ref, applicant: a.applicant, contact: a.contact,
   members: a.members === null ? null : Number(a.members), note: a.note, status: a.status as 'pending' | 'approved' | 'rejected', groupId: a.group_id, reason: a.reason,
-  createdAt: iso(a.created_at), decidedAt: a.decided_at === null ? null : iso(a.decided_at),
+  createdAt: iso(a.created_at), decidedAt: a.decided_at === null ? null : iso(a.decided_at), match: null,
 });
 
 export async function publicSession(ctx: Ctx, id: string): Promise<z.infer<typeof PublicSessionSchema>> {
@@ -655,21 +656,61 @@ export async function listApplications(ctx: Ctx, id: string, status?: string) {
   await sessionRow(ctx, id);
   let q = ctx.tdb.selectFrom('live_applications').selectAll().where('session_id', '=', id).orderBy('created_at', 'desc');
   if (status) q = q.where('status', '=', status);
-  return (await q.execute()).map(toApplication);
+  // A pending application says which group approving it would add, or why none (shown to the operator before deciding).
+  return Promise.all((await q.execute()).map(async (a) => ({ ...toApplication(a), match: a.status === 'pending' ? await groupOfApplication(ctx, a) : null })));
 }
 
-/** The group an application names, when Shequn knows it: by the platform's id (a Telegram chat id) or by name on the platform. */
-async function groupOfApplication(ctx: Ctx, a: Database['live_applications']): Promise<string | null> {
+/** How an application's group was found, or why it was not. */
+type Match = z.infer<typeof ApplicationMatchSchema>;
+
+/**
+ * What a Telegram group reference says: a public username (`https://t.me/name`, `t.me/name`, `@name`, `name`),
+ * a private invite link (`t.me/+…`, `t.me/joinchat/…`: it names no group Shequn can see), or something else.
+ */
+export function telegramRef(ref: string): { username: string } | { privateLink: true } | null {
+  const link = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.(?:me|dog)\/(.*)$/i.exec(ref.trim());
+  const path = link ? link[1]!.split(/[?#]/)[0]!.replace(/\/+$/, '') : null;
+  if (path !== null && (/^\+/.test(path) || /^joinchat(\/|$)/i.test(path))) return { privateLink: true };
+  // A link to a message in the group (t.me/name/123) still names the group; t.me/s/name is its web preview.
+  const name = path !== null ? path.replace(/^s\//i, '').split('/')[0]! : ref.trim().replace(/^@/, '');
+  return /^[a-z][a-z0-9_]{3,31}$/i.test(name) ? { username: name } : null;
+}
+
+/** The group an application names, when Shequn knows it: by the platform's id (a Telegram chat id), its public username, or by name on the platform. */
+async function groupOfApplication(ctx: Ctx, a: Database['live_applications']): Promise<Match> {
   const ref = a.group_ref?.trim();
+  const found = async (id: string, by: Match['by']): Promise<Match> => {
+    const g = await ctx.tdb.selectFrom('groups').select('name').where('id', '=', id).executeTakeFirst();
+    return { groupId: id, groupName: g?.name ?? null, by, problem: null, reason: null };
+  };
+  let problem: Match['problem'] = null;
+  let reason: string | null = null;
   if (ref) {
     const bare = ref.replace(/^-100/, '').replace(/^-/, '');
     const g = await ctx.tdb.selectFrom('groups').select('id').where('platform', '=', a.platform).where('external_id', '=', bare).executeTakeFirst();
-    if (g) return g.id;
+    if (g) return found(g.id, 'id');
     const link = await ctx.tdb.selectFrom('group_links').select('group_id').where('chat_ref', '=', ref).executeTakeFirst();
-    if (link) return link.group_id;
+    if (link) return found(link.group_id, 'id');
+    const tg = a.platform === 'telegram' ? telegramRef(ref) : null;
+    if (tg && 'privateLink' in tg) {
+      problem = 'private_link';
+      reason = `${ref} is a private invite link: it does not say which group it opens. Ask the owner for the group's chat id or public @username (after adding the bot), or name the group`;
+    } else if (tg) {
+      const byHandle = await ctx.tdb.selectFrom('group_links').innerJoin('groups', 'groups.id', 'group_links.group_id').select('groups.id')
+        .where('groups.platform', '=', a.platform).where('groups.status', '!=', 'archived')
+        .where((eb) => eb(eb.fn('lower', ['group_links.handle']), '=', tg.username.toLowerCase())).groupBy('groups.id').execute();
+      if (byHandle.length === 1) return found(byHandle[0]!.id, 'username');
+      problem = 'unknown_username';
+      reason = `no group Shequn knows has the username @${tg.username}: the owner adds the session's bot to the group (and makes it admin), then approve again or name the group`;
+    }
   }
   const byName = await ctx.tdb.selectFrom('groups').select('id').where('platform', '=', a.platform).where('name', '=', a.group_name).where('status', '!=', 'archived').execute();
-  return byName.length === 1 ? byName[0]!.id : null;
+  if (byName.length === 1) return found(byName[0]!.id, 'name');
+  return {
+    groupId: null, groupName: null, by: null, problem: problem ?? 'not_found',
+    reason: reason ?? (a.platform === 'telegram'
+      ? 'Shequn does not know this group yet: the owner adds the session\'s bot to the group (and makes it admin), then approve again or name the group' : 'name the group to add (groupId)'),
+  };
 }
 
 export async function decideApplication(ctx: Ctx, id: string, aid: string, input: z.infer<typeof ApplicationDecisionSchema>) {
@@ -682,11 +723,9 @@ export async function decideApplication(ctx: Ctx, id: string, aid: string, input
     const now = tx.clock.now();
     let groupId: string | null = null;
     if (input.decision === 'approve') {
-      groupId = input.groupId ?? (await groupOfApplication(tx, a));
-      if (!groupId) {
-        throw invalid([{ field: 'groupId', reason: a.platform === 'telegram'
-          ? 'Shequn does not know this group yet: the owner adds the session\'s bot to the group (and makes it admin), then approve again or name the group' : 'name the group to add (groupId)' }]);
-      }
+      const match = input.groupId ? null : await groupOfApplication(tx, a);
+      groupId = input.groupId ?? match?.groupId ?? null;
+      if (!groupId) throw invalid([{ field: 'groupId', reason: match?.reason ?? 'name the group to add (groupId)' }]);
       const g = await tx.tdb.selectFrom('groups').select(['id', 'status']).where('id', '=', groupId).executeTakeFirst();
       if (!g || g.status === 'archived') throw invalid([{ field: 'groupId', reason: `no active group ${groupId}` }]);
       if (groupId === r.main_group_id) throw invalid([{ field: 'groupId', reason: 'that is the session\'s main group' }]);

@@ -419,6 +419,10 @@ export interface LiveSession {
   coverUrl: string | null;
   scheduledAt: string | null;
   mainGroupId: string;
+  /** The sharing rule relayed (分享系列): set on the series and on each of its occurrences. */
+  ruleId: string | null;
+  /** On an occurrence: the series it was cloned from (null for the series itself and a session of its own). */
+  seriesId: string | null;
   host: LivePerson & { name: string };
   speakers: (LivePerson & { name: string })[];
   targeting: LiveTargeting;
@@ -496,6 +500,14 @@ export interface LiveApplication {
   reason: string | null;
   createdAt: string;
   decidedAt: string | null;
+  /** On a pending one: the group approving it adds (found by its chat id, public @username or name), or why none. */
+  match: {
+    groupId: string | null;
+    groupName: string | null;
+    by: 'id' | 'username' | 'name' | null;
+    problem: 'private_link' | 'unknown_username' | 'not_found' | null;
+    reason: string | null;
+  } | null;
 }
 export interface LiveStats {
   groupsTargeted: number;

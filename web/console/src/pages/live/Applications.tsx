@@ -1,6 +1,7 @@
 // 直播 › 群主招募: the public page group owners open to bring their groups in (its link to copy and send),
 // and their applications: approve (the group becomes a target, found by its id or name on the platform, or
-// named here) or reject with a reason.
+// named here) or reject with a reason. A pending application says beforehand which group approving it adds
+// (found by its chat id, public @username / t.me link, or name), or why none (a private invite link names none).
 import { useState } from 'react';
 import { Alert, App, Button, Empty, Form, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography, type ButtonProps } from 'antd';
 import { CheckOutlined, CloseOutlined, CopyOutlined, ExportOutlined, LinkOutlined } from '@ant-design/icons';
@@ -64,6 +65,17 @@ export function Applications({ session: s, canDecide }: { session: LiveSession; 
                   <Tag bordered={false} style={{ fontSize: 11 }}>{label(enums.platform, a.platform)}</Tag>
                   {a.groupRef && <Typography.Text type="secondary" copyable style={{ fontSize: 12 }}>{a.groupRef}</Typography.Text>}
                 </div>
+                {a.match && (a.match.groupId ? (
+                  <Typography.Text type="success" style={{ fontSize: 12 }} data-testid="live-application-match" data-group-id={a.match.groupId}>
+                    {t('live.recruit.matched', { name: a.match.groupName ?? a.match.groupId, by: t(`live.recruit.matchBy.${a.match.by ?? 'id'}`) })}
+                  </Typography.Text>
+                ) : (
+                  <Tooltip title={a.match.reason}>
+                    <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="live-application-unmatched" data-problem={a.match.problem ?? ''}>
+                      {t(`live.recruit.unmatched.${a.match.problem ?? 'not_found'}`)}
+                    </Typography.Text>
+                  </Tooltip>
+                ))}
               </div>
             ),
           },

@@ -2,6 +2,8 @@
 // as it happens (asked every 2 s: delivered, queued, retrying, failed with the reason, the lag) with the totals
 // and the slowest group's lag; the question queue from every group; below, the group owners' applications
 // with the recruitment link, the statistics, and after the end the archive to tidy and broadcast again.
+// A series (分享系列) never runs itself: its page has no commands nor delivery, but lists its occurrences
+// (one per sharing session relayed), each opening its own room; an occurrence's room links back to it.
 import { useState, type ReactNode } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Empty, Popconfirm, Result, Row, Space, Statistic, Table, Tabs, Tag, Tooltip, Typography, theme, type ButtonProps } from 'antd';
 import {
@@ -16,13 +18,15 @@ import { Applications } from './Applications';
 import { Archive } from './Archive';
 import { QuestionQueue } from './Questions';
 import { SessionForm } from './SessionForm';
-import { StatusTag } from './Sessions';
+import { SeriesTag, StatusTag } from './Sessions';
 import { LiveStatsPanel } from './Stats';
-import { POLL_MS, STATE_BADGE, lagText, liveKey, running, shortTime, useApplications, useDelivery, useLiveQuestions, useLiveSession } from './live';
+import {
+  POLL_MS, STATE_BADGE, isSeries, lagText, liveKey, ruleSchedule, running, shortTime, useApplications, useDelivery, useLiveQuestions, useLiveSession, useOccurrences, useSharingRules,
+} from './live';
 
 type Command = 'start' | 'pause' | 'resume' | 'stop';
 
-export function ControlRoom({ id, me, onBack }: { id: string; me: Me; onBack: () => void }) {
+export function ControlRoom({ id, me, onBack, onOpen }: { id: string; me: Me; onBack: () => void; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const q = useLiveSession(id);
   if (q.error) {
@@ -30,10 +34,52 @@ export function ControlRoom({ id, me, onBack }: { id: string; me: Me; onBack: ()
     return <Result status={gone ? '404' : 'error'} title={gone ? t('live.gone') : q.error.message} extra={<Button onClick={onBack}>{t('live.back')}</Button>} />;
   }
   if (!q.data) return <Card loading />;
-  return <Room session={q.data} me={me} onBack={onBack} />;
+  return isSeries(q.data) ? <SeriesRoom session={q.data} me={me} onBack={onBack} onOpen={onOpen} /> : <Room session={q.data} me={me} onBack={onBack} onOpen={onOpen} />;
 }
 
-function Room({ session: s, me, onBack }: { session: LiveSession; me: Me; onBack: () => void }) {
+function SeriesRoom({ session: s, me, onBack, onOpen }: { session: LiveSession; me: Me; onBack: () => void; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  const canManage = me.permissions.includes('live.manage');
+  const occurrences = useOccurrences(s.id, true);
+  const items = occurrences.data?.items ?? [];
+  return (
+    <div data-testid="live-room" data-series="true">
+      <Header session={s} me={me} canManage={canManage} onBack={onBack} onOpen={onOpen} />
+      <Alert type="info" showIcon title={t('live.series.roomNote')} style={{ marginBottom: 16 }} data-testid="live-series-note" />
+      <Card title={t('live.series.occurrences')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('live.series.occurrencesHelp')}</Typography.Text>} style={{ marginBottom: 16 }} styles={{ body: { padding: 0 } }}>
+        <Table<LiveSession>
+          rowKey="id"
+          size="small"
+          loading={occurrences.isPending}
+          dataSource={items}
+          pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={occurrences.error ? occurrences.error.message : t('live.series.noOccurrences')} /> }}
+          data-testid="live-occurrences"
+          onRow={(o) => ({ onClick: () => onOpen(o.id), style: { cursor: 'pointer' }, 'data-testid': 'live-occurrence-row', 'data-id': o.id, 'data-status': o.status }) as React.HTMLAttributes<HTMLElement>}
+          columns={[
+            { title: t('live.series.started'), dataIndex: 'startedAt', width: 150, render: (v: string | null) => <a data-testid="live-occurrence-open">{shortTime(v)}</a> },
+            { title: t('live.statusLabel'), dataIndex: 'status', width: 110, render: (v: LiveSession['status']) => <StatusTag status={v} /> },
+            { title: t('live.speakers'), key: 'speakers', render: (_, o) => <span data-testid="live-occurrence-speakers">{o.speakers.map((p) => p.name).join('、')}</span> },
+            { title: t('live.targets'), dataIndex: 'targetCount', width: 80, align: 'right' },
+            { title: t('live.messages'), dataIndex: 'messageCount', width: 80, align: 'right' },
+            {
+              title: '', key: 'open', width: 120, align: 'right', render: (_, o) => (
+                <Button type="link" size="small" onClick={(e) => { e.stopPropagation(); onOpen(o.id); }}>
+                  {t(o.status === 'ended' ? 'live.series.openReplay' : 'live.series.openRoom')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      </Card>
+      <Card styles={{ body: { paddingTop: 4 } }}>
+        <Tabs items={[{ key: 'applications', label: <span data-testid="live-tab-applications">{t('live.tabs.applications')}</span>, children: <Applications session={s} canDecide={canManage} /> }]} />
+      </Card>
+    </div>
+  );
+}
+
+function Room({ session: s, me, onBack, onOpen }: { session: LiveSession; me: Me; onBack: () => void; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const canManage = me.permissions.includes('live.manage');
   const live = running(s);
@@ -47,7 +93,7 @@ function Room({ session: s, me, onBack }: { session: LiveSession; me: Me; onBack
 
   return (
     <div data-testid="live-room" data-status={s.status}>
-      <Header session={s} me={me} canManage={canManage} onBack={onBack} />
+      <Header session={s} me={me} canManage={canManage} onBack={onBack} onOpen={onOpen} />
       <div className="shequn-live-tiles" data-testid="live-totals">
         <Tile label={t('live.tiles.groups')} value={d?.groups.length} testId="live-total-groups" />
         <Tile label={t('live.tiles.messages')} value={d?.messages} testId="live-total-messages" />
@@ -129,7 +175,7 @@ function PollTag({ polling, fetching }: { polling: boolean; fetching: boolean })
   );
 }
 
-function Header({ session: s, me, canManage, onBack }: { session: LiveSession; me: Me; canManage: boolean; onBack: () => void }) {
+function Header({ session: s, me, canManage, onBack, onOpen }: { session: LiveSession; me: Me; canManage: boolean; onBack: () => void; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const { message } = App.useApp();
@@ -159,7 +205,11 @@ function Header({ session: s, me, canManage, onBack }: { session: LiveSession; m
     onError: (e) => void message.error(e.message),
   });
   const busy = (c: Command) => command.isPending && command.variables === c;
-  const when = s.status === 'scheduled'
+  const series = isSeries(s);
+  const rules = useSharingRules();
+  const rule = (rules.data ?? []).find((r) => r.id === s.ruleId);
+  const when = series ? ruleSchedule(t, rule) || t('live.series.byRule')
+    : s.status === 'scheduled'
     ? (s.scheduledAt ? t('live.scheduledAt', { at: shortTime(s.scheduledAt) }) : t('live.noSchedule'))
     : s.status === 'ended' ? `${t('live.startedAt', { at: shortTime(s.startedAt) })} · ${t('live.endedAt', { at: shortTime(s.endedAt) })}` : t('live.startedAt', { at: shortTime(s.startedAt) });
   const person = (p: LiveSession['host']) => `${p.name}${p.type === 'operator' ? `（${t('live.operator')}）` : ''}`;
@@ -176,7 +226,8 @@ function Header({ session: s, me, canManage, onBack }: { session: LiveSession; m
       <div style={{ display: 'flex', alignItems: 'center', gap: 12, flexWrap: 'wrap' }}>
         <Button type="text" size="small" icon={<LeftOutlined />} onClick={onBack} data-testid="live-back">{t('live.back')}</Button>
         <Typography.Title level={4} style={{ margin: 0 }} data-testid="live-room-title">{s.title}</Typography.Title>
-        <StatusTag status={s.status} />
+        {!series && <StatusTag status={s.status} />}
+        <SeriesTag session={s} />
         {community && <Tag bordered={false}>{community.name}</Tag>}
         <span style={{ flex: 1 }} />
         {canManage && (
@@ -184,10 +235,10 @@ function Header({ session: s, me, canManage, onBack }: { session: LiveSession; m
             <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="live-edit">{t('common.edit')}</Button>
             {s.status === 'scheduled' && (
               <>
-                <Popconfirm title={t('live.deleteConfirm')} okText={t('common.delete')} okButtonProps={{ danger: true }} onConfirm={() => remove.mutate()}>
+                <Popconfirm title={t(series ? 'live.series.deleteConfirm' : 'live.deleteConfirm')} okText={t('common.delete')} okButtonProps={{ danger: true }} onConfirm={() => remove.mutate()}>
                   <Button type="text" danger icon={<DeleteOutlined />} loading={remove.isPending} data-testid="live-delete">{t('common.delete')}</Button>
                 </Popconfirm>
-                <Button type="primary" icon={<CaretRightOutlined />} loading={busy('start')} onClick={() => command.mutate('start')} data-testid="live-start">{t('live.cmd.start')}</Button>
+                {!series && <Button type="primary" icon={<CaretRightOutlined />} loading={busy('start')} onClick={() => command.mutate('start')} data-testid="live-start">{t('live.cmd.start')}</Button>}
               </>
             )}
             {s.status === 'live' && (
@@ -208,8 +259,13 @@ function Header({ session: s, me, canManage, onBack }: { session: LiveSession; m
       <div style={{ display: 'flex', gap: 20, flexWrap: 'wrap', marginTop: 8, paddingInlineStart: 4 }}>
         <Meta label={t('live.mainGroup')}>{main?.name ?? s.mainGroupId}</Meta>
         <Meta label={t('live.host')}>{person(s.host)}</Meta>
-        <Meta label={t('live.speakers')}><span data-testid="live-room-speakers">{s.speakers.map(person).join('、')}</span></Meta>
-        <Meta label={t('live.when')}>{when}</Meta>
+        <Meta label={t('live.speakers')}><span data-testid="live-room-speakers">{[...(series ? [t('live.series.speakerEach')] : []), ...s.speakers.map(person)].join('、')}</span></Meta>
+        <Meta label={t('live.when')}><span data-testid="live-room-when">{when}</span></Meta>
+        {s.seriesId && (
+          <Meta label={t('live.series.ofSeries')}>
+            <a onClick={() => onOpen(s.seriesId!)} data-testid="live-series-link">{t('live.series.openSeries')}</a>
+          </Meta>
+        )}
         {s.status === 'live' && <Meta label={t('live.hint')}>{t('live.hostCommands')}</Meta>}
       </div>
       {s.description && (

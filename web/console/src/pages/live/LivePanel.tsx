@@ -8,6 +8,6 @@ import { Sessions } from './Sessions';
 export function LivePanel({ me }: { me: Me }) {
   const [id, setId] = useSearchParam('live');
   return id
-    ? <ControlRoom key={id} id={id} me={me} onBack={() => setId(null)} />
+    ? <ControlRoom key={id} id={id} me={me} onBack={() => setId(null)} onOpen={setId} />
     : <Sessions me={me} onOpen={setId} />;
 }

@@ -8,30 +8,45 @@
 // - once started, the start time, the reminders and "start on time" no longer mean anything;
 // - once ended, the host, speakers, targets and schedule are refused (409); the title, description and
 //   cover can still change, and the replay's summary is written in the 回放 tab.
+//
+// A session may instead relay a sharing rule's sessions (分享系列): the operator picks a sharing rule of the
+// community, the main group is the rule's group (one of them, when the rule covers several), and the times
+// are the rule's, so the start time and "start on time" are not asked; each session's speaker joins by itself.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, App, Col, ConfigProvider, DatePicker, Divider, Form, Image, Input, Modal, Row, Select, Space, Switch, Tag, Typography, type FormInstance } from 'antd';
+import { Alert, App, Col, ConfigProvider, DatePicker, Divider, Form, Image, Input, Modal, Row, Segmented, Select, Space, Switch, Tag, Typography, type FormInstance } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
-import { get, patch, post, type Group, type LivePerson, type LiveSession, type LiveSettings, type LiveTargeting, type Me, type Operator } from '../../api';
+import { get, patch, post, type Group, type LivePerson, type Rule, type LiveSession, type LiveSettings, type LiveTargeting, type Me, type Operator } from '../../api';
 import { applyFieldErrors } from '../../forms';
 import { enums, useLabels } from '../../labels';
 import { useAllGroups, useCommunities, useGroupSets } from '../Groups';
 import { MemberPicker } from '../rules/MemberPicker';
-import { liveKey, useDelivery } from './live';
+import { liveKey, ruleSchedule, useDelivery, useSharingRules } from './live';
 
 interface FormValues {
   title: string;
   description?: string;
   coverUrl?: string;
   communityId: string;
-  mainGroupId: string;
+  mainGroupId?: string;
+  /** The sharing rule a series relays. */
+  ruleId?: string;
   scheduledAt?: Dayjs | null;
   host: LivePerson | null;
   speakers: LivePerson[];
   targets: Partial<LiveTargeting>;
   settings: { reminders: number[]; autoStart: boolean; notices: boolean };
+}
+
+/** A session of its own, or a series relaying a sharing rule's sessions. */
+type Mode = 'own' | 'sharing';
+
+/** The groups where a sharing rule may run its sessions, as far as the console can tell (the server has the last word). */
+export function ruleGroups(groups: Group[], rule: Rule | undefined): Group[] {
+  if (!rule) return [];
+  return groups.filter((g) => (rule.targetType === 'group' ? g.id === rule.targetId : rule.targetType === 'community' ? g.communityId === rule.targetId : g.groupSetId === rule.targetId));
 }
 
 const REMINDERS = [5, 10, 15, 30, 60, 120, 24 * 60];
@@ -81,6 +96,7 @@ function valuesOf(s: LiveSession): FormValues {
     coverUrl: s.coverUrl ?? '',
     communityId: s.communityId,
     mainGroupId: s.mainGroupId,
+    ...(s.ruleId ? { ruleId: s.ruleId } : {}),
     scheduledAt: s.scheduledAt ? dayjs(s.scheduledAt) : null,
     host: person(s.host),
     speakers: s.speakers.map(person),
@@ -134,6 +150,9 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
   const [form] = Form.useForm<FormValues>();
   const [general, setGeneral] = useState<string[]>([]);
   const editing = !!s;
+  const [mode, setMode] = useState<Mode>(s?.ruleId ? 'sharing' : 'own');
+  const sharing = mode === 'sharing';
+  const rules = useSharingRules();
   const started = !!s && s.status !== 'scheduled';
   const ended = s?.status === 'ended';
   const communities = useCommunities();
@@ -147,6 +166,15 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
   const mainGroupId = Form.useWatch('mainGroupId', form);
   const targets = Form.useWatch('targets', form);
   const scheduledAt = Form.useWatch('scheduledAt', form);
+  const ruleId = Form.useWatch('ruleId', form);
+  const rule = (rules.data ?? []).find((r) => r.id === ruleId);
+  // A rule of the community: on the community, on one of its groups, or on a group set with some of its groups.
+  const communityRules = useMemo(() => (rules.data ?? []).filter((r) => (r.enabled || r.id === s?.ruleId) && ruleGroups(all, r).some((g) => g.communityId === communityId)), [rules.data, all, communityId, s?.ruleId]);
+  const mainChoices = useMemo(() => (sharing ? ruleGroups(all, rule).filter((g) => g.communityId === communityId) : all.filter((g) => !communityId || g.communityId === communityId)), [sharing, all, rule, communityId]);
+  const ruleName = (r: Rule) => {
+    const where = r.targetType === 'group' ? all.find((g) => g.id === r.targetId)?.name : r.targetType === 'community' ? communities.data?.items.find((c) => c.id === r.targetId)?.name : sets.data?.items.find((x) => x.id === r.targetId)?.name;
+    return `${String(r.settings.title ?? '')}${where ? ` · ${where}` : ''}`;
+  };
   const cover = httpUrl(Form.useWatch('coverUrl', form));
   const picked = useMemo(() => resolveTargets(all, targets ?? {}, mainGroupId), [all, targets, mainGroupId]);
   const extra = useMemo(() => recruited.filter((r) => !picked.some((g) => g.id === r.groupId)), [recruited, picked]);
@@ -173,8 +201,9 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
         ...(v.description?.trim() ? { description: v.description.trim() } : {}),
         ...(v.coverUrl?.trim() ? { coverUrl: v.coverUrl.trim() } : {}),
         communityId: v.communityId,
-        mainGroupId: v.mainGroupId,
-        ...(v.scheduledAt ? { scheduledAt: v.scheduledAt.toISOString() } : {}),
+        // A series' main group may be left to the server when the rule runs in one group (it says which otherwise).
+        ...(v.mainGroupId ? { mainGroupId: v.mainGroupId } : {}),
+        ...(sharing ? { ruleId: v.ruleId } : v.scheduledAt ? { scheduledAt: v.scheduledAt.toISOString() } : {}),
         host: v.host,
         speakers: v.speakers ?? [],
         targets: targeting(v.targets ?? {}),
@@ -244,8 +273,13 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
           save.mutate(v);
         }}
         onValuesChange={(changed: Partial<FormValues>) => {
-          // Another community: its groups, not the last one's.
-          if ('communityId' in changed) form.setFieldValue('mainGroupId', undefined);
+          // Another community: its groups (and rules), not the last one's.
+          if ('communityId' in changed) form.setFieldsValue({ mainGroupId: undefined, ruleId: undefined });
+          // A rule on one group: that group is the main group; over several, the operator picks one of them.
+          if ('ruleId' in changed) {
+            const r = (rules.data ?? []).find((x) => x.id === changed.ruleId);
+            form.setFieldValue('mainGroupId', r?.targetType === 'group' ? r.targetId : undefined);
+          }
           // The server's word on a field (a targeting is one: any of its fields) goes once it changes.
           const stale = form.getFieldsError().filter((f) => f.errors.length && String(f.name[0]) in changed);
           if (stale.length) (form as FormInstance).setFields(stale.map((f) => ({ name: f.name, errors: [] })));
@@ -253,6 +287,26 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
         data-testid="live-form"
         data-mode={editing ? 'edit' : 'create'}
       >
+        <div style={{ marginBottom: 16 }}>
+          <Segmented<Mode>
+            block
+            value={mode}
+            disabled={editing}
+            onChange={(m) => {
+              setMode(m);
+              form.setFieldsValue({ ruleId: undefined, mainGroupId: undefined, scheduledAt: null });
+              (form as FormInstance).setFields([{ name: 'ruleId', errors: [] }, { name: 'mainGroupId', errors: [] }]);
+            }}
+            options={[
+              { value: 'own', label: <span data-testid="live-mode-own">{t('live.series.modeOwn')}</span> },
+              { value: 'sharing', label: <span data-testid="live-mode-sharing">{t('live.series.modeSharing')}</span> },
+            ]}
+            data-testid="live-mode"
+          />
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '6px 0 0' }}>
+            {editing && sharing ? <Locked>{t('live.series.lockedMode')}</Locked> : t(sharing ? 'live.series.modeSharingHelp' : 'live.series.modeOwnHelp')}
+          </Typography.Paragraph>
+        </div>
         <Row gutter={12}>
           <Col span={14}>
             <Form.Item name="title" label={t('live.title')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
@@ -264,41 +318,65 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
               <Select disabled={editing} options={(communities.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} data-testid="live-community" />
             </Form.Item>
           </Col>
-          <Col span={14}>
+          {sharing && (
+            <Col span={24}>
+              <Form.Item
+                name="ruleId"
+                label={t('live.series.rule')}
+                tooltip={t('live.series.ruleHelp')}
+                rules={[{ required: true, message: t('live.series.needRule') }]}
+                extra={rule ? <span data-testid="live-rule-schedule">{t('live.series.ruleSchedule', { schedule: ruleSchedule(t, rule) })}</span> : !rules.isPending && !communityRules.length ? t('live.series.noRules') : undefined}
+              >
+                <Select
+                  disabled={editing}
+                  showSearch={{ optionFilterProp: 'label' }}
+                  loading={rules.isPending}
+                  placeholder={t('live.series.rulePh')}
+                  options={communityRules.map((r) => ({ value: r.id, label: ruleName(r), hint: ruleSchedule(t, r) }))}
+                  optionRender={optionRender}
+                  data-testid="live-rule"
+                />
+              </Form.Item>
+            </Col>
+          )}
+          <Col span={sharing ? 24 : 14}>
             <Form.Item
               name="mainGroupId"
               label={t('live.mainGroup')}
-              tooltip={t('live.mainGroupHelp')}
-              extra={editing ? <Locked testId="live-lock-main">{t('live.form.lockedMain')}</Locked> : undefined}
-              rules={[{ required: true, message: t('common.required') }]}
+              tooltip={t(sharing ? 'live.series.mainGroupHelp' : 'live.mainGroupHelp')}
+              extra={editing ? <Locked testId="live-lock-main">{t('live.form.lockedMain')}</Locked> : sharing && rule && rule.targetType !== 'group' ? t('live.series.mainGroupPick') : undefined}
+              rules={sharing ? [] : [{ required: true, message: t('common.required') }]}
             >
               <Select
-                disabled={editing}
+                disabled={editing || (sharing && (!rule || rule.targetType === 'group'))}
+                allowClear={sharing}
                 showSearch={{ optionFilterProp: 'label' }}
-                placeholder={t('live.mainGroupPh')}
-                options={all.filter((g) => !communityId || g.communityId === communityId).map(groupOption)}
+                placeholder={sharing ? t('live.series.mainGroupPh') : t('live.mainGroupPh')}
+                options={mainChoices.map(groupOption)}
                 optionRender={optionRender}
                 data-testid="live-main-group"
               />
             </Form.Item>
           </Col>
-          <Col span={10}>
-            <Form.Item
-              name="scheduledAt"
-              label={t('live.schedule')}
-              tooltip={t('live.scheduleHelp')}
-              extra={started ? <Locked testId="live-lock-schedule">{t(ended ? 'live.form.lockedEnded' : 'live.form.lockedStarted')}</Locked> : undefined}
-            >
-              <DatePicker
-                disabled={started}
-                showTime={{ format: 'HH:mm' }}
-                format="YYYY-MM-DD HH:mm"
-                style={{ width: '100%' }}
-                placeholder={started ? t('live.noSchedule') : t('live.schedulePh')}
-                data-testid="live-scheduled"
-              />
-            </Form.Item>
-          </Col>
+          {!sharing && (
+            <Col span={10}>
+              <Form.Item
+                name="scheduledAt"
+                label={t('live.schedule')}
+                tooltip={t('live.scheduleHelp')}
+                extra={started ? <Locked testId="live-lock-schedule">{t(ended ? 'live.form.lockedEnded' : 'live.form.lockedStarted')}</Locked> : undefined}
+              >
+                <DatePicker
+                  disabled={started}
+                  showTime={{ format: 'HH:mm' }}
+                  format="YYYY-MM-DD HH:mm"
+                  style={{ width: '100%' }}
+                  placeholder={started ? t('live.noSchedule') : t('live.schedulePh')}
+                  data-testid="live-scheduled"
+                />
+              </Form.Item>
+            </Col>
+          )}
           <Col span={24}>
             <Form.Item label={t('live.form.cover')} tooltip={t('live.form.coverHelp')} style={{ marginBottom: 0 }}>
               <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start' }}>
@@ -329,7 +407,13 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
               </Form.Item>
             </Col>
             <Col span={14}>
-              <Form.Item name="speakers" label={t('live.speakers')} tooltip={t('live.speakersHelp')} rules={[{ validator: (_, v: LivePerson[] | undefined) => (v?.length ? Promise.resolve() : Promise.reject(new Error(t('live.needSpeaker')))) }]}>
+              <Form.Item
+                name="speakers"
+                label={t('live.speakers')}
+                tooltip={t('live.speakersHelp')}
+                extra={sharing ? t('live.series.speakersHelp') : undefined}
+                rules={[{ validator: (_, v: LivePerson[] | undefined) => (sharing || v?.length ? Promise.resolve() : Promise.reject(new Error(t('live.needSpeaker')))) }]}
+              >
                 <SpeakersInput groupId={mainGroupId ?? null} />
               </Form.Item>
             </Col>
@@ -393,7 +477,7 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
         {divider(t('live.settings'), endedLock('settings') ?? (started ? <Locked testId="live-lock-settings">{t('live.form.lockedReminders')}</Locked> : undefined))}
         <Row gutter={12}>
           <Col span={12}>
-            <Form.Item name={['settings', 'reminders']} label={t('live.reminders')} extra={started || scheduledAt ? undefined : t('live.remindersNeedSchedule')}>
+            <Form.Item name={['settings', 'reminders']} label={t('live.reminders')} extra={sharing ? t('live.series.remindersHelp') : started || scheduledAt ? undefined : t('live.remindersNeedSchedule')}>
               <Select
                 mode="multiple"
                 allowClear
@@ -405,7 +489,7 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
               />
             </Form.Item>
           </Col>
-          <Col span={6}>
+          <Col span={6} style={sharing ? { display: 'none' } : undefined}>
             <Form.Item name={['settings', 'autoStart']} label={t('live.autoStart')} tooltip={t('live.autoStartHelp')} valuePropName="checked">
               <Switch disabled={started} data-testid="live-autostart" />
             </Form.Item>

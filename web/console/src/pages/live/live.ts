@@ -2,7 +2,7 @@
 // small formatters (a lag in ms, a time) both use.
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { get, type LiveApplication, type LiveDelivery, type LiveDeliveryState, type LiveQuestion, type LiveSession, type LiveStats, type LiveStatus } from '../../api';
+import { get, type Rule, type LiveApplication, type LiveDelivery, type LiveDeliveryState, type LiveQuestion, type LiveSession, type LiveStats, type LiveStatus } from '../../api';
 
 /** How often the control room asks while the session runs (delivery, questions). */
 export const POLL_MS = 2000;
@@ -24,6 +24,36 @@ export function useLiveSessions(filters: { status?: LiveStatus; communityId?: st
     // Live ones change by themselves (the host's commands in the chat, the scheduled start).
     refetchInterval: (q) => (q.state.data?.items.some((s) => s.status !== 'ended') ? 10_000 : false),
   });
+}
+
+/** A series' occurrences (one live session per sharing session relayed), newest first. */
+export function useOccurrences(seriesId: string, poll: boolean) {
+  return useQuery({
+    queryKey: ['live-sessions', { seriesId }],
+    queryFn: () => get<{ items: LiveSession[] }>(`/live-sessions?seriesId=${encodeURIComponent(seriesId)}`),
+    refetchInterval: poll ? 10_000 : false,
+  });
+}
+
+/** The workspace's sharing rules (分享, sharing.session): what a series relays. */
+export function useSharingRules() {
+  return useQuery({
+    queryKey: ['rules', 'sharing'],
+    queryFn: async () => (await get<{ items: Rule[] }>('/rules?family=sharing')).items.filter((r) => r.type === 'sharing.session'),
+    staleTime: 30_000,
+  });
+}
+
+/** A series (linked to a sharing rule, never runs itself), as opposed to one of its occurrences or a session of its own. */
+export const isSeries = (s: Pick<LiveSession, 'ruleId' | 'seriesId'>) => s.ruleId !== null && s.seriesId === null;
+
+/** A sharing rule's schedule in a few words: 每天 20:00 · 90 分钟, 周一、周五 20:00 · 60 分钟. */
+export function ruleSchedule(t: TFunction, rule: Rule | undefined): string {
+  if (!rule) return '';
+  const st = rule.settings as { days?: number[]; at?: string; durationMinutes?: number };
+  const days = [...(st.days ?? [])].sort();
+  const when = days.length === 7 ? t('live.series.everyDay') : days.map((d) => t(`live.series.weekday.${d}`)).join(t('live.series.dayJoin'));
+  return t('live.series.schedule', { days: when, at: st.at ?? '', minutes: st.durationMinutes ?? 0 });
 }
 
 export function useLiveSession(id: string) {
