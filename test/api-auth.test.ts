@@ -20,7 +20,7 @@ afterAll(async () => t?.stop());
 
 const PUBLIC = new Set([
   'POST /api/v1/auth/sign-in', 'GET /api/v1/public/join/{code}', 'POST /api/v1/public/join/{code}', 'GET /api/v1/public/live-sessions/{id}', 'POST /api/v1/public/live-sessions/{id}/applications',
-  'POST /api/v1/connectors/telegram/{id}/webhook',
+  'POST /api/v1/connectors/telegram/{id}/webhook', 'GET /l/{code}',
 ]);
 const EXCLUDED_FROM_WRITES = new Set(['POST /api/v1/auth/sign-in', 'POST /api/v1/auth/sign-out', 'POST /api/v1/members/export']);
 

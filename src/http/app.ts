@@ -19,6 +19,7 @@ import { importRoutes } from './routes/import.routes.ts';
 import { identityRoutes } from './routes/identity.routes.ts';
 import { integrationRoutes } from './routes/integration.routes.ts';
 import { connectionRoutes } from './routes/connection.routes.ts';
+import { linksRoutes } from './routes/links.routes.ts';
 import { relayRoutes } from './routes/relay.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import type { SecretBox } from '../kernel/secrets.ts';
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   connectionRoutes(app, deps);
   telegramWebhookRoutes(app, deps);
   relayRoutes(app, deps);
+  linksRoutes(app, deps);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

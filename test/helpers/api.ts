@@ -14,7 +14,7 @@ export const TABLES: (keyof Database)[] = [
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
-  'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications',
+  'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -259,6 +259,9 @@ export interface Fixture {
   liveQuestion: string;
   liveApplication: string;
   liveEnded: string;
+  /** A tracked short link posted to `group`, and its code. */
+  link: string;
+  linkCode: string;
 }
 
 /** Polls until `fn` gives a value (the rules engine and the outbox work on a short interval). */
@@ -360,11 +363,13 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   const ended = await api.post('/api/v1/live-sessions', { ...liveBody, title: `${tag}回放` });
   expectStatus(await api.post(`/api/v1/live-sessions/${ended.body.id}/start`), 200);
   expectStatus(await api.post(`/api/v1/live-sessions/${ended.body.id}/stop`), 200);
+  const link = await api.post('/api/v1/links', { url: `https://example.com/${tag}`, groupId: group.id });
+  expectStatus(link, 201);
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
     chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
-    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id,
+    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -464,6 +469,7 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'PATCH', path: '/api/v1/live-sessions/{id}/archive', url: `/api/v1/live-sessions/${f.liveEnded}/archive`, body: { summary: u } },
     { method: 'POST', path: '/api/v1/live-sessions/{id}/rebroadcast', url: `/api/v1/live-sessions/${f.liveEnded}/rebroadcast` },
     { method: 'DELETE', path: '/api/v1/live-sessions/{id}', url: `/api/v1/live-sessions/${f.liveSession}` },
+    { method: 'POST', path: '/api/v1/links', url: '/api/v1/links', body: { url: `https://example.com/${u}`, groupId: f.group } },
   ];
 }
 
@@ -521,6 +527,8 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/live-sessions/{id}/stats', url: `/api/v1/live-sessions/${f.liveSession}/stats` },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/questions', url: `/api/v1/live-sessions/${f.liveSession}/questions` },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/archive', url: `/api/v1/live-sessions/${f.liveEnded}/archive` },
+    { method: 'GET', path: '/api/v1/links', url: '/api/v1/links' },
+    { method: 'GET', path: '/api/v1/links/{id}', url: `/api/v1/links/${f.link}` },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/applications', url: `/api/v1/live-sessions/${f.liveSession}/applications` },
   ];
 }
@@ -536,6 +544,7 @@ export function publicCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/public/live-sessions/{id}', url: `/api/v1/public/live-sessions/${f.liveSession}` },
     { method: 'POST', path: '/api/v1/public/live-sessions/{id}/applications', url: `/api/v1/public/live-sessions/${f.liveSession}/applications`, body: { platform: 'qq', groupName: uniq('群'), applicant: '群主', contact: 'qq:10002' } },
     { method: 'POST', path: '/api/v1/connectors/telegram/{id}/webhook', url: `/api/v1/connectors/telegram/${f.connection}/webhook`, body: { update_id: 1 } },
+    { method: 'GET', path: '/l/{code}', url: `/l/${f.linkCode}` },
   ];
 }
 

@@ -21,6 +21,7 @@ import * as m0013 from './migrations/0013-connections.ts';
 import * as m0014 from './migrations/0014-relay.ts';
 import * as m0015 from './migrations/0015-outbox-lanes.ts';
 import * as m0016 from './migrations/0016-group-link-handles.ts';
+import * as m0017 from './migrations/0017-short-links.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0014-relay': m0014,
   '0015-outbox-lanes': m0015,
   '0016-group-link-handles': m0016,
+  '0017-short-links': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -513,6 +513,19 @@ export interface PlatformFileTable {
   created_at: number;
 }
 
+export interface ShortLinkTable {
+  id: string;
+  workspace_id: string;
+  code: string;
+  url: string;
+  label: string | null;
+  community_id: string | null;
+  group_id: string | null;
+  campaign: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface LiveSessionTable {
   id: string;
   workspace_id: string;
@@ -639,6 +652,7 @@ export interface Database {
   group_links: GroupLinkTable;
   platform_files: PlatformFileTable;
   live_sessions: LiveSessionTable;
+  short_links: ShortLinkTable;
   live_targets: LiveTargetTable;
   live_messages: LiveMessageTable;
   live_questions: LiveQuestionTable;
