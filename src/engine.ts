@@ -5,8 +5,8 @@ import type { Runtime } from './bootstrap.ts';
 import { Ctx, type Actor } from './kernel/context.ts';
 import type { EventPublisher } from './kernel/events.ts';
 import { TenantDb } from './kernel/db/tenant.ts';
-import { IMAGE_MAX_BYTES, builtinConnector, storeImage } from './modules/builtin/index.ts';
-import { TelegramAccounts } from './connectors/telegram/api.ts';
+import { IMAGE_MAX_BYTES, builtinConnector, storeUpload } from './modules/builtin/index.ts';
+import { DOWNLOAD_MAX, FileTooBig, TelegramAccounts } from './connectors/telegram/api.ts';
 import { telegramInbox } from './connectors/telegram/inbox.ts';
 import { telegramListeners, type Listeners } from './connectors/telegram/listener.ts';
 import { telegramConnector } from './connectors/telegram/outbound.ts';
@@ -71,14 +71,25 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     queued: () => deliver(true).catch((err) => log.error({ err }, 'outbox delivery failed')),
     can: (platform: string, action: OutboxAction) => connectors.get(platform)?.capabilities.has(action) ?? false,
     timezone: c.timezone,
-    // A photo a speaker posts in a Telegram main group: downloaded once through the bot that heard it, kept as an upload.
-    async copyImage(ctx, groupId, memberId, payload) {
-      const media = payload.media as { ref?: string } | undefined;
+    // A photo, voice, video, audio or document a speaker posts in a Telegram main group: downloaded once
+    // through the bot that heard it and kept as an upload, which every target group then gets.
+    async copyMedia(ctx, groupId, memberId, payload) {
+      const media = payload.media as { kind?: string; ref?: string; name?: string; bytes?: number } | undefined;
       const connection = (payload.platform as { connection?: string } | undefined)?.connection;
-      if (!media?.ref || !connection) return null;
-      const bytes = await accounts.download(connection, media.ref, IMAGE_MAX_BYTES);
-      const u = await storeImage(ctx, files, groupId, { memberId, by: memberId ?? 'relay' }, bytes, 'telegram-photo.jpg');
-      return { uploadId: u.id, width: u.width, height: u.height };
+      const kind = media?.kind;
+      if (!media?.ref || !connection || (kind !== 'photo' && kind !== 'voice' && kind !== 'video' && kind !== 'audio' && kind !== 'file')) return null;
+      let bytes: Buffer;
+      try {
+        bytes = await accounts.download(connection, media.ref, kind === 'photo' ? IMAGE_MAX_BYTES : DOWNLOAD_MAX);
+      } catch (e) {
+        if (e instanceof FileTooBig) return { tooBig: { kind, name: media.name ?? null, bytes: e.bytes ?? (typeof media.bytes === 'number' ? media.bytes : null) } };
+        throw e;
+      }
+      const u = await storeUpload(ctx, files, groupId, { memberId, by: memberId ?? 'relay' }, bytes, kind === 'photo' ? 'telegram-photo.jpg' : media.name);
+      if (u.kind === 'image') return { image: { uploadId: u.id, width: u.width, height: u.height } };
+      if (kind === 'photo') return null;
+      // Telegram said what it is (a voice note, a video): a document stays a file whatever its bytes are.
+      return { file: { uploadId: u.id, name: u.name, mime: u.mime, bytes: u.bytes, kind } };
     },
   };
   // Delivery runs on as long as something is due, and comes back as soon as a held-back action may go (a

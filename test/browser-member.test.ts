@@ -276,4 +276,43 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     expect((await t.api.get(`/api/v1/groups/${g.id}/chat?limit=50`)).body.items.filter((i: any) => i.kind === 'message' && i.memberId).map((i: any) => i.text).reverse()).toEqual([...XSS, '报名表 https://example.com/form?a=1 填好后回复']);
     expect(takeErrors()).toEqual([]);
   });
+
+  it('posts a file and a voice from the composer: a card with name, size and download, and a player', async () => {
+    const { g, code } = await groupWithInvite({});
+    const writer = await phone();
+    await joinThrough(writer, code, '讲师林');
+    await writer.getByTestId('open-chat').click();
+    await writer.getByTestId('chat-input').waitFor();
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(300 * 1024, 0x41), Buffer.from('\n%%EOF\n')]);
+    const voice = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead'), Buffer.alloc(2000, 3)]);
+    // The file picker takes any file; the server reads what it is from the bytes (the browser's type is not trusted).
+    await writer.getByTestId('file-input').setInputFiles({ name: '第一周训练计划.pdf', mimeType: 'text/html', buffer: pdf });
+    const card = writer.getByTestId('chat-file').filter({ hasText: '第一周训练计划.pdf' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('300 KB');
+    await writer.getByTestId('file-input').setInputFiles({ name: `${XSS[1]}.ogg`, mimeType: 'audio/ogg', buffer: voice });
+    await writer.getByTestId('chat-audio').first().waitFor();
+
+    const reader = await phone();
+    await joinThrough(reader, code, '跑友周');
+    await reader.getByTestId('open-chat').click();
+    const seen = reader.getByTestId('chat-file').filter({ hasText: '第一周训练计划.pdf' });
+    await seen.waitFor();
+    const href = await seen.getAttribute('href');
+    expect(await seen.getAttribute('download')).toBe('第一周训练计划.pdf');
+    const got = await reader.request.get(`${t.url}${href}`);
+    expect(got.status()).toBe(200);
+    expect(got.headers()['content-type']).toBe('application/pdf');
+    expect(got.headers()['content-disposition']).toMatch(/^attachment;/);
+    expect((await got.body()).equals(pdf)).toBe(true);
+    const audio = reader.getByTestId('chat-audio').locator('audio');
+    await audio.waitFor();
+    expect(await audio.getAttribute('controls')).not.toBeNull();
+    const items = (await t.api.get(`/api/v1/groups/${g.id}/chat?limit=10`)).body.items.filter((i: any) => i.file);
+    expect(items.map((i: any) => i.file.kind).reverse()).toEqual(['file', 'voice']);
+    expect(await reader.evaluate('window.__xss')).toBeUndefined();
+    await reader.waitForTimeout(300); // the last bubble's fade-in, for the screenshot only
+    await reader.screenshot({ path: `${SHOTS}member-file.png` });
+    expect(takeErrors()).toEqual([]);
+  });
 });

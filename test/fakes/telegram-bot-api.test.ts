@@ -453,6 +453,21 @@ describe('faults', () => {
     expect(bytes.equals(TINY_PNG)).toBe(true);
   });
 
+  it('hears a user\'s document and voice note as the Bot API shows them; getFile refuses what is past 20 MB', async () => {
+    const { fake, bot } = await world({ timeScale: 1000 });
+    fake.userSends(SG, ALICE, { file: { kind: 'document', bytes: Buffer.from('%PDF-1.4'), file_name: 'plan.pdf', mime_type: 'application/pdf' }, caption: 'the plan' });
+    fake.userSends(SG, ALICE, { file: { kind: 'voice', bytes: Buffer.from('OggS voice') } });
+    fake.userSends(SG, ALICE, { file: { kind: 'document', bytes: Buffer.alloc(20 * 2 ** 20 + 1, 1), file_name: 'big.zip' } });
+    const updates = await bot.api.getUpdates();
+    const [doc, voice, big] = updates.map((u) => u.message!);
+    expect(doc).toMatchObject({ caption: 'the plan', document: { file_name: 'plan.pdf', mime_type: 'application/pdf', file_size: 8 } });
+    expect(voice).toMatchObject({ voice: { mime_type: 'audio/ogg', file_size: 10, duration: 1 } });
+    const f = await bot.api.getFile(doc!.document!.file_id);
+    expect(Buffer.from(await (await fetch(`${fake.url}/file/bot${TOKEN}/${f.file_path}`)).arrayBuffer()).toString()).toBe('%PDF-1.4');
+    expect((await apiError(bot.api.getFile(big!.document!.file_id))).description).toBe('Bad Request: file is too big');
+    expect(() => fake.userSends(SG, ALICE, { file: { kind: 'voice', bytes: Buffer.alloc(0) } })).toThrow(FakeTelegramError);
+  });
+
   it('fails calls naming a migrated group with migrate_to_chat_id, and injects that fault on demand', async () => {
     const { fake, bot } = await world({ timeScale: 1000 });
     fake.addChat({ id: -4001, type: 'group', title: 'Old' });

@@ -182,6 +182,8 @@ export interface UserSendOptions {
   caption?: string;
   /** A photo: `true` for a generated 1×1 PNG, or the image bytes. */
   photo?: true | Uint8Array;
+  /** A document, a voice note, a video or an audio file, with its bytes (the caption goes with it). */
+  file?: { kind: 'document' | 'voice' | 'video' | 'audio'; bytes: Uint8Array; file_name?: string; mime_type?: string; duration?: number };
   reply_to_message_id?: number;
 }
 
@@ -1205,8 +1207,9 @@ export class FakeTelegram {
     const chat = this.liveChat(chatId);
     const user = this.userOrThrow(userId);
     if (user.is_bot) throw new FakeTelegramError('use the Bot API to send as a bot');
-    if (opts.text === undefined && opts.photo === undefined) throw new FakeTelegramError('nothing to send');
-    const right: keyof FullPermissions = opts.photo !== undefined ? 'can_send_photos' : 'can_send_messages';
+    if (opts.text === undefined && opts.photo === undefined && opts.file === undefined) throw new FakeTelegramError('nothing to send');
+    if (opts.photo !== undefined && opts.file !== undefined) throw new FakeTelegramError('a message carries one photo or one file');
+    const right: keyof FullPermissions = opts.photo !== undefined ? 'can_send_photos' : opts.file ? MEDIA[opts.file.kind].right : 'can_send_messages';
     if (!this.isInChat(chat, userId)) throw new FakeTelegramError(`user ${userId} is not a member of chat ${chatId}`);
     if (!this.can(chat, userId, right)) throw new FakeTelegramError(`user ${userId} may not send that in chat ${chatId} (${right} is false)`);
     if (opts.reply_to_message_id !== undefined) {
@@ -1222,10 +1225,18 @@ export class FakeTelegram {
       const bytes = opts.photo === true ? TINY_PNG : Buffer.from(opts.photo);
       const { groupId, unique } = this.createPhoto(bytes);
       e.media = { kind: 'photo', unique, reused: false, groupId };
-      if (opts.caption !== undefined) {
-        e.caption = opts.caption;
-        e.captionEntities = autoEntities(opts.caption);
-      }
+    }
+    if (opts.file !== undefined) {
+      const { kind, bytes, ...meta } = opts.file;
+      // Users' clients upload up to 2 GB; a bot may still only download 20 MB of it (getFile).
+      if (bytes.length === 0) throw new FakeTelegramError('a file must be non-empty');
+      const spec = MEDIA[kind];
+      const f = this.createFile(kind, Buffer.from(bytes), { mime_type: meta.mime_type ?? spec.mime ?? 'application/octet-stream', ...(meta.file_name ? { file_name: meta.file_name } : {}), duration: meta.duration ?? (kind === 'document' ? undefined : 1) });
+      e.media = { kind, unique: f.unique, reused: false };
+    }
+    if ((opts.photo !== undefined || opts.file !== undefined) && opts.caption !== undefined) {
+      e.caption = opts.caption;
+      e.captionEntities = autoEntities(opts.caption);
     }
     e.replyTo = opts.reply_to_message_id;
     this.commitEntry(chat, e);

@@ -7,6 +7,15 @@ export interface ChatImage {
   name: string;
 }
 
+/** A file posted in the chat: voice and audio play in the page, a video too, anything else is downloaded. */
+export interface ChatFile {
+  id: string;
+  name: string;
+  mime: string;
+  bytes: number;
+  kind: 'file' | 'voice' | 'video' | 'audio';
+}
+
 /** One line of a group's chat as its members see it (chat pages, and `chat.item` events on `chat:<id>`). */
 export interface ChatItem {
   id: string;
@@ -19,6 +28,8 @@ export interface ChatItem {
   replyTo: string | null;
   mentions: string[];
   image: ChatImage | null;
+  /** Absent from items written before files could be posted. */
+  file?: ChatFile | null;
   question: boolean;
   /** Marked as good content (精华); chat pages only. */
   highlighted: boolean;

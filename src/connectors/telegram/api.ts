@@ -45,12 +45,21 @@ export class TelegramAccounts {
     return entry;
   }
 
-  /** A file a bot heard (its file_id), downloaded through that bot (getFile, then the file path). */
+  /**
+   * A file a bot heard (its file_id), downloaded through that bot (getFile, then the file path). A file past
+   * `maxBytes`, or past the 20 MB the Bot API lets a bot download, throws FileTooBig.
+   */
   async download(connectionId: string, fileId: string, maxBytes: number): Promise<Buffer> {
     const { api, token } = await this.get(connectionId);
-    const f = await api.getFile(fileId);
+    let f;
+    try {
+      f = await api.getFile(fileId);
+    } catch (e) {
+      if (e instanceof GrammyError && /too big/i.test(e.description)) throw new FileTooBig(fileId, null);
+      throw e;
+    }
     if (!f.file_path) throw new Error(`Telegram gave no path for file ${fileId}`);
-    if (f.file_size && f.file_size > maxBytes) throw new Error(`file ${fileId} is ${f.file_size} bytes (at most ${maxBytes})`);
+    if (f.file_size && f.file_size > maxBytes) throw new FileTooBig(fileId, f.file_size);
     const res = await fetch(`${this.options.apiRoot}/file/bot${token}/${f.file_path}`, { signal: AbortSignal.timeout(this.options.timeoutMs * 3) });
     if (!res.ok) throw new Error(`downloading file ${fileId}: HTTP ${res.status}`);
     return Buffer.from(await res.arrayBuffer());
@@ -60,6 +69,17 @@ export class TelegramAccounts {
     this.apis.delete(connectionId);
   }
 }
+
+/** A file a bot may not download (the Bot API's getFile stops at 20 MB); `bytes` when Telegram said. */
+export class FileTooBig extends Error {
+  constructor(readonly fileId: string, readonly bytes: number | null) {
+    super(`file ${fileId} is too big to download${bytes ? ` (${bytes} bytes)` : ''}`);
+    this.name = 'FileTooBig';
+  }
+}
+
+/** What the Bot API lets a bot download with getFile. */
+export const DOWNLOAD_MAX = 20 * 2 ** 20;
 
 /** A connection's bot token from its sealed credentials; throws when this deployment's key does not open them. */
 export function openToken(secrets: SecretBox, credentials: string): string {

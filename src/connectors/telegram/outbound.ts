@@ -1,8 +1,10 @@
 // The Telegram connector's action side: the outbox's actions as Bot API calls by the bot (of a pool) that
 // sits in the group. Declares what Telegram lets a bot do and Telegram's documented limits (about 30
 // messages/s per bot, 1/s per chat, 20/min per group), so the outbox never has to be told "429".
-// Images are uploaded once per bot (a file_id belongs to the bot that uploaded it) and sent by file_id after.
+// Images and files (documents, voices, videos, audio) are uploaded once per bot (a file_id belongs to the bot
+// that uploaded it) and sent by file_id after.
 import { InputFile, type Api } from 'grammy';
+import type { Message } from 'grammy/types';
 import type { Ctx } from '../../kernel/context.ts';
 import type { FileStore } from '../../kernel/files.ts';
 import { Refused, type Connector, type GroupAction, type OutboxAction, type RateLimits, type Seat } from '../../modules/outbox/index.ts';
@@ -27,6 +29,28 @@ export function telegramLimits(timeScale: number): RateLimits {
   };
 }
 
+/** What a bot may upload (sendDocument and the like); larger files are refused before they are read. */
+const UPLOAD_MAX = 50 * 2 ** 20;
+const CAPTION_MAX = 1024;
+
+type MediaKind = 'photo' | 'document' | 'voice' | 'video' | 'audio';
+type SentMedia = Message;
+/** A message's `file.kind` as the Bot API method that sends it. */
+const FILE_KINDS: Record<string, MediaKind> = { file: 'document', voice: 'voice', video: 'video', audio: 'audio' };
+const SEND: Record<MediaKind, (api: Api, chat: string, file: string | InputFile, opts: object) => Promise<SentMedia>> = {
+  photo: (api, chat, file, opts) => api.sendPhoto(chat, file, opts),
+  document: (api, chat, file, opts) => api.sendDocument(chat, file, opts),
+  voice: (api, chat, file, opts) => api.sendVoice(chat, file, opts),
+  video: (api, chat, file, opts) => api.sendVideo(chat, file, opts),
+  audio: (api, chat, file, opts) => api.sendAudio(chat, file, opts),
+};
+
+/** The file_id this bot now has for what it sent (a photo's largest size). */
+function fileIdOf(m: SentMedia): string | undefined {
+  const best = m.photo?.reduce((x, y) => (y.width * y.height > x.width * x.height ? y : x));
+  return best?.file_id ?? m.voice?.file_id ?? m.video?.file_id ?? m.audio?.file_id ?? m.document?.file_id;
+}
+
 export const telegramCapabilities = new Set<OutboxAction>([
   'send', 'warn', 'mute', 'unmute', 'remove', 'restore', 'recall', 'edit', 'mute_all', 'unmute_all', 'set_name', 'set_announcement', 'approve_join', 'reject_join',
 ]);
@@ -34,7 +58,7 @@ export const telegramCapabilities = new Set<OutboxAction>([
 export function telegramConnector(deps: { accounts: TelegramAccounts; files: FileStore }): Connector {
   const { accounts, files } = deps;
   const scale = accounts.options.timeScale;
-  /** Uploads in flight per bot and file: the groups that want the same image wait for one upload. */
+  /** Uploads in flight per bot and file: the groups that want the same image or file wait for one upload. */
   const uploading = new Map<string, Promise<string>>();
 
   async function userOf(ctx: Ctx, a: GroupAction): Promise<number> {
@@ -46,19 +70,23 @@ export function telegramConnector(deps: { accounts: TelegramAccounts; files: Fil
     return Number(idn.external_id);
   }
 
-  /** An image by file_id when this bot uploaded it before, else uploaded now (once, however many groups wait for it). */
-  async function photoFor(ctx: Ctx, api: Api, account: string, chat: string, image: Record<string, unknown>, caption: string, extra: object): Promise<{ message_id: number }> {
-    const uploadId = typeof image.uploadId === 'string' ? image.uploadId : null;
-    if (!uploadId) throw new Refused('an image to send needs an uploadId');
-    const key = `upload:${uploadId}`;
+  /**
+   * An upload (image or file) by file_id when this bot uploaded it before, else uploaded now (once, however
+   * many groups wait for it): a file_id belongs to the bot that uploaded it.
+   */
+  async function mediaFor(ctx: Ctx, api: Api, account: string, chat: string, kind: MediaKind, media: Record<string, unknown>, caption: string, extra: object): Promise<{ message_id: number }> {
+    const uploadId = typeof media.uploadId === 'string' ? media.uploadId : null;
+    if (!uploadId) throw new Refused(`${kind === 'photo' ? 'an image' : 'a file'} to send needs an uploadId`);
+    // Photos keep the key they always had; a file sent as another kind would get another file_id.
+    const key = kind === 'photo' ? `upload:${uploadId}` : `upload:${uploadId}:${kind}`;
+    const send = (file: string | InputFile) => SEND[kind](api, chat, file, { ...(caption ? { caption: caption.slice(0, CAPTION_MAX) } : {}), ...extra });
     const known = await ctx.tdb.selectFrom('platform_files').select('file_ref').where('connection_id', '=', account).where('media_key', '=', key).executeTakeFirst();
-    const opts = { ...(caption ? { caption } : {}), ...extra };
-    if (known) return api.sendPhoto(chat, known.file_ref, opts);
+    if (known) return send(known.file_ref);
     const flight = `${account}|${key}`;
     const pending = uploading.get(flight);
     if (pending) {
       const fileId = await pending.catch(() => null);
-      if (fileId) return api.sendPhoto(chat, fileId, opts);
+      if (fileId) return send(fileId);
     }
     let resolve!: (id: string) => void;
     let reject!: (e: unknown) => void;
@@ -66,15 +94,16 @@ export function telegramConnector(deps: { accounts: TelegramAccounts; files: Fil
     mine.catch(() => {});
     uploading.set(flight, mine);
     try {
-      const u = await ctx.tdb.selectFrom('uploads').select(['storage_key', 'file_name']).where('id', '=', uploadId).executeTakeFirst();
-      if (!u) throw new Refused(`image ${uploadId} is gone`);
-      const sent = await api.sendPhoto(chat, new InputFile(await files.read(u.storage_key), u.file_name), opts);
-      const best = sent.photo?.reduce((x, y) => (y.width * y.height > x.width * x.height ? y : x));
-      if (best) {
-        await ctx.tdb.insertInto('platform_files', { connection_id: account, media_key: key, file_ref: best.file_id, created_at: ctx.clock.now() })
+      const u = await ctx.tdb.selectFrom('uploads').select(['storage_key', 'file_name', 'bytes']).where('id', '=', uploadId).executeTakeFirst();
+      if (!u) throw new Refused(`upload ${uploadId} is gone`);
+      if (Number(u.bytes) > UPLOAD_MAX) throw new Refused(`${u.file_name} is ${Math.round(Number(u.bytes) / 2 ** 20)} MB; a bot uploads at most ${UPLOAD_MAX / 2 ** 20} MB`);
+      const sent = await send(new InputFile(await files.read(u.storage_key), u.file_name));
+      const fileId = fileIdOf(sent);
+      if (fileId) {
+        await ctx.tdb.insertInto('platform_files', { connection_id: account, media_key: key, file_ref: fileId, created_at: ctx.clock.now() })
           .onConflict((oc) => oc.columns(['workspace_id', 'connection_id', 'media_key']).doNothing()).execute();
-        resolve(best.file_id);
-      } else reject(new Error('no photo in the answer'));
+        resolve(fileId);
+      } else reject(new Error(`no ${kind} in the answer`));
       return sent;
     } catch (e) {
       reject(e);
@@ -94,8 +123,12 @@ export function telegramConnector(deps: { accounts: TelegramAccounts; files: Fil
       case 'send':
       case 'warn': {
         const body = a.action === 'warn' && !text ? (a.reason ?? '') : text;
-        if (p.image && typeof p.image === 'object') return { ref: String((await photoFor(ctx, api, a.account!, chat, p.image as Record<string, unknown>, body, reply)).message_id) };
-        if (!body.trim()) throw new Refused('nothing to send: no text and no image');
+        if (p.image && typeof p.image === 'object') return { ref: String((await mediaFor(ctx, api, a.account!, chat, 'photo', p.image as Record<string, unknown>, body, reply)).message_id) };
+        if (p.file && typeof p.file === 'object') {
+          const f = p.file as Record<string, unknown>;
+          return { ref: String((await mediaFor(ctx, api, a.account!, chat, FILE_KINDS[String(f.kind)] ?? 'document', f, body, reply)).message_id) };
+        }
+        if (!body.trim()) throw new Refused('nothing to send: no text, no image and no file');
         return { ref: String((await api.sendMessage(chat, body, { ...reply, link_preview_options: { is_disabled: p.preview !== true } })).message_id) };
       }
       case 'mute': {

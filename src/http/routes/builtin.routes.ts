@@ -14,7 +14,7 @@ import type { FileStore } from '../../kernel/files.ts';
 import type { Logger } from '../../kernel/logger.ts';
 import { ChatItemSchema } from '../../modules/activity/index.ts';
 import {
-  AnnouncementSchema, MEMBER_COOKIE, ChatGroupSchema, ChatPageQuerySchema, ChatPageSchema, ChatPostSchema, DirectoryEntrySchema, DirectoryOptSchema, IMAGE_MAX_BYTES, MEMBER_APP,
+  AnnouncementSchema, MEMBER_COOKIE, ChatGroupSchema, ChatPageQuerySchema, ChatPageSchema, ChatPostSchema, DirectoryEntrySchema, DirectoryOptSchema, FILE_MAX_BYTES, IMAGE_MAX_BYTES, MEMBER_APP, servedInline,
   MeSchema, NicknameSchema, ProfileUpdateSchema, QuestionListQuerySchema, QuestionSchema, ReportCreateSchema, ReportDecisionSchema, ReportListQuerySchema,
   ReportSchema, RosterEntrySchema, TeamPostSchema, UploadSchema, chatGroup, chatPage, decideReport, directory, endMemberSession, listReports, memberChatPage,
   memberHome, memberQuestions, memberUpload, leaveGroup, highlight, postAsTeam, postChat, readUpload, reportInGroup, roster, setAnnouncement, setInDirectory, setNickname,
@@ -118,7 +118,7 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
   app.post('/api/v1/me/groups/:id/messages', {
     config: memberRoute,
     schema: {
-      tags, summary: 'Post in the group: text, an uploaded image, a reply, mentions, or a question. A retry with the same clientId posts nothing new',
+      tags, summary: 'Post in the group: text, an uploaded image or file, a reply, mentions, or a question. A retry with the same clientId posts nothing new',
       security: MemberAuth, params: GroupParams, body: ChatPostSchema, response: { 201: ChatItemSchema },
     },
   }, async (req, reply) => {
@@ -194,22 +194,24 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
     return { invite, path: invite.path, qrDataUrl: await qrFor(req, deps.config, invite.path) };
   });
 
-  // ---- images: raw bytes in, type decided by content ----
+  // ---- uploads: raw bytes in, type decided by content ----
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMAGE_MAX_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FILE_MAX_BYTES }, (_req, body, done) => done(null, body));
     const uploadSchema = (summary: string, security: typeof Secured) => ({
       tags, summary, security, params: GroupParams, querystring: UploadQuery, response: { 201: UploadSchema },
-      description: `The image's bytes as the body (any Content-Type; its type is read from the bytes): PNG, JPEG, GIF or WebP, at most ${IMAGE_MAX_BYTES / 1024 / 1024} MB. name: the original file name.`,
+      description: `The file's bytes as the body (any Content-Type: its type is read from the bytes, never from the name or the header). `
+        + `An image (PNG, JPEG, GIF or WebP, at most ${IMAGE_MAX_BYTES / 1024 / 1024} MB) is posted as imageId; any other file (a document, a voice (Ogg/Opus), `
+        + `an audio, a video), at most ${FILE_MAX_BYTES / 1024 / 1024} MB, as fileId. name: the original file name.`,
     });
     const bytesOf = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    scope.post('/api/v1/me/groups/:id/uploads', { config: memberRoute, schema: uploadSchema('Upload an image to post in the group (member session)', MemberAuth) }, async (req, reply) => {
+    scope.post('/api/v1/me/groups/:id/uploads', { config: memberRoute, schema: uploadSchema('Upload an image or a file to post in the group (member session)', MemberAuth) }, async (req, reply) => {
       const { ctx, me } = member(req);
       const { id } = req.params as { id: string };
       const { name } = req.query as { name?: string };
       return reply.code(201).send(await memberUpload(ctx, deps.files, me, id, bytesOf(req), name));
     });
-    scope.post('/api/v1/groups/:id/uploads', { schema: uploadSchema('Upload an image for the team to post in the group', Secured) }, async (req, reply) => {
+    scope.post('/api/v1/groups/:id/uploads', { schema: uploadSchema('Upload an image or a file for the team to post in the group', Secured) }, async (req, reply) => {
       const { id } = req.params as { id: string };
       const { name } = req.query as { name?: string };
       return reply.code(201).send(await teamUpload(req.ctx(), deps.files, id, bytesOf(req), name));
@@ -218,7 +220,10 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
 
   app.get('/api/v1/uploads/:id', {
     config: { public: true },
-    schema: { tags, summary: "An uploaded image, for the group's members (member session) and its operators", params: IdParams },
+    schema: {
+      tags, summary: "An uploaded image or file, for the group's members (member session) and its operators", params: IdParams,
+      description: 'Served under the type read from its bytes when it was uploaded; only images, audio and video are inline, everything else is an attachment.',
+    },
   }, async (req, reply) => {
     const viewer = req.principal ? { ctx: req.ctx(), who: { operator: true as const } } : (() => {
       const m = member(req);
@@ -229,7 +234,8 @@ export function builtinRoutes(app: App, deps: { db: Db; config: Config; clock: C
       .type(upload.mime)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(upload.name)}`)
+      // A document is never opened by the browser as a page, whatever it contains: only downloaded.
+      .header('content-disposition', `${servedInline(upload.mime) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(upload.name)}`)
       .header('cache-control', 'private, max-age=86400, immutable')
       .send(bytes);
   });

@@ -10,6 +10,9 @@ export const CHAT_KINDS = ['message', 'join', 'leave', 'service'] as const;
 
 export const ChatImageSchema = z.object({ id: z.string(), width: z.number(), height: z.number(), name: z.string() });
 
+/** A file posted in the chat (width/height 0: not an image); voice and audio play in the page, the rest is downloaded. */
+export const ChatFileSchema = z.object({ id: z.string(), name: z.string(), mime: z.string(), bytes: z.number(), kind: z.enum(['file', 'voice', 'video', 'audio']) });
+
 export const ChatItemSchema = z.object({
   id: z.string(),
   /** Resume point for paging and for the real-time backlog. */
@@ -22,6 +25,7 @@ export const ChatItemSchema = z.object({
   replyTo: z.string().nullable(),
   mentions: z.array(z.string()),
   image: ChatImageSchema.nullable(),
+  file: ChatFileSchema.nullable(),
   question: z.boolean(),
   /** Marked as good content (精华) by the team or a manager (chat pages only; live items start unmarked). */
   highlighted: z.boolean(),
@@ -40,6 +44,7 @@ export function chatItem(a: Activity): ChatItem | null {
   else if (a.kind === 'service' && p.event === 'announcement') kind = 'announcement';
   else return null;
   const img = p.image as Record<string, unknown> | undefined;
+  const file = p.file as Record<string, unknown> | undefined;
   const from = p.from;
   return {
     id: a.id,
@@ -52,6 +57,12 @@ export function chatItem(a: Activity): ChatItem | null {
     mentions: Array.isArray(p.mentions) ? p.mentions.filter((m): m is string => typeof m === 'string').slice(0, 50) : [],
     image: img && typeof img.id === 'string'
       ? { id: img.id, width: Number(img.width) || 0, height: Number(img.height) || 0, name: str(img.name, 120) ?? '' }
+      : null,
+    file: file && typeof file.id === 'string'
+      ? {
+          id: file.id, name: str(file.name, 120) ?? '', mime: str(file.mime, 100) ?? 'application/octet-stream', bytes: Number(file.bytes) || 0,
+          kind: (['file', 'voice', 'video', 'audio'] as const).find((k) => k === file.kind) ?? 'file',
+        }
       : null,
     question: p.question === true,
     highlighted: false,

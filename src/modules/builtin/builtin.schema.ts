@@ -75,6 +75,8 @@ export const ChatPostSchema = z
     replyTo: Id.optional(),
     mentions: z.array(Id).max(20).optional(),
     imageId: Id.optional(),
+    /** An uploaded file that is not an image (a document, a voice, a video, an audio). */
+    fileId: Id.optional(),
     /** Ask the group: the message stays on the question list until answered. */
     question: z.boolean().optional(),
   })
@@ -111,7 +113,9 @@ export const UploadSchema = z.object({
   width: z.number(),
   height: z.number(),
   name: z.string(),
-  /** Where the image is served (members of the group and its operators only). */
+  /** Read from the bytes: an image (posted as imageId) or a file, voice, video or audio (posted as fileId). */
+  kind: z.enum(['image', 'file', 'voice', 'video', 'audio']),
+  /** Where the file is served (members of the group and its operators only). */
   url: z.string(),
   createdAt: z.string(),
 });

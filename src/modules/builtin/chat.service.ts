@@ -22,7 +22,7 @@ import type {
   ChatGroup, ChatPageQuerySchema, ChatPost, DirectoryEntrySchema, Me, ProfileUpdateSchema, Question, Report, ReportCreateSchema, ReportDecisionSchema,
   RosterEntrySchema, TeamPostSchema, Upload,
 } from './builtin.schema.ts';
-import { cleanFileName, sniffImage } from './image.ts';
+import { IMAGE_MAX_BYTES, cleanFileName, kindOfUpload, sniffFile, sniffImage, type FileKind } from './image.ts';
 import { qrCodesIn } from './qr.ts';
 
 /** Who acts for a member in the services: the member app, with no operator scope. The member is passed beside it. */
@@ -210,13 +210,25 @@ interface Draft {
   mentions: string[];
   /** `qrCodes`: the texts of the QR codes in the image (for the moderation rule; members are not shown them). */
   image: { id: string; width: number; height: number; name: string; qrCodes: string[] } | null;
+  file: ChatFile | null;
 }
 
+/** A file as a message carries it (the chat item's `file`). */
+export interface ChatFile { id: string; name: string; mime: string; bytes: number; kind: FileKind }
+
+export const chatFileOf = (u: Database['uploads']): ChatFile | null => {
+  const kind = kindOfUpload(u);
+  return kind === 'image' ? null : { id: u.id, name: u.file_name, mime: u.mime, bytes: Number(u.bytes), kind };
+};
+
 /** Checks what a post refers to: the reply in the same group, mentioned members of it, an image uploaded to it. */
-async function draftOf(ctx: Ctx, groupId: string, input: { text?: string | undefined; replyTo?: string | undefined; mentions?: string[] | undefined; imageId?: string | undefined }, uploader: string): Promise<Draft> {
+async function draftOf(
+  ctx: Ctx, groupId: string, input: { text?: string | undefined; replyTo?: string | undefined; mentions?: string[] | undefined; imageId?: string | undefined; fileId?: string | undefined }, uploader: string,
+): Promise<Draft> {
   const errors: { field: string; reason: string }[] = [];
   const text = input.text?.trim() ? input.text.trim() : null;
-  if (!text && !input.imageId) errors.push({ field: 'text', reason: 'a message needs text or an image' });
+  if (!text && !input.imageId && !input.fileId) errors.push({ field: 'text', reason: 'a message needs text, an image or a file' });
+  if (input.imageId && input.fileId) errors.push({ field: 'fileId', reason: 'a message carries an image or a file, not both' });
   if (input.replyTo) {
     const r = await ctx.tdb.selectFrom('activities').select('id').where('id', '=', input.replyTo).where('group_id', '=', groupId).where('kind', '=', 'message').executeTakeFirst();
     if (!r) errors.push({ field: 'replyTo', reason: `message ${input.replyTo} is not in this group` });
@@ -231,10 +243,17 @@ async function draftOf(ctx: Ctx, groupId: string, input: { text?: string | undef
   if (input.imageId) {
     const u = await ctx.tdb.selectFrom('uploads').selectAll().where('id', '=', input.imageId).where('group_id', '=', groupId).where('uploaded_by', '=', uploader).executeTakeFirst();
     if (!u) errors.push({ field: 'imageId', reason: `image ${input.imageId} was not uploaded by you to this group` });
+    else if (kindOfUpload(u) !== 'image') errors.push({ field: 'imageId', reason: `upload ${input.imageId} is not an image: post it as fileId` });
     else image = { id: u.id, width: u.width, height: u.height, name: u.file_name, qrCodes: JSON.parse(u.qr_codes) as string[] };
   }
+  let file: ChatFile | null = null;
+  if (input.fileId) {
+    const u = await ctx.tdb.selectFrom('uploads').selectAll().where('id', '=', input.fileId).where('group_id', '=', groupId).where('uploaded_by', '=', uploader).executeTakeFirst();
+    if (!u) errors.push({ field: 'fileId', reason: `file ${input.fileId} was not uploaded by you to this group` });
+    else if (!(file = chatFileOf(u))) errors.push({ field: 'fileId', reason: `upload ${input.fileId} is an image: post it as imageId` });
+  }
   if (errors.length) throw invalid(errors);
-  return { text, replyTo: input.replyTo ?? null, mentions, image };
+  return { text, replyTo: input.replyTo ?? null, mentions, image, file };
 }
 
 async function existingPost(ctx: Ctx, sourceId: string): Promise<ChatItem | null> {
@@ -267,7 +286,7 @@ export async function postChat(ctx: Ctx, me: string, groupId: string, input: Cha
     const d = await draftOf(tx, groupId, input, me);
     const [written] = await writeActivities(tx, [{
       kind: 'message', memberId: me, groupId, occurredAt: iso(tx.clock.now()), contentSource: 'UGC', source: 'builtin', sourceId,
-      payload: { text: d.text, replyTo: d.replyTo, mentions: d.mentions, image: d.image, question: input.question === true },
+      payload: { text: d.text, replyTo: d.replyTo, mentions: d.mentions, image: d.image, ...(d.file ? { file: d.file } : {}), question: input.question === true },
     }], () => '', { audit: false });
     const a = written!.activity;
     if (input.question) {
@@ -339,25 +358,43 @@ export async function directory(ctx: Ctx, me: string, groupId: string): Promise<
   }));
 }
 
-// ---- images ----
+// ---- uploads: images and other files ----
 
 export const uploadUrl = (id: string) => `/api/v1/uploads/${id}`;
 
 const toUpload = (r: Database['uploads']): Upload => ({
-  id: r.id, groupId: r.group_id, mime: r.mime, bytes: Number(r.bytes), width: r.width, height: r.height, name: r.file_name, url: uploadUrl(r.id), createdAt: iso(Number(r.created_at)),
+  id: r.id, groupId: r.group_id, mime: r.mime, bytes: Number(r.bytes), width: r.width, height: r.height, name: r.file_name, kind: kindOfUpload(r), url: uploadUrl(r.id),
+  createdAt: iso(Number(r.created_at)),
 });
 
-/** Keeps an image for a group (any platform's: the relay keeps a copy of a photo heard on Telegram). */
-export async function storeImage(ctx: Ctx, files: FileStore, groupId: string, uploader: { memberId: string | null; by: string }, bytes: Buffer, name: string | undefined): Promise<Upload> {
-  const sniffed = sniffImage(bytes);
-  if (!sniffed.ok) throw invalid([{ field: 'file', reason: sniffed.reason }]);
-  const img = sniffed.image;
+/** Bytes that start like an image are held to the image rules (a broken or oversized image is refused, not kept as a file). */
+const looksLikeImage = (b: Buffer) =>
+  b.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff)
+  || b.toString('latin1', 0, 4) === 'GIF8' || (b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP');
+
+/**
+ * Keeps an upload for a group (any platform's: the relay keeps a copy of a photo or file heard on Telegram):
+ * an image when its bytes are one, otherwise a file whose type is read from its bytes. Stored once by content hash.
+ */
+export async function storeUpload(ctx: Ctx, files: FileStore, groupId: string, uploader: { memberId: string | null; by: string }, bytes: Buffer, name: string | undefined): Promise<Upload> {
+  let info: { mime: string; ext: string; width: number; height: number; fallback: string };
+  if (looksLikeImage(bytes)) {
+    if (bytes.length > IMAGE_MAX_BYTES) throw new ShequnError('payload.too_large', `An image larger than ${IMAGE_MAX_BYTES / 1024 / 1024} MB`, { field: 'file' });
+    const sniffed = sniffImage(bytes);
+    if (!sniffed.ok) throw invalid([{ field: 'file', reason: sniffed.reason }]);
+    info = { ...sniffed.image, fallback: 'image' };
+  } else {
+    const sniffed = sniffFile(bytes);
+    if (!sniffed.ok) throw invalid([{ field: 'file', reason: sniffed.reason }]);
+    info = { mime: sniffed.file.mime, ext: sniffed.file.ext, width: 0, height: 0, fallback: sniffed.file.kind };
+  }
   const sha = createHash('sha256').update(bytes).digest('hex');
-  const key = `${ctx.workspaceId}/${sha.slice(0, 2)}/${sha}.${img.ext}`;
+  const key = `${ctx.workspaceId}/${sha.slice(0, 2)}/${sha}.${info.ext}`;
   await files.put(key, bytes);
   const row = {
-    id: ctx.ids.next('upl'), group_id: groupId, member_id: uploader.memberId, uploaded_by: uploader.by, sha256: sha, mime: img.mime, bytes: bytes.length,
-    width: img.width, height: img.height, file_name: cleanFileName(name, img.ext), storage_key: key, qr_codes: JSON.stringify(await qrCodesIn(bytes)), created_at: ctx.clock.now(),
+    id: ctx.ids.next('upl'), group_id: groupId, member_id: uploader.memberId, uploaded_by: uploader.by, sha256: sha, mime: info.mime, bytes: bytes.length,
+    width: info.width, height: info.height, file_name: cleanFileName(name, info.ext, info.fallback), storage_key: key,
+    qr_codes: JSON.stringify(info.width ? await qrCodesIn(bytes) : []), created_at: ctx.clock.now(),
   };
   await ctx.tdb.insertInto('uploads', row).execute();
   return toUpload({ ...row, workspace_id: ctx.workspaceId });
@@ -368,19 +405,19 @@ export async function memberUpload(ctx: Ctx, files: FileStore, me: string, group
   await assertBuiltin(ctx, groupId);
   const mute = await muteOf(ctx, m);
   if (mute.muted) throw refuse('muted', `You cannot post now: ${mute.reason}`, { until: mute.until, why: mute.reason });
-  return storeImage(ctx, files, groupId, { memberId: me, by: me }, bytes, name);
+  return storeUpload(ctx, files, groupId, { memberId: me, by: me }, bytes, name);
 }
 
 export async function teamUpload(ctx: Ctx, files: FileStore, groupId: string, bytes: Buffer, name: string | undefined): Promise<Upload> {
   ctx.authorize('activity.write');
   await visibleGroupRow(ctx, groupId);
   await assertBuiltin(ctx, groupId);
-  return storeImage(ctx, files, groupId, { memberId: null, by: teamUploader(ctx) }, bytes, name);
+  return storeUpload(ctx, files, groupId, { memberId: null, by: teamUploader(ctx) }, bytes, name);
 }
 
 const teamUploader = (ctx: Ctx) => `op:${ctx.actor.id ?? ctx.actor.name}`;
 
-/** An image for a viewer who may see its group: a member of it now, or an operator who sees the group. */
+/** An upload for a viewer who may see its group: a member of it now, or an operator who sees the group. */
 export async function readUpload(
   ctx: Ctx, files: FileStore, id: string, viewer: { memberId: string } | { operator: true },
 ): Promise<{ upload: Upload; bytes: Buffer }> {
@@ -517,7 +554,7 @@ export async function postAsTeam(ctx: Ctx, groupId: string, input: z.infer<typeo
     const d = await draftOf(tx, groupId, input, by);
     const [written] = await writeActivities(tx, [{
       kind: 'message', memberId: null, groupId, occurredAt: iso(tx.clock.now()), contentSource: 'OGC', source: 'builtin', sourceId,
-      payload: { text: d.text, replyTo: d.replyTo, mentions: [], image: d.image, from: tx.actor.name, operatorId: tx.actor.id },
+      payload: { text: d.text, replyTo: d.replyTo, mentions: [], image: d.image, ...(d.file ? { file: d.file } : {}), from: tx.actor.name, operatorId: tx.actor.id },
     }], () => '');
     await answerIfQuestion(tx, d.replyTo, written!.activity, by);
     return chatItem(written!.activity)!;

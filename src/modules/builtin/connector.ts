@@ -4,7 +4,9 @@ import type { Ctx } from '../../kernel/context.ts';
 import { iso } from '../../kernel/clock.ts';
 import { writeActivities } from '../activity/index.ts';
 import { membershipUpdated, nameInGroup, rewriteTerms } from '../member/index.ts';
-import type { Connector, GroupAction, OutboxAction } from '../outbox/index.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { Refused, type Connector, type GroupAction, type OutboxAction } from '../outbox/index.ts';
+import { chatFileOf } from './chat.service.ts';
 
 const ASSISTANT = '群助手';
 
@@ -19,18 +21,19 @@ async function say(ctx: Ctx, a: GroupAction, text: string, extra: Record<string,
 }
 
 /**
- * An image uploaded to one group, made visible in another: a new upload row over the same stored bytes
- * (uploads are kept by content hash), so the file is stored once however many groups show it.
+ * An upload (image or file) of one group, made visible in another: a new upload row over the same stored
+ * bytes (uploads are kept by content hash), so the file is stored once however many groups show it.
  */
-async function imageIn(ctx: Ctx, groupId: string, image: Record<string, unknown>): Promise<Record<string, unknown> | null> {
-  if (typeof image.uploadId !== 'string') return null;
-  const u = await ctx.tdb.selectFrom('uploads').selectAll().where('id', '=', image.uploadId).executeTakeFirst();
+async function uploadIn(ctx: Ctx, groupId: string, media: unknown): Promise<Database['uploads'] | null> {
+  const uploadId = media && typeof media === 'object' ? (media as Record<string, unknown>).uploadId : null;
+  if (typeof uploadId !== 'string') return null;
+  const u = await ctx.tdb.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst();
   if (!u) return null;
-  if (u.group_id === groupId) return { id: u.id, width: u.width, height: u.height, name: u.file_name };
-  const id = ctx.ids.next('upl');
-  const { workspace_id: _ws, ...row } = u;
-  await ctx.tdb.insertInto('uploads', { ...row, id, group_id: groupId, created_at: ctx.clock.now() }).execute();
-  return { id, width: u.width, height: u.height, name: u.file_name };
+  if (u.group_id === groupId) return u;
+  const row = { ...u, id: ctx.ids.next('upl'), group_id: groupId, created_at: ctx.clock.now() };
+  const { workspace_id: _ws, ...insert } = row;
+  await ctx.tdb.insertInto('uploads', insert).execute();
+  return row;
 }
 
 async function leave(ctx: Ctx, groupId: string, memberId: string, outboxId: string): Promise<string | null> {
@@ -72,10 +75,14 @@ export const builtinConnector: Connector = {
     const p = a.payload;
     switch (a.action) {
       case 'send': {
-        // A relayed message keeps who it is from, its image (shown in this group) and what it answers here.
-        const image = p.image && typeof p.image === 'object' && a.groupId ? await imageIn(ctx, a.groupId, p.image as Record<string, unknown>) : null;
+        // A relayed message keeps who it is from, its image or file (shown in this group) and what it answers here.
+        const img = a.groupId ? await uploadIn(ctx, a.groupId, p.image) : null;
+        const image = img ? { id: img.id, width: img.width, height: img.height, name: img.file_name } : null;
+        const f = a.groupId ? await uploadIn(ctx, a.groupId, p.file) : null;
+        const file = f ? chatFileOf(f) : null;
+        if (p.file && !file) throw new Refused('the file to send is gone');
         const ref = await say(ctx, a, String(p.text ?? ''), {
-          ...(typeof p.from === 'string' ? { from: p.from } : {}), ...(image ? { image } : {}), ...(a.refs.replyTo ? { replyTo: a.refs.replyTo } : {}),
+          ...(typeof p.from === 'string' ? { from: p.from } : {}), ...(image ? { image } : {}), ...(file ? { file } : {}), ...(a.refs.replyTo ? { replyTo: a.refs.replyTo } : {}),
           ...(p.relay ? { relay: p.relay } : {}),
         });
         return ref ? { ref } : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFileName, sniffImage } from './image.ts';
+import { FILE_MAX_BYTES, cleanFileName, kindOfUpload, servedInline, sniffFile, sniffImage } from './image.ts';
 
 const png = (w: number, h: number) => {
   const b = Buffer.alloc(33);
@@ -43,5 +43,30 @@ describe('sniffImage', () => {
     expect(cleanFileName('C:\\x\\<img src=x onerror=alert(1)>.png', 'png')).toBe('img src=x onerror=alert(1).png');
     expect(cleanFileName('\u0000', 'jpg')).toBe('image.jpg');
     expect(cleanFileName(undefined, 'gif')).toBe('image.gif');
+  });
+
+  it('reads a file\'s type from its bytes, and refuses markup whatever it is called', () => {
+    const file = (b: Buffer) => { const r = sniffFile(b); return r.ok ? r.file : r.reason; };
+    expect(file(Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead')]))).toMatchObject({ mime: 'audio/ogg', kind: 'voice' });
+    expect(file(Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('\x01vorbis')]))).toMatchObject({ mime: 'application/ogg', kind: 'audio' });
+    expect(file(Buffer.from('%PDF-1.7\n'))).toMatchObject({ mime: 'application/pdf', kind: 'file' });
+    expect(file(Buffer.concat([Buffer.alloc(4), Buffer.from('ftypisom')]))).toMatchObject({ mime: 'video/mp4', kind: 'video' });
+    expect(file(Buffer.from('ID3\x04'))).toMatchObject({ mime: 'audio/mpeg', kind: 'audio' });
+    expect(file(Buffer.from('plain notes'))).toMatchObject({ mime: 'application/octet-stream', kind: 'file' });
+    for (const markup of ['<svg xmlns="http://www.w3.org/2000/svg"/>', '\uFEFF  <!doctype html><p>', '<?xml version="1.0"?><x/>', '<script>alert(1)</script>']) {
+      expect(file(Buffer.from(markup)), markup).toMatch(/HTML, SVG or XML/);
+    }
+    expect(file(Buffer.alloc(0))).toBe('the file is empty');
+    expect(file(Buffer.alloc(FILE_MAX_BYTES + 1))).toMatch(/larger than 50 MB/);
+  });
+
+  it('serves inline only what a browser shows inertly', () => {
+    expect(kindOfUpload({ mime: 'image/png', width: 10 })).toBe('image');
+    expect(kindOfUpload({ mime: 'audio/ogg', width: 0 })).toBe('voice');
+    expect(kindOfUpload({ mime: 'application/pdf', width: 0 })).toBe('file');
+    expect(servedInline('audio/ogg')).toBe(true);
+    expect(servedInline('application/pdf')).toBe(false);
+    expect(servedInline('application/octet-stream')).toBe(false);
+    expect(servedInline('image/svg+xml')).toBe(false);
   });
 });

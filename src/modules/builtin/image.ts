@@ -78,9 +78,76 @@ export function sniffImage(bytes: Buffer): { ok: true; image: ImageInfo } | { ok
 }
 
 /** A file name safe to store and show: no path, no control characters, at most 120 characters. */
-export function cleanFileName(name: string | undefined, ext: string): string {
+export function cleanFileName(name: string | undefined, ext: string, fallback = 'image'): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').trim().slice(0, 120);
-  return clean || `image.${ext}`;
+  return clean || `${fallback}.${ext}`;
 }
+
+// ---- any other file ----
+
+/** What members post besides images; `voice` is an Ogg/Opus recording (what phones record and Telegram plays as a voice note). */
+export type FileKind = 'file' | 'voice' | 'video' | 'audio';
+
+/** Telegram's cap on what a bot uploads: a file larger than this could be kept but never relayed there. */
+export const FILE_MAX_BYTES = 50 * 1024 * 1024;
+
+export interface FileInfo {
+  mime: string;
+  ext: string;
+  kind: FileKind;
+}
+
+// The type is read from the bytes for the few formats the apps play (audio, video) or name (PDF, archives);
+// every other file is application/octet-stream, so nothing a member uploads (HTML, SVG, script) is ever
+// served under a type a browser would render.
+function media(b: Buffer): FileInfo | null {
+  const at = (s: string, i = 0) => b.toString('latin1', i, i + s.length) === s;
+  if (at('OggS')) {
+    // An Opus stream says so in its first page; Vorbis and others are plain audio.
+    return b.subarray(0, 200).includes('OpusHead') ? { mime: 'audio/ogg', ext: 'ogg', kind: 'voice' } : { mime: 'application/ogg', ext: 'ogg', kind: 'audio' };
+  }
+  if (at('ID3') || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0 && b.length > 3)) return { mime: 'audio/mpeg', ext: 'mp3', kind: 'audio' };
+  if (at('RIFF') && at('WAVE', 8)) return { mime: 'audio/wav', ext: 'wav', kind: 'audio' };
+  if (at('#!AMR')) return { mime: 'audio/amr', ext: 'amr', kind: 'audio' };
+  if (at('ftyp', 4)) {
+    const brand = b.toString('latin1', 8, 12);
+    return brand.startsWith('M4A') ? { mime: 'audio/mp4', ext: 'm4a', kind: 'audio' } : { mime: 'video/mp4', ext: 'mp4', kind: 'video' };
+  }
+  if (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3) return { mime: 'video/webm', ext: 'webm', kind: 'video' };
+  if (at('%PDF-')) return { mime: 'application/pdf', ext: 'pdf', kind: 'file' };
+  if (at('PK\x03\x04')) return { mime: 'application/zip', ext: 'zip', kind: 'file' };
+  return null;
+}
+
+/**
+ * Markup a browser would run script in (HTML, SVG, XML): refused even as a download, since a member who
+ * opens the saved file opens it in a browser. A zipped page is still accepted.
+ */
+function isMarkup(b: Buffer): boolean {
+  const head = b.subarray(0, 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  return head.startsWith('<') && /<(!doctype|html|svg|script|\?xml|body|head|iframe|object|embed)\b/i.test(head);
+}
+
+/** A file that is not an image: its type from its bytes (application/octet-stream when unknown), or why it is refused. */
+export function sniffFile(bytes: Buffer): { ok: true; file: FileInfo } | { ok: false; reason: string } {
+  if (bytes.length === 0) return { ok: false, reason: 'the file is empty' };
+  if (bytes.length > FILE_MAX_BYTES) return { ok: false, reason: `the file is larger than ${FILE_MAX_BYTES / 1024 / 1024} MB` };
+  if (isMarkup(bytes)) {
+    return { ok: false, reason: 'the file is not a PNG, JPEG, GIF or WebP image but HTML, SVG or XML, which a browser may run script in (its content was checked, not its name): send it zipped' };
+  }
+  return { ok: true, file: media(bytes) ?? { mime: 'application/octet-stream', ext: 'bin', kind: 'file' } };
+}
+
+/** The kind of a stored upload, from what was sniffed when it was kept (images have a size, other files 0×0). */
+export function kindOfUpload(u: { mime: string; width: number }): 'image' | FileKind {
+  if (u.width > 0 && u.mime.startsWith('image/')) return 'image';
+  if (u.mime === 'audio/ogg') return 'voice';
+  if (u.mime.startsWith('audio/') || u.mime === 'application/ogg') return 'audio';
+  if (u.mime.startsWith('video/')) return 'video';
+  return 'file';
+}
+
+/** Whether a browser may show the file in the page (an image, a player); everything else is only downloaded. */
+export const servedInline = (mime: string) => /^(image\/(png|jpeg|gif|webp)|audio\/(ogg|mpeg|wav|mp4|amr)|application\/ogg|video\/(mp4|webm))$/.test(mime);

@@ -2,7 +2,7 @@
 // - scheduled: reminders to the target groups before the start, and the start itself at the scheduled time;
 // - live or paused: the workspace's new activities read in order from the session's cursor. In the main
 //   group a speaker's (or the host's) message becomes the session's next message and goes to every target
-//   group through the outbox (its image, and what it replies to in that group, with it), an edit follows it
+//   group through the outbox (its image or file, and what it replies to in that group, with it), an edit follows it
 //   where the platform can edit, and the host's commands (/开始 /暂停 /继续 /结束) run the session. In any of
 //   the session's groups a member's message that starts with a question prefix joins the question queue,
 //   grouped with the same question asked before. The cursor moves in the same transaction as what it
@@ -20,7 +20,7 @@ import { recordAudit } from '../audit/index.ts';
 import { sharingOccurrences, type SharingOccurrence } from '../rules/index.ts';
 import { LiveSettingsSchema } from './relay.schema.ts';
 import { broadcast, commandSession, isSeries, nextSeq, occurrenceId, seriesOf, targetGroups, type LiveSettings } from './relay.service.ts';
-import { DEFAULT_QUESTION_PREFIXES, hostCommand, noticeLine, questionIn, relayLine, sameQuestion } from './relay.text.ts';
+import { DEFAULT_QUESTION_PREFIXES, hostCommand, mediaLabel, noticeLine, questionIn, relayLine, sameQuestion, tooBigNote } from './relay.text.ts';
 
 type Row = Database['live_sessions'];
 type Person = { type: 'member' | 'operator'; id: string };
@@ -36,18 +36,32 @@ export interface RelayDeps {
   can(platform: string, action: OutboxAction): boolean;
   timezone: string;
   /**
-   * A copy, kept as an upload of the group, of a photo heard on a platform (the message's `media`); null
-   * when it cannot be had. Fetched once per message, before the relay writes anything.
+   * A copy, kept as an upload of the group, of a photo or file heard on a platform (the message's `media`),
+   * or what to say instead when it is too big to fetch; null when it cannot be had. Fetched once per message,
+   * before the relay writes anything.
    */
-  copyImage?(ctx: Ctx, groupId: string, memberId: string | null, payload: Record<string, unknown>): Promise<{ uploadId: string; width: number; height: number } | null>;
+  copyMedia?(ctx: Ctx, groupId: string, memberId: string | null, payload: Record<string, unknown>): Promise<MediaCopy | null>;
   /** Told when lines were queued in the outbox: their delivery starts (and the runner waits for its first pass) while the rest is read. */
   queued?(): Promise<void>;
 }
 
-/** Photos of the speakers' next messages in the main group, copied before the relay's transaction (no network inside it). */
-async function copyImages(ctx: Ctx, id: string, deps: RelayDeps): Promise<Map<string, { uploadId: string; width: number; height: number }>> {
-  const out = new Map<string, { uploadId: string; width: number; height: number }>();
-  if (!deps.copyImage) return out;
+export type MediaCopy =
+  | { image: { uploadId: string; width: number; height: number } }
+  | { file: { uploadId: string; name: string; mime: string; bytes: number; kind: 'file' | 'voice' | 'video' | 'audio' } }
+  | { tooBig: { kind: string; name: string | null; bytes: number | null } };
+
+/** The message as the relay reads it once its media was copied: as if it had been posted with the upload. */
+function withCopy(payload: Record<string, unknown>, copy: MediaCopy | undefined): Record<string, unknown> {
+  if (!copy) return payload;
+  if ('image' in copy) return { ...payload, image: { id: copy.image.uploadId, ...copy.image } };
+  if ('file' in copy) return { ...payload, file: { id: copy.file.uploadId, name: copy.file.name, mime: copy.file.mime, bytes: copy.file.bytes, kind: copy.file.kind } };
+  return { ...payload, mediaNote: tooBigNote(copy.tooBig.kind, copy.tooBig.name, copy.tooBig.bytes) };
+}
+
+/** Media of the speakers' next messages in the main group, copied before the relay's transaction (no network inside it). */
+async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<Map<string, MediaCopy>> {
+  const out = new Map<string, MediaCopy>();
+  if (!deps.copyMedia) return out;
   const r = await ctx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!r || r.status !== 'live') return out;
   const speakers = [JSON.parse(r.host) as Person, ...(JSON.parse(r.speakers) as Person[])].filter((p) => p.type === 'member').map((p) => p.id);
@@ -58,12 +72,12 @@ async function copyImages(ctx: Ctx, id: string, deps: RelayDeps): Promise<Map<st
     .orderBy('created_at').orderBy('id').limit(BATCH).execute();
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as Record<string, unknown>;
-    if (payload.image || (payload.media as { kind?: string } | undefined)?.kind !== 'photo') continue;
+    if (payload.image || payload.file || !(payload.media as { kind?: string } | undefined)?.kind) continue;
     try {
-      const image = await deps.copyImage(ctx, r.main_group_id, row.member_id, payload);
-      if (image) out.set(row.id, image);
+      const copy = await deps.copyMedia(ctx, r.main_group_id, row.member_id, payload);
+      if (copy) out.set(row.id, copy);
     } catch (err) {
-      ctx.log.warn({ err, activityId: row.id }, 'relay: the photo could not be copied; it is relayed as [图片]');
+      ctx.log.warn({ err, activityId: row.id }, 'relay: the media could not be copied; it is relayed as a note such as [图片]');
     }
   }
   return out;
@@ -200,7 +214,7 @@ async function startCommand(ctx: Ctx, r: Row): Promise<boolean> {
 
 /** One batch of the workspace's activities after the session's cursor; returns whether there may be more. */
 async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
-  const copies = await copyImages(ctx, id, deps);
+  const copies = await copyMedia(ctx, id, deps);
   return ctx.transaction(async (tx) => {
     const r = await tx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     if (r.status !== 'live' && r.status !== 'paused') return false;
@@ -245,7 +259,7 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
           continue;
         }
         if (status === 'live') {
-          await relay(tx, r, row, copies.has(row.id) ? { ...payload, image: { id: copies.get(row.id)!.uploadId, ...copies.get(row.id)! } } : payload, role, speaker ?? host);
+          await relay(tx, r, row, withCopy(payload, copies.get(row.id)), role, speaker ?? host);
           queued += targets.length;
         }
         continue;
@@ -283,21 +297,27 @@ async function relay(ctx: Ctx, r: Row, row: { id: string; occurred_at: number },
   const text = typeof payload.text === 'string' ? payload.text : '';
   const img = payload.image as { id?: string; width?: number; height?: number } | null | undefined;
   const image = img?.id ? { uploadId: img.id, width: img.width ?? 0, height: img.height ?? 0 } : null;
+  const f = payload.file as { id?: string; name?: string; mime?: string; bytes?: number; kind?: string } | null | undefined;
+  const file = !image && f?.id
+    ? { uploadId: f.id, name: f.name ?? '', mime: f.mime ?? 'application/octet-stream', bytes: Number(f.bytes) || 0, kind: (['voice', 'video', 'audio'] as const).find((k) => k === f.kind) ?? 'file' as const }
+    : null;
   const media = payload.media as { kind?: string } | undefined;
-  // Media Shequn has no copy of (a voice or file from a platform) is named, so the groups know something was said.
-  const mediaNote = !image && media?.kind ? `[${({ photo: '图片', voice: '语音', file: '文件', video: '视频', audio: '音频', animation: '动图', sticker: '表情' } as Record<string, string>)[media.kind] ?? media.kind}]` : '';
+  // Media Shequn has no copy of (a sticker, a file too big to fetch) is named, so the groups know something was said.
+  const mediaNote = typeof payload.mediaNote === 'string' ? payload.mediaNote : !image && !file && media?.kind ? `[${mediaLabel(media.kind)}]` : '';
   const body = [text, mediaNote].filter(Boolean).join(' ');
-  if (!body && !image) return;
+  if (!body && !image && !file) return;
+  // The archive names the file in words too, so a replay that shows no player still says what was sent.
+  const archived = file ? [body, `[${mediaLabel(file.kind)}] ${file.name}`.trim()].filter(Boolean).join(' ') : body;
   const replyTo = typeof payload.replyTo === 'string'
     ? await ctx.tdb.selectFrom('live_messages').select('seq').where('session_id', '=', r.id).where('activity_id', '=', payload.replyTo).executeTakeFirst() : undefined;
   const seq = await nextSeq(ctx, r.id);
   const inserted = await ctx.tdb.insertInto('live_messages', {
     id: ctx.ids.next('lmsg'), session_id: r.id, seq, kind: 'speech', activity_id: row.id, speaker: name,
-    payload: JSON.stringify({ text: body, ...(image ? { image } : {}), ...(replyTo ? { replyToSeq: Number(replyTo.seq) } : {}), role }), hidden: 0, edited_text: null, recalled: 0, at: Number(row.occurred_at),
+    payload: JSON.stringify({ text: archived, ...(image ? { image } : {}), ...(file ? { file } : {}), ...(replyTo ? { replyToSeq: Number(replyTo.seq) } : {}), role }), hidden: 0, edited_text: null, recalled: 0, at: Number(row.occurred_at),
   }).onConflict((oc) => oc.columns(['workspace_id', 'session_id', 'activity_id']).doNothing()).returning('id').executeTakeFirst();
   if (!inserted) return;
   await broadcast(ctx, r, `relay:${r.id}:${seq}`, relayLine(role, name, body), {
-    payload: { relay: { session: r.id, seq }, ...(image ? { image } : {}) },
+    payload: { relay: { session: r.id, seq }, ...(image ? { image } : {}), ...(file ? { file } : {}) },
     refs: replyTo ? (g) => ({ replyTo: `relay:${r.id}:${Number(replyTo.seq)}:${g}` }) : undefined,
   });
 }

@@ -7,6 +7,18 @@ export function relayLine(role: 'speaker' | 'host', name: string, text: string):
   return text ? `${label}${name}：${text}` : `${label}${name}`;
 }
 
+const LABELS: Record<string, string> = { photo: '图片', image: '图片', voice: '语音', file: '文件', video: '视频', audio: '音频', animation: '动图', sticker: '表情' };
+
+/** The word for a kind of media in a note: 语音, 文件, … */
+export const mediaLabel = (kind: string): string => LABELS[kind] ?? kind;
+
+const size = (bytes: number) => (bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+
+/** What the groups read instead of a file too big to fetch: 「[文件] 讲义.pdf（35 MB，太大，未转发）」. */
+export function tooBigNote(kind: string, name: string | null, bytes: number | null): string {
+  return `[${mediaLabel(kind)}]${name ? ` ${name}` : ''}（${bytes ? `${size(bytes)}，` : ''}太大，未转发）`;
+}
+
 export function answerLine(q: { asker: string; group: string; text: string }, answer: string, by: string): string {
   return `【问答】「${q.group}」的 ${q.asker} 问：${q.text}\n【${by}】答：${answer}`;
 }

@@ -28,7 +28,7 @@ export class ApiError extends Error {
 
 import { readResponse } from '../../shared/response';
 
-export type { ChatImage, ChatItem, Points, Task } from '../../shared/api-types';
+export type { ChatFile, ChatImage, ChatItem, Points, Task } from '../../shared/api-types';
 
 let csrf = '';
 export const setCsrf = (token: string) => {
@@ -157,6 +157,9 @@ export interface Upload {
   width: number;
   height: number;
   name: string;
+  mime: string;
+  bytes: number;
+  kind: 'image' | 'file' | 'voice' | 'video' | 'audio';
 }
 
 export interface Question {
@@ -169,6 +172,14 @@ export interface Question {
 }
 
 export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
+/** Any upload's address (the server decides from the bytes whether it is shown or downloaded). */
+export const uploadUrl = imageUrl;
+
+/** A file's size as people say it: 820 KB, 3.4 MB. */
+export function fileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
 
 
 // ---- live relays: replays (member session) and the recruitment page for group owners (public) ----
@@ -181,6 +192,8 @@ export interface ReplayMessage {
   speaker: string;
   text: string;
   image: { url: string; width: number; height: number } | null;
+  /** A relayed voice or file (absent where the server's archive does not carry it). */
+  file?: { url: string; name: string; bytes: number; kind: 'file' | 'voice' | 'video' | 'audio' } | null;
   replyToSeq: number | null;
   question: { asker: string; group: string; text: string } | null;
   at: string;

@@ -1,12 +1,12 @@
 // A group's chat on a phone: the pinned announcement, the live stream (text, emoji, images, replies,
 // mentions, questions), the composer, and the member's standing (nickname format, mutes) shown where
 // they matter. Every text is rendered as text: nothing a member writes ever becomes markup.
-import { ArrowLeftOutlined, MoreOutlined, NotificationOutlined, SmileOutlined, PictureOutlined, TeamOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DownloadOutlined, FileOutlined, MoreOutlined, NotificationOutlined, PaperClipOutlined, SmileOutlined, PictureOutlined, TeamOutlined } from '@ant-design/icons';
 import { App, Alert, Button, Card, Dropdown, Input, Modal, Result, Skeleton, Spin, Tag } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, imageUrl, type ChatGroup, type ChatItem, type RosterEntry, type Upload } from '../api';
+import { ApiError, api, fileSize, imageUrl, uploadUrl, type ChatFile, type ChatGroup, type ChatItem, type RosterEntry, type Upload } from '../api';
 import { useChatStream } from '../realtime';
 import { navigate } from '../router';
 import { newClientId, useMe, useRoleLabel } from '../session';
@@ -196,17 +196,45 @@ function Item({ item: i, roster, mine, quoted, group }: { item: ChatItem; roster
         </div>
         <Dropdown menu={{ items: actions }} trigger={['click']}>
           <div className={`bubble${team ? ' team' : ''}`} data-testid="chat-bubble">
-            {i.replyTo && <div className="quote">{quoted ? `${quoted.memberId ? nameOf(roster?.get(quoted.memberId)) : quoted.system ?? ''}：${quoted.text ?? t('chat.image')}` : t('chat.quoted')}</div>}
+            {i.replyTo && <div className="quote">{quoted ? `${quoted.memberId ? nameOf(roster?.get(quoted.memberId)) : quoted.system ?? ''}：${quoted.text ?? (quoted.file ? `${t(`chat.${quoted.file.kind}`)} ${quoted.file.name}` : t('chat.image'))}` : t('chat.quoted')}</div>}
             {i.image && (
               <a href={imageUrl(i.image.id)} target="_blank" rel="noopener noreferrer" onClick={(e) => e.stopPropagation()}>
                 <img src={imageUrl(i.image.id)} alt={i.image.name} width={i.image.width > 240 ? 240 : i.image.width} loading="lazy" data-testid="chat-image" />
               </a>
             )}
+            {i.file && <FileView file={i.file} url={uploadUrl(i.file.id)} />}
             {i.text && <span data-testid="chat-text"><Mentioned text={i.text} /></span>}
           </div>
         </Dropdown>
       </div>
     </div>
+  );
+}
+
+/** A voice or audio plays in place; a video too; any other file is a card to download (never opened as a page). */
+export function FileView({ file, url }: { file: Pick<ChatFile, 'name' | 'bytes' | 'kind'>; url: string }) {
+  const { t } = useTranslation();
+  const stop = (e: { stopPropagation(): void }) => e.stopPropagation();
+  if (file.kind === 'voice' || file.kind === 'audio') {
+    return (
+      <div className="file-audio" onClick={stop} data-testid="chat-audio">
+        <audio controls preload="none" src={url} aria-label={`${t(`chat.${file.kind}`)} ${file.name}`} />
+        {file.kind === 'audio' && <div className="file-meta">{file.name} · {fileSize(file.bytes)}</div>}
+      </div>
+    );
+  }
+  if (file.kind === 'video') {
+    return <video className="file-video" controls preload="metadata" src={url} onClick={stop} data-testid="chat-video" aria-label={file.name} />;
+  }
+  return (
+    <a className="file-card" href={url} download={file.name} onClick={stop} data-testid="chat-file">
+      <FileOutlined className="file-icon" aria-hidden />
+      <span className="file-text">
+        <span className="file-name" data-testid="chat-file-name">{file.name}</span>
+        <span className="file-meta">{fileSize(file.bytes)}</span>
+      </span>
+      <DownloadOutlined aria-label={t('chat.download')} />
+    </a>
   );
 }
 
@@ -241,6 +269,7 @@ function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster
   const [busy, setBusy] = useState(false);
   const [nickOpen, setNickOpen] = useState(false);
   const file = useRef<HTMLInputElement>(null);
+  const attach = useRef<HTMLInputElement>(null);
   const mentionQuery = /@([^\s@]{0,20})$/.exec(text)?.[1];
 
   useEffect(() => {
@@ -260,7 +289,7 @@ function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster
     };
   }, [roster]);
 
-  const post = async (body: { text?: string; imageId?: string }) => {
+  const post = async (body: { text?: string; imageId?: string; fileId?: string }) => {
     setBusy(true);
     try {
       const used = mentions.filter((id) => text.includes(`@${nameOf(roster?.get(id))}`));
@@ -283,7 +312,8 @@ function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster
   const upload = async (f: File) => {
     try {
       const u = await api<Upload>('POST', `/me/groups/${encodeURIComponent(g.id)}/uploads`, undefined, { raw: f, query: { name: f.name } });
-      await post({ imageId: u.id });
+      // The server read what it is from the bytes: an image shows in the chat, anything else is a file.
+      await post(u.kind === 'image' ? { imageId: u.id } : { fileId: u.id });
     } catch (e) {
       message.error(e instanceof ApiError ? e.fieldReason('file') ?? e.message : String(e));
     }
@@ -316,7 +346,7 @@ function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster
     <div className="composer">
       {replyTo && (
         <div className="replying" data-testid="replying">
-          <span>{t('chat.replyingTo')}：{(replyTo.text ?? t('chat.image')).slice(0, 40)}</span>
+          <span>{t('chat.replyingTo')}：{(replyTo.text ?? (replyTo.file ? replyTo.file.name : t('chat.image'))).slice(0, 40)}</span>
           <Button size="small" type="text" onClick={() => setReplyTo(null)}>✕</Button>
         </div>
       )}
@@ -339,6 +369,9 @@ function Composer({ group: g, roster, meId, onSent }: { group: ChatGroup; roster
         <Button icon={<SmileOutlined />} onClick={() => setEmoji((x) => !x)} aria-label={t('chat.emoji')} data-testid="emoji" />
         <Button icon={<PictureOutlined />} onClick={() => file.current?.click()} aria-label={t('chat.image')} data-testid="pick-image" />
         <input ref={file} type="file" accept="image/png,image/jpeg,image/gif,image/webp" hidden data-testid="image-input"
+          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void upload(f); }} />
+        <Button icon={<PaperClipOutlined />} onClick={() => attach.current?.click()} aria-label={t('chat.attach')} data-testid="pick-file" />
+        <input ref={attach} type="file" hidden data-testid="file-input"
           onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void upload(f); }} />
         <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000}
           placeholder={asking ? t('chat.askPlaceholder') : t('chat.placeholder')} data-testid="chat-input"

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, type Replay as ReplayView, type ReplayMessage } from '../api';
 import { navigate } from '../router';
 import { replayWhen } from './Replays';
+import { FileView } from './Chat';
 
 export function Replay({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
@@ -104,6 +105,7 @@ function Line({ m, speakers, quoted, lang }: { m: ReplayMessage; speakers: strin
                 style={m.image.width > 0 && m.image.height > 0 ? { aspectRatio: `${m.image.width} / ${m.image.height}` } : undefined} />
             </a>
           )}
+          {m.file && <FileView file={m.file} url={m.file.url} />}
           {m.text && <span data-testid="replay-text">{m.text}</span>}
         </div>
       </div>
