@@ -165,6 +165,30 @@ describe('groups', () => {
     expectProblem(await t.api.get('/api/v1/groups?cursor=not-a-cursor'), 400, 'cursor');
   });
 
+  it('keeps a group\'s tags (trimmed, once each), changes them, and finds groups by one exactly', async () => {
+    const c = await makeCommunity(t.api);
+    const a = await makeGroup(t.api, c.id, { tags: [' 深圳 ', '深圳', 'VIP'] });
+    expect(a.tags).toEqual(['深圳', 'VIP']);
+    // Characters that mean something to LIKE or to JSON are matched as themselves.
+    const b = await makeGroup(t.api, c.id, { tags: ['100%', 'a_b', '引号"里'] });
+    const none = await makeGroup(t.api, c.id, {});
+    expect(none.tags).toEqual([]);
+    const find = async (tag: string) => (await t.api.get(`/api/v1/groups?communityId=${c.id}&tag=${encodeURIComponent(tag)}`)).body.items.map((g: any) => g.id);
+    expect(await find('VIP')).toEqual([a.id]);
+    expect(await find('100%')).toEqual([b.id]);
+    expect(await find('100')).toEqual([]);
+    expect(await find('a_b')).toEqual([b.id]);
+    expect(await find('axb')).toEqual([]);
+    expect(await find('引号"里')).toEqual([b.id]);
+    expect(await find('深')).toEqual([]);
+    const changed = await t.api.patch(`/api/v1/groups/${a.id}`, { tags: ['广州'] });
+    expectStatus(changed, 200);
+    expect(changed.body.tags).toEqual(['广州']);
+    expect(await find('深圳')).toEqual([]);
+    expectProblem(await t.api.post('/api/v1/groups', { communityId: c.id, platform: 'wechat', name: 'x', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }), 400, 'body.tags');
+    expectProblem(await t.api.patch(`/api/v1/groups/${a.id}`, { tags: ['x'.repeat(31)] }), 400, 'body.tags.0');
+  });
+
   it("lists a group's members with their numbers, by cursor, with or without those who left", async () => {
     const g = await makeGroup(t.api, community.id, { numbering: { prefix: 'PT-', width: 4 } });
     const members = [] as any[];

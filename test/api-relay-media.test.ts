@@ -154,7 +154,20 @@ describe('a live session relays voice notes and files', () => {
     expect(d.totals).toMatchObject({ failed: 0, queued: 0, ambiguous: 0 });
     const arch = (await t.api.get(`/api/v1/live-sessions/${s.body.id}/archive`)).body.items;
     expect(arch.map((m: any) => m.text)).toEqual(['先听一段语音', '[语音] 开场.ogg', '讲义在这里 [文件] 讲义.pdf', '大家下载看看']);
+    expect(arch.map((m: any) => m.file?.kind ?? null)).toEqual([null, 'voice', 'file', null]);
     expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/stop`), 200);
+    // The replay plays the voice and offers the PDF, from the copy in the listener's own group.
+    const replay = await listener.client.get(`/api/v1/me/replays/${s.body.id}`);
+    expectStatus(replay, 200);
+    const files = replay.body.messages.filter((m: any) => m.file);
+    expect(files.map((m: any) => [m.file.kind, m.file.name])).toEqual([['voice', '开场.ogg'], ['file', '讲义.pdf']]);
+    expect(files[1].file.url).toBe(`/api/v1/uploads/${pdfItem.file.id}`);
+    expectStatus(await listener.client.get(files[1].file.url), 200);
+    // Broadcast again, the files go with their lines.
+    expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/rebroadcast`), 200);
+    await tick();
+    const again = (await builtinChat(builtinTargets[1].id)).filter((i) => i.text?.startsWith('【回放】'));
+    expect(again.map((i) => i.file?.name ?? null)).toEqual([null, '开场.ogg', '讲义.pdf', null]);
   });
 
   it('from a Telegram main group: a document downloaded once and relayed as a file; one too big to download as a note', async () => {

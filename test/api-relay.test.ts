@@ -232,6 +232,19 @@ describe('a live session across built-in and Telegram groups', () => {
     expectStatus(await t.api.delete(`/api/v1/live-sessions/${next.body.id}`), 204);
   });
 
+  it('picks its target groups by tag, with the other ways (a union), and not the main group', async () => {
+    for (const g of [builtinTargets[0], telegramTargets[1], main]) expectStatus(await t.api.patch(`/api/v1/groups/${g.id}`, { tags: ['VIP', '2024期'] }), 200);
+    const body = { communityId: community.id, title: '贵宾课', mainGroupId: main.id, host: { type: 'member', id: speaker.result.memberId }, speakers: [{ type: 'member', id: speaker.result.memberId }] };
+    const byTag = await t.api.post('/api/v1/live-sessions', { ...body, targets: { tags: ['VIP'] } });
+    expectStatus(byTag, 201);
+    expect(byTag.body.targetCount).toBe(2);
+    const both = await t.api.post('/api/v1/live-sessions', { ...body, targets: { tags: ['VIP'], groupIds: [builtinTargets[1].id] } });
+    expect(both.body.targetCount).toBe(3);
+    expectProblem(await t.api.post('/api/v1/live-sessions', { ...body, targets: { tags: ['无此标签'] } }), 400, 'targets');
+    expectProblem(await t.api.post('/api/v1/live-sessions', { ...body, targets: { tags: [''] } }), 400, 'body.targets.tags.0');
+    for (const s of [byTag, both]) expectStatus(await t.api.delete(`/api/v1/live-sessions/${s.body.id}`), 204);
+  });
+
   it('matches an application’s t.me link or @username to the public group the bot is in, and says a private invite link cannot be', async () => {
     const PUBLIC = -1002000000003;
     fake.addChat({ id: PUBLIC, type: 'supergroup', title: '茶友会 TG 3 群', username: 'TeaClub_Three' });

@@ -12,7 +12,7 @@ const COLUMNS = {
   group_sets: ['id', 'workspace_id', 'community_id', 'name', 'region', 'naming_pattern', 'created_at', 'updated_at'],
   groups: [
     'id', 'workspace_id', 'community_id', 'group_set_id', 'platform', 'external_id', 'name', 'kind', 'function', 'official', 'structure', 'capacity',
-    'status', 'region', 'owner_type', 'owner_id', 'secretary_type', 'secretary_id', 'numbering', 'created_at', 'updated_at',
+    'status', 'region', 'tags', 'owner_type', 'owner_id', 'secretary_type', 'secretary_id', 'numbering', 'created_at', 'updated_at',
   ],
   members: [
     'id', 'workspace_id', 'display_name', 'gender', 'birth_year', 'city', 'occupation', 'skills', 'phone', 'phone_last4', 'email', 'tags', 'circle',

@@ -81,6 +81,8 @@ export class GroupFactory {
     this.w.add('groups', {
       id, workspace_id: this.ws, community_id: t.community.id, group_set_id: t.groupSetId, platform, external_id: this.externalId(platform, serial),
       name: g.name, kind: t.kind, function: t.function, official: 1, structure: t.structure, capacity: t.capacity(n), status: 'active', region: t.region,
+      // Tags an operator would give: what the group is for, and its city (a relay can pick its groups by them).
+      tags: JSON.stringify([{ core: '核心', city: '同城', member: '学员' }[t.kind], ...(t.region ? [t.region] : [])]),
       owner_type: 'member', owner_id: creatorId, secretary_type: null, secretary_id: null, numbering: JSON.stringify(numbering), announcement: null, announcement_at: null, created_at: createdAt, updated_at: createdAt,
     });
     this.groups.push(g);

@@ -22,6 +22,7 @@ import * as m0014 from './migrations/0014-relay.ts';
 import * as m0015 from './migrations/0015-outbox-lanes.ts';
 import * as m0016 from './migrations/0016-group-link-handles.ts';
 import * as m0017 from './migrations/0017-short-links.ts';
+import * as m0018 from './migrations/0018-group-tags.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0015-outbox-lanes': m0015,
   '0016-group-link-handles': m0016,
   '0017-short-links': m0017,
+  '0018-group-tags': m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

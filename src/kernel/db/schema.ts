@@ -110,6 +110,8 @@ export interface GroupTable {
   capacity: number;
   status: string;
   region: string | null;
+  /** JSON array of the group's tags. */
+  tags: string;
   owner_type: string | null;
   owner_id: string | null;
   secretary_type: string | null;

@@ -331,7 +331,7 @@ class Writer {
       await tx.tdb.insertInto('groups', {
         id, community_id: this.communityId, group_set_id: null, platform: this.platform, external_id: chat.id, name: chat.name.slice(0, 200) || chat.id,
         kind: 'other', function: 'retain', official: 0, structure: 'pyramid', capacity: 200_000, status: chat.left ? 'archived' : 'active',
-        region: null, owner_type: null, owner_id: null, secretary_type: null, secretary_id: null, numbering: '{}', announcement: null, announcement_at: null,
+        region: null, tags: '[]', owner_type: null, owner_id: null, secretary_type: null, secretary_id: null, numbering: '{}', announcement: null, announcement_at: null,
         created_at: now, updated_at: now, import_id: this.importId,
       }).execute();
       this.added.groups++;

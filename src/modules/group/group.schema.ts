@@ -18,6 +18,9 @@ export const NumberingSchema = z
   .strict();
 export type Numbering = z.infer<typeof NumberingSchema>;
 
+/** A group's tags: trimmed, distinct, at most 20 of at most 30 characters (as a member's). */
+const GroupTags = z.array(Text(30).trim().min(1)).max(20).transform((t) => [...new Set(t)]);
+
 export const KeeperSchema = z.object({ type: z.enum(['operator', 'member']), id: Id }).strict();
 
 const GroupFields = {
@@ -33,6 +36,7 @@ const GroupFields = {
   capacity: z.number().int().min(1).max(1_000_000).optional(),
   status: z.enum(groupStatus.values).default('active'),
   region: Text(64).min(1).nullable().optional(),
+  tags: GroupTags.optional(),
   owner: KeeperSchema.nullable().optional(),
   secretary: KeeperSchema.nullable().optional(),
   numbering: NumberingSchema.optional(),
@@ -54,6 +58,7 @@ export const GroupUpdateSchema = z
     capacity: z.number().int().min(1).max(1_000_000).optional(),
     status: z.enum(groupStatus.values).optional(),
     region: Text(64).min(1).nullable().optional(),
+    tags: GroupTags.optional(),
     owner: KeeperSchema.nullable().optional(),
     secretary: KeeperSchema.nullable().optional(),
     numbering: NumberingSchema.optional(),
@@ -74,6 +79,7 @@ export const GroupSchema = z.object({
   capacity: z.number(),
   status: z.enum(groupStatus.values),
   region: z.string().nullable(),
+  tags: z.array(z.string()),
   owner: KeeperSchema.nullable(),
   secretary: KeeperSchema.nullable(),
   numbering: NumberingSchema,
@@ -92,6 +98,7 @@ export const GroupListQuerySchema = z
     platform: z.enum(platform.values).optional(),
     kind: z.enum(groupKind.values).optional(),
     status: z.enum(groupStatus.values).optional(),
+    tag: z.string().max(30).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.string().max(200).optional(),
   })

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
@@ -30,6 +31,7 @@ const toGroup = (r: Database['groups'], memberCount: number): Group => ({
   capacity: Number(r.capacity),
   status: r.status as Group['status'],
   region: r.region,
+  tags: JSON.parse(r.tags) as string[],
   owner: keeper(r.owner_type, r.owner_id),
   secretary: keeper(r.secretary_type, r.secretary_id),
   numbering: NumberingSchema.parse(JSON.parse(r.numbering)),
@@ -89,6 +91,15 @@ async function assertExternalIdFree(ctx: Ctx, platform: string, externalId: stri
   if (dup) throw conflict(`A ${platform} group with external id ${externalId} already exists`, { field: 'externalId', groupId: dup.id });
 }
 
+/**
+ * Groups carrying any of the tags: the tags are a JSON array of strings, so a tag is found as its JSON form
+ * (quoted and escaped as stored) inside it, on either dialect.
+ */
+export function tagged(tags: string[]) {
+  const like = (t: string) => `%${JSON.stringify(t).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return (eb: ExpressionBuilder<Database, 'groups'>) => eb.or(tags.map((t) => eb('groups.tags', 'like', sql<string>`${like(t)} escape '\\'`)));
+}
+
 export async function listGroups(ctx: Ctx, q: z.infer<typeof GroupListQuerySchema>): Promise<{ items: Group[]; nextCursor: string | null }> {
   ctx.authorize('group.read');
   const v = await ctx.visibility();
@@ -98,6 +109,7 @@ export async function listGroups(ctx: Ctx, q: z.infer<typeof GroupListQuerySchem
   if (q.groupSetId) query = query.where('group_set_id', '=', q.groupSetId);
   if (q.platform) query = query.where('platform', '=', q.platform);
   if (q.kind) query = query.where('kind', '=', q.kind);
+  if (q.tag) query = query.where(tagged([q.tag]));
   if (q.status) query = query.where('status', '=', q.status);
   const c = decodeCursor(q.cursor);
   if (c) query = query.where((eb) => eb.or([eb('created_at', '>', c.key), eb.and([eb('created_at', '=', c.key), eb('id', '>', c.id)])]));
@@ -140,6 +152,7 @@ export async function createGroup(ctx: Ctx, input: z.infer<typeof GroupCreateSch
       capacity: input.capacity ?? defaultCapacity[input.platform],
       status: input.status,
       region: input.region ?? null,
+      tags: JSON.stringify(input.tags ?? []),
       owner_type: input.owner?.type ?? null,
       owner_id: input.owner?.id ?? null,
       secretary_type: input.secretary?.type ?? null,
@@ -192,6 +205,7 @@ export async function updateGroup(ctx: Ctx, id: string, input: z.infer<typeof Gr
     if (input.capacity !== undefined) patch.capacity = input.capacity;
     if (input.status !== undefined) patch.status = input.status;
     if (input.region !== undefined) patch.region = input.region;
+    if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
     if (input.owner !== undefined) Object.assign(patch, { owner_type: input.owner?.type ?? null, owner_id: input.owner?.id ?? null });
     if (input.secretary !== undefined) Object.assign(patch, { secretary_type: input.secretary?.type ?? null, secretary_id: input.secretary?.id ?? null });
     if (input.numbering !== undefined) patch.numbering = JSON.stringify(input.numbering);

@@ -202,7 +202,7 @@ class Recorder {
         await ctx.tdb.insertInto('groups', {
           id, community_id: await this.connectedCommunity(), group_set_id: null, platform: this.platform, external_id: chat.id, name: chat.title.slice(0, 200) || chat.id,
           kind: 'other', function: 'retain', official: 1, structure: 'pyramid', capacity: 200_000, status: 'active',
-          region: null, owner_type: null, owner_id: null, secretary_type: null, secretary_id: null, numbering: '{}', announcement: null, announcement_at: null,
+          region: null, tags: '[]', owner_type: null, owner_id: null, secretary_type: null, secretary_id: null, numbering: '{}', announcement: null, announcement_at: null,
           created_at: now, updated_at: now, import_id: null,
         }).execute();
         this.heard.groups++;

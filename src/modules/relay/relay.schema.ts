@@ -4,12 +4,14 @@ import { groupKind } from '../enums.ts';
 const Id = z.string().min(1).max(64);
 const Person = z.object({ type: z.enum(['member', 'operator']), id: Id }).strict();
 
-/** How the target groups are chosen: listed, and/or every group of some communities or group sets (narrowed by kind or region). */
+/** How the target groups are chosen: listed, and/or every group of some communities or group sets or with some tags (narrowed by kind or region). */
 export const TargetingSchema = z
   .object({
     groupIds: z.array(Id).max(5000).default([]),
     communityIds: z.array(Id).max(100).default([]),
     groupSetIds: z.array(Id).max(100).default([]),
+    /** Every group carrying any of these tags. */
+    tags: z.array(z.string().trim().min(1).max(30)).max(50).default([]),
     kinds: z.array(z.enum(groupKind.values)).max(20).default([]),
     regions: z.array(z.string().min(1).max(50)).max(100).default([]),
   })
@@ -138,6 +140,8 @@ export const LiveMessageSchema = z.object({
   /** The text as said, when the archive corrected it. */
   originalText: z.string().nullable(),
   image: z.object({ url: z.string(), width: z.number(), height: z.number() }).nullable(),
+  /** A relayed voice, file, video or audio. */
+  file: z.object({ url: z.string(), name: z.string(), mime: z.string(), bytes: z.number(), kind: z.enum(['file', 'voice', 'video', 'audio']) }).nullable(),
   replyToSeq: z.number().nullable(),
   question: z.object({ asker: z.string(), group: z.string(), text: z.string() }).nullable(),
   hidden: z.boolean(),

@@ -18,6 +18,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { ShequnError, conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { enqueue, type Enqueue } from '../outbox/index.ts';
+import { tagged } from '../group/index.ts';
 import { getRule, sharingGroups } from '../rules/index.ts';
 import {
   ApplicationCreateSchema, ApplicationDecisionSchema, ArchiveEditSchema, LiveSessionCreateSchema, LiveSessionUpdateSchema, LiveSettingsSchema, TargetingSchema,
@@ -63,11 +64,12 @@ export async function resolveTargets(ctx: Ctx, t: Targeting, mainGroupId: string
       for (const g of found) if (g.status !== 'archived') picked.add(g.id);
     }
   }
-  if (t.communityIds.length || t.groupSetIds.length) {
+  if (t.communityIds.length || t.groupSetIds.length || t.tags.length) {
     let q = ctx.tdb.selectFrom('groups').select('id').where('status', '!=', 'archived');
     q = q.where((eb) => eb.or([
       ...(t.communityIds.length ? [eb('community_id', 'in', t.communityIds)] : []),
       ...(t.groupSetIds.length ? [eb('group_set_id', 'in', t.groupSetIds)] : []),
+      ...(t.tags.length ? [tagged(t.tags)(eb)] : []),
     ]));
     if (t.kinds.length) q = q.where('kind', 'in', t.kinds);
     if (t.regions.length) q = q.where('region', 'in', t.regions);
@@ -501,11 +503,13 @@ export async function nextSeq(ctx: Ctx, sessionId: string): Promise<number> {
 
 type MessageRow = Database['live_messages'];
 function toMessage(m: MessageRow): z.infer<typeof LiveMessageSchema> {
-  const p = parse<{ text?: string; image?: { uploadId: string; width?: number; height?: number }; replyToSeq?: number; question?: { asker: string; group: string; text: string } }>(m.payload);
+  type File = { uploadId: string; name: string; mime: string; bytes: number; kind: 'file' | 'voice' | 'video' | 'audio' };
+  const p = parse<{ text?: string; image?: { uploadId: string; width?: number; height?: number }; file?: File; replyToSeq?: number; question?: { asker: string; group: string; text: string } }>(m.payload);
   return {
     id: m.id, seq: Number(m.seq), kind: m.kind as 'speech' | 'answer' | 'notice', speaker: m.speaker,
     text: m.edited_text ?? p.text ?? '', originalText: m.edited_text !== null ? (p.text ?? '') : null,
     image: p.image ? { url: `/api/v1/uploads/${p.image.uploadId}`, width: p.image.width ?? 0, height: p.image.height ?? 0 } : null,
+    file: p.file ? { url: `/api/v1/uploads/${p.file.uploadId}`, name: p.file.name, mime: p.file.mime, bytes: p.file.bytes, kind: p.file.kind } : null,
     replyToSeq: p.replyToSeq ?? null, question: p.question ?? null, hidden: m.hidden === 1, at: iso(m.at),
   };
 }
@@ -546,11 +550,14 @@ export async function rebroadcast(ctx: Ctx, id: string): Promise<{ messages: num
     const msgs = (await archive(tx, id)).filter((m) => !m.hidden);
     await broadcast(tx, r, `relay:${id}:replay${n}:0`, `【直播回放】《${r.title}》${r.summary ? `\n${r.summary}` : ''}`);
     const rows = await tx.tdb.selectFrom('live_messages').select(['seq', 'payload']).where('session_id', '=', id).execute();
-    const images = new Map(rows.map((x) => [Number(x.seq), parse<{ image?: unknown }>(x.payload).image]));
+    // The image or file goes again with its line (as the relay sent it: the upload, which each connector copies or uploads once).
+    const media = new Map(rows.map((x) => {
+      const p = parse<{ image?: unknown; file?: unknown }>(x.payload);
+      return [Number(x.seq), { ...(p.image ? { image: p.image } : {}), ...(p.file ? { file: p.file } : {}) }];
+    }));
     for (const m of msgs) {
       const line = m.kind === 'answer' && m.question ? answerLine(m.question, m.text, m.speaker) : `【回放】${m.speaker}：${m.text}`;
-      const image = images.get(m.seq);
-      await broadcast(tx, r, `relay:${id}:replay${n}:${m.seq}`, line, { payload: image ? { image } : {} });
+      await broadcast(tx, r, `relay:${id}:replay${n}:${m.seq}`, line, { payload: media.get(m.seq) ?? {} });
     }
     await recordAudit(tx, 'live.rebroadcast', { type: 'live_session', id }, { n, messages: msgs.length });
     return { messages: msgs.length, groups: (await targetGroups(tx, id)).length };
@@ -601,15 +608,24 @@ export async function memberReplay(ctx: Ctx, memberId: string, id: string): Prom
   const r = await replayable(ctx, memberId, [...(await memberCommunities(ctx, memberId))]).where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('replay', id);
   const replay = (await toReplay(ctx, r, true)) as z.infer<typeof ReplaySchema>;
-  // An image was uploaded to the main group; the member sees the copy the relay put in a group of theirs.
+  // An image or file was uploaded to the main group; the member sees the copy the relay put in a group of theirs.
   const mine = ctx.tdb.selectFrom('memberships').select('group_id').where('member_id', '=', memberId).where('left_at', 'is', null);
-  for (const m of replay.messages) {
-    if (!m.image) continue;
-    const original = m.image.url.split('/').pop()!;
+  const copyFor = async (url: string) => {
+    const original = url.split('/').pop()!;
     const copy = await ctx.tdb.selectFrom('uploads').select('id')
       .where('storage_key', '=', (eb) => eb.selectFrom('uploads as u').select('u.storage_key').where('u.id', '=', original).where('u.workspace_id', '=', ctx.workspaceId))
       .where('group_id', 'in', mine).orderBy('created_at').limit(1).executeTakeFirst();
-    m.image = copy ? { ...m.image, url: `/api/v1/uploads/${copy.id}` } : null;
+    return copy ? `/api/v1/uploads/${copy.id}` : null;
+  };
+  for (const m of replay.messages) {
+    if (m.image) {
+      const url = await copyFor(m.image.url);
+      m.image = url ? { ...m.image, url } : null;
+    }
+    if (m.file) {
+      const url = await copyFor(m.file.url);
+      m.file = url ? { ...m.file, url } : null;
+    }
   }
   return replay;
 }
