@@ -519,3 +519,39 @@ export interface LiveStats {
   perGroup: { groupId: string; name: string; during: number; after: number }[];
   ambiguous: number;
 }
+
+// ---- 短链接 tracked short links (src/modules/links/links.schema.ts) ----
+export interface LinkCreate {
+  url: string;
+  label?: string;
+  communityId?: string;
+  groupId?: string;
+  campaign?: string;
+}
+export interface Link {
+  id: string;
+  code: string;
+  /** The address to post: `<public url>/l/<code>`. */
+  shortUrl: string;
+  url: string;
+  label: string | null;
+  communityId: string | null;
+  groupId: string | null;
+  campaign: string | null;
+  createdBy: string;
+  createdAt: string;
+  /** Clicks by people (chat apps' link previews and crawlers are not counted). */
+  clicks: number;
+}
+export interface LinkStats extends Link {
+  /** Members recognised (a member-app session on the device), each once. */
+  people: number;
+  /** Clicks by known members who are not in the link's group: it travelled. */
+  forwarded: number;
+  /** Clicks by someone Shequn does not know. */
+  anonymous: number;
+  byGroup: { groupId: string | null; clicks: number }[];
+  byCircle: { circle: string | null; clicks: number }[];
+  /** Local days (at the tzOffsetMinutes asked for), oldest first; days without clicks are absent. */
+  byDay: { day: string; clicks: number }[];
+}

@@ -1,14 +1,46 @@
-// 评估精进: scale against each community's KPI member floor, and activity over time.
+// 评估精进: scale against each community's KPI member floor, and activity over time (概览); tracked short
+// links with their clicks by group, circle and day (短链接, pages/evaluate).
 import { useMemo } from 'react';
-import { Card, Progress, Table, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { Card, Progress, Table, Tabs, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, type Community, type Overview } from '../api';
+import { get, type Community, type Me, type Overview } from '../api';
 import { Chart } from '../chart';
 import { enums, useLabels } from '../labels';
+import { useSearchParam } from '../router';
 import { useAllGroups, useCommunities } from './Groups';
+import { ShortLinks } from './evaluate/ShortLinks';
+
+const TABS = ['overview', 'links'] as const;
+type Tab = (typeof TABS)[number];
 
 export function Evaluate() {
+  const { t } = useTranslation();
+  // The signed-in operator (the shell put it in the cache before any page renders): decides who may make links.
+  const me = useQueryClient().getQueryData<Me | null>(['me']) ?? undefined;
+  const [param, setParam] = useSearchParam('tab');
+  const [, setLink] = useSearchParam('link');
+  const tab: Tab = (TABS as readonly string[]).includes(param ?? '') ? (param as Tab) : 'overview';
+  return (
+    <>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('evaluate.title')}</Typography.Title>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => {
+          setLink(null);
+          setParam(k === 'overview' ? null : k);
+        }}
+        destroyOnHidden
+        items={[
+          { key: 'overview', label: <span data-testid="evaluate-tab-overview">{t('evaluate.tabs.overview')}</span>, children: <EvaluateOverview /> },
+          { key: 'links', label: <span data-testid="evaluate-tab-links">{t('evaluate.tabs.links')}</span>, children: <ShortLinks me={me} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function EvaluateOverview() {
   const { t } = useTranslation();
   const { label } = useLabels();
   const communities = useCommunities();
@@ -26,7 +58,6 @@ export function Evaluate() {
   }, [groups.data]);
   return (
     <>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>{t('evaluate.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('evaluate.intro')}</Typography.Paragraph>
       <Card title={t('evaluate.scale')}>
         <Table<Community>
