@@ -169,6 +169,8 @@ export interface Group {
   capacity: number;
   status: string;
   region: string | null;
+  /** Free tags (older servers leave them out). */
+  tags?: string[];
   memberCount: number;
   /** The pinned announcement (older servers leave it out). */
   announcement?: { text: string; at: string } | null;
@@ -403,6 +405,8 @@ export interface LiveTargeting {
   groupSetIds: string[];
   kinds: string[];
   regions: string[];
+  /** Every group carrying any of these tags (older servers leave it out). */
+  tags?: string[];
 }
 export interface LiveSettings {
   /** Minutes before the scheduled start. */

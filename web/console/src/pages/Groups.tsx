@@ -21,6 +21,7 @@ import { GroupInvites } from './group/GroupInvites';
 import { JoinRequests, Questions, Reports, useOpenQuestions, useOpenReports, usePendingRequests } from './group/GroupQueues';
 import { GroupRoles } from './group/GroupRoles';
 import { GroupRules } from './group/GroupRules';
+import { GroupTags } from './group/GroupTags';
 import { Imports } from './group/Imports';
 import { Integration } from './group/Integration';
 import { RenameSet } from './group/RenameSet';
@@ -269,6 +270,7 @@ function GroupOverview({ group, communityName, groupSets, canWrite, onOpenGroup 
           { key: 'status', label: t('groups.status'), children: label(enums.groupStatus, group.status) },
           { key: 'members', label: t('groups.members'), children: `${group.memberCount} / ${group.capacity}` },
           { key: 'region', label: t('groups.region'), children: group.region ?? '—' },
+          { key: 'tags', label: t('groups.tags'), span: 2, children: <GroupTags group={group} canWrite={canWrite} /> },
           { key: 'groupSet', label: t('groups.groupSet'), children: setName ?? '—' },
           { key: 'createdAt', label: t('groups.createdAt'), children: new Date(group.createdAt).toLocaleDateString() },
         ]}
@@ -377,6 +379,11 @@ function CreateGroup({ communities, onClose }: { communities: Community[]; onClo
           <Col span={8}>
             <Form.Item name="region" label={t('groups.region')}>
               <Input maxLength={64} />
+            </Form.Item>
+          </Col>
+          <Col span={24}>
+            <Form.Item name="tags" label={t('groups.tags')}>
+              <Select mode="tags" allowClear tokenSeparators={[',', '，', '、']} open={false} suffixIcon={null} placeholder={t('groups.tagsPh')} data-testid="group-tags-new" />
             </Form.Item>
           </Col>
         </Row>

@@ -62,21 +62,22 @@ export function resolveTargets(groups: Group[], t: FormValues['targets'], mainGr
   const sets = new Set(t.groupSetIds ?? []);
   const kinds = new Set(t.kinds ?? []);
   const regions = new Set(t.regions ?? []);
+  const tags = new Set(t.tags ?? []);
   return groups.filter((g) => {
     if (g.status === 'archived' || g.id === mainGroupId) return false;
     if (ids.has(g.id)) return true;
-    if (!communities.has(g.communityId) && !(g.groupSetId && sets.has(g.groupSetId))) return false;
+    if (!communities.has(g.communityId) && !(g.groupSetId && sets.has(g.groupSetId)) && !(g.tags ?? []).some((x) => tags.has(x))) return false;
     return (!kinds.size || kinds.has(g.kind)) && (!regions.size || (g.region !== null && regions.has(g.region)));
   });
 }
 
 const targeting = (t: FormValues['targets']): LiveTargeting => ({
-  groupIds: t.groupIds ?? [], communityIds: t.communityIds ?? [], groupSetIds: t.groupSetIds ?? [], kinds: t.kinds ?? [], regions: t.regions ?? [],
+  groupIds: t.groupIds ?? [], communityIds: t.communityIds ?? [], groupSetIds: t.groupSetIds ?? [], kinds: t.kinds ?? [], regions: t.regions ?? [], tags: t.tags ?? [],
 });
 const person = (p: LivePerson): LivePerson => ({ type: p.type, id: p.id });
 const samePeople = (a: LivePerson[], b: LivePerson[]) => a.length === b.length && a.every((p, i) => p.type === b[i]!.type && p.id === b[i]!.id);
 const sameTargets = (a: LiveTargeting, b: LiveTargeting) =>
-  (Object.keys(a) as (keyof LiveTargeting)[]).every((k) => a[k].length === b[k].length && [...a[k]].sort().join('\n') === [...b[k]].sort().join('\n'));
+  (Object.keys(a) as (keyof LiveTargeting)[]).every((k) => (a[k] ?? []).length === (b[k] ?? []).length && [...(a[k] ?? [])].sort().join('\n') === [...(b[k] ?? [])].sort().join('\n'));
 const sameSettings = (a: LiveSettings, b: LiveSettings) =>
   a.autoStart === b.autoStart && a.notices === b.notices && [...a.reminders].sort().join() === [...b.reminders].sort().join() && (a.questionPrefixes ?? []).join() === (b.questionPrefixes ?? []).join();
 const httpUrl = (v: string | undefined) => {
@@ -180,6 +181,7 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
   const extra = useMemo(() => recruited.filter((r) => !picked.some((g) => g.id === r.groupId)), [recruited, picked]);
   const count = picked.length + extra.length;
   const regions = useMemo(() => [...new Set(all.map((g) => g.region).filter((r): r is string => !!r))].sort(), [all]);
+  const groupTags = useMemo(() => [...new Set(all.flatMap((g) => g.tags ?? []))].sort(), [all]);
   // The communities may arrive after the form: the first one is the default of a new session.
   const firstCommunity = communities.data?.items[0]?.id;
   useEffect(() => {
@@ -448,6 +450,11 @@ export function SessionForm({ me, session: s, onClose, onSaved }: { me: Me; sess
             <Col span={12}>
               <Form.Item name={['targets', 'groupSetIds']} label={t('live.targetSets')}>
                 <Select mode="multiple" allowClear showSearch={{ optionFilterProp: 'label' }} options={(sets.data?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}（${x.groupCount}）` }))} data-testid="live-target-sets" />
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item name={['targets', 'tags']} label={t('live.targetTags')}>
+                <Select mode="multiple" allowClear options={groupTags.map((x) => ({ value: x, label: x }))} placeholder={t('live.targetTagsPh')} data-testid="live-target-tags" />
               </Form.Item>
             </Col>
             <Col span={12}>
