@@ -191,7 +191,7 @@ describe('a live session relays voice notes and files', () => {
     expect(items[0]).toMatchObject({ text: '【主讲】Ann：今天的茶单', file: { kind: 'file', name: '茶单.pdf', mime: 'application/pdf', bytes: PDF.length } });
     expect(items[1]).toMatchObject({ text: '【主讲】Ann', file: { kind: 'voice', mime: 'audio/ogg' } });
     expect(items[2].file).toBeNull();
-    expect(items[2].text).toBe('【主讲】Ann：[文件] 大讲义.pdf（太大，未转发）');
+    expect(items[2].text).toBe('【主讲】Ann：[文件] 大讲义.pdf（21 MB，太大，未转发）');
     // Downloaded once each, through the bot that heard them (the big one was refused by getFile).
     expect(fake.requests({ token: BOTS[1]!.token, method: 'getFile' })).toHaveLength(3);
     expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/stop`), 200);

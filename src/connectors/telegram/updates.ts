@@ -21,15 +21,17 @@ export const personOf = (u: User): PlatformPerson => ({
 const isGroup = (c: Chat) => c.type === 'group' || c.type === 'supergroup';
 
 function mediaOf(m: Message): PlatformMedia | undefined {
+  const size = (f: { file_size?: number }) => (f.file_size ? { bytes: f.file_size } : {});
+  const named = (f: { file_name?: string }) => (f.file_name ? { name: f.file_name } : {});
   if (m.photo?.length) {
     const p = m.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-    return { kind: 'photo', ref: p.file_id, uniqueRef: p.file_unique_id, width: p.width, height: p.height };
+    return { kind: 'photo', ref: p.file_id, uniqueRef: p.file_unique_id, width: p.width, height: p.height, ...size(p) };
   }
-  if (m.voice) return { kind: 'voice', ref: m.voice.file_id, uniqueRef: m.voice.file_unique_id };
-  if (m.animation) return { kind: 'animation', ref: m.animation.file_id, uniqueRef: m.animation.file_unique_id, ...(m.animation.file_name ? { name: m.animation.file_name } : {}) };
-  if (m.video) return { kind: 'video', ref: m.video.file_id, uniqueRef: m.video.file_unique_id, ...(m.video.file_name ? { name: m.video.file_name } : {}) };
-  if (m.audio) return { kind: 'audio', ref: m.audio.file_id, uniqueRef: m.audio.file_unique_id, ...(m.audio.file_name ? { name: m.audio.file_name } : {}) };
-  if (m.document) return { kind: 'file', ref: m.document.file_id, uniqueRef: m.document.file_unique_id, ...(m.document.file_name ? { name: m.document.file_name } : {}) };
+  if (m.voice) return { kind: 'voice', ref: m.voice.file_id, uniqueRef: m.voice.file_unique_id, ...size(m.voice) };
+  if (m.animation) return { kind: 'animation', ref: m.animation.file_id, uniqueRef: m.animation.file_unique_id, ...named(m.animation), ...size(m.animation) };
+  if (m.video) return { kind: 'video', ref: m.video.file_id, uniqueRef: m.video.file_unique_id, ...named(m.video), ...size(m.video) };
+  if (m.audio) return { kind: 'audio', ref: m.audio.file_id, uniqueRef: m.audio.file_unique_id, ...named(m.audio), ...size(m.audio) };
+  if (m.document) return { kind: 'file', ref: m.document.file_id, uniqueRef: m.document.file_unique_id, ...named(m.document), ...size(m.document) };
   if (m.sticker) return { kind: 'sticker', ref: m.sticker.file_id, uniqueRef: m.sticker.file_unique_id };
   return undefined;
 }

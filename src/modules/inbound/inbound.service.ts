@@ -36,6 +36,8 @@ export interface PlatformMedia {
   /** The same file whichever account sees it (file_unique_id). */
   uniqueRef?: string;
   name?: string;
+  /** Its size, where the platform says (a relay names a file too big to fetch with it). */
+  bytes?: number;
   width?: number;
   height?: number;
 }
