@@ -356,7 +356,7 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     await page.getByTestId('live-save').click();
     // Only what changed goes up: the start time sent again would post the reminders again.
     expect((await sent).postDataJSON()).toEqual({
-      title: '武夷岩茶品鉴会', targets: { groupIds: [ids.b, ids.c], communityIds: [], groupSetIds: [], kinds: [], regions: [] },
+      title: '武夷岩茶品鉴会', targets: { groupIds: [ids.b, ids.c], communityIds: [], groupSetIds: [], kinds: [], regions: [], tags: [] },
     });
     await page.getByTestId('live-form').waitFor({ state: 'detached' });
     expect(await session2()).toMatchObject({
