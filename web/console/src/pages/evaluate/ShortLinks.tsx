@@ -18,7 +18,7 @@ import { applyFieldErrors } from '../../forms';
 import { enums, useLabels } from '../../labels';
 import { useSearchParam } from '../../router';
 import { useAllGroups, useCommunities } from '../Groups';
-import { copyText, useQrCode } from '../group/GroupInvites';
+import { useCopy, useQrCode } from '../group/GroupInvites';
 
 const linksKey = ['links'] as const;
 const tzOffset = () => -new Date().getTimezoneOffset();
@@ -35,25 +35,14 @@ function useNames() {
   }), [communities.data, groups.data]);
 }
 
-function useCopy() {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  return async (text: string) => {
-    try {
-      await copyText(text);
-      message.success(t('links.copied'));
-    } catch {
-      message.error(t('links.copyFailed'));
-    }
-  };
-}
+const useCopyLink = () => useCopy({ copied: 'links.copied', failed: 'links.copyFailed' });
 
 export function ShortLinks({ me }: { me: Me | undefined }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const canWrite = !!me?.permissions.includes('activity.write');
   const names = useNames();
-  const copy = useCopy();
+  const copy = useCopyLink();
   const [communityId, setCommunityId] = useState<string | undefined>();
   const [groupId, setGroupId] = useState<string | undefined>();
   const [campaign, setCampaign] = useState<string | undefined>();
@@ -295,7 +284,7 @@ function LinkDrawer({ id, onClose }: { id: string; onClose: () => void }) {
   const { token } = theme.useToken();
   const { label } = useLabels();
   const names = useNames();
-  const copy = useCopy();
+  const copy = useCopyLink();
   const q = useQuery({ queryKey: [...linksKey, 'stats', id], queryFn: () => get<LinkStats>(`/links/${id}${qs({ tzOffsetMinutes: tzOffset() })}`) });
   const l = q.data;
   const qr = useQrCode(l?.shortUrl ?? '');

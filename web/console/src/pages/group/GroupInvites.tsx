@@ -48,6 +48,20 @@ export async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('copy failed');
 }
 
+/** copyText with a toast saying it worked (or to copy by hand), in the words of the page's i18n keys. */
+export function useCopy(keys: { copied: string; failed: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  return async (text: string) => {
+    try {
+      await copyText(text);
+      message.success(t(keys.copied));
+    } catch {
+      message.error(t(keys.failed));
+    }
+  };
+}
+
 export function GroupInvites({ groupId, groupName, groupSetId, setName, canWrite }: { groupId: string; groupName: string; groupSetId: string | null; setName: string | null; canWrite: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();

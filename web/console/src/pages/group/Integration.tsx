@@ -23,7 +23,7 @@ import { applyFieldErrors } from '../../forms';
 import { enums, useLabels } from '../../labels';
 import { useSearchParam } from '../../router';
 import { useCommunities } from '../Groups';
-import { copyText } from './GroupInvites';
+import { useCopy } from './GroupInvites';
 import {
   DECISIONS, MOVE_KEYS, PATTERN_TOKENS, absoluteUrl, plansKey, planKey, useMoves, usePlan, usePlanSaver, usePlans,
   type Decision, type Move, type Notice, type Plan, type PlanGroup, type PlanSaver, type PlanSettings, type PlanSummary,
@@ -53,18 +53,7 @@ function useCommunityGroups(communityId: string | undefined) {
   });
 }
 
-function useCopy() {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  return async (text: string) => {
-    try {
-      await copyText(text);
-      message.success(t('integration.copied'));
-    } catch {
-      message.error(t('integration.copyFailed'));
-    }
-  };
-}
+const useCopyLink = () => useCopy({ copied: 'integration.copied', failed: 'integration.copyFailed' });
 
 export function Integration({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -787,7 +776,7 @@ function Tracking({ plan, canWrite }: { plan: Plan; canWrite: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const copy = useCopy();
+  const copy = useCopyLink();
   const groups = useCommunityGroups(plan.communityId);
   const status = useMemo(() => new Map((groups.data?.items ?? []).map((g) => [g.id, g.status])), [groups.data]);
   const old = plan.groups.filter((g) => g.decision !== 'keep');
@@ -880,7 +869,7 @@ function Tracking({ plan, canWrite }: { plan: Plan; canWrite: boolean }) {
 function Notices({ plan, archivedOf }: { plan: Plan; archivedOf: (groupId: string) => boolean }) {
   const { t } = useTranslation();
   const { label } = useLabels();
-  const copy = useCopy();
+  const copy = useCopyLink();
   const byId = new Map(plan.groups.map((g) => [g.groupId, g]));
   const failed = plan.notices.filter((n) => n.status === 'failed').length;
   return (
