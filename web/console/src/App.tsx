@@ -68,7 +68,7 @@ const PAGE_VIEW: Record<PagePath, (p: { me: Me }) => ReactNode> = {
   '/positioning': ({ me }) => <Positioning me={me} />,
   '/groups': ({ me }) => <Groups me={me} />,
   '/operate': ({ me }) => <Operate me={me} />,
-  '/evaluate': () => <Evaluate />,
+  '/evaluate': ({ me }) => <Evaluate me={me} />,
   '/members': ({ me }) => <Members me={me} />,
   '/team': ({ me }) => <Team me={me} />,
 };

@@ -2,7 +2,7 @@
 // links with their clicks by group, circle and day (短链接, pages/evaluate).
 import { useMemo } from 'react';
 import { Card, Progress, Table, Tabs, Typography } from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, type Community, type Me, type Overview } from '../api';
 import { Chart } from '../chart';
@@ -14,10 +14,8 @@ import { ShortLinks } from './evaluate/ShortLinks';
 const TABS = ['overview', 'links'] as const;
 type Tab = (typeof TABS)[number];
 
-export function Evaluate() {
+export function Evaluate({ me }: { me: Me }) {
   const { t } = useTranslation();
-  // The signed-in operator (the shell put it in the cache before any page renders): decides who may make links.
-  const me = useQueryClient().getQueryData<Me | null>(['me']) ?? undefined;
   const [param, setParam] = useSearchParam('tab');
   const [, setLink] = useSearchParam('link');
   const tab: Tab = (TABS as readonly string[]).includes(param ?? '') ? (param as Tab) : 'overview';
