@@ -4,6 +4,7 @@
 // and the dashboards read clicks as they read everything else. Link previews (chat apps fetching the page to
 // draw a card) and crawlers are no clicks: they are sent on without a record.
 import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
 import { iso } from '../../kernel/clock.ts';
 import type { Ctx } from '../../kernel/context.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
@@ -96,23 +97,31 @@ export async function listLinks(ctx: Ctx, q: { communityId?: string | undefined;
 export async function linkStats(ctx: Ctx, id: string, base: string, tzOffsetMinutes = 480): Promise<LinkStats> {
   ctx.authorize('activity.read');
   const r = await visibleLink(ctx, id);
-  const clicks = await clicksOf(ctx, id).leftJoin('members', 'members.id', 'activities.member_id')
-    .select(['activities.member_id', 'activities.group_id', 'activities.occurred_at', 'activities.payload', 'members.circle']).execute();
-  const tally = <K>(key: (c: (typeof clicks)[number]) => K) => {
-    const m = new Map<K, number>();
-    for (const c of clicks) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
-    return [...m].sort((a, b) => b[1] - a[1]);
-  };
+  // Counted in the database, whatever the number of clicks (a popular link has hundreds of thousands).
+  const totals = await clicksOf(ctx, id).select((eb) => [
+    eb.fn.countAll<number>().as('clicks'),
+    eb.fn.count<number>('activities.member_id').distinct().as('people'),
+    sql<number>`sum(case when activities.member_id is null then 1 else 0 end)`.as('anonymous'),
+    // The payload is written by JSON.stringify (recordClick), so the flag has this exact form.
+    sql<number>`sum(case when activities.payload like '%"forwarded":true%' then 1 else 0 end)`.as('forwarded'),
+  ]).executeTakeFirstOrThrow();
+  const byGroup = await clicksOf(ctx, id).select((eb) => ['activities.group_id', eb.fn.countAll<number>().as('n')]).groupBy('activities.group_id').execute();
+  const byCircle = await clicksOf(ctx, id).leftJoin('members', 'members.id', 'activities.member_id')
+    .select((eb) => ['members.circle', eb.fn.countAll<number>().as('n')]).groupBy('members.circle').execute();
   const offset = tzOffsetMinutes * 60_000;
-  const day = (ms: number) => new Date(Math.floor((ms + offset) / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+  // Whole local days since the epoch. The offset is a literal (a validated integer): PostgreSQL would take
+  // the GROUP BY's parameter for another expression than the SELECT's; the cast truncates SQLite's division.
+  const dayExpr = sql<number>`cast((activities.occurred_at + ${sql.lit(offset)}) / 86400000 as integer)`;
+  const byDay = await clicksOf(ctx, id).select((eb) => [dayExpr.as('day'), eb.fn.countAll<number>().as('n')]).groupBy(dayExpr).orderBy(dayExpr).execute();
+  const desc = <T extends { n: number | string }>(rows: T[]) => [...rows].sort((a, b) => Number(b.n) - Number(a.n));
   return {
-    ...toLink(r, base, clicks.length),
-    people: new Set(clicks.flatMap((c) => (c.member_id ? [c.member_id] : []))).size,
-    forwarded: clicks.filter((c) => (JSON.parse(c.payload) as { forwarded?: boolean }).forwarded === true).length,
-    anonymous: clicks.filter((c) => !c.member_id).length,
-    byGroup: tally((c) => c.group_id).map(([groupId, n]) => ({ groupId, clicks: n })),
-    byCircle: tally((c) => c.circle ?? null).map(([circle, n]) => ({ circle, clicks: n })),
-    byDay: tally((c) => day(Number(c.occurred_at))).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([d, n]) => ({ day: d, clicks: n })),
+    ...toLink(r, base, Number(totals.clicks)),
+    people: Number(totals.people),
+    forwarded: Number(totals.forwarded ?? 0),
+    anonymous: Number(totals.anonymous ?? 0),
+    byGroup: desc(byGroup).map((g) => ({ groupId: g.group_id, clicks: Number(g.n) })),
+    byCircle: desc(byCircle).map((c) => ({ circle: c.circle ?? null, clicks: Number(c.n) })),
+    byDay: byDay.map((d) => ({ day: new Date(Math.floor(Number(d.day)) * 86_400_000).toISOString().slice(0, 10), clicks: Number(d.n) })),
   };
 }
 
