@@ -2,7 +2,7 @@
 // CSRF token (readable cookie shequn_csrf, set at sign-in), errors become ApiError with the problem.
 import { readResponse } from '../../shared/response';
 
-export type { ChatItem } from '../../shared/api-types';
+export type { ChatFile, ChatItem } from '../../shared/api-types';
 
 export interface FieldError {
   field: string;

@@ -175,11 +175,7 @@ export const imageUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id
 /** Any upload's address (the server decides from the bytes whether it is shown or downloaded). */
 export const uploadUrl = imageUrl;
 
-/** A file's size as people say it: 820 KB, 3.4 MB. */
-export function fileSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
+export { fileSize } from '../../shared/format';
 
 
 // ---- live relays: replays (member session) and the recruitment page for group owners (public) ----

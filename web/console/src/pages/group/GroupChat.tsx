@@ -5,11 +5,12 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { App, Avatar, Badge, Button, Empty, Image, Input, Space, Spin, Tag, Tooltip, Typography, theme } from 'antd';
 import {
-  ArrowDownOutlined, CloseOutlined, EnterOutlined, LoadingOutlined, NotificationOutlined, PictureOutlined, PushpinOutlined, SendOutlined, TeamOutlined,
+  ArrowDownOutlined, CloseOutlined, EnterOutlined, FileOutlined, LoadingOutlined, NotificationOutlined, PictureOutlined, PushpinOutlined, SendOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, post, put, upload, type ChatItem, type Page, type UploadedImage } from '../../api';
+import { get, post, put, upload, type ChatFile, type ChatItem, type Page, type UploadedImage } from '../../api';
+import { fileSize } from '../../../../shared/format';
 import { enums, useLabels } from '../../labels';
 import { useChannel, useRealtimeStatus } from '../../realtime';
 import { useMemberNames, type MemberLabel } from './names';
@@ -147,7 +148,7 @@ export function GroupChat({ groupId, platform, pinned, canPost, canAnnounce, rep
         nameOf={nameOf}
         label={label}
         stick={stick}
-        onReply={canPost ? (i) => onReply({ id: i.id, name: label(i), text: i.text ?? (i.image ? t('chat.image') : '') }) : undefined}
+        onReply={canPost ? (i) => onReply({ id: i.id, name: label(i), text: i.text ?? (i.image ? t('chat.image') : i.file ? `${t(`chat.file.${i.file.kind}`)} ${i.file.name}` : '') }) : undefined}
       />
       {canPost && (
         <Composer
@@ -351,6 +352,7 @@ function ChatRow({ item, name, who, quoted, label, onReply }: {
           {item.replyTo && <Quote quoted={quoted} label={label} />}
           {item.text && <div style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', overflowWrap: 'anywhere' }}>{item.text}</div>}
           {item.image && <ChatImage image={item.image} />}
+          {item.file && <ChatFileView file={item.file} />}
         </div>
       </div>
     </div>
@@ -360,7 +362,7 @@ function ChatRow({ item, name, who, quoted, label, onReply }: {
 function Quote({ quoted, label }: { quoted: ChatItem | null; label: (i: ChatItem) => string }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
-  const body = quoted ? `${label(quoted)}：${quoted.text ?? (quoted.image ? t('chat.image') : '')}` : t('chat.replyUnknown');
+  const body = quoted ? `${label(quoted)}：${quoted.text ?? (quoted.image ? t('chat.image') : quoted.file ? `${t(`chat.file.${quoted.file.kind}`)} ${quoted.file.name}` : '')}` : t('chat.replyUnknown');
   return (
     <div style={{ borderInlineStart: `3px solid ${token.colorBorder}`, paddingInlineStart: 8, marginBottom: 4, color: token.colorTextSecondary, fontSize: 12 }}>
       <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, maxWidth: 360 }}>{body}</Typography.Text>
@@ -377,6 +379,31 @@ function ChatImage({ image }: { image: NonNullable<ChatItem['image']> }) {
     <div style={{ marginTop: 4 }}>
       <Image src={imageUrl(image.id)} alt={image.name} width={Math.round(w * scale)} height={Math.round(h * scale)} style={{ borderRadius: 6, objectFit: 'cover' }} />
     </div>
+  );
+}
+
+/** A file in the chat: voice, audio and video play here; any other file is a card to download. */
+function ChatFileView({ file }: { file: ChatFile }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const url = imageUrl(file.id);
+  if (file.kind === 'voice' || file.kind === 'audio') {
+    return (
+      <div style={{ marginTop: 4 }}>
+        <audio controls preload="none" src={url} style={{ height: 36, maxWidth: 280 }} data-testid="chat-audio" />
+        {file.kind === 'audio' && <div style={{ fontSize: 12, color: token.colorTextSecondary }}>{file.name} · {fileSize(file.bytes)}</div>}
+      </div>
+    );
+  }
+  if (file.kind === 'video') return <video controls preload="metadata" src={url} style={{ marginTop: 4, maxWidth: 280, borderRadius: 6 }} data-testid="chat-video" />;
+  return (
+    <a href={url} download={file.name} style={{ marginTop: 4, display: 'flex', alignItems: 'center', gap: 10, padding: '8px 10px', borderRadius: 8, border: `1px solid ${token.colorBorderSecondary}`, background: token.colorBgContainer, maxWidth: 300 }} data-testid="chat-file">
+      <FileOutlined style={{ fontSize: 24, color: token.colorPrimary }} />
+      <span style={{ minWidth: 0 }}>
+        <Typography.Text ellipsis style={{ display: 'block', maxWidth: 220 }}>{file.name}</Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fileSize(file.bytes)} · {t('chat.download')}</Typography.Text>
+      </span>
+    </a>
   );
 }
 
