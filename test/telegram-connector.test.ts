@@ -127,7 +127,7 @@ describe('a Telegram group as a live session’s main group', () => {
     fake.addUser({ id: 504, first_name: 'Dan' });
     fake.addMember(SG, 504);
     fake.userSends(SG, 504, { text: '（闲聊不转播）' });
-    fake.userSends(SG, ALICE, { photo: true, caption: '' });
+    const photo = fake.userSends(SG, ALICE, { photo: true, caption: '' });
     const relayed = () => fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot').map((e) => e.text ?? e.caption);
     await waitFor(async () => relayed().length === 2);
     expect(relayed()).toEqual(['【主讲】爱丽丝：第一讲：选茶', '【主讲】爱丽丝']);
@@ -137,6 +137,10 @@ describe('a Telegram group as a live session’s main group', () => {
     fake.editMessage(SG, said.message_id, '第一讲：选茶与择水');
     await waitFor(async () => relayed()[0] === '【主讲】爱丽丝：第一讲：选茶与择水');
     expect((await t.api.get(`/api/v1/live-sessions/${s.body.id}/archive`)).body.items[0].text).toBe('第一讲：选茶与择水');
+    // A photo's text is its caption: edited as one (editMessageCaption), not as a message's text.
+    fake.editMessage(SG, photo.message_id, '这是鸭屎香的干茶');
+    await waitFor(async () => relayed()[1] === '【主讲】爱丽丝：这是鸭屎香的干茶');
+    expect(fake.requests({ method: 'editMessageCaption' })).toHaveLength(1);
     expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/stop`), 200);
   });
 });

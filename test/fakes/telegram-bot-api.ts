@@ -1051,6 +1051,7 @@ export class FakeTelegram {
       ['sendAnimation', (c) => this.sendMedia(c, 'animation')],
       ['sendChatAction', (c) => this.sendChatAction(c)],
       ['editMessageText', (c) => this.editMessageText(c)],
+      ['editMessageCaption', (c) => this.editMessageCaption(c)],
       ['deleteMessage', (c) => this.apiDeleteMessage(c)],
       ['restrictChatMember', (c) => this.restrictChatMember(c)],
       ['banChatMember', (c) => this.banChatMember(c)],
@@ -2247,7 +2248,9 @@ export class FakeTelegram {
     if (id === undefined) throw bad('message identifier is not specified');
     const e = chat.messages.get(id);
     if (!e || e.deleted) throw bad('message to edit not found');
-    if (e.botId !== c.bot.id || e.text === undefined) throw bad("message can't be edited");
+    if (e.botId !== c.bot.id) throw bad("message can't be edited");
+    // (Telegram's words: a photo's or a file's text is its caption, edited with editMessageCaption.)
+    if (e.text === undefined) throw bad('there is no text in the message to edit');
     const t = this.parseText(c, 'text');
     if (!t || t.parsed.text.length === 0) throw bad('message text is empty');
     if (t.parsed.text.length > 4096) throw bad('MESSAGE_TOO_LONG');
@@ -2261,6 +2264,28 @@ export class FakeTelegram {
     e.edits.push({ at: this.now(), text: e.text });
     const lp = this.linkPreview(c);
     if (lp) e.linkPreview = lp;
+    return this.renderMessage(e, c.bot.id);
+  }
+
+  private editMessageCaption(c: Call): Message {
+    if (c.params.inline_message_id !== undefined) throw bad('inline messages are not supported by the fake');
+    const chat = this.botChat(c);
+    const id = this.messageIdParam(c);
+    if (id === undefined) throw bad('message identifier is not specified');
+    const e = chat.messages.get(id);
+    if (!e || e.deleted) throw bad('message to edit not found');
+    if (e.botId !== c.bot.id) throw bad("message can't be edited");
+    if (e.text !== undefined) throw bad('there is no caption in the message to edit');
+    const t = this.parseText(c, 'caption');
+    const caption = t?.parsed.text ?? '';
+    if (caption.length > 1024) throw bad('MESSAGE_CAPTION_TOO_LONG');
+    if (caption === (e.caption ?? '')) {
+      throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    }
+    e.caption = caption;
+    e.captionEntities = t?.parsed.entities ?? [];
+    e.editDate = Math.floor(this.now() / 1000);
+    e.edits.push({ at: this.now(), text: caption });
     return this.renderMessage(e, c.bot.id);
   }
 

@@ -3,7 +3,7 @@
 // messages/s per bot, 1/s per chat, 20/min per group), so the outbox never has to be told "429".
 // Images and files (documents, voices, videos, audio) are uploaded once per bot (a file_id belongs to the bot
 // that uploaded it) and sent by file_id after.
-import { InputFile, type Api } from 'grammy';
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Ctx } from '../../kernel/context.ts';
 import type { FileStore } from '../../kernel/files.ts';
@@ -159,7 +159,15 @@ export function telegramConnector(deps: { accounts: TelegramAccounts; files: Fil
       case 'edit': {
         const target = a.refs.target;
         if (!target) throw new Refused('the message to edit was never delivered to this group');
-        await api.editMessageText(chat, Number(target), text);
+        try {
+          // A photo's or a file's text is its caption (1,024 characters at most).
+          if (a.payload.caption === true) await api.editMessageCaption(chat, Number(target), { caption: text.slice(0, 1024) });
+          else await api.editMessageText(chat, Number(target), text);
+        } catch (e) {
+          // Already so: an edit sent again after an unknown outcome had been carried out the first time.
+          if (e instanceof GrammyError && /message is not modified/.test(e.description)) return {};
+          throw e;
+        }
         return {};
       }
       case 'mute_all':

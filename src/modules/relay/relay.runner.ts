@@ -326,11 +326,14 @@ async function relayEdit(ctx: Ctx, r: Row, editActivity: string, originalActivit
   const m = await ctx.tdb.selectFrom('live_messages').select(['seq', 'payload']).where('session_id', '=', r.id).where('activity_id', '=', originalActivity).executeTakeFirst();
   if (!m) return;
   const seq = Number(m.seq);
-  await ctx.tdb.updateTable('live_messages').set({ payload: JSON.stringify({ ...JSON.parse(m.payload), text }) }).where('session_id', '=', r.id).where('seq', '=', seq).execute();
+  const was = JSON.parse(m.payload) as { image?: unknown; file?: unknown };
+  // With an image or a file the text was its caption, which platforms edit apart from a message's text.
+  const caption = Boolean(was.image || was.file);
+  await ctx.tdb.updateTable('live_messages').set({ payload: JSON.stringify({ ...was, text }) }).where('session_id', '=', r.id).where('seq', '=', seq).execute();
   const line = relayLine(role, await nameOf(ctx, who, {}), text);
   const groups = (await targetGroups(ctx, r.id)).filter((g) => deps.can(g.platform, 'edit'));
   await enqueue(ctx, groups.map((g) => ({
     dedupeKey: `relay:${r.id}:${seq}:edit:${editActivity}:${g.id}`, lane: `group:${g.id}`, action: 'edit' as const, platform: g.platform, groupId: g.id, memberId: null,
-    payload: { text: line, refs: { target: `relay:${r.id}:${seq}:${g.id}` } }, origin: { type: 'relay' as const, id: r.id }, reason: null, causeActivityId: null,
+    payload: { text: line, ...(caption ? { caption: true } : {}), refs: { target: `relay:${r.id}:${seq}:${g.id}` } }, origin: { type: 'relay' as const, id: r.id }, reason: null, causeActivityId: null,
   })));
 }
