@@ -332,7 +332,8 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     const outcomes = await Promise.all(claimed.map(async (p) => {
       try {
         const early = p.at - clock.now();
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        // (+1: a timer may fire up to a millisecond before its time, by the event loop's clock.)
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early + 1));
         const result = (await connector.perform(deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat))) ?? {};
         limiter.confirm(p.slots, clock.now());
         return { ...p, result, err: null as unknown };
