@@ -384,6 +384,7 @@ const NO_ADMIN_RIGHTS: AdminRights = {
   can_manage_topics: false, can_send_welcome_messages: false,
 };
 
+const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendVoice', 'sendVideo', 'sendAudio', 'sendAnimation']);
 
 const MEDIA: Record<MediaKind, { right: keyof FullPermissions; noun: string; prefix: string; maxUpload: number; dir: string; ext: string; mime?: string }> = {
@@ -2241,7 +2242,8 @@ export class FakeTelegram {
     return true;
   }
 
-  private editMessageText(c: Call): Message {
+  /** The bot's own message an edit names (editMessageText, editMessageCaption), as Telegram finds it. */
+  private messageToEdit(c: Call): Entry {
     if (c.params.inline_message_id !== undefined) throw bad('inline messages are not supported by the fake');
     const chat = this.botChat(c);
     const id = this.messageIdParam(c);
@@ -2249,13 +2251,18 @@ export class FakeTelegram {
     const e = chat.messages.get(id);
     if (!e || e.deleted) throw bad('message to edit not found');
     if (e.botId !== c.bot.id) throw bad("message can't be edited");
+    return e;
+  }
+
+  private editMessageText(c: Call): Message {
+    const e = this.messageToEdit(c);
     // (Telegram's words: a photo's or a file's text is its caption, edited with editMessageCaption.)
     if (e.text === undefined) throw bad('there is no text in the message to edit');
     const t = this.parseText(c, 'text');
     if (!t || t.parsed.text.length === 0) throw bad('message text is empty');
     if (t.parsed.text.length > 4096) throw bad('MESSAGE_TOO_LONG');
     if (t.parsed.text === e.text && JSON.stringify(t.parsed.entities) === JSON.stringify(e.entities ?? [])) {
-      throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw bad(NOT_MODIFIED);
     }
     e.text = t.parsed.text;
     e.entities = t.parsed.entities;
@@ -2268,19 +2275,13 @@ export class FakeTelegram {
   }
 
   private editMessageCaption(c: Call): Message {
-    if (c.params.inline_message_id !== undefined) throw bad('inline messages are not supported by the fake');
-    const chat = this.botChat(c);
-    const id = this.messageIdParam(c);
-    if (id === undefined) throw bad('message identifier is not specified');
-    const e = chat.messages.get(id);
-    if (!e || e.deleted) throw bad('message to edit not found');
-    if (e.botId !== c.bot.id) throw bad("message can't be edited");
+    const e = this.messageToEdit(c);
     if (e.text !== undefined) throw bad('there is no caption in the message to edit');
     const t = this.parseText(c, 'caption');
     const caption = t?.parsed.text ?? '';
     if (caption.length > 1024) throw bad('MESSAGE_CAPTION_TOO_LONG');
     if (caption === (e.caption ?? '')) {
-      throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw bad(NOT_MODIFIED);
     }
     e.caption = caption;
     e.captionEntities = t?.parsed.entities ?? [];

@@ -439,11 +439,13 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     },
     async nextDueIn() {
       const now = clock.now();
-      // Rows held back in memory are due by the table but wait for heldUntil.
+      // Rows held back in memory are due by the table but wait for heldUntil (which looks ahead already). A row
+      // due later is woken for at its time: a pass then takes it (and any remote row due within the lookahead);
+      // waking earlier would only spin on a local row, which cannot go before its time.
       let q = db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'pending').where('next_attempt_at', '<', PARKED);
-      if (heldUntil !== null) q = q.where('next_attempt_at', '>', now + LOOKAHEAD_MS);
+      if (heldUntil !== null) q = q.where('next_attempt_at', '>', now);
       const next = await q.executeTakeFirst();
-      const at = Math.min(next?.at === null || next?.at === undefined ? Infinity : Number(next.at) - LOOKAHEAD_MS, heldUntil ?? Infinity);
+      const at = Math.min(next?.at === null || next?.at === undefined ? Infinity : Number(next.at), heldUntil ?? Infinity);
       return at === Infinity ? null : Math.max(0, at - now);
     },
   };
