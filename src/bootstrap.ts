@@ -67,12 +67,18 @@ export async function resolveWorkspace(rt: Runtime, slug: string | undefined): P
  */
 export async function ensureDefaultWorkspace(rt: Runtime): Promise<{ workspace: Workspace; initialAdmin?: { email: string; password: string } }> {
   const { workspace } = await ensureWorkspace(rt.db.kysely, rt, DEFAULT_WORKSPACE_SLUG, '默认工作区 Default workspace');
-  const anyOperator = await rt.db.kysely.selectFrom('operators').select('id').where('workspace_id', '=', workspace.id).limit(1).executeTakeFirst();
-  if (anyOperator) return { workspace };
+  const anyOperator = () => rt.db.kysely.selectFrom('operators').select('id').where('workspace_id', '=', workspace.id).limit(1).executeTakeFirst();
+  if (await anyOperator()) return { workspace };
   const password = rt.config.adminPassword ?? randomBytes(12).toString('base64url');
-  await createOperator(ctxFor(rt, workspace, { ...cliActor('first start'), kind: 'system' }), {
-    email: rt.config.adminEmail, name: '管理员 Admin', role: 'owner', password,
-  });
+  try {
+    await createOperator(ctxFor(rt, workspace, { ...cliActor('first start'), kind: 'system' }), {
+      email: rt.config.adminEmail, name: '管理员 Admin', role: 'owner', password,
+    });
+  } catch (err) {
+    // Another process made the first owner meanwhile (two commands on a new data folder at once): it said so.
+    if (err instanceof ShequnError && err.code === 'conflict' && (await anyOperator())) return { workspace };
+    throw err;
+  }
   if (!rt.config.adminPassword) {
     fs.mkdirSync(rt.config.dataDir, { recursive: true });
     const file = path.join(rt.config.dataDir, 'initial-admin.txt');

@@ -68,10 +68,11 @@ export function openDatabase(database: Config['database']): Db {
   if (database.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(database.file), { recursive: true });
     const sqlite = new SQLite(database.file);
+    // First, so that everything after it (switching a new file to WAL included) waits for another process.
+    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
     // Keeps the planner's statistics fresh (cheap: it analyzes only tables that changed a lot).
     sqlite.pragma('optimize = 0x10002');
@@ -95,7 +96,12 @@ export function openDatabase(database: Config['database']): Db {
  */
 function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
-  const prepare = (source: string) => {
+  const prepare = (text: string) => {
+    // Kysely begins a transaction with a plain BEGIN, which takes SQLite's write lock only at the first write:
+    // another process (the server beside a CLI command, two commands on a new data folder) may commit in
+    // between, and the write then fails at once (SQLITE_BUSY_SNAPSHOT), busy_timeout or not. BEGIN IMMEDIATE
+    // waits for the lock up front. (Kysely's migrations, one transaction, are serialised across processes so.)
+    const source = text === 'begin' ? 'begin immediate' : text;
     let stmt = cache.get(source);
     if (stmt) cache.delete(source);
     else stmt = sqlite.prepare(source);
@@ -114,12 +120,29 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db: db.kysely, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`);
+  const run = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`);
+    }
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (!db.sqlite) return run();
+  // Kysely runs SQLite migrations outside any transaction and takes no lock there (it has none for SQLite):
+  // two processes opening a new data folder at once (`npm start` beside a `shequn token create`) interleaved
+  // them and one failed ("table already exists"). One immediate transaction around them all makes the
+  // second process wait for the write lock (busy_timeout), then find them done; a failed migration leaves
+  // nothing half-applied.
+  db.sqlite.exec('begin immediate');
+  try {
+    const applied = await run();
+    db.sqlite.exec('commit');
+    return applied;
+  } catch (err) {
+    if (db.sqlite.inTransaction) db.sqlite.exec('rollback');
+    throw err;
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 export async function isReachable(db: Db): Promise<boolean> {
