@@ -7,6 +7,7 @@ import { operatorCommands } from './commands/operator.ts';
 import { importCommands } from './commands/import.ts';
 import { exportCommand } from './commands/export.ts';
 import { demoCommand } from './commands/demo.ts';
+import { analyticsCommands } from './commands/analytics.ts';
 
 const ENVIRONMENT_HELP = `
 Environment (every command):
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   operatorCommands(program);
   importCommands(program);
   exportCommand(program);
+  analyticsCommands(program);
   program.addHelpText('after', `${EXIT_CODES_HELP}${ENVIRONMENT_HELP}`);
   for (const c of allCommands(program)) {
     c.exitOverride();

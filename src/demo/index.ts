@@ -7,6 +7,7 @@ import path from 'node:path';
 import { cliActor, ctxFor, ensureDefaultWorkspace, type Runtime } from '../bootstrap.ts';
 import { ShequnError, conflict, invalid } from '../kernel/errors.ts';
 import { recordAudit } from '../modules/audit/index.ts';
+import { rebuildRollups } from '../modules/analytics/index.ts';
 import { DEFAULT_WORKSPACE_SLUG, ensureWorkspace, type Workspace } from '../modules/workspace/index.ts';
 import { fillWorkspace } from './generate.ts';
 import { hashString, mix } from './prng.ts';
@@ -50,6 +51,7 @@ export interface DemoSummary {
 }
 
 const DEMO_TABLES = [
+  'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_state',
   'highlights', 'tasks', 'points', 'badges', 'rule_checkpoints', 'outbox', 'blacklist', 'questions', 'reports', 'uploads', 'member_sessions', 'join_requests', 'invites', 'rules', 'activities', 'member_terms', 'member_numbers', 'number_sequences', 'memberships', 'identities', 'members', 'groups', 'group_sets', 'phases', 'communities',
 ] as const;
 
@@ -129,6 +131,8 @@ export async function generateDemo(rt: Runtime, opts: DemoOptions): Promise<Demo
     }
     await recordAudit(tx, 'demo.generate', { type: 'workspace', id: workspace.id }, { members: opts.members, seed: opts.seed, activities: pass.written.activities });
   });
+  // The rows went in by the bulk writer, past the rollups: count them all at once.
+  await rebuildRollups(ctx);
   // Fresh statistics, or PostgreSQL plans the first searches over millions of rows as if the tables were empty.
   if (rt.db.dialect === 'postgres') await rt.db.pgPool!.query(`ANALYZE ${DEMO_TABLES.join(', ')}`);
   opts.onProgress?.('finishing', 1, 1);

@@ -20,6 +20,7 @@ import { identityRoutes } from './routes/identity.routes.ts';
 import { integrationRoutes } from './routes/integration.routes.ts';
 import { connectionRoutes } from './routes/connection.routes.ts';
 import { linksRoutes } from './routes/links.routes.ts';
+import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { relayRoutes } from './routes/relay.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import type { SecretBox } from '../kernel/secrets.ts';
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   telegramWebhookRoutes(app, deps);
   relayRoutes(app, deps);
   linksRoutes(app, deps);
+  analyticsRoutes(app);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

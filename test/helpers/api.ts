@@ -15,6 +15,7 @@ export const TABLES: (keyof Database)[] = [
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
   'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links',
+  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -529,6 +530,10 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/live-sessions/{id}/archive', url: `/api/v1/live-sessions/${f.liveEnded}/archive` },
     { method: 'GET', path: '/api/v1/links', url: '/api/v1/links' },
     { method: 'GET', path: '/api/v1/links/{id}', url: `/api/v1/links/${f.link}` },
+    { method: 'GET', path: '/api/v1/analytics/overview', url: '/api/v1/analytics/overview' },
+    { method: 'GET', path: '/api/v1/analytics/funnel', url: '/api/v1/analytics/funnel' },
+    { method: 'GET', path: '/api/v1/analytics/retention', url: '/api/v1/analytics/retention' },
+    { method: 'GET', path: '/api/v1/analytics/groups', url: '/api/v1/analytics/groups' },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/applications', url: `/api/v1/live-sessions/${f.liveSession}/applications` },
   ];
 }

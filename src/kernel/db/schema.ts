@@ -528,6 +528,55 @@ export interface ShortLinkTable {
   created_at: number;
 }
 
+export interface AnalyticsStateTable {
+  workspace_id: string;
+  timezone: string;
+  rebuilt_at: number | null;
+}
+
+export interface ActivityDayTable {
+  workspace_id: string;
+  scope: string;
+  day: number;
+  kind: string;
+  n: number;
+  amount: number;
+}
+
+export interface ActivityHourTable {
+  workspace_id: string;
+  scope: string;
+  day: number;
+  hour: number;
+  n: number;
+}
+
+export interface MemberPeriodTable {
+  workspace_id: string;
+  scope: string;
+  member_id: string;
+  period: string;
+  n: number;
+  messages: number;
+}
+
+export interface PeriodActiveTable {
+  workspace_id: string;
+  scope: string;
+  period: string;
+  n: number;
+}
+
+export interface MemberMilestoneTable {
+  workspace_id: string;
+  scope: string;
+  member_id: string;
+  milestone: string;
+  first_at: number;
+  last_at: number;
+  n: number;
+}
+
 export interface LiveSessionTable {
   id: string;
   workspace_id: string;
@@ -655,6 +704,12 @@ export interface Database {
   platform_files: PlatformFileTable;
   live_sessions: LiveSessionTable;
   short_links: ShortLinkTable;
+  analytics_state: AnalyticsStateTable;
+  activity_days: ActivityDayTable;
+  activity_hours: ActivityHourTable;
+  member_periods: MemberPeriodTable;
+  period_actives: PeriodActiveTable;
+  member_milestones: MemberMilestoneTable;
   live_targets: LiveTargetTable;
   live_messages: LiveMessageTable;
   live_questions: LiveQuestionTable;

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
 import { iso } from '../../kernel/clock.ts';
 import { chatItem } from './chat-item.ts';
+import { addToRollups, type RollupRow } from '../analytics/index.ts';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
@@ -73,6 +74,7 @@ export async function writeActivities(
     await checkRefs(tx, inputs, fieldPrefix);
     const now = tx.clock.now();
     const results: WriteResult[] = [];
+    const inserted: RollupRow[] = [];
     for (const a of inputs) {
       const id = tx.ids.next('act');
       const row = {
@@ -87,17 +89,20 @@ export async function writeActivities(
         source_id: a.sourceId ?? id,
         created_at: now,
       };
-      const inserted = await tx.tdb
+      const wasNew = await tx.tdb
         .insertInto('activities', row)
         .onConflict((oc) => oc.columns(['workspace_id', 'source', 'source_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
-      if (inserted) results.push({ activity: toActivity({ ...row, workspace_id: tx.workspaceId }), created: true });
-      else {
+      if (wasNew) {
+        results.push({ activity: toActivity({ ...row, workspace_id: tx.workspaceId }), created: true });
+        inserted.push(row);
+      } else {
         const existing = await tx.tdb.selectFrom('activities').selectAll().where('source', '=', row.source).where('source_id', '=', row.source_id).executeTakeFirstOrThrow();
         results.push({ activity: toActivity(existing), created: false });
       }
     }
+    await addToRollups(tx, inserted);
     // One audit entry per write call (not per activity); a retry that only repeats earlier writes records nothing.
     const created = results.filter((r) => r.created);
     // Published after the commit (a rolled-back write announces nothing); retries of earlier writes are not news.

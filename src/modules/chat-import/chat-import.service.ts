@@ -13,6 +13,7 @@ import { STAGED_TABLES } from '../../kernel/db/tenant.ts';
 import { ShequnError, notFound } from '../../kernel/errors.ts';
 import { ExportError, type ChatInfo, type ChatRecord, type Person } from '../../importers/chat-records.ts';
 import { rewriteTerms } from '../member/index.ts';
+import { addImportToRollups } from '../analytics/index.ts';
 
 const BATCH = 5000;
 
@@ -190,7 +191,12 @@ async function importCommunity(ctx: Ctx): Promise<string> {
 
 /** Makes the import's rows visible, all at once, and writes the members' search terms. */
 async function publish(ctx: Ctx, importId: string, report: ChatImportReport, members: Set<string>) {
-  await ctx.tdb.updateTable('imports').set({ status: 'completed', report: JSON.stringify(report), finished_at: ctx.clock.now(), updated_at: ctx.clock.now() }).where('id', '=', importId).execute();
+  await ctx.transaction(async (tx) => {
+    const imp = await tx.tdb.selectFrom('imports').select('started_at').where('id', '=', importId).executeTakeFirstOrThrow();
+    await tx.tdb.updateTable('imports').set({ status: 'completed', report: JSON.stringify(report), finished_at: tx.clock.now(), updated_at: tx.clock.now() }).where('id', '=', importId).execute();
+    // Counted once, now that they show: the rollups never saw them while they were staged.
+    await addImportToRollups(tx, importId, Number(imp.started_at));
+  });
   for (const id of members) await rewriteTerms(ctx, id);
 }
 

@@ -8,6 +8,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database, TenantTable } from '../../kernel/db/schema.ts';
 import { conflict, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { recountMembers } from '../analytics/index.ts';
 import { getCommunity } from '../community/index.ts';
 import { normalizePhone, rewriteTerms, visibleMemberRow } from '../member/index.ts';
 
@@ -259,6 +260,7 @@ export async function mergeMembers(ctx: Ctx, keptId: string, mergedId: string, e
     await tx.tdb.deleteFrom('member_terms').where('member_id', '=', mergedId).execute();
     await tx.tdb.deleteFrom('members').where('id', '=', mergedId).execute();
     await rewriteTerms(tx, keptId);
+    await recountMembers(tx, [keptId, mergedId]);
     const row = {
       id: tx.ids.next('mrg'), kept_id: keptId, merged_id: mergedId, undo: JSON.stringify(undo), evidence: JSON.stringify(evidence),
       merged_by: tx.actor.name, merged_at: tx.clock.now(), split_by: null, split_at: null,
@@ -294,6 +296,7 @@ export async function splitMerge(ctx: Ctx, mergeId: string): Promise<MemberMerge
     for (const m of undo.redated ?? []) await tx.tdb.updateTable('memberships').set({ joined_at: m.joinedAt }).where('id', '=', m.id).execute();
     await rewriteTerms(tx, r.kept_id);
     await rewriteTerms(tx, r.merged_id);
+    await recountMembers(tx, [r.kept_id, r.merged_id]);
     await tx.tdb.updateTable('member_merges').set({ split_at: tx.clock.now(), split_by: tx.actor.name }).where('id', '=', mergeId).execute();
     await recordAudit(tx, 'member.split', { type: 'member', id: r.kept_id }, { restored: r.merged_id, mergeId });
     return toMerge({ ...r, split_at: tx.clock.now(), split_by: tx.actor.name });

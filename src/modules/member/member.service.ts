@@ -5,6 +5,7 @@ import type { Database } from '../../kernel/db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import { conflict, invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { recountMembers } from '../analytics/index.ts';
 import { NumberingSchema, visibleGroupRow } from '../group/index.ts';
 import { memberVisible } from '../operator/index.ts';
 import { assignNumber } from './member.numbering.ts';
@@ -217,6 +218,7 @@ export async function deleteMember(ctx: Ctx, id: string): Promise<void> {
     await tx.tdb.deleteFrom('memberships').where('member_id', '=', id).execute();
     // Numbers stay reserved (never reissued); activities stay, detached from the person.
     await tx.tdb.updateTable('activities').set({ member_id: null }).where('member_id', '=', id).execute();
+    await recountMembers(tx, [id]);
     await tx.tdb.updateTable('members').set({ referrer_id: null }).where('referrer_id', '=', id).execute();
     await tx.tdb.deleteFrom('members').where('id', '=', id).execute();
     await recordAudit(tx, 'member.delete', { type: 'member', id });

@@ -1,0 +1,31 @@
+// The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, funnel, groupHealth, overview, retention } from '../../modules/analytics/index.ts';
+import { Secured, type App } from './common.ts';
+
+export function analyticsRoutes(app: App) {
+  const tags = ['评估 stats'];
+  app.get('/api/v1/analytics/overview', {
+    schema: {
+      tags, summary: 'Scale against the floor, activity by day, week and month, the hour × weekday heat map and revenue, for a range of local days',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: OverviewSchema },
+    },
+  }, async (req) => overview(req.ctx(), req.query));
+  app.get('/api/v1/analytics/funnel', {
+    schema: {
+      tags, summary: 'The funnel 吸粉 → 养粉 → 促粉 → 变现: members reaching each stage in the range, and the conversion of those who joined in it',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: FunnelSchema },
+    },
+  }, async (req) => funnel(req.ctx(), req.query));
+  app.get('/api/v1/analytics/retention', {
+    schema: {
+      tags, summary: 'Join cohorts (by week or month) and how many of each were active in each later period',
+      security: Secured, querystring: RetentionQuerySchema, response: { 200: RetentionSchema },
+    },
+  }, async (req) => retention(req.ctx(), req.query));
+  app.get('/api/v1/analytics/groups', {
+    schema: {
+      tags, summary: 'Every group with its measures, a 0–100 health score and the reasons, healthiest first; groups going quiet are flagged',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: GroupHealthSchema },
+    },
+  }, async (req) => groupHealth(req.ctx(), req.query));
+}

@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+
+// Rollups for the evaluation dashboards (评估精进): kept up to date in the same transaction as the activities
+// they count, so a dashboard reads a few hundred rows where a raw scan would read millions. A scope is ''
+// for the whole workspace, `c:<community>` or a group id. Days are local days (the workspace's analytics
+// time zone in analytics_state) numbered from 1970-01-01; `shequn analytics rebuild` recomputes it all.
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('analytics_state')
+    .addColumn('workspace_id', 'text', (c) => c.primaryKey())
+    .addColumn('timezone', 'text', (c) => c.notNull())
+    .addColumn('rebuilt_at', 'bigint')
+    .execute();
+  // Activities per scope, local day and kind; `amount` sums payload.amountCents (purchases).
+  await db.schema
+    .createTable('activity_days')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('day', 'integer', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addColumn('amount', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('activity_days_pk', ['workspace_id', 'scope', 'day', 'kind'])
+    .execute();
+  // Messages per scope, local day and hour: the hour × weekday heat map.
+  await db.schema
+    .createTable('activity_hours')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('day', 'integer', (c) => c.notNull())
+    .addColumn('hour', 'integer', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('activity_hours_pk', ['workspace_id', 'scope', 'day', 'hour'])
+    .execute();
+  // A member active in a period (d00000 day, w0000 week from Monday, m00000 month): distinct actives without a scan.
+  await db.schema
+    .createTable('member_periods')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addColumn('messages', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('member_periods_pk', ['workspace_id', 'scope', 'member_id', 'period'])
+    .execute();
+  await db.schema.createIndex('member_periods_period').on('member_periods').columns(['workspace_id', 'scope', 'period', 'messages']).execute();
+  // How many members each period has (the count of its member_periods rows).
+  await db.schema
+    .createTable('period_actives')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('period_actives_pk', ['workspace_id', 'scope', 'period'])
+    .execute();
+  // A member's first and last join, activity, consultation and purchase per scope: the funnel, cohorts, repurchase.
+  await db.schema
+    .createTable('member_milestones')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('milestone', 'text', (c) => c.notNull())
+    .addColumn('first_at', 'bigint', (c) => c.notNull())
+    .addColumn('last_at', 'bigint', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('member_milestones_pk', ['workspace_id', 'scope', 'member_id', 'milestone'])
+    .execute();
+  await db.schema.createIndex('member_milestones_first').on('member_milestones').columns(['workspace_id', 'scope', 'milestone', 'first_at']).execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const t of ['member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
+}

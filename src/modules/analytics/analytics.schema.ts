@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const Id = z.string().min(1).max(64);
+const Day = z.string().max(10).describe('a local day, YYYY-MM-DD, in the analytics time zone');
+
+export const DashboardQuerySchema = z
+  .object({
+    from: Day.optional().describe('first day (default: 29 days before `to`)'),
+    to: Day.optional().describe('last day (default: today)'),
+    communityId: Id.optional(),
+    groupId: Id.optional(),
+  })
+  .strict();
+
+export const RetentionQuerySchema = DashboardQuerySchema.extend({ period: z.enum(['week', 'month']).default('week') }).strict();
+
+const ScopeOut = z.object({ kind: z.enum(['workspace', 'community', 'group']), id: z.string().nullable(), name: z.string().nullable() });
+const RangeOut = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
+
+export const OverviewSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  scale: z.object({
+    /** Real people (a member in two groups counts once) against seats (one per membership). */
+    people: z.number(), seats: z.number(), duplicateSeats: z.number(), memberFloor: z.number().nullable(),
+    joins: z.number(), leaves: z.number(), netGrowth: z.number(),
+  }),
+  activity: z.object({
+    messages: z.number(), activities: z.number(), weeklyActive: z.number(), monthlyActive: z.number(),
+    activeMemberRate: z.number(), activeMemberRateTarget: z.number().nullable(), messagesPerActiveMember: z.number(),
+  }),
+  revenue: z.object({ purchases: z.number(), amountCents: z.number(), perMemberCents: z.number() }),
+  days: z.array(z.object({ date: z.string(), messages: z.number(), joins: z.number(), leaves: z.number(), purchases: z.number(), active: z.number().nullable() })),
+  weeks: z.array(z.object({ week: z.string(), active: z.number() })),
+  months: z.array(z.object({ month: z.string(), active: z.number() })),
+  /** Messages by weekday (0 = Monday) and hour. */
+  heatmap: z.array(z.array(z.number())),
+});
+
+export const FunnelSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  stages: z.array(z.object({
+    stage: z.enum(['join', 'active', 'consultation', 'purchase']),
+    reachedInRange: z.number(), fromJoinCohort: z.number(), conversionFromJoin: z.number(), meanDaysFromJoin: z.number().nullable(),
+  })),
+});
+
+export const RetentionSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  period: z.enum(['week', 'month']),
+  cohorts: z.array(z.object({ cohort: z.string(), members: z.number(), active: z.array(z.number()) })),
+});
+
+export const GroupHealthSchema = z.object({
+  range: RangeOut,
+  items: z.array(z.object({
+    groupId: z.string(), name: z.string(), communityId: z.string(), platform: z.string(), status: z.string(), seats: z.number(), capacity: z.number(), ageDays: z.number(),
+    messages: z.number(), joins: z.number(), leaves: z.number(), weeklyActive: z.number(), activeRate: z.number(), trend: z.number().nullable(),
+    quiet: z.boolean(), pastPrime: z.boolean(), score: z.number(),
+    reasons: z.array(z.object({ code: z.enum(['low_active_rate', 'little_talk', 'going_quiet', 'shrinking', 'past_prime', 'near_capacity']), value: z.number() })),
+  })),
+});

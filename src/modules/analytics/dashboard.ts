@@ -1,0 +1,334 @@
+// The evaluation dashboards (评估精进), read from the rollups: scale against the community's floor, activity
+// over the range (daily, weekly and monthly actives, the hour × weekday heat map), revenue, the funnel
+// 吸粉 → 养粉 → 促粉 → 变现, join-cohort retention, and every group's health with its reasons. A scope is the
+// workspace, a community or a group; the range is a span of local days in the analytics time zone.
+import { sql } from 'kysely';
+import type { Ctx } from '../../kernel/context.ts';
+import { forbidden, invalid, notFound } from '../../kernel/errors.ts';
+import {
+  DAY, dayDate, dayKey, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
+} from './calendar.ts';
+import { analyticsTimezone, communityScope, MILESTONES, type Milestone } from './rollup.ts';
+
+export interface DashboardQuery {
+  from?: string;
+  to?: string;
+  communityId?: string;
+  groupId?: string;
+}
+
+export interface Scope {
+  kind: 'workspace' | 'community' | 'group';
+  id: string | null;
+  name: string | null;
+  /** The rollups' scope key. */
+  key: string;
+}
+
+export interface Range {
+  timezone: string;
+  firstDay: number;
+  lastDay: number;
+  /** The instants the range covers: [start of the first day, start of the day after the last). */
+  fromAt: number;
+  toAt: number;
+}
+
+const MAX_DAYS = 366;
+
+async function resolveRange(ctx: Ctx, q: DashboardQuery): Promise<Range> {
+  const timezone = await analyticsTimezone(ctx);
+  const today = localDayHour(ctx.clock.now(), timezone).day;
+  const lastDay = q.to ? parseDay(q.to) : today;
+  const firstDay = q.from ? parseDay(q.from) : lastDay - 29;
+  const errors = [
+    ...(Number.isNaN(lastDay) ? [{ field: 'to', reason: `"${q.to}" is not a date (YYYY-MM-DD)` }] : []),
+    ...(Number.isNaN(firstDay) ? [{ field: 'from', reason: `"${q.from}" is not a date (YYYY-MM-DD)` }] : []),
+  ];
+  if (!errors.length && firstDay > lastDay) errors.push({ field: 'from', reason: `${q.from} is after ${dayDate(lastDay)}` });
+  if (!errors.length && lastDay - firstDay + 1 > MAX_DAYS) errors.push({ field: 'from', reason: `a range is at most ${MAX_DAYS} days (this one is ${lastDay - firstDay + 1})` });
+  if (errors.length) throw invalid(errors);
+  return { timezone, firstDay, lastDay, fromAt: dayStart(firstDay, timezone), toAt: dayStart(lastDay + 1, timezone) };
+}
+
+/** The scope asked for, if the actor may see all of it (a scoped operator sees its groups and whole communities). */
+async function resolveScope(ctx: Ctx, q: DashboardQuery): Promise<Scope> {
+  const v = await ctx.visibility();
+  if (q.groupId) {
+    const g = await ctx.tdb.selectFrom('groups').select(['id', 'name']).where('id', '=', q.groupId).executeTakeFirst();
+    if (!g || (!v.all && !v.groupIds.has(g.id))) throw notFound('group', q.groupId);
+    return { kind: 'group', id: g.id, name: g.name, key: g.id };
+  }
+  if (q.communityId) {
+    const c = await ctx.tdb.selectFrom('communities').select(['id', 'name']).where('id', '=', q.communityId).executeTakeFirst();
+    if (!c || (!v.all && !v.communityIds.has(c.id))) throw notFound('community', q.communityId);
+    if (!v.all && !ctx.actor.scope?.communities.includes(c.id)) throw forbidden('analytics of a whole community outside the operator\'s scope (pick one of its groups)');
+    return { kind: 'community', id: c.id, name: c.name, key: communityScope(c.id) };
+  }
+  if (!v.all) throw forbidden('analytics of the whole workspace (an operator with a scope picks a community or group)');
+  return { kind: 'workspace', id: null, name: null, key: '' };
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+const days = (r: Range): number[] => Array.from({ length: r.lastDay - r.firstDay + 1 }, (_, i) => r.firstDay + i);
+const weeksOf = (r: Range): number[] => {
+  const out: number[] = [];
+  for (let w = weekOf(r.firstDay); w <= weekOf(r.lastDay); w++) out.push(w);
+  return out;
+};
+const monthsOf = (r: Range): number[] => {
+  const out: number[] = [];
+  for (let m = monthOf(r.firstDay); m <= monthOf(r.lastDay); m++) out.push(m);
+  return out;
+};
+
+/** The groups a scope holds (a community's, one group, or every group). */
+async function groupsIn(ctx: Ctx, scope: Scope) {
+  let q = ctx.tdb.selectFrom('groups').select(['id', 'name', 'community_id', 'capacity', 'status', 'created_at', 'platform']);
+  if (scope.kind === 'community') q = q.where('community_id', '=', scope.id!);
+  if (scope.kind === 'group') q = q.where('id', '=', scope.id!);
+  return q.execute();
+}
+
+/** Seats (current memberships) and the people behind them, by group. */
+async function seats(ctx: Ctx, scope: Scope): Promise<{ seats: number; people: number }> {
+  let q = ctx.tdb.selectFrom('memberships').select([(eb) => eb.fn.countAll<number>().as('seats'), (eb) => eb.fn.count<number>('member_id').distinct().as('people')])
+    .where('left_at', 'is', null);
+  if (scope.kind === 'group') q = q.where('group_id', '=', scope.id!);
+  if (scope.kind === 'community') q = q.where('group_id', 'in', (eb) => eb.selectFrom('groups').select('id').where('workspace_id', '=', ctx.workspaceId).where('community_id', '=', scope.id!));
+  const r = await q.executeTakeFirstOrThrow();
+  return { seats: num(r.seats), people: num(r.people) };
+}
+
+export async function overview(ctx: Ctx, q: DashboardQuery) {
+  ctx.authorize('activity.read');
+  ctx.authorize('member.read');
+  const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
+  const dayRows = await ctx.tdb.selectFrom('activity_days').select(['day', 'kind', 'n', 'amount'])
+    .where('scope', '=', scope.key).where('day', '>=', range.firstDay).where('day', '<=', range.lastDay).execute();
+  const dayList = days(range);
+  const perKind = new Map<string, number[]>();
+  let revenue = 0;
+  for (const r of dayRows) {
+    let a = perKind.get(r.kind);
+    if (!a) perKind.set(r.kind, (a = dayList.map(() => 0)));
+    a[r.day - range.firstDay]! += num(r.n);
+    if (r.kind === 'purchase') revenue += num(r.amount);
+  }
+  const series = (kind: string) => perKind.get(kind) ?? dayList.map(() => 0);
+  const total = (kind: string) => series(kind).reduce((s, n) => s + n, 0);
+
+  const weeks = weeksOf(range);
+  const months = monthsOf(range);
+  const periodKeys = [...(scope.kind === 'workspace' ? dayList.map(dayKey) : []), ...weeks.map(weekKey), ...months.map(monthKey)];
+  const actives = new Map<string, number>();
+  // One IN list over the period keys (at most 366 + 53 + 13).
+  for (const r of await ctx.tdb.selectFrom('period_actives').select(['period', 'n']).where('scope', '=', scope.key).where('period', 'in', periodKeys).execute()) actives.set(r.period, num(r.n));
+
+  const hourRows = await ctx.tdb.selectFrom('activity_hours').select(['day', 'hour', (eb) => eb.fn.sum<number>('n').as('n')])
+    .where('scope', '=', scope.key).where('day', '>=', range.firstDay).where('day', '<=', range.lastDay).groupBy(['day', 'hour']).execute();
+  const heatmap = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+  for (const r of hourRows) heatmap[weekdayOf(r.day)]![r.hour]! += num(r.n);
+
+  const community = scope.kind === 'community'
+    ? await ctx.tdb.selectFrom('communities').select('canvas').where('id', '=', scope.id!).executeTakeFirst()
+    : null;
+  const kpi = community ? (JSON.parse(community.canvas) as { kpi?: { memberFloor?: number; activeMemberRate?: number } }).kpi ?? null : null;
+  const s = await seats(ctx, scope);
+  const people = scope.kind === 'workspace' ? num((await ctx.tdb.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : s.people;
+  const lastWeek = actives.get(weekKey(weeks[weeks.length - 1]!)) ?? 0;
+  const lastMonth = actives.get(monthKey(months[months.length - 1]!)) ?? 0;
+  const messages = total('message');
+  const purchases = total('purchase');
+  return {
+    scope: { kind: scope.kind, id: scope.id, name: scope.name },
+    range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone },
+    scale: {
+      people, seats: s.seats, duplicateSeats: Math.max(0, s.seats - s.people),
+      memberFloor: kpi?.memberFloor ?? null,
+      joins: total('join'), leaves: total('leave'), netGrowth: total('join') - total('leave'),
+    },
+    activity: {
+      messages, activities: [...perKind.entries()].filter(([k]) => k !== 'join' && k !== 'leave' && k !== 'service').reduce((t, [, a]) => t + a.reduce((x, y) => x + y, 0), 0),
+      weeklyActive: lastWeek, monthlyActive: lastMonth,
+      activeMemberRate: people ? lastMonth / people : 0, activeMemberRateTarget: kpi?.activeMemberRate ?? null,
+      messagesPerActiveMember: lastMonth ? messages / lastMonth : 0,
+    },
+    revenue: { purchases, amountCents: revenue, perMemberCents: people ? Math.round(revenue / people) : 0 },
+    days: dayList.map((d, i) => ({
+      date: dayDate(d), messages: series('message')[i]!, joins: series('join')[i]!, leaves: series('leave')[i]!,
+      purchases: series('purchase')[i]!, active: scope.kind === 'workspace' ? actives.get(dayKey(d)) ?? 0 : null,
+    })),
+    weeks: weeks.map((w) => ({ week: dayDate(weekStartDay(w)), active: actives.get(weekKey(w)) ?? 0 })),
+    months: months.map((m) => ({ month: monthDate(m), active: actives.get(monthKey(m)) ?? 0 })),
+    heatmap,
+  };
+}
+
+/** The funnel: members who reached each milestone in the range, and what became of those who joined in it. */
+export async function funnel(ctx: Ctx, q: DashboardQuery) {
+  ctx.authorize('activity.read');
+  ctx.authorize('member.read');
+  const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
+  const reached = await ctx.tdb.selectFrom('member_milestones').select(['milestone', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('scope', '=', scope.key).where('first_at', '>=', range.fromAt).where('first_at', '<', range.toAt).groupBy('milestone').execute();
+  // The join cohort of the range, followed to each later milestone (whenever it came).
+  const cohort = await ctx.tdb.selectFrom('member_milestones')
+    .innerJoin('member_milestones as m', (jn) => jn.onRef('m.workspace_id', '=', 'member_milestones.workspace_id').onRef('m.scope', '=', 'member_milestones.scope').onRef('m.member_id', '=', 'member_milestones.member_id'))
+    .select(['m.milestone', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>(sql`case when m.first_at > member_milestones.first_at then m.first_at - member_milestones.first_at else 0 end`).as('wait')])
+    .where('member_milestones.scope', '=', scope.key).where('member_milestones.milestone', '=', 'join')
+    .where('member_milestones.first_at', '>=', range.fromAt).where('member_milestones.first_at', '<', range.toAt)
+    .groupBy('m.milestone').execute();
+  const byReached = new Map(reached.map((r) => [r.milestone, num(r.n)]));
+  const byCohort = new Map(cohort.map((r) => [r.milestone, { n: num(r.n), wait: num(r.wait) }]));
+  const joined = byCohort.get('join')?.n ?? 0;
+  return {
+    scope: { kind: scope.kind, id: scope.id, name: scope.name },
+    range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone },
+    stages: MILESTONES.map((m: Milestone) => {
+      const c = byCohort.get(m);
+      return {
+        stage: m,
+        reachedInRange: byReached.get(m) ?? 0,
+        fromJoinCohort: c?.n ?? 0,
+        conversionFromJoin: joined ? (c?.n ?? 0) / joined : 0,
+        meanDaysFromJoin: c && c.n && m !== 'join' ? c.wait / c.n / DAY : null,
+      };
+    }),
+  };
+}
+
+/** Join cohorts by week or month, and the share of each still active k periods later. */
+export async function retention(ctx: Ctx, q: DashboardQuery & { period?: 'week' | 'month' }) {
+  ctx.authorize('activity.read');
+  ctx.authorize('member.read');
+  const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
+  const period = q.period ?? 'week';
+  const prefix = period === 'week' ? 'w' : 'm';
+  const rows = await ctx.tdb.selectFrom('member_milestones')
+    .leftJoin('member_periods as p', (jn) => jn.onRef('p.workspace_id', '=', 'member_milestones.workspace_id').onRef('p.scope', '=', 'member_milestones.scope')
+      .onRef('p.member_id', '=', 'member_milestones.member_id').on('p.period', '>=', prefix).on('p.period', '<', `${prefix}~`))
+    .select(['member_milestones.member_id', 'member_milestones.first_at', 'p.period'])
+    .where('member_milestones.scope', '=', scope.key).where('member_milestones.milestone', '=', 'join')
+    .where('member_milestones.first_at', '>=', range.fromAt).where('member_milestones.first_at', '<', range.toAt).execute();
+  const index = (day: number) => (period === 'week' ? weekOf(day) : monthOf(day));
+  const lastIndex = index(localDayHour(ctx.clock.now(), range.timezone).day);
+  const cohorts = new Map<number, { members: Set<string>; active: Map<number, number> }>();
+  for (const r of rows) {
+    const c0 = index(localDayHour(num(r.first_at), range.timezone).day);
+    let c = cohorts.get(c0);
+    if (!c) cohorts.set(c0, (c = { members: new Set(), active: new Map() }));
+    c.members.add(r.member_id);
+    if (!r.period) continue;
+    const k = Number(r.period.slice(1)) - c0;
+    if (k >= 0) c.active.set(k, (c.active.get(k) ?? 0) + 1);
+  }
+  return {
+    scope: { kind: scope.kind, id: scope.id, name: scope.name },
+    range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone },
+    period,
+    cohorts: [...cohorts.entries()].sort(([a], [b]) => a - b).map(([c0, c]) => ({
+      cohort: period === 'week' ? dayDate(weekStartDay(c0)) : monthDate(c0),
+      members: c.members.size,
+      // Offsets 0 … now: a cohort is not followed into the future.
+      active: Array.from({ length: Math.max(0, lastIndex - c0 + 1) }, (_, k) => c.active.get(k) ?? 0),
+    })),
+  };
+}
+
+export interface GroupHealth {
+  groupId: string;
+  name: string;
+  communityId: string;
+  platform: string;
+  status: string;
+  seats: number;
+  capacity: number;
+  ageDays: number;
+  messages: number;
+  joins: number;
+  leaves: number;
+  /** Mean weekly active members over the range's weeks, and as a share of the seats. */
+  weeklyActive: number;
+  activeRate: number;
+  /** Messages in the range's last 7 days against the mean of the 3 weeks before. */
+  trend: number | null;
+  quiet: boolean;
+  pastPrime: boolean;
+  score: number;
+  reasons: { code: 'low_active_rate' | 'little_talk' | 'going_quiet' | 'shrinking' | 'past_prime' | 'near_capacity'; value: number }[];
+}
+
+const PRIME_DAYS = 730;
+
+/** Every group of the scope with its measures, health score and reasons, healthiest first (the PK board). */
+export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range: { from: string; to: string; timezone: string }; items: GroupHealth[] }> {
+  ctx.authorize('activity.read');
+  ctx.authorize('group.read');
+  const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
+  const v = await ctx.visibility();
+  const groups = (await groupsIn(ctx, scope)).filter((g) => v.all || v.groupIds.has(g.id));
+  const ids = groups.map((g) => g.id);
+  const trendFrom = range.lastDay - 27;
+  const stats = new Map<string, { messages: number; joins: number; leaves: number; recent: number; before: number; weekly: number }>();
+  for (const g of groups) stats.set(g.id, { messages: 0, joins: 0, leaves: 0, recent: 0, before: 0, weekly: 0 });
+  const weeks = weeksOf(range);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await ctx.tdb.selectFrom('activity_days').select(['scope', 'day', 'kind', 'n'])
+      .where('scope', 'in', chunk).where('day', '>=', Math.min(range.firstDay, trendFrom)).where('day', '<=', range.lastDay)
+      .where('kind', 'in', ['message', 'join', 'leave']).execute();
+    for (const r of rows) {
+      const s = stats.get(r.scope)!;
+      const n = num(r.n);
+      if (r.day >= range.firstDay) {
+        if (r.kind === 'message') s.messages += n;
+        else if (r.kind === 'join') s.joins += n;
+        else s.leaves += n;
+      }
+      if (r.kind === 'message' && r.day >= trendFrom) {
+        if (r.day > range.lastDay - 7) s.recent += n;
+        else s.before += n;
+      }
+    }
+    const act = await ctx.tdb.selectFrom('period_actives').select(['scope', 'n']).where('scope', 'in', chunk).where('period', 'in', weeks.map(weekKey)).execute();
+    for (const r of act) stats.get(r.scope)!.weekly += num(r.n) / weeks.length;
+  }
+  const seatRows = ids.length
+    ? await ctx.tdb.selectFrom('memberships').select(['group_id', (eb) => eb.fn.countAll<number>().as('n')]).where('left_at', 'is', null).where('group_id', 'in', ids).groupBy('group_id').execute()
+    : [];
+  const seatsOf = new Map(seatRows.map((r) => [r.group_id, num(r.n)]));
+  const now = ctx.clock.now();
+  const weeksInRange = (range.lastDay - range.firstDay + 1) / 7;
+  const items = groups.map((g): GroupHealth => {
+    const s = stats.get(g.id)!;
+    const seatsN = seatsOf.get(g.id) ?? 0;
+    const activeRate = seatsN ? Math.min(1, s.weekly / seatsN) : 0;
+    const beforeWeekly = s.before / 3;
+    const trend = beforeWeekly >= 1 ? s.recent / beforeWeekly : null;
+    const perSeatWeekly = seatsN ? s.messages / seatsN / weeksInRange : 0;
+    // Four parts: who takes part (40), how much is said (20), where it is heading (20), growth (20).
+    const reasons: GroupHealth['reasons'] = [];
+    const pActive = Math.min(1, activeRate / 0.3) * 40;
+    if (activeRate < 0.1) reasons.push({ code: 'low_active_rate', value: activeRate });
+    const pTalk = Math.min(1, perSeatWeekly) * 20;
+    if (perSeatWeekly < 0.2) reasons.push({ code: 'little_talk', value: perSeatWeekly });
+    const pTrend = trend === null ? (s.recent > 0 ? 20 : 0) : Math.min(1, trend) * 20;
+    const quiet = trend !== null && trend < 0.5;
+    if (quiet) reasons.push({ code: 'going_quiet', value: trend! });
+    const net = s.joins - s.leaves;
+    const pGrowth = net >= 0 ? 20 : Math.max(0, 20 - (seatsN ? (-net / seatsN) * 200 : 20));
+    if (net < 0) reasons.push({ code: 'shrinking', value: net });
+    const ageDays = Math.floor((now - num(g.created_at)) / DAY);
+    const pastPrime = ageDays > PRIME_DAYS;
+    if (pastPrime) reasons.push({ code: 'past_prime', value: ageDays });
+    if (g.capacity && seatsN >= g.capacity * 0.95) reasons.push({ code: 'near_capacity', value: seatsN / g.capacity });
+    return {
+      groupId: g.id, name: g.name, communityId: g.community_id, platform: g.platform, status: g.status, seats: seatsN, capacity: g.capacity, ageDays,
+      messages: s.messages, joins: s.joins, leaves: s.leaves, weeklyActive: Math.round(s.weekly * 10) / 10, activeRate, trend, quiet, pastPrime,
+      score: Math.round(pActive + pTalk + pTrend + pGrowth), reasons,
+    };
+  });
+  items.sort((a, b) => b.score - a.score || b.messages - a.messages || a.name.localeCompare(b.name));
+  return { range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone }, items };
+}

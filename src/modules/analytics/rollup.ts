@@ -1,0 +1,274 @@
+// Rollup maintenance: what the dashboards read instead of scanning activities. Every write of new
+// activities adds its deltas in the same transaction (a rolled-back write leaves no trace, a duplicate
+// activity is never inserted so never counted). An import adds its rows when it is published, a member
+// merge, split or erasure recounts the members concerned, and `rebuildRollups` recomputes everything
+// (after a time-zone change, or to check). Deltas are summed in memory first, so a batch of a thousand
+// messages from one busy hour costs a few dozen upserts, not thousands.
+import { sql } from 'kysely';
+import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
+import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './calendar.ts';
+
+export type RollupRow = Pick<Database['activities'], 'kind' | 'member_id' | 'group_id' | 'occurred_at' | 'payload'>;
+
+/** The analytics time zone of a workspace that never chose one. */
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+/** Kinds that are not a member doing something (being added, leaving, system notices): they make no one active. */
+const PASSIVE_KINDS = new Set(['join', 'leave', 'service']);
+export const isActiveKind = (kind: string): boolean => !PASSIVE_KINDS.has(kind);
+/** The funnel's milestones: 吸粉 (join), 养粉 (active), 促粉 (consultation), 变现 (purchase). */
+export const MILESTONES = ['join', 'active', 'consultation', 'purchase'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+/** A purchase's amount in cents (payload.amountCents); anything else counts nothing. */
+export function amountOf(kind: string, payload: string): number {
+  if (kind !== 'purchase') return 0;
+  try {
+    const v = (JSON.parse(payload) as { amountCents?: unknown }).amountCents;
+    return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const communityScope = (communityId: string): string => `c:${communityId}`;
+
+interface DayDelta { scope: string; day: number; kind: string; n: number; amount: number }
+interface HourDelta { scope: string; day: number; hour: number; n: number }
+interface PeriodDelta { scope: string; member_id: string; period: string; n: number; messages: number }
+interface MilestoneDelta { scope: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number }
+
+/** The sum of many activities' contributions, keyed as the rollup tables are. */
+class Deltas {
+  readonly days = new Map<string, DayDelta>();
+  readonly hours = new Map<string, HourDelta>();
+  readonly periods = new Map<string, PeriodDelta>();
+  readonly milestones = new Map<string, MilestoneDelta>();
+
+  constructor(
+    private readonly timezone: string,
+    /** A group's community, for the community scope (a group not found counts for the workspace and itself). */
+    private readonly communityOf: Map<string, string | null>,
+    /** Only the member-keyed rollups (a member's activities counted again). */
+    private readonly membersOnly = false,
+  ) {}
+
+  add(a: RollupRow): void {
+    const at = Number(a.occurred_at);
+    const { day, hour } = localDayHour(at, this.timezone);
+    const community = a.group_id ? this.communityOf.get(a.group_id) : null;
+    const scopes = ['', ...(community ? [communityScope(community)] : []), ...(a.group_id ? [a.group_id] : [])];
+    if (!this.membersOnly) {
+      const amount = amountOf(a.kind, a.payload);
+      for (const scope of scopes) {
+        const k = `${scope}|${day}|${a.kind}`;
+        const d = this.days.get(k);
+        if (d) (d.n += 1), (d.amount += amount);
+        else this.days.set(k, { scope, day, kind: a.kind, n: 1, amount });
+        if (a.kind === 'message') {
+          const hk = `${scope}|${day}|${hour}`;
+          const h = this.hours.get(hk);
+          if (h) h.n += 1;
+          else this.hours.set(hk, { scope, day, hour, n: 1 });
+        }
+      }
+    }
+    if (!a.member_id) return;
+    const active = isActiveKind(a.kind);
+    const message = a.kind === 'message' ? 1 : 0;
+    if (active) {
+      const week = weekKey(weekOf(day));
+      const month = monthKey(monthOf(day));
+      for (const scope of scopes) {
+        // Daily actives for the workspace only: per group they would double the rows for little use.
+        for (const period of scope === '' ? [dayKey(day), week, month] : [week, month]) {
+          const k = `${scope}|${a.member_id}|${period}`;
+          const p = this.periods.get(k);
+          if (p) (p.n += 1), (p.messages += message);
+          else this.periods.set(k, { scope, member_id: a.member_id, period, n: 1, messages: message });
+        }
+      }
+    }
+    const milestone = a.kind === 'join' || a.kind === 'consultation' || a.kind === 'purchase' ? a.kind : active ? 'active' : null;
+    if (!milestone) return;
+    for (const scope of scopes) {
+      const k = `${scope}|${a.member_id}|${milestone}`;
+      const m = this.milestones.get(k);
+      if (m) (m.first_at = Math.min(m.first_at, at)), (m.last_at = Math.max(m.last_at, at)), (m.n += 1);
+      else this.milestones.set(k, { scope, member_id: a.member_id, milestone, first_at: at, last_at: at, n: 1 });
+    }
+  }
+
+  get empty(): boolean {
+    return !this.days.size && !this.periods.size && !this.milestones.size;
+  }
+}
+
+// Rows per statement: well under SQLite's 32,766 parameters at 7 columns.
+const CHUNK = 1000;
+const chunks = <T>(rows: T[]): T[][] => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
+
+async function apply(tx: Ctx, d: Deltas): Promise<void> {
+  const db = tx.tdb;
+  for (const rows of chunks([...d.days.values()])) {
+    await db.insertInto('activity_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'kind']).doUpdateSet((eb) => ({
+      n: eb('activity_days.n', '+', eb.ref('excluded.n')), amount: eb('activity_days.amount', '+', eb.ref('excluded.amount')),
+    }))).execute();
+  }
+  for (const rows of chunks([...d.hours.values()])) {
+    await db.insertInto('activity_hours', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'hour']).doUpdateSet((eb) => ({
+      n: eb('activity_hours.n', '+', eb.ref('excluded.n')),
+    }))).execute();
+  }
+  // A member's period row is new when its count after the upsert is only what this batch added.
+  const actives = new Map<string, { scope: string; period: string; n: number }>();
+  for (const rows of chunks([...d.periods.values()])) {
+    const back = await db.insertInto('member_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'period']).doUpdateSet((eb) => ({
+      n: eb('member_periods.n', '+', eb.ref('excluded.n')), messages: eb('member_periods.messages', '+', eb.ref('excluded.messages')),
+    }))).returning(['scope', 'member_id', 'period', 'n']).execute();
+    for (const r of back) {
+      if (Number(r.n) !== d.periods.get(`${r.scope}|${r.member_id}|${r.period}`)!.n) continue;
+      const k = `${r.scope}|${r.period}`;
+      const a = actives.get(k);
+      if (a) a.n += 1;
+      else actives.set(k, { scope: r.scope, period: r.period, n: 1 });
+    }
+  }
+  await addActives(tx, [...actives.values()]);
+  for (const rows of chunks([...d.milestones.values()])) {
+    await db.insertInto('member_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'milestone']).doUpdateSet((eb) => ({
+      first_at: sql<number>`case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end`,
+      last_at: sql<number>`case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end`,
+      n: eb('member_milestones.n', '+', eb.ref('excluded.n')),
+    }))).execute();
+  }
+}
+
+async function addActives(tx: Ctx, rows: { scope: string; period: string; n: number }[]): Promise<void> {
+  for (const c of chunks(rows)) {
+    await tx.tdb.insertInto('period_actives', c).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'period']).doUpdateSet((eb) => ({
+      n: eb('period_actives.n', '+', eb.ref('excluded.n')),
+    }))).execute();
+  }
+}
+
+/** The workspace's analytics time zone (recorded on first use, so every later delta uses the same days). */
+export async function analyticsTimezone(tx: Ctx): Promise<string> {
+  const row = await tx.tdb.selectFrom('analytics_state').select('timezone').executeTakeFirst();
+  if (row) return row.timezone;
+  await tx.tdb.insertInto('analytics_state', { timezone: DEFAULT_TIMEZONE, rebuilt_at: null }).onConflict((oc) => oc.column('workspace_id').doNothing()).execute();
+  return DEFAULT_TIMEZONE;
+}
+
+async function communities(tx: Ctx, groupIds: Iterable<string>): Promise<Map<string, string | null>> {
+  const ids = [...new Set(groupIds)];
+  const out = new Map<string, string | null>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await tx.tdb.withStaged().selectFrom('groups').select(['id', 'community_id']).where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.id, r.community_id);
+  }
+  return out;
+}
+
+/** Adds newly written activities to the rollups; the caller's transaction holds both. */
+export async function addToRollups(tx: Ctx, rows: RollupRow[]): Promise<void> {
+  if (!rows.length) return;
+  const tz = await analyticsTimezone(tx);
+  const d = new Deltas(tz, await communities(tx, rows.flatMap((r) => (r.group_id ? [r.group_id] : []))));
+  for (const r of rows) d.add(r);
+  await apply(tx, d);
+}
+
+const ROLLUP_COLUMNS = ['id', 'kind', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at'] as const;
+const PAGE = 20_000;
+
+/** Adds an import's activities when it is published (they were hidden, so counted nowhere, until then). */
+export async function addImportToRollups(tx: Ctx, importId: string, startedAt: number): Promise<void> {
+  const tz = await analyticsTimezone(tx);
+  let after: { created: number; id: string } | null = null;
+  const groups = new Map<string, string | null>();
+  for (;;) {
+    let q = tx.tdb.selectFrom('activities').select(ROLLUP_COLUMNS).where('import_id', '=', importId).where('created_at', '>=', startedAt)
+      .orderBy('created_at').orderBy('id').limit(PAGE);
+    const c = after;
+    if (c) q = q.where((eb) => eb.or([eb('created_at', '>', c.created), eb.and([eb('created_at', '=', c.created), eb('id', '>', c.id)])]));
+    const rows = await q.execute();
+    if (!rows.length) return;
+    const missing = rows.flatMap((r) => (r.group_id && !groups.has(r.group_id) ? [r.group_id] : []));
+    for (const [k, v] of await communities(tx, missing)) groups.set(k, v);
+    const d = new Deltas(tz, groups);
+    for (const r of rows) d.add(r);
+    await apply(tx, d);
+    const last = rows[rows.length - 1]!;
+    after = { created: Number(last.created_at), id: last.id };
+  }
+}
+
+/** Streams activities in (occurred_at, id) order, a page at a time. */
+async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: RollupRow[]) => Promise<void>): Promise<void> {
+  let after: { at: number; id: string } | null = null;
+  for (;;) {
+    let q = tx.tdb.selectFrom('activities').select(ROLLUP_COLUMNS).orderBy('occurred_at').orderBy('id').limit(PAGE);
+    if (filter.memberIds) q = q.where('member_id', 'in', filter.memberIds);
+    const c = after;
+    if (c) q = q.where((eb) => eb.or([eb('occurred_at', '>', c.at), eb.and([eb('occurred_at', '=', c.at), eb('id', '>', c.id)])]));
+    const rows = await q.execute();
+    if (!rows.length) return;
+    await fn(rows);
+    const last = rows[rows.length - 1]!;
+    after = { at: Number(last.occurred_at), id: last.id };
+  }
+}
+
+const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones'] as const;
+
+/**
+ * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner
+ * (an erasure): their period and milestone rows are taken out, period counts lowered, then counted again.
+ */
+export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void> {
+  const ids = [...new Set(memberIds)];
+  if (!ids.length) return;
+  const tz = await analyticsTimezone(tx);
+  const removed = await tx.tdb.selectFrom('member_periods').select(['scope', 'period', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('member_id', 'in', ids).groupBy(['scope', 'period']).execute();
+  await addActives(tx, removed.map((r) => ({ scope: r.scope, period: r.period, n: -Number(r.n) })));
+  await tx.tdb.deleteFrom('member_periods').where('member_id', 'in', ids).execute();
+  await tx.tdb.deleteFrom('member_milestones').where('member_id', 'in', ids).execute();
+  const groups = await communities(tx, (await tx.tdb.selectFrom('groups').select('id').execute()).map((g) => g.id));
+  await eachPage(tx, { memberIds: ids }, async (rows) => {
+    const d = new Deltas(tz, groups, true);
+    for (const r of rows) d.add(r);
+    await apply(tx, d);
+  });
+}
+
+/** Recomputes every rollup of the workspace from its activities, in one transaction (writers wait meanwhile). */
+export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {}): Promise<{ activities: number; timezone: string; ms: number }> {
+  const started = Date.now();
+  return ctx.transaction(async (tx) => {
+    for (const t of ROLLUP_TABLES) await tx.tdb.deleteFrom(t).execute();
+    const timezone = opts.timezone ?? (await analyticsTimezone(tx));
+    await tx.tdb.deleteFrom('analytics_state').execute();
+    await tx.tdb.insertInto('analytics_state', { timezone, rebuilt_at: tx.clock.now() }).execute();
+    const groups = await communities(tx, (await tx.tdb.selectFrom('groups').select('id').execute()).map((g) => g.id));
+    let activities = 0;
+    // Deltas are kept across pages (activities come in time order, so most keys repeat) and applied in
+    // slices: a rebuild writes each rollup row about once.
+    let d = new Deltas(timezone, groups);
+    let pending = 0;
+    await eachPage(tx, {}, async (rows) => {
+      for (const r of rows) d.add(r);
+      activities += rows.length;
+      pending += rows.length;
+      if (pending >= 200_000) {
+        await apply(tx, d);
+        d = new Deltas(timezone, groups);
+        pending = 0;
+      }
+    });
+    if (!d.empty) await apply(tx, d);
+    return { activities, timezone, ms: Date.now() - started };
+  });
+}

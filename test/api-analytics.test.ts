@@ -1,0 +1,166 @@
+// The evaluation dashboards on a small data set worked out by hand (times in Asia/Shanghai, UTC+8):
+//   2026-11-02 Mon  10:00 A joins G1, 10:05 A says something in G1; 21:30 B joins G1 and says two things
+//   2026-11-03 Tue  08:00 A joins G2, 09:00 A says something in G2
+//   2026-11-10 Tue  C joins G2; 12:00 A says something in G1; 13:00 A asks about a product in G1 (consultation)
+//   2026-11-11 Wed  15:00 A buys for ¥199 (no group); 2026-11-12 C leaves G2
+// G1 and G2 are in one community with a floor of 10 members and an active-rate target of 50 %.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+import { TestClock } from './helpers/clock.ts';
+import { expectProblem, expectStatus, makeCommunity, makeGroup, makeMember, mintToken } from './helpers/api.ts';
+
+let t: TestServer;
+const clock = new TestClock(Date.parse('2026-11-28T04:00:00Z'));
+beforeAll(async () => {
+  t = await startTestServer({}, { clock });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const at = (local: string) => new Date(`${local}+08:00`).toISOString();
+const range = 'from=2026-11-01&to=2026-11-15';
+
+describe('evaluation dashboards', () => {
+  let community: any;
+  let g1: any;
+  let g2: any;
+  let other: any;
+  let a: any;
+  let b: any;
+  let c: any;
+
+  beforeAll(async () => {
+    community = await makeCommunity(t.api, { name: '茶友会', canvas: { kpi: { memberFloor: 10, activeMemberRate: 0.5 } } });
+    g1 = await makeGroup(t.api, community.id, { name: '一群' });
+    g2 = await makeGroup(t.api, community.id, { name: '二群' });
+    other = await makeGroup(t.api, (await makeCommunity(t.api)).id, { name: '别的群' });
+    a = await makeMember(t.api, { displayName: 'A', memberships: [{ groupId: g1.id }, { groupId: g2.id }] });
+    b = await makeMember(t.api, { displayName: 'B', memberships: [{ groupId: g1.id }] });
+    c = await makeMember(t.api, { displayName: 'C', memberships: [{ groupId: g2.id }] });
+    const act = (kind: string, m: any, g: any, when: string, payload: Record<string, unknown> = {}) => ({
+      kind, memberId: m.id, ...(g ? { groupId: g.id } : {}), occurredAt: at(when), payload,
+    });
+    const r = await t.api.post('/api/v1/activities/batch', { activities: [
+      act('join', a, g1, '2026-11-02T10:00'), act('message', a, g1, '2026-11-02T10:05'),
+      act('join', b, g1, '2026-11-02T21:30'), act('message', b, g1, '2026-11-02T21:31'), act('message', b, g1, '2026-11-02T21:40'),
+      act('join', a, g2, '2026-11-03T08:00'), act('message', a, g2, '2026-11-03T09:00'),
+      act('join', c, g2, '2026-11-10T08:00'), act('message', a, g1, '2026-11-10T12:00'), act('consultation', a, g1, '2026-11-10T13:00'),
+      act('purchase', a, null, '2026-11-11T15:00', { amountCents: 19900 }), act('leave', c, g2, '2026-11-12T18:00'),
+      // Outside the range: the day before and the day after.
+      act('message', b, g1, '2026-10-31T23:59'), act('message', b, g1, '2026-11-16T00:00'),
+    ] });
+    expectStatus(r, 200);
+  });
+
+  it('gives the workspace overview: scale, days, weeks, months, heat map and revenue', async () => {
+    const r = await t.api.get(`/api/v1/analytics/overview?${range}`);
+    expectStatus(r, 200);
+    const o = r.body;
+    expect(o.range).toEqual({ from: '2026-11-01', to: '2026-11-15', timezone: 'Asia/Shanghai' });
+    expect(o.scale).toEqual({ people: 3, seats: 4, duplicateSeats: 1, memberFloor: null, joins: 4, leaves: 1, netGrowth: 3 });
+    expect(o.activity).toMatchObject({ messages: 5, activities: 7, weeklyActive: 1, monthlyActive: 2 });
+    expect(o.activity.activeMemberRate).toBeCloseTo(2 / 3);
+    expect(o.revenue).toEqual({ purchases: 1, amountCents: 19900, perMemberCents: Math.round(19900 / 3) });
+    expect(o.days).toHaveLength(15);
+    const day = (d: string) => o.days.find((x: any) => x.date === d);
+    expect(day('2026-11-02')).toEqual({ date: '2026-11-02', messages: 3, joins: 2, leaves: 0, purchases: 0, active: 2 });
+    expect(day('2026-11-03')).toMatchObject({ messages: 1, joins: 1, active: 1 });
+    expect(day('2026-11-10')).toMatchObject({ messages: 1, joins: 1, active: 1 });
+    expect(day('2026-11-11')).toMatchObject({ messages: 0, purchases: 1, active: 1 });
+    expect(day('2026-11-12')).toMatchObject({ leaves: 1, active: 0 });
+    expect(day('2026-11-01')).toMatchObject({ messages: 0, active: 0 });
+    expect(o.weeks).toEqual([{ week: '2026-10-26', active: 1 }, { week: '2026-11-02', active: 2 }, { week: '2026-11-09', active: 1 }]);
+    expect(o.months).toEqual([{ month: '2026-11', active: 2 }]);
+    // Monday 10h and 21h (twice); Tuesday 9h and 12h.
+    const cells = o.heatmap.flatMap((row: number[], wd: number) => row.flatMap((n, h) => (n ? [`${wd}:${h}=${n}`] : [])));
+    expect(cells).toEqual(['0:10=1', '0:21=2', '1:9=1', '1:12=1']);
+  });
+
+  it('gives a community and a group their own figures, against the community\'s targets', async () => {
+    const r = await t.api.get(`/api/v1/analytics/overview?${range}&communityId=${community.id}`);
+    expectStatus(r, 200);
+    expect(r.body.scope).toEqual({ kind: 'community', id: community.id, name: '茶友会' });
+    expect(r.body.scale).toEqual({ people: 3, seats: 4, duplicateSeats: 1, memberFloor: 10, joins: 4, leaves: 1, netGrowth: 3 });
+    // The purchase had no group: it counts for the workspace, not the community.
+    expect(r.body.revenue.purchases).toBe(0);
+    expect(r.body.activity).toMatchObject({ messages: 5, monthlyActive: 2, activeMemberRateTarget: 0.5 });
+    expect(r.body.days.every((d: any) => d.active === null)).toBe(true);
+    const g = await t.api.get(`/api/v1/analytics/overview?${range}&groupId=${g2.id}`);
+    expectStatus(g, 200);
+    expect(g.body.scale).toMatchObject({ people: 2, seats: 2, joins: 2, leaves: 1 });
+    expect(g.body.activity).toMatchObject({ messages: 1, monthlyActive: 1 });
+    expect(g.body.weeks).toEqual([{ week: '2026-10-26', active: 0 }, { week: '2026-11-02', active: 1 }, { week: '2026-11-09', active: 0 }]);
+  });
+
+  it('follows the join cohort through the funnel 吸粉 → 养粉 → 促粉 → 变现', async () => {
+    const r = await t.api.get(`/api/v1/analytics/funnel?${range}`);
+    expectStatus(r, 200);
+    const s = Object.fromEntries(r.body.stages.map((x: any) => [x.stage, x]));
+    expect(s.join).toMatchObject({ reachedInRange: 3, fromJoinCohort: 3, conversionFromJoin: 1 });
+    // B first spoke on 10-31, before the range: only A became active in it, but both of the cohort are active.
+    expect(s.active).toMatchObject({ reachedInRange: 1, fromJoinCohort: 2 });
+    expect(s.active.conversionFromJoin).toBeCloseTo(2 / 3);
+    expect(s.consultation).toMatchObject({ reachedInRange: 1, fromJoinCohort: 1 });
+    expect(s.purchase).toMatchObject({ reachedInRange: 1, fromJoinCohort: 1 });
+    // A joined on 11-02 at 10:00 and bought on 11-11 at 15:00: 9 days and 5 hours.
+    expect(s.purchase.meanDaysFromJoin).toBeCloseTo(9 + 5 / 24);
+    // A first spoke 5 minutes after joining; B had spoken before joining (10-31), which counts as no wait.
+    expect(s.active.meanDaysFromJoin).toBeCloseTo(2.5 / 60 / 24, 6);
+  });
+
+  it('keeps join cohorts by week, followed up to this week', async () => {
+    const r = await t.api.get(`/api/v1/analytics/retention?${range}&period=week`);
+    expectStatus(r, 200);
+    // Today is 2026-11-28, in the week of 11-23: the 11-02 cohort has 4 weeks, the 11-09 one 3.
+    expect(r.body.cohorts).toEqual([
+      { cohort: '2026-11-02', members: 2, active: [2, 1, 1, 0] },
+      { cohort: '2026-11-09', members: 1, active: [0, 0, 0] },
+    ]);
+  });
+
+  it('scores every group\'s health with its reasons, and puts the healthiest first', async () => {
+    const r = await t.api.get(`/api/v1/analytics/groups?${range}&communityId=${community.id}`);
+    expectStatus(r, 200);
+    const [first, second] = r.body.items;
+    expect(r.body.items).toHaveLength(2);
+    // 一群: 2 seats, weekly actives 1 (B on 10-31), 2, 1 (mean 4/3: rate 2/3, 40 points); 4 messages in 15/7
+    // weeks per seat (0.933: 18.7); 1 message in the last 7 days against 4 in the 3 weeks before (trend 0.75:
+    // 15); 2 joins (20).
+    expect(first).toMatchObject({ groupId: g1.id, seats: 2, messages: 4, joins: 2, leaves: 0, weeklyActive: 1.3, trend: 0.75, quiet: false, score: 94, reasons: [] });
+    expect(first.activeRate).toBeCloseTo(2 / 3);
+    // 二群: weekly actives 0, 1, 0 (rate 1/6: 22.2); 1 message (0.233 per seat-week: 4.7); nothing lately and
+    // too little before to call a trend (0); net +1 (20).
+    expect(second).toMatchObject({ groupId: g2.id, seats: 2, messages: 1, joins: 2, leaves: 1, trend: null, score: 47 });
+  });
+
+  it('flags a group going quiet from its trend, before it is silent', async () => {
+    const g = await makeGroup(t.api, community.id, { name: '渐冷群' });
+    const m = await makeMember(t.api, { memberships: [{ groupId: g.id }] });
+    // Thirty messages over the three weeks before the range's last week (ten a week), then two in it.
+    const msg = (when: string) => ({ kind: 'message', memberId: m.id, groupId: g.id, occurredAt: when });
+    const msgs = Array.from({ length: 30 }, (_, i) => msg(new Date(Date.parse(at('2026-10-19T09:00')) + Math.floor((i * 21) / 30) * 86_400_000).toISOString()));
+    msgs.push(msg(at('2026-11-10T09:00')), msg(at('2026-11-12T09:00')));
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: msgs }), 200);
+    const r = await t.api.get(`/api/v1/analytics/groups?${range}&groupId=${g.id}`);
+    expectStatus(r, 200);
+    const [h] = r.body.items;
+    expect(h.trend).toBeCloseTo(2 / 10);
+    expect(h.quiet).toBe(true);
+    expect(h.reasons.map((x: any) => x.code)).toContain('going_quiet');
+  });
+
+  it('shows a scoped operator its community and groups only, and names bad input', async () => {
+    const scoped = await mintToken(t, 'analyst', { communities: [community.id] });
+    expectStatus(await scoped.client.get(`/api/v1/analytics/overview?${range}&communityId=${community.id}`), 200);
+    expectStatus(await scoped.client.get(`/api/v1/analytics/groups?${range}&communityId=${community.id}`), 200);
+    expectProblem(await scoped.client.get(`/api/v1/analytics/overview?${range}`), 403);
+    expectProblem(await scoped.client.get(`/api/v1/analytics/overview?${range}&groupId=${other.id}`), 404);
+    expectProblem(await t.api.get('/api/v1/analytics/overview?from=2026-13-01'), 400, 'from');
+    expectProblem(await t.api.get('/api/v1/analytics/overview?from=2026-11-10&to=2026-11-01'), 400, 'from');
+    expectProblem(await t.api.get('/api/v1/analytics/overview?from=2024-01-01&to=2026-01-01'), 400, 'from');
+    expectProblem(await t.api.get('/api/v1/analytics/funnel?to=yesterday'), 400, 'to');
+    expectProblem(await t.api.get('/api/v1/analytics/retention?period=day'), 400, 'querystring.period');
+    expectProblem(await t.api.get('/api/v1/analytics/overview?groupId=grp_nope'), 404);
+  });
+});
