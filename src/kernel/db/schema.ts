@@ -575,6 +575,7 @@ export interface MemberMilestoneTable {
   first_at: number;
   last_at: number;
   n: number;
+  amount: number;
 }
 
 export interface LiveSessionTable {

@@ -37,7 +37,7 @@ export const communityScope = (communityId: string): string => `c:${communityId}
 interface DayDelta { scope: string; day: number; kind: string; n: number; amount: number }
 interface HourDelta { scope: string; day: number; hour: number; n: number }
 interface PeriodDelta { scope: string; member_id: string; period: string; n: number; messages: number }
-interface MilestoneDelta { scope: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number }
+interface MilestoneDelta { scope: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number; amount: number }
 
 /** The sum of many activities' contributions, keyed as the rollup tables are. */
 class Deltas {
@@ -59,8 +59,8 @@ class Deltas {
     const { day, hour } = localDayHour(at, this.timezone);
     const community = a.group_id ? this.communityOf.get(a.group_id) : null;
     const scopes = ['', ...(community ? [communityScope(community)] : []), ...(a.group_id ? [a.group_id] : [])];
+    const amount = amountOf(a.kind, a.payload);
     if (!this.membersOnly) {
-      const amount = amountOf(a.kind, a.payload);
       for (const scope of scopes) {
         const k = `${scope}|${day}|${a.kind}`;
         const d = this.days.get(k);
@@ -95,8 +95,8 @@ class Deltas {
     for (const scope of scopes) {
       const k = `${scope}|${a.member_id}|${milestone}`;
       const m = this.milestones.get(k);
-      if (m) (m.first_at = Math.min(m.first_at, at)), (m.last_at = Math.max(m.last_at, at)), (m.n += 1);
-      else this.milestones.set(k, { scope, member_id: a.member_id, milestone, first_at: at, last_at: at, n: 1 });
+      if (m) (m.first_at = Math.min(m.first_at, at)), (m.last_at = Math.max(m.last_at, at)), (m.n += 1), (m.amount += amount);
+      else this.milestones.set(k, { scope, member_id: a.member_id, milestone, first_at: at, last_at: at, n: 1, amount });
     }
   }
 
@@ -140,7 +140,7 @@ async function apply(tx: Ctx, d: Deltas): Promise<void> {
     await db.insertInto('member_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'milestone']).doUpdateSet((eb) => ({
       first_at: sql<number>`case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end`,
       last_at: sql<number>`case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end`,
-      n: eb('member_milestones.n', '+', eb.ref('excluded.n')),
+      n: eb('member_milestones.n', '+', eb.ref('excluded.n')), amount: eb('member_milestones.amount', '+', eb.ref('excluded.amount')),
     }))).execute();
   }
 }

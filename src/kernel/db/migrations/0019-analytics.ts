@@ -63,6 +63,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('first_at', 'bigint', (c) => c.notNull())
     .addColumn('last_at', 'bigint', (c) => c.notNull())
     .addColumn('n', 'bigint', (c) => c.notNull())
+    // Purchases' amounts in cents: with first_at, last_at and n, a member's recency, frequency and money (RFM).
+    .addColumn('amount', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('member_milestones_pk', ['workspace_id', 'scope', 'member_id', 'milestone'])
     .execute();
   await db.schema.createIndex('member_milestones_first').on('member_milestones').columns(['workspace_id', 'scope', 'milestone', 'first_at']).execute();
