@@ -3,6 +3,7 @@
 //   2026-11-03 Tue  08:00 A joins G2, 09:00 A says something in G2
 //   2026-11-10 Tue  C joins G2; 12:00 A says something in G1; 13:00 A asks about a product in G1 (consultation)
 //   2026-11-11 Wed  15:00 A buys for ¥199 (no group); 2026-11-12 C leaves G2
+//   B buys privately (no group) for ¥30 on 10-20 and for ¥50 on 11-14, both at 20:00
 // G1 and G2 are in one community with a floor of 10 members and an active-rate target of 50 %.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -47,6 +48,7 @@ describe('evaluation dashboards', () => {
       act('join', a, g2, '2026-11-03T08:00'), act('message', a, g2, '2026-11-03T09:00'),
       act('join', c, g2, '2026-11-10T08:00'), act('message', a, g1, '2026-11-10T12:00'), act('consultation', a, g1, '2026-11-10T13:00'),
       act('purchase', a, null, '2026-11-11T15:00', { amountCents: 19900 }), act('leave', c, g2, '2026-11-12T18:00'),
+      act('purchase', b, null, '2026-10-20T20:00', { amountCents: 3000 }), act('purchase', b, null, '2026-11-14T20:00', { amountCents: 5000 }),
       // Outside the range: the day before and the day after.
       act('message', b, g1, '2026-10-31T23:59'), act('message', b, g1, '2026-11-16T00:00'),
     ] });
@@ -59,9 +61,9 @@ describe('evaluation dashboards', () => {
     const o = r.body;
     expect(o.range).toEqual({ from: '2026-11-01', to: '2026-11-15', timezone: 'Asia/Shanghai' });
     expect(o.scale).toEqual({ people: 3, seats: 4, duplicateSeats: 1, memberFloor: null, joins: 4, leaves: 1, netGrowth: 3 });
-    expect(o.activity).toMatchObject({ messages: 5, activities: 7, weeklyActive: 1, monthlyActive: 2 });
+    expect(o.activity).toMatchObject({ messages: 5, activities: 8, weeklyActive: 2, monthlyActive: 2 });
     expect(o.activity.activeMemberRate).toBeCloseTo(2 / 3);
-    expect(o.revenue).toEqual({ purchases: 1, amountCents: 19900, perMemberCents: Math.round(19900 / 3) });
+    expect(o.revenue).toEqual({ purchases: 2, amountCents: 24900, perMemberCents: 8300 });
     expect(o.days).toHaveLength(15);
     const day = (d: string) => o.days.find((x: any) => x.date === d);
     expect(day('2026-11-02')).toEqual({ date: '2026-11-02', messages: 3, joins: 2, leaves: 0, purchases: 0, active: 2 });
@@ -69,8 +71,9 @@ describe('evaluation dashboards', () => {
     expect(day('2026-11-10')).toMatchObject({ messages: 1, joins: 1, active: 1 });
     expect(day('2026-11-11')).toMatchObject({ messages: 0, purchases: 1, active: 1 });
     expect(day('2026-11-12')).toMatchObject({ leaves: 1, active: 0 });
+    expect(day('2026-11-14')).toMatchObject({ purchases: 1, active: 1 });
     expect(day('2026-11-01')).toMatchObject({ messages: 0, active: 0 });
-    expect(o.weeks).toEqual([{ week: '2026-10-26', active: 1 }, { week: '2026-11-02', active: 2 }, { week: '2026-11-09', active: 1 }]);
+    expect(o.weeks).toEqual([{ week: '2026-10-26', active: 1 }, { week: '2026-11-02', active: 2 }, { week: '2026-11-09', active: 2 }]);
     expect(o.months).toEqual([{ month: '2026-11', active: 2 }]);
     // Monday 10h and 21h (twice); Tuesday 9h and 12h.
     const cells = o.heatmap.flatMap((row: number[], wd: number) => row.flatMap((n, h) => (n ? [`${wd}:${h}=${n}`] : [])));
@@ -102,9 +105,10 @@ describe('evaluation dashboards', () => {
     expect(s.active).toMatchObject({ reachedInRange: 1, fromJoinCohort: 2 });
     expect(s.active.conversionFromJoin).toBeCloseTo(2 / 3);
     expect(s.consultation).toMatchObject({ reachedInRange: 1, fromJoinCohort: 1 });
-    expect(s.purchase).toMatchObject({ reachedInRange: 1, fromJoinCohort: 1 });
-    // A joined on 11-02 at 10:00 and bought on 11-11 at 15:00: 9 days and 5 hours.
-    expect(s.purchase.meanDaysFromJoin).toBeCloseTo(9 + 5 / 24);
+    // B's first purchase was before the range (and before B joined): only A's is in it, but both joiners bought.
+    expect(s.purchase).toMatchObject({ reachedInRange: 1, fromJoinCohort: 2 });
+    // A joined on 11-02 at 10:00 and bought on 11-11 at 15:00 (9 days 5 hours); B had bought before joining (0).
+    expect(s.purchase.meanDaysFromJoin).toBeCloseTo((9 + 5 / 24) / 2);
     // A first spoke 5 minutes after joining; B had spoken before joining (10-31), which counts as no wait.
     expect(s.active.meanDaysFromJoin).toBeCloseTo(2.5 / 60 / 24, 6);
   });
@@ -114,9 +118,29 @@ describe('evaluation dashboards', () => {
     expectStatus(r, 200);
     // Today is 2026-11-28, in the week of 11-23: the 11-02 cohort has 4 weeks, the 11-09 one 3.
     expect(r.body.cohorts).toEqual([
-      { cohort: '2026-11-02', members: 2, active: [2, 1, 1, 0] },
+      { cohort: '2026-11-02', members: 2, active: [2, 2, 1, 0] },
       { cohort: '2026-11-09', members: 1, active: [0, 0, 0] },
     ]);
+  });
+
+  it('gives revenue, repurchase, consultations that ordered and RFM segments', async () => {
+    const r = await t.api.get(`/api/v1/analytics/value?${range}`);
+    expectStatus(r, 200);
+    expect(r.body).toMatchObject({
+      revenueCents: 24900, orders: 2, revenuePerMemberCents: 8300, revenuePerMemberTargetCents: null, newBuyers: 1,
+      consultations: 1, consultingMembers: 1, consultingMembersWhoOrdered: 1,
+      // A once for ¥199; B twice for ¥80 in all, 25 days apart. The mean spend is ¥139.50.
+      buyers: 2, repurchaseRate: 0.5, meanDaysBetweenPurchases: 25, meanSpendCents: 13950,
+    });
+    const seg = Object.fromEntries(r.body.rfm.map((x: any) => [x.segment, x.members]));
+    expect(seg).toEqual({ champions: 0, loyal_lapsing: 0, big_new: 1, big_lapsing: 0, regular_recent: 1, regular_lapsing: 0, small_new: 0, small_lapsed: 0 });
+    // In October only B's first purchase happened; the buyers' figures are today's whatever the range.
+    const before = await t.api.get('/api/v1/analytics/value?from=2026-10-01&to=2026-10-31');
+    expect(before.body).toMatchObject({ revenueCents: 3000, orders: 1, newBuyers: 1, buyers: 2, repurchaseRate: 0.5 });
+    // A community with a yearly target of ¥365 per member has ¥15 as the target for 15 days.
+    expectStatus(await t.api.patch(`/api/v1/communities/${community.id}`, { canvas: { kpi: { memberFloor: 10, activeMemberRate: 0.5, revenuePerMemberPerYearCents: 36500 } } }), 200);
+    const c = await t.api.get(`/api/v1/analytics/value?${range}&communityId=${community.id}`);
+    expect(c.body).toMatchObject({ revenueCents: 0, revenuePerMemberTargetCents: 1500, consultations: 1, consultingMembersWhoOrdered: 0 });
   });
 
   it('scores every group\'s health with its reasons, and puts the healthiest first', async () => {

@@ -534,6 +534,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/funnel', url: '/api/v1/analytics/funnel' },
     { method: 'GET', path: '/api/v1/analytics/retention', url: '/api/v1/analytics/retention' },
     { method: 'GET', path: '/api/v1/analytics/groups', url: '/api/v1/analytics/groups' },
+    { method: 'GET', path: '/api/v1/analytics/value', url: '/api/v1/analytics/value' },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/applications', url: `/api/v1/live-sessions/${f.liveSession}/applications` },
   ];
 }

@@ -1,5 +1,5 @@
 // The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, funnel, groupHealth, overview, retention } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, ValueSchema, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -28,4 +28,10 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DashboardQuerySchema, response: { 200: GroupHealthSchema },
     },
   }, async (req) => groupHealth(req.ctx(), req.query));
+  app.get('/api/v1/analytics/value', {
+    schema: {
+      tags, summary: 'Revenue and orders against the target per member, new buyers, consultations that ordered, repurchase, time between purchases and RFM segments',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: ValueSchema },
+    },
+  }, async (req) => value(req.ctx(), req.query));
 }

@@ -62,3 +62,16 @@ export const GroupHealthSchema = z.object({
     reasons: z.array(z.object({ code: z.enum(['low_active_rate', 'little_talk', 'going_quiet', 'shrinking', 'past_prime', 'near_capacity']), value: z.number() })),
   })),
 });
+
+export const ValueSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  revenueCents: z.number(), orders: z.number(), revenuePerMemberCents: z.number(), revenuePerMemberTargetCents: z.number().nullable(),
+  newBuyers: z.number(), consultations: z.number(), consultingMembers: z.number(), consultingMembersWhoOrdered: z.number(),
+  /** The scope's buyers now (whatever the range), the share who bought twice or more, and the mean days between their purchases. */
+  buyers: z.number(), repurchaseRate: z.number(), meanDaysBetweenPurchases: z.number().nullable(), meanSpendCents: z.number(),
+  /** Of the buyers now: recent = bought in the last 90 days; frequent = twice or more; big = spent above the mean. */
+  rfm: z.array(z.object({
+    segment: z.enum(['champions', 'loyal_lapsing', 'big_new', 'big_lapsing', 'regular_recent', 'regular_lapsing', 'small_new', 'small_lapsed']), members: z.number(),
+  })),
+});

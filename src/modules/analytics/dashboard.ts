@@ -332,3 +332,73 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   items.sort((a, b) => b.score - a.score || b.messages - a.messages || a.name.localeCompare(b.name));
   return { range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone }, items };
 }
+
+/** The RFM segments: recent (bought in the last 90 days), frequent (twice or more), big (spent above the mean). */
+export const RFM_SEGMENTS = [
+  'champions', 'loyal_lapsing', 'big_new', 'big_lapsing', 'regular_recent', 'regular_lapsing', 'small_new', 'small_lapsed',
+] as const;
+const RECENT_DAYS = 90;
+
+/**
+ * Money (量·质·ROI): revenue and orders in the range against the community's target per member, new buyers,
+ * consultations and how many of them ordered, repurchase, the time between purchases, and RFM segments.
+ */
+export async function value(ctx: Ctx, q: DashboardQuery) {
+  ctx.authorize('activity.read');
+  ctx.authorize('member.read');
+  const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
+  const kinds = await ctx.tdb.selectFrom('activity_days').select(['kind', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('amount').as('amount')])
+    .where('scope', '=', scope.key).where('day', '>=', range.firstDay).where('day', '<=', range.lastDay).where('kind', 'in', ['purchase', 'consultation']).groupBy('kind').execute();
+  const k = (kind: string) => kinds.find((r) => r.kind === kind);
+  const newBuyers = num((await ctx.tdb.selectFrom('member_milestones').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('scope', '=', scope.key).where('milestone', '=', 'purchase').where('first_at', '>=', range.fromAt).where('first_at', '<', range.toAt).executeTakeFirstOrThrow()).n);
+  // Consultations first made in the range, and how many of those members ordered afterwards.
+  const consulted = await ctx.tdb.selectFrom('member_milestones')
+    .leftJoin('member_milestones as p', (jn) => jn.onRef('p.workspace_id', '=', 'member_milestones.workspace_id').onRef('p.scope', '=', 'member_milestones.scope')
+      .onRef('p.member_id', '=', 'member_milestones.member_id').on('p.milestone', '=', 'purchase'))
+    .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>(sql`case when p.last_at >= member_milestones.first_at then 1 else 0 end`).as('ordered')])
+    .where('member_milestones.scope', '=', scope.key).where('member_milestones.milestone', '=', 'consultation')
+    .where('member_milestones.first_at', '>=', range.fromAt).where('member_milestones.first_at', '<', range.toAt).executeTakeFirstOrThrow();
+  // Buyers, repurchase and RFM describe the scope's buyers as they are now, whatever the range: a member's
+  // rollup row holds their whole purchase history, not its state on a past day.
+  const buyers = ctx.tdb.selectFrom('member_milestones').where('scope', '=', scope.key).where('milestone', '=', 'purchase');
+  const agg = await buyers.select([
+    (eb) => eb.fn.countAll<number>().as('buyers'), (eb) => eb.fn.sum<number>(sql`case when n > 1 then 1 else 0 end`).as('repeat'),
+    (eb) => eb.fn.sum<number>('amount').as('amount'), (eb) => eb.fn.sum<number>(sql`case when n > 1 then last_at - first_at else 0 end`).as('span'),
+    (eb) => eb.fn.sum<number>(sql`case when n > 1 then n - 1 else 0 end`).as('gaps'),
+  ]).executeTakeFirstOrThrow();
+  const mean = num(agg.buyers) ? num(agg.amount) / num(agg.buyers) : 0;
+  const recentFrom = ctx.clock.now() - RECENT_DAYS * DAY;
+  const seg = sql<number>`(case when last_at >= ${sql.lit(recentFrom)} then 4 else 0 end) + (case when n > 1 then 2 else 0 end) + (case when amount > ${sql.lit(Math.floor(mean))} then 1 else 0 end)`;
+  const segRows = await buyers.select([seg.as('seg'), (eb) => eb.fn.countAll<number>().as('n')]).groupBy(seg).execute();
+  // Bits: recent 4, frequent 2, high value 1 → segment names.
+  const NAMES: Record<number, (typeof RFM_SEGMENTS)[number]> = {
+    7: 'champions', 6: 'regular_recent', 5: 'big_new', 4: 'small_new', 3: 'loyal_lapsing', 2: 'regular_lapsing', 1: 'big_lapsing', 0: 'small_lapsed',
+  };
+  const segCount = new Map(segRows.map((r) => [NAMES[num(r.seg)]!, num(r.n)]));
+  const people = scope.kind === 'workspace'
+    ? num((await ctx.tdb.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    : (await seats(ctx, scope)).people;
+  const community = scope.kind === 'community' ? await ctx.tdb.selectFrom('communities').select('canvas').where('id', '=', scope.id!).executeTakeFirst() : null;
+  const yearly = community ? (JSON.parse(community.canvas) as { kpi?: { revenuePerMemberPerYearCents?: number } }).kpi?.revenuePerMemberPerYearCents ?? null : null;
+  const spanDays = range.lastDay - range.firstDay + 1;
+  const revenue = num(k('purchase')?.amount);
+  return {
+    scope: { kind: scope.kind, id: scope.id, name: scope.name },
+    range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone },
+    revenueCents: revenue,
+    orders: num(k('purchase')?.n),
+    revenuePerMemberCents: people ? Math.round(revenue / people) : 0,
+    // The yearly target per member, for the range's share of a year.
+    revenuePerMemberTargetCents: yearly ? Math.round((yearly * spanDays) / 365) : null,
+    newBuyers,
+    consultations: num(k('consultation')?.n),
+    consultingMembers: num(consulted.n),
+    consultingMembersWhoOrdered: num(consulted.ordered),
+    buyers: num(agg.buyers),
+    repurchaseRate: num(agg.buyers) ? num(agg.repeat) / num(agg.buyers) : 0,
+    meanDaysBetweenPurchases: num(agg.gaps) ? num(agg.span) / num(agg.gaps) / DAY : null,
+    meanSpendCents: Math.round(mean),
+    rfm: RFM_SEGMENTS.map((s) => ({ segment: s, members: segCount.get(s) ?? 0 })),
+  };
+}

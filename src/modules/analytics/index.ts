@@ -1,4 +1,4 @@
 export { isTimeZone } from './calendar.ts';
 export { addImportToRollups, addToRollups, analyticsTimezone, rebuildRollups, recountMembers, DEFAULT_TIMEZONE, type RollupRow } from './rollup.ts';
-export { funnel, groupHealth, overview, retention } from './dashboard.ts';
+export { funnel, groupHealth, overview, retention, value } from './dashboard.ts';
 export * from './analytics.schema.ts';
