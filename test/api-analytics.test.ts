@@ -143,6 +143,42 @@ describe('evaluation dashboards', () => {
     expect(c.body).toMatchObject({ revenueCents: 0, revenuePerMemberTargetCents: 1500, consultations: 1, consultingMembersWhoOrdered: 0 });
   });
 
+  it('compares the members with the target persona, in words, by platform and by channel', async () => {
+    const com = await makeCommunity(t.api, { name: '青年茶会', canvas: { persona: { genders: ['male'], ageMin: 18, ageMax: 25, cities: ['深圳'], interests: [], occupations: [] } } });
+    const wx = await makeGroup(t.api, com.id, { platform: 'wechat' });
+    const tg = await makeGroup(t.api, com.id, { platform: 'telegram' });
+    // Born 2003 is 23 this year (2026), 1990 is 36. Four people, five seats.
+    const people = [
+      { gender: 'male', birthYear: 2003, city: '深圳', sourceChannel: 'poster', memberships: [{ groupId: wx.id }, { groupId: tg.id }] },
+      { gender: 'female', birthYear: 1990, city: '广州', sourceChannel: 'poster', memberships: [{ groupId: wx.id }] },
+      { gender: 'female', birthYear: 1988, city: '广州', sourceChannel: 'referral', memberships: [{ groupId: wx.id }] },
+      { gender: 'female', city: '深圳', tags: ['普洱'], sourceChannel: 'referral', memberships: [{ groupId: tg.id }] },
+    ];
+    for (const p of people) await makeMember(t.api, p);
+    const r = await t.api.get(`/api/v1/analytics/structure?communityId=${com.id}`);
+    expectStatus(r, 200);
+    const s = r.body;
+    expect(s.people).toBe(4);
+    // Gender 1 of 4 male (25 %), age 1 of 3 known in 18–25 (33 %), city 2 of 4 in 深圳 (50 %): a fit of 36.
+    expect(s.fitScore).toBe(36);
+    expect(s.deviations.map((d: any) => [d.dimension, Math.round(d.matchShare * 100)])).toEqual([['gender', 25], ['age', 33], ['city', 50]]);
+    expect(s.deviations[0].words).toBe('性别：目标 男，符合的占 25%；实际最多的是 女（75%）');
+    expect(s.deviations[1].words).toBe('年龄：目标 18–25 岁，符合的占 33%；实际最多的是 31–40 岁（67%）');
+    expect(s.distributions.gender).toEqual([{ value: 'female', members: 3 }, { value: 'male', members: 1 }]);
+    expect(s.distributions.platform).toEqual([{ value: 'wechat', members: 3 }, { value: 'telegram', members: 2 }]);
+    expect(s.distributions.interest).toEqual([{ value: '普洱', members: 1 }]);
+    // Telegram: the young man from 深圳 and the woman of unknown age from 深圳: gender 50, age 100, city 100.
+    expect(s.byPlatform).toEqual([{ key: 'wechat', people: 3, fitScore: Math.round(((1 / 3 + 1 / 3 + 1 / 3) / 3) * 100) }, { key: 'telegram', people: 2, fitScore: 83 }]);
+    expect(s.bySourceChannel.map((c: any) => c.key).sort()).toEqual(['poster', 'referral']);
+    // Kept for an hour: a new member shows after a refresh.
+    await makeMember(t.api, { gender: 'male', birthYear: 2004, city: '深圳', memberships: [{ groupId: wx.id }] });
+    expect((await t.api.get(`/api/v1/analytics/structure?communityId=${com.id}`)).body).toMatchObject({ people: 4, computedAt: s.computedAt });
+    expect((await t.api.get(`/api/v1/analytics/structure?communityId=${com.id}&refresh=true`)).body.people).toBe(5);
+    // The whole workspace has no single target persona.
+    const w = await t.api.get('/api/v1/analytics/structure');
+    expect(w.body).toMatchObject({ fitScore: null, deviations: [], target: null });
+  });
+
   it('scores every group\'s health with its reasons, and puts the healthiest first', async () => {
     const r = await t.api.get(`/api/v1/analytics/groups?${range}&communityId=${community.id}`);
     expectStatus(r, 200);

@@ -15,7 +15,7 @@ export const TABLES: (keyof Database)[] = [
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
   'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links',
-  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones',
+  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -535,6 +535,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/retention', url: '/api/v1/analytics/retention' },
     { method: 'GET', path: '/api/v1/analytics/groups', url: '/api/v1/analytics/groups' },
     { method: 'GET', path: '/api/v1/analytics/value', url: '/api/v1/analytics/value' },
+    { method: 'GET', path: '/api/v1/analytics/structure', url: '/api/v1/analytics/structure' },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/applications', url: `/api/v1/live-sessions/${f.liveSession}/applications` },
   ];
 }

@@ -1,5 +1,5 @@
 // The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, ValueSchema, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ValueSchema, structure, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -34,4 +34,10 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DashboardQuerySchema, response: { 200: ValueSchema },
     },
   }, async (req) => value(req.ctx(), req.query));
+  app.get('/api/v1/analytics/structure', {
+    schema: {
+      tags, summary: 'Who the members are (gender, age, city, interest, occupation, circle, channel, platform) against the target persona: a 0–100 fit, by platform and channel, with the largest deviations in words',
+      security: Secured, querystring: StructureQuerySchema, response: { 200: StructureSchema },
+    },
+  }, async (req) => structure(req.ctx(), req.query));
 }

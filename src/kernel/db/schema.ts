@@ -560,6 +560,14 @@ export interface MemberPeriodTable {
   messages: number;
 }
 
+export interface AnalyticsSnapshotTable {
+  workspace_id: string;
+  scope: string;
+  kind: string;
+  computed_at: number;
+  data: string;
+}
+
 export interface PeriodActiveTable {
   workspace_id: string;
   scope: string;
@@ -711,6 +719,7 @@ export interface Database {
   member_periods: MemberPeriodTable;
   period_actives: PeriodActiveTable;
   member_milestones: MemberMilestoneTable;
+  analytics_snapshots: AnalyticsSnapshotTable;
   live_targets: LiveTargetTable;
   live_messages: LiveMessageTable;
   live_questions: LiveQuestionTable;

@@ -75,3 +75,28 @@ export const ValueSchema = z.object({
     segment: z.enum(['champions', 'loyal_lapsing', 'big_new', 'big_lapsing', 'regular_recent', 'regular_lapsing', 'small_new', 'small_lapsed']), members: z.number(),
   })),
 });
+
+const Bucket = z.object({ value: z.string(), members: z.number() });
+export const StructureQuerySchema = z.object({ communityId: Id.optional(), groupId: Id.optional(), refresh: z.stringbool().default(false) }).strict();
+export const StructureSchema = z.object({
+  scope: ScopeOut,
+  /** When the figures were computed (they are kept for an hour; refresh=true recomputes). */
+  computedAt: z.string(),
+  people: z.number(),
+  target: z.object({
+    genders: z.array(z.string()), ageMin: z.number().nullable(), ageMax: z.number().nullable(), cities: z.array(z.string()), interests: z.array(z.string()), occupations: z.array(z.string()),
+  }).nullable(),
+  /** 0–100: the mean share of members matching the target on each targeted dimension (unknown values left out); null without a target. */
+  fitScore: z.number().nullable(),
+  /** Targeted dimensions, the furthest from the target first, with the deviation in words (zh-CN). */
+  deviations: z.array(z.object({
+    dimension: z.enum(['gender', 'age', 'city', 'interest', 'occupation']), target: z.string(), matchShare: z.number(), known: z.number(),
+    top: z.object({ value: z.string(), share: z.number() }).nullable(), words: z.string(),
+  })),
+  distributions: z.object({
+    gender: z.array(Bucket), age: z.array(Bucket), city: z.array(Bucket), interest: z.array(Bucket), occupation: z.array(Bucket),
+    circle: z.array(Bucket), sourceChannel: z.array(Bucket), platform: z.array(Bucket),
+  }),
+  byPlatform: z.array(z.object({ key: z.string(), people: z.number(), fitScore: z.number().nullable() })),
+  bySourceChannel: z.array(z.object({ key: z.string(), people: z.number(), fitScore: z.number().nullable() })),
+});

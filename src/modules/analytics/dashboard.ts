@@ -36,7 +36,7 @@ export interface Range {
 
 const MAX_DAYS = 366;
 
-async function resolveRange(ctx: Ctx, q: DashboardQuery): Promise<Range> {
+export async function resolveRange(ctx: Ctx, q: DashboardQuery): Promise<Range> {
   const timezone = await analyticsTimezone(ctx);
   const today = localDayHour(ctx.clock.now(), timezone).day;
   const lastDay = q.to ? parseDay(q.to) : today;
@@ -52,7 +52,7 @@ async function resolveRange(ctx: Ctx, q: DashboardQuery): Promise<Range> {
 }
 
 /** The scope asked for, if the actor may see all of it (a scoped operator sees its groups and whole communities). */
-async function resolveScope(ctx: Ctx, q: DashboardQuery): Promise<Scope> {
+export async function resolveScope(ctx: Ctx, q: DashboardQuery): Promise<Scope> {
   const v = await ctx.visibility();
   if (q.groupId) {
     const g = await ctx.tdb.selectFrom('groups').select(['id', 'name']).where('id', '=', q.groupId).executeTakeFirst();

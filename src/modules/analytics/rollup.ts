@@ -221,7 +221,7 @@ async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: Ro
   }
 }
 
-const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones'] as const;
+const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots'] as const;
 
 /**
  * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner

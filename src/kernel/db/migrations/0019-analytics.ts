@@ -67,9 +67,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('member_milestones_pk', ['workspace_id', 'scope', 'member_id', 'milestone'])
     .execute();
+  // Figures computed from the members themselves (persona fit, circles, channels): kept for a while, as
+  // members' profiles change slowly and reading a million of them takes seconds.
+  await db.schema
+    .createTable('analytics_snapshots')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('computed_at', 'bigint', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('analytics_snapshots_pk', ['workspace_id', 'scope', 'kind'])
+    .execute();
   await db.schema.createIndex('member_milestones_first').on('member_milestones').columns(['workspace_id', 'scope', 'milestone', 'first_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
+  for (const t of ['analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
 }
