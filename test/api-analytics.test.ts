@@ -168,8 +168,18 @@ describe('evaluation dashboards', () => {
     expect(s.distributions.platform).toEqual([{ value: 'wechat', members: 3 }, { value: 'telegram', members: 2 }]);
     expect(s.distributions.interest).toEqual([{ value: '普洱', members: 1 }]);
     // Telegram: the young man from 深圳 and the woman of unknown age from 深圳: gender 50, age 100, city 100.
-    expect(s.byPlatform).toEqual([{ key: 'wechat', people: 3, fitScore: Math.round(((1 / 3 + 1 / 3 + 1 / 3) / 3) * 100) }, { key: 'telegram', people: 2, fitScore: 83 }]);
+    expect(s.byPlatform.map((x: any) => [x.key, x.people, x.fitScore])).toEqual([['wechat', 3, 33], ['telegram', 2, 83]]);
     expect(s.bySourceChannel.map((c: any) => c.key).sort()).toEqual(['poster', 'referral']);
+    // Circles and channels compared on outcomes: the B of the first data set (kin) is active, consulted
+    // nothing and bought twice for ¥80 in the workspace.
+    expectStatus(await t.api.patch(`/api/v1/members/${b.id}`, { circle: 'kin' }), 200);
+    const ws = (await t.api.get('/api/v1/analytics/structure?refresh=true')).body;
+    const kin = ws.byCircle.find((x: any) => x.key === 'kin');
+    expect(kin).toMatchObject({ people: 1, consultedRate: 0, buyerRate: 1, repurchaseRate: 1, revenueCents: 8000, revenuePerMemberCents: 8000 });
+    // B was last active on 11-16, within 30 days of today (11-28).
+    expect(kin.activeRate).toBe(1);
+    const none = ws.byCircle.find((x: any) => x.key === '');
+    expect(none).toMatchObject({ revenueCents: 19900 });
     // Kept for an hour: a new member shows after a refresh.
     await makeMember(t.api, { gender: 'male', birthYear: 2004, city: '深圳', memberships: [{ groupId: wx.id }] });
     expect((await t.api.get(`/api/v1/analytics/structure?communityId=${com.id}`)).body).toMatchObject({ people: 4, computedAt: s.computedAt });

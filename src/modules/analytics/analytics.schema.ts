@@ -77,6 +77,11 @@ export const ValueSchema = z.object({
 });
 
 const Bucket = z.object({ value: z.string(), members: z.number() });
+/** A slice of the members compared: fit, the share active in the last 30 days, who consulted, who bought, bought again, and revenue. */
+const Segment = z.object({
+  key: z.string(), people: z.number(), fitScore: z.number().nullable(), activeRate: z.number(), consultedRate: z.number(),
+  buyerRate: z.number(), repurchaseRate: z.number(), revenueCents: z.number(), revenuePerMemberCents: z.number(),
+});
 export const StructureQuerySchema = z.object({ communityId: Id.optional(), groupId: Id.optional(), refresh: z.stringbool().default(false) }).strict();
 export const StructureSchema = z.object({
   scope: ScopeOut,
@@ -97,6 +102,8 @@ export const StructureSchema = z.object({
     gender: z.array(Bucket), age: z.array(Bucket), city: z.array(Bucket), interest: z.array(Bucket), occupation: z.array(Bucket),
     circle: z.array(Bucket), sourceChannel: z.array(Bucket), platform: z.array(Bucket),
   }),
-  byPlatform: z.array(z.object({ key: z.string(), people: z.number(), fitScore: z.number().nullable() })),
-  bySourceChannel: z.array(z.object({ key: z.string(), people: z.number(), fitScore: z.number().nullable() })),
+  byPlatform: z.array(Segment),
+  bySourceChannel: z.array(Segment),
+  /** Circles (圈层: leader, kin, media, public, business; '' for none). */
+  byCircle: z.array(Segment),
 });

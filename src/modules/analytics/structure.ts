@@ -1,7 +1,8 @@
 // 结构 Structure: who the members are against whom the community is for. Distributions of gender, age,
 // city, interest (tags), occupation, circle, source channel and platform, over the real people of a scope
 // (a member in two groups counts once), a 0–100 persona-fit score against the community's target persona
-// (canvas.persona) overall and by platform and by source channel, and the largest deviations in words.
+// (canvas.persona) overall and by platform and by source channel, and the largest deviations in words;
+// circles (圈层) and source channels compared on fit, retention, conversion and revenue.
 // Members' profiles change slowly and a scope may hold a million of them, so the result is kept as a
 // snapshot for an hour (or until asked to refresh) rather than recomputed on every view.
 import type { Ctx } from '../../kernel/context.ts';
@@ -42,17 +43,33 @@ interface Person {
   circle: string | null;
   sourceChannel: string | null;
   platforms: string[];
+  /** The member's milestones in the scope: when last active, whether they consulted, what they spent. */
+  lastActiveAt: number | null;
+  consulted: boolean;
+  purchases: number;
+  spentCents: number;
 }
 
 /** Counts per value of each dimension, and the persona match per targeted dimension. */
 class Tally {
   people = 0;
+  /** Outcomes: active in the last 30 days, ever consulted, ever bought, bought twice or more, money spent. */
+  active30 = 0;
+  consulted = 0;
+  buyers = 0;
+  repeat = 0;
+  spentCents = 0;
   readonly counts = new Map<Dimension, Map<string, number>>(DIMENSIONS.map((d) => [d, new Map()]));
   /** Per targeted dimension: people with a known value, and of those how many match the target. */
   readonly match = new Map<Targeted, { known: number; matching: number }>(TARGETED.map((d) => [d, { known: 0, matching: 0 }]));
 
-  add(p: Person, target: Persona | null): void {
+  add(p: Person, target: Persona | null, now: number): void {
     this.people++;
+    if (p.lastActiveAt !== null && p.lastActiveAt >= now - 30 * 86_400_000) this.active30++;
+    if (p.consulted) this.consulted++;
+    if (p.purchases > 0) this.buyers++;
+    if (p.purchases > 1) this.repeat++;
+    this.spentCents += p.spentCents;
     const bump = (d: Dimension, v: string | null) => {
       if (v === null || v === '') return;
       const m = this.counts.get(d)!;
@@ -156,6 +173,16 @@ async function eachPerson(ctx: Ctx, scope: Scope, fn: (p: Person) => void): Prom
     const rows = await q.execute();
     if (!rows.length) return;
     const seats = await ctx.tdb.selectFrom('memberships').select(['member_id', 'group_id']).where('left_at', 'is', null).where('member_id', 'in', rows.map((r) => r.id)).execute();
+    const milestones = await ctx.tdb.selectFrom('member_milestones').select(['member_id', 'milestone', 'last_at', 'n', 'amount'])
+      .where('scope', '=', scope.key).where('member_id', 'in', rows.map((r) => r.id)).where('milestone', 'in', ['active', 'consultation', 'purchase']).execute();
+    const ms = new Map<string, { active: number | null; consulted: boolean; purchases: number; spent: number }>();
+    for (const m of milestones) {
+      let x = ms.get(m.member_id);
+      if (!x) ms.set(m.member_id, (x = { active: null, consulted: false, purchases: 0, spent: 0 }));
+      if (m.milestone === 'active') x.active = Number(m.last_at);
+      else if (m.milestone === 'consultation') x.consulted = true;
+      else (x.purchases = Number(m.n)), (x.spent = Number(m.amount));
+    }
     const platforms = new Map<string, Set<string>>();
     for (const s of seats) {
       const p = inScope.get(s.group_id);
@@ -172,6 +199,7 @@ async function eachPerson(ctx: Ctx, scope: Scope, fn: (p: Person) => void): Prom
       fn({
         gender: r.gender, age: r.birth_year ? year - Number(r.birth_year) : null, city: r.city, interests: tags, occupation: r.occupation,
         circle: r.circle, sourceChannel: r.source_channel, platforms: [...(platforms.get(r.id) ?? [])],
+        lastActiveAt: ms.get(r.id)?.active ?? null, consulted: ms.get(r.id)?.consulted ?? false, purchases: ms.get(r.id)?.purchases ?? 0, spentCents: ms.get(r.id)?.spent ?? 0,
       });
     }
     after = rows[rows.length - 1]!.id;
@@ -183,18 +211,25 @@ async function compute(ctx: Ctx, scope: Scope) {
   const all = new Tally();
   const byPlatform = new Map<string, Tally>();
   const byChannel = new Map<string, Tally>();
+  const byCircle = new Map<string, Tally>();
+  const now = ctx.clock.now();
   const into = (m: Map<string, Tally>, k: string) => {
     let t = m.get(k);
     if (!t) m.set(k, (t = new Tally()));
     return t;
   };
   await eachPerson(ctx, scope, (p) => {
-    all.add(p, target);
-    for (const x of p.platforms) into(byPlatform, x).add(p, target);
-    into(byChannel, p.sourceChannel ?? '').add(p, target);
+    all.add(p, target, now);
+    for (const x of p.platforms) into(byPlatform, x).add(p, target, now);
+    into(byChannel, p.sourceChannel ?? '').add(p, target, now);
+    into(byCircle, p.circle ?? '').add(p, target, now);
   });
+  // Compared on persona fit, retention (active in the last 30 days), conversion and revenue.
   const breakdown = (m: Map<string, Tally>) => [...m.entries()].sort((a, b) => b[1].people - a[1].people).slice(0, 20)
-    .map(([key, t]) => ({ key, people: t.people, fitScore: fitOf(t, target).score }));
+    .map(([key, t]) => ({
+      key, people: t.people, fitScore: fitOf(t, target).score, activeRate: t.active30 / t.people, consultedRate: t.consulted / t.people,
+      buyerRate: t.buyers / t.people, repurchaseRate: t.buyers ? t.repeat / t.buyers : 0, revenueCents: t.spentCents, revenuePerMemberCents: Math.round(t.spentCents / t.people),
+    }));
   const fit = fitOf(all, target);
   return {
     people: all.people,
@@ -204,6 +239,7 @@ async function compute(ctx: Ctx, scope: Scope) {
     distributions: Object.fromEntries(DIMENSIONS.map((d) => [d, distribution(all, d)])) as Record<Dimension, { value: string; members: number }[]>,
     byPlatform: breakdown(byPlatform),
     bySourceChannel: breakdown(byChannel),
+    byCircle: breakdown(byCircle),
   };
 }
 
