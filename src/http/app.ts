@@ -21,6 +21,7 @@ import { integrationRoutes } from './routes/integration.routes.ts';
 import { connectionRoutes } from './routes/connection.routes.ts';
 import { linksRoutes } from './routes/links.routes.ts';
 import { analyticsRoutes } from './routes/analytics.routes.ts';
+import { planRoutes } from './routes/plan.routes.ts';
 import { relayRoutes } from './routes/relay.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import type { SecretBox } from '../kernel/secrets.ts';
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   relayRoutes(app, deps);
   linksRoutes(app, deps);
   analyticsRoutes(app);
+  planRoutes(app);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 
   return app as unknown as FastifyInstance;

@@ -82,6 +82,11 @@ export async function readMemberFile(file: string, opts: { sheet?: string } = {}
     if (e instanceof ShequnError) throw e;
     throw fail(file, '', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  return parseTableFile(file, buf, opts);
+}
+
+/** The same, for a file already in memory (an upload); `file` names it in errors. */
+export async function parseTableFile(file: string, buf: Buffer, opts: { sheet?: string } = {}): Promise<MemberFile> {
   if (buf.length === 0) throw fail(file, '', 'the file is empty');
   const isZip = buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
   if (isZip || path.extname(file).toLowerCase() === '.xlsx') {

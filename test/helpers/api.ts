@@ -15,7 +15,7 @@ export const TABLES: (keyof Database)[] = [
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
   'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links',
-  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots',
+  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots', 'plans', 'plan_actuals',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -262,6 +262,7 @@ export interface Fixture {
   liveEnded: string;
   /** A tracked short link posted to `group`, and its code. */
   link: string;
+  plan: string;
   linkCode: string;
 }
 
@@ -366,11 +367,13 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(await api.post(`/api/v1/live-sessions/${ended.body.id}/stop`), 200);
   const link = await api.post('/api/v1/links', { url: `https://example.com/${tag}`, groupId: group.id });
   expectStatus(link, 201);
+  const plan = await api.post('/api/v1/plans', { name: `${tag}计划`, templateKey: 'three-year', startMonth: '2026-01', communityId: community.id });
+  expectStatus(plan, 201);
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
     chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
-    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code,
+    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -471,6 +474,11 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/live-sessions/{id}/rebroadcast', url: `/api/v1/live-sessions/${f.liveEnded}/rebroadcast` },
     { method: 'DELETE', path: '/api/v1/live-sessions/{id}', url: `/api/v1/live-sessions/${f.liveSession}` },
     { method: 'POST', path: '/api/v1/links', url: '/api/v1/links', body: { url: `https://example.com/${u}`, groupId: f.group } },
+    { method: 'POST', path: '/api/v1/plans', url: '/api/v1/plans', body: { name: `${u}计划`, templateKey: 'three-year', startMonth: '2026-01', communityId: f.community } },
+    { method: 'PATCH', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}`, body: { name: `${u}计划` } },
+    { method: 'PUT', path: '/api/v1/plans/{id}/actuals', url: `/api/v1/plans/${f.plan}/actuals`, body: { entries: [{ month: '2026-02', metric: 'staff', value: 3 }] } },
+    { method: 'POST', path: '/api/v1/plans/{id}/actuals/import', url: `/api/v1/plans/${f.plan}/actuals/import?name=${u}.csv`, body: '月份,员工人数\n2026-03,4\n' },
+    { method: 'DELETE', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}` },
   ];
 }
 
@@ -536,6 +544,10 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/groups', url: '/api/v1/analytics/groups' },
     { method: 'GET', path: '/api/v1/analytics/value', url: '/api/v1/analytics/value' },
     { method: 'GET', path: '/api/v1/analytics/structure', url: '/api/v1/analytics/structure' },
+    { method: 'GET', path: '/api/v1/plan-templates', url: '/api/v1/plan-templates' },
+    { method: 'GET', path: '/api/v1/plans', url: '/api/v1/plans' },
+    { method: 'GET', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}` },
+    { method: 'GET', path: '/api/v1/plans/{id}/tracking', url: `/api/v1/plans/${f.plan}/tracking` },
     { method: 'GET', path: '/api/v1/live-sessions/{id}/applications', url: `/api/v1/live-sessions/${f.liveSession}/applications` },
   ];
 }

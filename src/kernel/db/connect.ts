@@ -24,6 +24,7 @@ import * as m0016 from './migrations/0016-group-link-handles.ts';
 import * as m0017 from './migrations/0017-short-links.ts';
 import * as m0018 from './migrations/0018-group-tags.ts';
 import * as m0019 from './migrations/0019-analytics.ts';
+import * as m0020 from './migrations/0020-plans.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0017-short-links': m0017,
   '0018-group-tags': m0018,
   '0019-analytics': m0019,
+  '0020-plans': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -560,6 +560,32 @@ export interface MemberPeriodTable {
   messages: number;
 }
 
+export interface PlanTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  community_id: string | null;
+  /** YYYY-MM */
+  start_month: string;
+  template: string | null;
+  /** JSON PlanContent: baseline, years with targets, milestones, risks. */
+  content: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PlanActualTable {
+  workspace_id: string;
+  plan_id: string;
+  month: string;
+  metric: string;
+  value: number;
+  source: string;
+  updated_by: string;
+  updated_at: number;
+}
+
 export interface AnalyticsSnapshotTable {
   workspace_id: string;
   scope: string;
@@ -720,6 +746,8 @@ export interface Database {
   period_actives: PeriodActiveTable;
   member_milestones: MemberMilestoneTable;
   analytics_snapshots: AnalyticsSnapshotTable;
+  plans: PlanTable;
+  plan_actuals: PlanActualTable;
   live_targets: LiveTargetTable;
   live_messages: LiveMessageTable;
   live_questions: LiveQuestionTable;

@@ -1,0 +1,77 @@
+// The community's project plan (计划书) and plan vs actual (计划与实际).
+import { z } from 'zod';
+import { parseTableFile } from '../../importers/members-file.ts';
+import { invalid } from '../../kernel/errors.ts';
+import {
+  ActualsImportReportSchema, ActualsInputSchema, PlanContentSchema, PlanCreateSchema, PlanSchema, PlanUpdateSchema, TrackingQuerySchema, TrackingSchema,
+  createPlan, deletePlan, getPlan, importActuals, listPlans, planTemplates, setActuals, tracking, updatePlan,
+} from '../../modules/plan/index.ts';
+import { IdParams, NoContent, Secured, type App } from './common.ts';
+
+const MAX_SHEET_BYTES = 5 * 1024 * 1024;
+
+export function planRoutes(app: App) {
+  const tags = ['评估 stats'];
+  app.get('/api/v1/plan-templates', {
+    schema: {
+      tags, summary: 'Plan templates to start from (the method\'s three-year plan, figures as given)', security: Secured,
+      response: { 200: z.object({ items: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), content: PlanContentSchema })) }) },
+    },
+  }, async (req) => {
+    req.ctx().authorize('community.read');
+    return { items: planTemplates() };
+  });
+  app.post('/api/v1/plans', {
+    schema: { tags, summary: 'Make a plan, from a template or with its content', security: Secured, body: PlanCreateSchema, response: { 201: PlanSchema } },
+  }, async (req, reply) => reply.code(201).send(await createPlan(req.ctx(), req.body)));
+  app.get('/api/v1/plans', {
+    schema: { tags, summary: 'Plans, newest first', security: Secured, response: { 200: z.object({ items: z.array(PlanSchema) }) } },
+  }, async (req) => ({ items: await listPlans(req.ctx()) }));
+  app.get('/api/v1/plans/:id', {
+    schema: { tags, summary: 'A plan: targets per year, milestones and risks', security: Secured, params: IdParams, response: { 200: PlanSchema } },
+  }, async (req) => getPlan(req.ctx(), req.params.id));
+  app.patch('/api/v1/plans/:id', {
+    schema: { tags, summary: 'Change a plan\'s name, start or content', security: Secured, params: IdParams, body: PlanUpdateSchema, response: { 200: PlanSchema } },
+  }, async (req) => updatePlan(req.ctx(), req.params.id, req.body));
+  app.delete('/api/v1/plans/:id', {
+    schema: { tags, summary: 'Delete a plan and its entered actuals', security: Secured, params: IdParams, response: { 204: NoContent } },
+  }, async (req, reply) => {
+    await deletePlan(req.ctx(), req.params.id);
+    return reply.code(204).send(null);
+  });
+  app.put('/api/v1/plans/:id/actuals', {
+    schema: {
+      tags, summary: 'Enter monthly actuals of the measures Shequn cannot count (payroll, running costs, share capital, sponsorship, staff, events, margin, return); null clears one',
+      security: Secured, params: IdParams, body: ActualsInputSchema, response: { 200: z.object({ entries: z.number() }) },
+    },
+  }, async (req) => setActuals(req.ctx(), req.params.id, req.body));
+  app.get('/api/v1/plans/:id/tracking', {
+    schema: {
+      tags, summary: 'Plan vs actual by month, quarter or year: the projection, the actuals (computed or entered), the ratio and a status; the measures behind plan last period',
+      security: Secured, params: IdParams, querystring: TrackingQuerySchema, response: { 200: TrackingSchema },
+    },
+  }, async (req) => tracking(req.ctx(), req.params.id, req.query.period));
+
+  void app.register(async (scope) => {
+    // The body is the spreadsheet itself (CSV or XLSX), at most 5 MB.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_SHEET_BYTES }, (_req, body, done) => done(null, body));
+    scope.post('/api/v1/plans/:id/actuals/import', {
+      schema: {
+        tags, summary: 'Import monthly actuals from a CSV or XLSX sheet (a row per month and a column per measure, or 月份/指标/数值 rows); money in yuan',
+        description: `The file as the body (any Content-Type), at most ${MAX_SHEET_BYTES / 1024 / 1024} MB; name: the file's name (for the errors). Nothing is written unless every row is good; each problem names the line and column.`,
+        security: Secured, params: IdParams, querystring: z.object({ name: z.string().max(200).default('actuals.csv'), sheet: z.string().max(100).optional() }).strict(),
+        response: { 200: ActualsImportReportSchema },
+      },
+    }, async (req) => {
+      const ctx = req.ctx();
+      ctx.authorize('community.write');
+      const { id } = req.params as z.infer<typeof IdParams>;
+      const q = req.query as { name: string; sheet?: string };
+      const body = req.body as Buffer | undefined;
+      if (!body?.length) throw invalid([{ field: 'body', reason: 'the upload is empty: send the sheet as the body' }]);
+      const t = await parseTableFile(q.name, body, { sheet: q.sheet });
+      return importActuals(ctx, id, { file: q.name, headers: t.headers, rows: t.rows });
+    });
+  });
+}
