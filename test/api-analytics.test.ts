@@ -204,6 +204,19 @@ describe('evaluation dashboards', () => {
     expect(second).toMatchObject({ groupId: g2.id, seats: 2, messages: 1, joins: 2, leaves: 1, trend: null, score: 47 });
   });
 
+  it('scores each group owner and secretary on their groups (团队考核)', async () => {
+    const ops = await t.api.get('/api/v1/operators');
+    const admin = ops.body.items[0];
+    expectStatus(await t.api.patch(`/api/v1/groups/${g1.id}`, { owner: { type: 'operator', id: admin.id }, secretary: { type: 'member', id: b.id } }), 200);
+    expectStatus(await t.api.patch(`/api/v1/groups/${g2.id}`, { owner: { type: 'operator', id: admin.id } }), 200);
+    const r = await t.api.get(`/api/v1/analytics/team?${range}&communityId=${community.id}`);
+    expectStatus(r, 200);
+    // Best first: B, secretary of 一群 (94), then the operator who owns both (94 and 47: a mean of 71).
+    const [secretary, owner] = r.body.items;
+    expect(owner).toMatchObject({ keeper: { type: 'operator', id: admin.id, name: admin.name }, roles: ['owner'], groups: 2, seats: 4, messages: 5, netGrowth: 3, meanScore: 71, quietGroups: 0 });
+    expect(secretary).toMatchObject({ keeper: { type: 'member', id: b.id, name: 'B' }, roles: ['secretary'], groups: 1, groupIds: [g1.id], seats: 2, messages: 4, meanScore: 94 });
+  });
+
   it('flags a group going quiet from its trend, before it is silent', async () => {
     const g = await makeGroup(t.api, community.id, { name: '渐冷群' });
     const m = await makeMember(t.api, { memberships: [{ groupId: g.id }] });

@@ -1,5 +1,5 @@
 // The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ValueSchema, structure, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -40,4 +40,10 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: StructureQuerySchema, response: { 200: StructureSchema },
     },
   }, async (req) => structure(req.ctx(), req.query));
+  app.get('/api/v1/analytics/team', {
+    schema: {
+      tags, summary: '团队考核: a scorecard per group owner and secretary (operator or member) on their groups\' measures over the range, best first',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: TeamSchema },
+    },
+  }, async (req) => team(req.ctx(), req.query));
 }

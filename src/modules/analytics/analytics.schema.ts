@@ -57,7 +57,9 @@ export const GroupHealthSchema = z.object({
   range: RangeOut,
   items: z.array(z.object({
     groupId: z.string(), name: z.string(), communityId: z.string(), platform: z.string(), status: z.string(), seats: z.number(), capacity: z.number(), ageDays: z.number(),
-    messages: z.number(), joins: z.number(), leaves: z.number(), weeklyActive: z.number(), activeRate: z.number(), trend: z.number().nullable(),
+    messages: z.number(), joins: z.number(), leaves: z.number(), revenueCents: z.number(),
+    owner: z.object({ type: z.enum(['operator', 'member']), id: z.string() }).nullable(), secretary: z.object({ type: z.enum(['operator', 'member']), id: z.string() }).nullable(),
+    weeklyActive: z.number(), activeRate: z.number(), trend: z.number().nullable(),
     quiet: z.boolean(), pastPrime: z.boolean(), score: z.number(),
     reasons: z.array(z.object({ code: z.enum(['low_active_rate', 'little_talk', 'going_quiet', 'shrinking', 'past_prime', 'near_capacity']), value: z.number() })),
   })),
@@ -106,4 +108,13 @@ export const StructureSchema = z.object({
   bySourceChannel: z.array(Segment),
   /** Circles (圈层: leader, kin, media, public, business; '' for none). */
   byCircle: z.array(Segment),
+});
+
+export const TeamSchema = z.object({
+  range: RangeOut,
+  items: z.array(z.object({
+    keeper: z.object({ type: z.enum(['operator', 'member']), id: z.string(), name: z.string() }), roles: z.array(z.enum(['owner', 'secretary'])),
+    groups: z.number(), groupIds: z.array(z.string()), seats: z.number(), messages: z.number(), netGrowth: z.number(), weeklyActive: z.number(), activeRate: z.number(),
+    revenueCents: z.number(), meanScore: z.number(), quietGroups: z.number(),
+  })),
 });

@@ -84,7 +84,7 @@ const monthsOf = (r: Range): number[] => {
 
 /** The groups a scope holds (a community's, one group, or every group). */
 async function groupsIn(ctx: Ctx, scope: Scope) {
-  let q = ctx.tdb.selectFrom('groups').select(['id', 'name', 'community_id', 'capacity', 'status', 'created_at', 'platform']);
+  let q = ctx.tdb.selectFrom('groups').select(['id', 'name', 'community_id', 'capacity', 'status', 'created_at', 'platform', 'owner_type', 'owner_id', 'secretary_type', 'secretary_id']);
   if (scope.kind === 'community') q = q.where('community_id', '=', scope.id!);
   if (scope.kind === 'group') q = q.where('id', '=', scope.id!);
   return q.execute();
@@ -248,6 +248,9 @@ export interface GroupHealth {
   messages: number;
   joins: number;
   leaves: number;
+  revenueCents: number;
+  owner: { type: 'operator' | 'member'; id: string } | null;
+  secretary: { type: 'operator' | 'member'; id: string } | null;
   /** Mean weekly active members over the range's weeks, and as a share of the seats. */
   weeklyActive: number;
   activeRate: number;
@@ -270,21 +273,22 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   const groups = (await groupsIn(ctx, scope)).filter((g) => v.all || v.groupIds.has(g.id));
   const ids = groups.map((g) => g.id);
   const trendFrom = range.lastDay - 27;
-  const stats = new Map<string, { messages: number; joins: number; leaves: number; recent: number; before: number; weekly: number }>();
-  for (const g of groups) stats.set(g.id, { messages: 0, joins: 0, leaves: 0, recent: 0, before: 0, weekly: 0 });
+  const stats = new Map<string, { messages: number; joins: number; leaves: number; recent: number; before: number; weekly: number; revenue: number }>();
+  for (const g of groups) stats.set(g.id, { messages: 0, joins: 0, leaves: 0, recent: 0, before: 0, weekly: 0, revenue: 0 });
   const weeks = weeksOf(range);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const rows = await ctx.tdb.selectFrom('activity_days').select(['scope', 'day', 'kind', 'n'])
+    const rows = await ctx.tdb.selectFrom('activity_days').select(['scope', 'day', 'kind', 'n', 'amount'])
       .where('scope', 'in', chunk).where('day', '>=', Math.min(range.firstDay, trendFrom)).where('day', '<=', range.lastDay)
-      .where('kind', 'in', ['message', 'join', 'leave']).execute();
+      .where('kind', 'in', ['message', 'join', 'leave', 'purchase']).execute();
     for (const r of rows) {
       const s = stats.get(r.scope)!;
       const n = num(r.n);
       if (r.day >= range.firstDay) {
         if (r.kind === 'message') s.messages += n;
         else if (r.kind === 'join') s.joins += n;
-        else s.leaves += n;
+        else if (r.kind === 'leave') s.leaves += n;
+        else s.revenue += num(r.amount);
       }
       if (r.kind === 'message' && r.day >= trendFrom) {
         if (r.day > range.lastDay - 7) s.recent += n;
@@ -325,7 +329,10 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
     if (g.capacity && seatsN >= g.capacity * 0.95) reasons.push({ code: 'near_capacity', value: seatsN / g.capacity });
     return {
       groupId: g.id, name: g.name, communityId: g.community_id, platform: g.platform, status: g.status, seats: seatsN, capacity: g.capacity, ageDays,
-      messages: s.messages, joins: s.joins, leaves: s.leaves, weeklyActive: Math.round(s.weekly * 10) / 10, activeRate, trend, quiet, pastPrime,
+      messages: s.messages, joins: s.joins, leaves: s.leaves, revenueCents: s.revenue,
+      owner: g.owner_type && g.owner_id ? { type: g.owner_type as 'operator' | 'member', id: g.owner_id } : null,
+      secretary: g.secretary_type && g.secretary_id ? { type: g.secretary_type as 'operator' | 'member', id: g.secretary_id } : null,
+      weeklyActive: Math.round(s.weekly * 10) / 10, activeRate, trend, quiet, pastPrime,
       score: Math.round(pActive + pTalk + pTrend + pGrowth), reasons,
     };
   });
@@ -401,4 +408,44 @@ export async function value(ctx: Ctx, q: DashboardQuery) {
     meanSpendCents: Math.round(mean),
     rfm: RFM_SEGMENTS.map((s) => ({ segment: s, members: segCount.get(s) ?? 0 })),
   };
+}
+
+/**
+ * 团队考核: a scorecard per keeper (an operator or a member who owns a group or is its secretary) on their
+ * groups' measures over the range: groups, seats, messages, net growth, weekly actives, revenue, the mean
+ * health score and how many of their groups are going quiet.
+ */
+export async function team(ctx: Ctx, q: DashboardQuery) {
+  const board = await groupHealth(ctx, q);
+  const cards = new Map<string, { type: 'operator' | 'member'; id: string; roles: Set<string>; groups: GroupHealth[] }>();
+  for (const g of board.items) {
+    for (const [role, k] of [['owner', g.owner], ['secretary', g.secretary]] as const) {
+      if (!k) continue;
+      const key = `${k.type}:${k.id}`;
+      let c = cards.get(key);
+      if (!c) cards.set(key, (c = { type: k.type, id: k.id, roles: new Set(), groups: [] }));
+      c.roles.add(role);
+      if (!c.groups.includes(g)) c.groups.push(g);
+    }
+  }
+  const ids = (type: string) => [...cards.values()].filter((c) => c.type === type).map((c) => c.id);
+  const names = new Map<string, string>();
+  const ops = ids('operator');
+  if (ops.length) for (const o of await ctx.tdb.selectFrom('operators').select(['id', 'name']).where('id', 'in', ops).execute()) names.set(`operator:${o.id}`, o.name);
+  const mems = ids('member');
+  if (mems.length) for (const m of await ctx.tdb.selectFrom('members').select(['id', 'display_name']).where('id', 'in', mems).execute()) names.set(`member:${m.id}`, m.display_name);
+  const sum = (gs: GroupHealth[], f: (g: GroupHealth) => number) => gs.reduce((t, g) => t + f(g), 0);
+  const items = [...cards.entries()].map(([key, c]) => {
+    const seats = sum(c.groups, (g) => g.seats);
+    const weekly = sum(c.groups, (g) => g.weeklyActive);
+    return {
+      keeper: { type: c.type, id: c.id, name: names.get(key) ?? c.id }, roles: [...c.roles].sort() as ('owner' | 'secretary')[],
+      groups: c.groups.length, groupIds: c.groups.map((g) => g.groupId), seats, messages: sum(c.groups, (g) => g.messages),
+      netGrowth: sum(c.groups, (g) => g.joins - g.leaves), weeklyActive: Math.round(weekly * 10) / 10, activeRate: seats ? Math.min(1, weekly / seats) : 0,
+      revenueCents: sum(c.groups, (g) => g.revenueCents), meanScore: Math.round(sum(c.groups, (g) => g.score) / c.groups.length),
+      quietGroups: c.groups.filter((g) => g.quiet).length,
+    };
+  });
+  items.sort((a, b) => b.meanScore - a.meanScore || b.messages - a.messages || a.keeper.name.localeCompare(b.keeper.name));
+  return { range: board.range, items };
 }
