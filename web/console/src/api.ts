@@ -559,3 +559,79 @@ export interface LinkStats extends Link {
   /** Local days (at the tzOffsetMinutes asked for), oldest first; days without clicks are absent. */
   byDay: { day: string; clicks: number }[];
 }
+
+// ---- 评估精进: the evaluation dashboards (GET /analytics/…, read from the rollups) ----
+export interface AnalyticsScope {
+  kind: 'workspace' | 'community' | 'group';
+  id: string | null;
+  name: string | null;
+}
+/** A span of local days (YYYY-MM-DD, both included) in the analytics time zone. */
+export interface AnalyticsRange {
+  from: string;
+  to: string;
+  timezone: string;
+}
+export interface AnalyticsOverview {
+  scope: AnalyticsScope;
+  range: AnalyticsRange;
+  /** Real people (a member in two groups counts once) against seats (one per membership). */
+  scale: { people: number; seats: number; duplicateSeats: number; memberFloor: number | null; joins: number; leaves: number; netGrowth: number };
+  activity: {
+    messages: number;
+    activities: number;
+    weeklyActive: number;
+    monthlyActive: number;
+    activeMemberRate: number;
+    activeMemberRateTarget: number | null;
+    messagesPerActiveMember: number;
+  };
+  revenue: { purchases: number; amountCents: number; perMemberCents: number };
+  /** `active` is the day's active members for the whole workspace, null for a community or group. */
+  days: { date: string; messages: number; joins: number; leaves: number; purchases: number; active: number | null }[];
+  weeks: { week: string; active: number }[];
+  months: { month: string; active: number }[];
+  /** Messages by weekday (0 = Monday) × hour (0–23). */
+  heatmap: number[][];
+}
+export type FunnelStage = 'join' | 'active' | 'consultation' | 'purchase';
+export interface AnalyticsFunnel {
+  scope: AnalyticsScope;
+  range: AnalyticsRange;
+  stages: { stage: FunnelStage; reachedInRange: number; fromJoinCohort: number; conversionFromJoin: number; meanDaysFromJoin: number | null }[];
+}
+export type RetentionPeriod = 'week' | 'month';
+export interface AnalyticsRetention {
+  scope: AnalyticsScope;
+  range: AnalyticsRange;
+  period: RetentionPeriod;
+  /** `active[k]`: members of the cohort active k periods after the one they joined in. */
+  cohorts: { cohort: string; members: number; active: number[] }[];
+}
+export type HealthReasonCode = 'low_active_rate' | 'little_talk' | 'going_quiet' | 'shrinking' | 'past_prime' | 'near_capacity';
+export interface GroupHealth {
+  groupId: string;
+  name: string;
+  communityId: string;
+  platform: string;
+  status: string;
+  seats: number;
+  capacity: number;
+  ageDays: number;
+  messages: number;
+  joins: number;
+  leaves: number;
+  /** Mean weekly active members over the range's weeks, and as a share of the seats. */
+  weeklyActive: number;
+  activeRate: number;
+  /** Messages in the range's last 7 days against the weekly mean of the 3 weeks before (1 = level). */
+  trend: number | null;
+  quiet: boolean;
+  pastPrime: boolean;
+  score: number;
+  reasons: { code: HealthReasonCode; value: number }[];
+}
+export interface GroupHealthReport {
+  range: AnalyticsRange;
+  items: GroupHealth[];
+}
