@@ -66,15 +66,15 @@ describe('evaluation dashboards', () => {
     expect(o.revenue).toEqual({ purchases: 2, amountCents: 24900, perMemberCents: 8300 });
     expect(o.days).toHaveLength(15);
     const day = (d: string) => o.days.find((x: any) => x.date === d);
-    expect(day('2026-11-02')).toEqual({ date: '2026-11-02', messages: 3, joins: 2, leaves: 0, purchases: 0, active: 2 });
+    expect(day('2026-11-02')).toEqual({ date: '2026-11-02', period: 'd020759', messages: 3, joins: 2, leaves: 0, purchases: 0, active: 2 });
     expect(day('2026-11-03')).toMatchObject({ messages: 1, joins: 1, active: 1 });
     expect(day('2026-11-10')).toMatchObject({ messages: 1, joins: 1, active: 1 });
     expect(day('2026-11-11')).toMatchObject({ messages: 0, purchases: 1, active: 1 });
     expect(day('2026-11-12')).toMatchObject({ leaves: 1, active: 0 });
     expect(day('2026-11-14')).toMatchObject({ purchases: 1, active: 1 });
     expect(day('2026-11-01')).toMatchObject({ messages: 0, active: 0 });
-    expect(o.weeks).toEqual([{ week: '2026-10-26', active: 1 }, { week: '2026-11-02', active: 2 }, { week: '2026-11-09', active: 2 }]);
-    expect(o.months).toEqual([{ month: '2026-11', active: 2 }]);
+    expect(o.weeks).toEqual([{ week: '2026-10-26', period: 'w02965', active: 1 }, { week: '2026-11-02', period: 'w02966', active: 2 }, { week: '2026-11-09', period: 'w02967', active: 2 }]);
+    expect(o.months).toEqual([{ month: '2026-11', period: 'm024322', active: 2 }]);
     // Monday 10h and 21h (twice); Tuesday 9h and 12h.
     const cells = o.heatmap.flatMap((row: number[], wd: number) => row.flatMap((n, h) => (n ? [`${wd}:${h}=${n}`] : [])));
     expect(cells).toEqual(['0:10=1', '0:21=2', '1:9=1', '1:12=1']);
@@ -93,7 +93,7 @@ describe('evaluation dashboards', () => {
     expectStatus(g, 200);
     expect(g.body.scale).toMatchObject({ people: 2, seats: 2, joins: 2, leaves: 1 });
     expect(g.body.activity).toMatchObject({ messages: 1, monthlyActive: 1 });
-    expect(g.body.weeks).toEqual([{ week: '2026-10-26', active: 0 }, { week: '2026-11-02', active: 1 }, { week: '2026-11-09', active: 0 }]);
+    expect(g.body.weeks.map((w: any) => [w.week, w.active])).toEqual([['2026-10-26', 0], ['2026-11-02', 1], ['2026-11-09', 0]]);
   });
 
   it('follows the join cohort through the funnel 吸粉 → 养粉 → 促粉 → 变现', async () => {
@@ -187,6 +187,37 @@ describe('evaluation dashboards', () => {
     // The whole workspace has no single target persona.
     const w = await t.api.get('/api/v1/analytics/structure');
     expect(w.body).toMatchObject({ fitScore: null, deviations: [], target: null });
+  });
+
+  it('drills from a figure to the members behind it', async () => {
+    const names = async (q: string) => {
+      const r = await t.api.get(`/api/v1/analytics/members?${q}`);
+      expectStatus(r, 200);
+      return r.body.items.map((m: any) => m.displayName).sort();
+    };
+    // The actives of 11-02 (day), the week of 11-09 and November; a group's week.
+    expect(await names('period=d020759')).toEqual(['A', 'B']);
+    expect(await names('period=w02967')).toEqual(['A', 'B']);
+    expect(await names(`period=w02966&groupId=${g2.id}`)).toEqual(['A']);
+    const week = (await t.api.get('/api/v1/analytics/members?period=w02967')).body.items.find((m: any) => m.displayName === 'A');
+    expect(week).toMatchObject({ activities: 3, messages: 1 });
+    // Who joined in the range, who first bought in it, an RFM segment, and the silent (nothing in 30 days).
+    expect(await names(`milestone=join&${range}`)).toEqual(['A', 'B', 'C']);
+    const bought = (await t.api.get(`/api/v1/analytics/members?milestone=purchase&${range}`)).body.items;
+    expect(bought).toEqual([expect.objectContaining({ displayName: 'A', spentCents: 19900, at: at('2026-11-11T15:00') })]);
+    expect(await names('segment=regular_recent')).toEqual(['B']);
+    expect(await names('silent=true')).toContain('C');
+    expect(await names('silent=true')).not.toContain('B');
+    // Pages by id; one question at a time; daily actives only for the workspace.
+    const p1 = await t.api.get(`/api/v1/analytics/members?milestone=join&${range}&limit=2`);
+    expect(p1.body.items).toHaveLength(2);
+    const p2 = await t.api.get(`/api/v1/analytics/members?milestone=join&${range}&limit=2&cursor=${p1.body.nextCursor}`);
+    expect(p2.body).toMatchObject({ nextCursor: null });
+    expect(p2.body.items).toHaveLength(1);
+    expectProblem(await t.api.get('/api/v1/analytics/members'), 400, 'period');
+    expectProblem(await t.api.get('/api/v1/analytics/members?period=w1&silent=true'), 400, 'period');
+    expectProblem(await t.api.get('/api/v1/analytics/members?period=2026-11'), 400, 'period');
+    expectProblem(await t.api.get(`/api/v1/analytics/members?period=d020759&groupId=${g1.id}`), 400, 'period');
   });
 
   it('scores every group\'s health with its reasons, and puts the healthiest first', async () => {

@@ -545,6 +545,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/value', url: '/api/v1/analytics/value' },
     { method: 'GET', path: '/api/v1/analytics/structure', url: '/api/v1/analytics/structure' },
     { method: 'GET', path: '/api/v1/analytics/team', url: '/api/v1/analytics/team' },
+    { method: 'GET', path: '/api/v1/analytics/members', url: '/api/v1/analytics/members?silent=true' },
     { method: 'GET', path: '/api/v1/plan-templates', url: '/api/v1/plan-templates' },
     { method: 'GET', path: '/api/v1/plans', url: '/api/v1/plans' },
     { method: 'GET', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}` },

@@ -1,5 +1,5 @@
 // The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -46,4 +46,10 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DashboardQuerySchema, response: { 200: TeamSchema },
     },
   }, async (req) => team(req.ctx(), req.query));
+  app.get('/api/v1/analytics/members', {
+    schema: {
+      tags, summary: 'The members behind a figure: the actives of a period, who reached a funnel stage in the range, an RFM segment, or the silent ones (by id, a page at a time)',
+      security: Secured, querystring: DrillQuerySchema, response: { 200: DrillSchema },
+    },
+  }, async (req) => drillMembers(req.ctx(), req.query));
 }

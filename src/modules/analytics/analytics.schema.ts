@@ -16,6 +16,7 @@ export const RetentionQuerySchema = DashboardQuerySchema.extend({ period: z.enum
 
 const ScopeOut = z.object({ kind: z.enum(['workspace', 'community', 'group']), id: z.string().nullable(), name: z.string().nullable() });
 const RangeOut = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
+const RfmSegment = z.enum(['champions', 'loyal_lapsing', 'big_new', 'big_lapsing', 'regular_recent', 'regular_lapsing', 'small_new', 'small_lapsed']);
 
 export const OverviewSchema = z.object({
   scope: ScopeOut,
@@ -30,9 +31,10 @@ export const OverviewSchema = z.object({
     activeMemberRate: z.number(), activeMemberRateTarget: z.number().nullable(), messagesPerActiveMember: z.number(),
   }),
   revenue: z.object({ purchases: z.number(), amountCents: z.number(), perMemberCents: z.number() }),
-  days: z.array(z.object({ date: z.string(), messages: z.number(), joins: z.number(), leaves: z.number(), purchases: z.number(), active: z.number().nullable() })),
-  weeks: z.array(z.object({ week: z.string(), active: z.number() })),
-  months: z.array(z.object({ month: z.string(), active: z.number() })),
+  /** `period` is the key GET /api/v1/analytics/members drills into. */
+  days: z.array(z.object({ date: z.string(), period: z.string(), messages: z.number(), joins: z.number(), leaves: z.number(), purchases: z.number(), active: z.number().nullable() })),
+  weeks: z.array(z.object({ week: z.string(), period: z.string(), active: z.number() })),
+  months: z.array(z.object({ month: z.string(), period: z.string(), active: z.number() })),
   /** Messages by weekday (0 = Monday) and hour. */
   heatmap: z.array(z.array(z.number())),
 });
@@ -73,9 +75,7 @@ export const ValueSchema = z.object({
   /** The scope's buyers now (whatever the range), the share who bought twice or more, and the mean days between their purchases. */
   buyers: z.number(), repurchaseRate: z.number(), meanDaysBetweenPurchases: z.number().nullable(), meanSpendCents: z.number(),
   /** Of the buyers now: recent = bought in the last 90 days; frequent = twice or more; big = spent above the mean. */
-  rfm: z.array(z.object({
-    segment: z.enum(['champions', 'loyal_lapsing', 'big_new', 'big_lapsing', 'regular_recent', 'regular_lapsing', 'small_new', 'small_lapsed']), members: z.number(),
-  })),
+  rfm: z.array(z.object({ segment: RfmSegment, members: z.number() })),
 });
 
 const Bucket = z.object({ value: z.string(), members: z.number() });
@@ -117,4 +117,23 @@ export const TeamSchema = z.object({
     groups: z.number(), groupIds: z.array(z.string()), seats: z.number(), messages: z.number(), netGrowth: z.number(), weeklyActive: z.number(), activeRate: z.number(),
     revenueCents: z.number(), meanScore: z.number(), quietGroups: z.number(),
   })),
+});
+
+export const DrillQuerySchema = DashboardQuerySchema.extend({
+  /** The actives of a period, as the charts name it: d000000 (day, workspace only), w00000 (week), m000000 (month). */
+  period: z.string().max(10).optional(),
+  /** The members who reached a funnel stage in the range. */
+  milestone: z.enum(['join', 'active', 'consultation', 'purchase']).optional(),
+  segment: RfmSegment.optional(),
+  /** The members of the scope with no activity in the last 30 days. */
+  silent: z.stringbool().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(64).optional(),
+}).strict();
+export const DrillSchema = z.object({
+  items: z.array(z.object({
+    id: z.string(), displayName: z.string(), city: z.string().nullable(), circle: z.string().nullable(), stage: z.string(),
+    activities: z.number().nullable(), messages: z.number().nullable(), at: z.string().nullable(), spentCents: z.number().nullable(),
+  })),
+  nextCursor: z.string().nullable(),
 });

@@ -156,11 +156,11 @@ export async function overview(ctx: Ctx, q: DashboardQuery) {
     },
     revenue: { purchases, amountCents: revenue, perMemberCents: people ? Math.round(revenue / people) : 0 },
     days: dayList.map((d, i) => ({
-      date: dayDate(d), messages: series('message')[i]!, joins: series('join')[i]!, leaves: series('leave')[i]!,
+      date: dayDate(d), period: dayKey(d), messages: series('message')[i]!, joins: series('join')[i]!, leaves: series('leave')[i]!,
       purchases: series('purchase')[i]!, active: scope.kind === 'workspace' ? actives.get(dayKey(d)) ?? 0 : null,
     })),
-    weeks: weeks.map((w) => ({ week: dayDate(weekStartDay(w)), active: actives.get(weekKey(w)) ?? 0 })),
-    months: months.map((m) => ({ month: monthDate(m), active: actives.get(monthKey(m)) ?? 0 })),
+    weeks: weeks.map((w) => ({ week: dayDate(weekStartDay(w)), period: weekKey(w), active: actives.get(weekKey(w)) ?? 0 })),
+    months: months.map((m) => ({ month: monthDate(m), period: monthKey(m), active: actives.get(monthKey(m)) ?? 0 })),
     heatmap,
   };
 }

@@ -3,3 +3,4 @@ export { addImportToRollups, addToRollups, analyticsTimezone, communityScope, re
 export { funnel, groupHealth, overview, retention, team, value } from './dashboard.ts';
 export * from './analytics.schema.ts';
 export { structure } from './structure.ts';
+export { drillMembers } from './drill.ts';
