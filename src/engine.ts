@@ -13,6 +13,7 @@ import { telegramConnector } from './connectors/telegram/outbound.ts';
 import { DiskFileStore } from './kernel/files.ts';
 import { systemClock } from './kernel/clock.ts';
 import { runRelay, workspacesWithLive, type RelayDeps } from './modules/relay/index.ts';
+import { evaluateAlerts, notifyAlerts } from './modules/alerts/index.ts';
 import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
@@ -28,7 +29,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number } = {}): Engine {
+export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number; alertsEveryMs?: number } = {}): Engine {
   const log = rt.log.child({ component: 'engine' });
   const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
   const c = rt.config;
@@ -44,6 +45,11 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   // Rules that scan whole groups (inactivity) run at most this often per workspace.
   const slowEvery = opts.slowEveryMs ?? 60_000;
   const lastSlow = new Map<string, number>();
+  // Alerts are evaluated (and their webhooks posted) at most this often: they read every group's health.
+  const alertsEvery = opts.alertsEveryMs ?? 300_000;
+  let lastAlerts = -Infinity;
+  const postAlert = async (url: string, body: string, headers: Record<string, string>) =>
+    (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'error' })).status;
   // This engine's place in each stream and its members' recent messages (a restarted engine starts from the saved checkpoints).
   const rules = runnerState();
 
@@ -60,6 +66,19 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         if (types.has('joining.ritual')) await runRitualReminders(ctxFor(ws));
         if (types.has('communication.quiet')) await runQuiet(ctxFor(ws));
         if (types.has('elimination.sunset')) await runSunset(ctxFor(ws));
+      }
+    }
+    if (rt.clock.now() - lastAlerts >= alertsEvery) {
+      lastAlerts = rt.clock.now();
+      for (const w of await rt.db.kysely.selectFrom('workspaces').select('id').execute()) {
+        // One workspace's failure (a plan it cannot track) is logged and does not hold back the others.
+        try {
+          const ctx = ctxFor(w.id);
+          await evaluateAlerts(ctx);
+          await notifyAlerts(ctx, postAlert);
+        } catch (err) {
+          log.error({ err, workspaceId: w.id }, 'alerts failed');
+        }
       }
     }
     const live = await workspacesWithLive(rt.db.kysely);

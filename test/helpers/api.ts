@@ -15,7 +15,7 @@ export const TABLES: (keyof Database)[] = [
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
   'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links',
-  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots', 'plans', 'plan_actuals',
+  'analytics_state', 'activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots', 'plans', 'plan_actuals', 'alerts', 'alert_hooks',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */
@@ -263,6 +263,8 @@ export interface Fixture {
   /** A tracked short link posted to `group`, and its code. */
   link: string;
   plan: string;
+  alert: string;
+  alertHook: string;
   linkCode: string;
 }
 
@@ -369,11 +371,20 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(link, 201);
   const plan = await api.post('/api/v1/plans', { name: `${tag}计划`, templateKey: 'three-year', startMonth: '2026-01', communityId: community.id });
   expectStatus(plan, 201);
+  const alertHook = await api.post('/api/v1/alert-hooks', { url: `https://example.com/hooks/${tag}` });
+  expectStatus(alertHook, 201);
+  // An alert as the engine opens it (a full group), for the operations on one.
+  const alert = `alr_fx${tag}`.replace(/[^\w]/g, '');
+  await t.server.rt.db.kysely.insertInto('alerts').values({
+    id: alert, workspace_id: (await t.server.rt.db.kysely.selectFrom('communities').select('workspace_id').where('id', '=', community.id).executeTakeFirstOrThrow()).workspace_id,
+    kind: 'group_near_capacity', subject_type: 'group', subject_id: group.id, severity: 'warning', title: `「${tag}群」快满了`, data: '{}', status: 'open',
+    opened_at: Date.now(), resolved_at: null, acknowledged_by: null, acknowledged_at: null, notify_attempts: 0, notify_at: Date.now(), notified_at: Date.now(),
+  }).execute();
   // Let the engine settle (its checkpoint passes the warning it posted), so that later snapshots hold still.
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
     chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
-    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id,
+    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id, alert, alertHook: alertHook.body.id,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -479,6 +490,9 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'PUT', path: '/api/v1/plans/{id}/actuals', url: `/api/v1/plans/${f.plan}/actuals`, body: { entries: [{ month: '2026-02', metric: 'staff', value: 3 }] } },
     { method: 'POST', path: '/api/v1/plans/{id}/actuals/import', url: `/api/v1/plans/${f.plan}/actuals/import?name=${u}.csv`, body: '月份,员工人数\n2026-03,4\n' },
     { method: 'DELETE', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}` },
+    { method: 'POST', path: '/api/v1/alert-hooks', url: '/api/v1/alert-hooks', body: { url: `https://example.com/hooks/${u}` } },
+    { method: 'DELETE', path: '/api/v1/alert-hooks/{id}', url: `/api/v1/alert-hooks/${f.alertHook}` },
+    { method: 'POST', path: '/api/v1/alerts/{id}/acknowledge', url: `/api/v1/alerts/${f.alert}/acknowledge` },
   ];
 }
 
@@ -547,6 +561,8 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/team', url: '/api/v1/analytics/team' },
     { method: 'GET', path: '/api/v1/analytics/members', url: '/api/v1/analytics/members?silent=true' },
     { method: 'GET', path: '/api/v1/plan-templates', url: '/api/v1/plan-templates' },
+    { method: 'GET', path: '/api/v1/alerts', url: '/api/v1/alerts?status=all' },
+    { method: 'GET', path: '/api/v1/alert-hooks', url: '/api/v1/alert-hooks' },
     { method: 'GET', path: '/api/v1/plans', url: '/api/v1/plans' },
     { method: 'GET', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}` },
     { method: 'GET', path: '/api/v1/plans/{id}/tracking', url: `/api/v1/plans/${f.plan}/tracking` },

@@ -25,6 +25,7 @@ import * as m0017 from './migrations/0017-short-links.ts';
 import * as m0018 from './migrations/0018-group-tags.ts';
 import * as m0019 from './migrations/0019-analytics.ts';
 import * as m0020 from './migrations/0020-plans.ts';
+import * as m0021 from './migrations/0021-alerts.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0018-group-tags': m0018,
   '0019-analytics': m0019,
   '0020-plans': m0020,
+  '0021-alerts': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -560,6 +560,35 @@ export interface MemberPeriodTable {
   messages: number;
 }
 
+export interface AlertTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  subject_type: string;
+  subject_id: string;
+  severity: string;
+  title: string;
+  /** JSON: the figures behind the alert. */
+  data: string;
+  status: string;
+  opened_at: number;
+  resolved_at: number | null;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  notify_attempts: number;
+  notify_at: number;
+  notified_at: number | null;
+}
+
+export interface AlertHookTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  secret: string;
+  created_by: string;
+  created_at: number;
+}
+
 export interface PlanTable {
   id: string;
   workspace_id: string;
@@ -748,6 +777,8 @@ export interface Database {
   analytics_snapshots: AnalyticsSnapshotTable;
   plans: PlanTable;
   plan_actuals: PlanActualTable;
+  alerts: AlertTable;
+  alert_hooks: AlertHookTable;
   live_targets: LiveTargetTable;
   live_messages: LiveMessageTable;
   live_questions: LiveQuestionTable;
