@@ -14,6 +14,7 @@ import { DiskFileStore } from './kernel/files.ts';
 import { systemClock } from './kernel/clock.ts';
 import { runRelay, workspacesWithLive, type RelayDeps } from './modules/relay/index.ts';
 import { evaluateAlerts, notifyAlerts } from './modules/alerts/index.ts';
+import { writeWeeklyReports } from './modules/analytics/index.ts';
 import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
@@ -46,6 +47,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   const slowEvery = opts.slowEveryMs ?? 60_000;
   const lastSlow = new Map<string, number>();
   // Alerts are evaluated (and their webhooks posted) at most this often: they read every group's health.
+  // Last week's reports are written on the first evaluation of a week.
   const alertsEvery = opts.alertsEveryMs ?? 300_000;
   let lastAlerts = -Infinity;
   const postAlert = async (url: string, body: string, headers: Record<string, string>) =>
@@ -76,6 +78,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
           const ctx = ctxFor(w.id);
           await evaluateAlerts(ctx);
           await notifyAlerts(ctx, postAlert);
+          await writeWeeklyReports(ctx);
         } catch (err) {
           log.error({ err, workspaceId: w.id }, 'alerts failed');
         }

@@ -5,6 +5,7 @@
 //   2026-11-11 Wed  15:00 A buys for ¥199 (no group); 2026-11-12 C leaves G2
 //   B buys privately (no group) for ¥30 on 10-20 and for ¥50 on 11-14, both at 20:00
 // G1 and G2 are in one community with a floor of 10 members and an active-rate target of 50 %.
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { TestClock } from './helpers/clock.ts';
@@ -218,6 +219,36 @@ describe('evaluation dashboards', () => {
     expectProblem(await t.api.get('/api/v1/analytics/members?period=w1&silent=true'), 400, 'period');
     expectProblem(await t.api.get('/api/v1/analytics/members?period=2026-11'), 400, 'period');
     expectProblem(await t.api.get(`/api/v1/analytics/members?period=d020759&groupId=${g1.id}`), 400, 'period');
+  });
+
+  it('reports a range against the one before, in words and as a workbook, and keeps last week\'s', async () => {
+    const r = await t.api.get(`/api/v1/analytics/report?from=2026-11-09&to=2026-11-15&communityId=${community.id}`);
+    expectStatus(r, 200);
+    expect(r.body.previous).toEqual({ from: '2026-11-02', to: '2026-11-08' });
+    // 11-09…11-15: A's one message; the week before: 4 (three on 11-02, one on 11-03).
+    expect(r.body.summary[0]).toBe('2026-11-09 至 2026-11-15：消息 1 条（对比上期 -75%），入群 1 人、退群 1 人，净增 0。');
+    expect(r.body.groups.count).toBeGreaterThanOrEqual(2);
+    const x = await t.api.get(`/api/v1/analytics/report.xlsx?from=2026-11-09&to=2026-11-15&communityId=${community.id}`);
+    expectStatus(x, 200);
+    expect(x.headers.get('content-disposition')).toBe('attachment; filename="shequn-report-2026-11-09-2026-11-15.xlsx"');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.bytes as any);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '每日', '漏斗', '表现最好的群', '需要关注的群', '团队']);
+    const head = wb.getWorksheet('概览')!;
+    expect(head.getRow(8).values).toEqual([undefined, '消息', 1, 4]);
+    expect(head.getCell('A11').value).toBe('活跃率');
+    expect(head.getCell('B11').numFmt).toBe('0.0%');
+    // The engine writes last week's (11-16…11-22) for the workspace and each community, once.
+    clock.t += 5 * 60_000 + 1;
+    await t.server.engine.tick();
+    const list = await t.api.get(`/api/v1/analytics/reports?communityId=${community.id}`);
+    expect(list.body.items).toEqual([expect.objectContaining({ week: '2026-11-16', from: '2026-11-16', to: '2026-11-22' })]);
+    const kept = await t.api.get(`/api/v1/analytics/reports/2026-11-16?communityId=${community.id}`);
+    expectStatus(kept, 200);
+    expect(kept.body.range).toMatchObject({ from: '2026-11-16', to: '2026-11-22' });
+    expectStatus(await t.api.get('/api/v1/analytics/reports/2026-11-16/xlsx'), 200);
+    expectProblem(await t.api.get('/api/v1/analytics/reports/2026-11-09'), 404);
+    expectProblem(await t.api.get('/api/v1/analytics/reports/yesterday'), 400, 'params.week');
   });
 
   it('scores every group\'s health with its reasons, and puts the healthiest first', async () => {

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { ctxFor } from '../../src/bootstrap.ts';
 import type { Database } from '../../src/kernel/db/schema.ts';
 import { createToken } from '../../src/modules/operator/index.ts';
+import { lastWeek, writeWeeklyReports } from '../../src/modules/analytics/report.ts';
 import { ensureWorkspace, type Workspace } from '../../src/modules/workspace/index.ts';
 import { Client, type Reply, type TestServer } from './server.ts';
 
@@ -265,6 +266,7 @@ export interface Fixture {
   plan: string;
   alert: string;
   alertHook: string;
+  reportWeek: string;
   linkCode: string;
 }
 
@@ -373,6 +375,11 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   expectStatus(plan, 201);
   const alertHook = await api.post('/api/v1/alert-hooks', { url: `https://example.com/hooks/${tag}` });
   expectStatus(alertHook, 201);
+  // Last week's report, as the engine writes it on Monday.
+  const wsRow = (await t.server.rt.db.kysely.selectFrom('communities').select('workspace_id').where('id', '=', community.id).executeTakeFirstOrThrow()).workspace_id;
+  const wsCtx = ctxFor(t.server.rt, (await t.server.rt.db.kysely.selectFrom('workspaces').selectAll().where('id', '=', wsRow).executeTakeFirstOrThrow()) as unknown as Workspace);
+  await writeWeeklyReports(wsCtx);
+  const reportWeek = (await lastWeek(wsCtx)).from;
   // An alert as the engine opens it (a full group), for the operations on one.
   const alert = `alr_fx${tag}`.replace(/[^\w]/g, '');
   await t.server.rt.db.kysely.insertInto('alerts').values({
@@ -384,7 +391,7 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
     chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
-    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id, alert, alertHook: alertHook.body.id,
+    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id, alert, alertHook: alertHook.body.id, reportWeek,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -562,6 +569,11 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/members', url: '/api/v1/analytics/members?silent=true' },
     { method: 'GET', path: '/api/v1/plan-templates', url: '/api/v1/plan-templates' },
     { method: 'GET', path: '/api/v1/alerts', url: '/api/v1/alerts?status=all' },
+    { method: 'GET', path: '/api/v1/analytics/report', url: '/api/v1/analytics/report' },
+    { method: 'GET', path: '/api/v1/analytics/report.xlsx', url: '/api/v1/analytics/report.xlsx' },
+    { method: 'GET', path: '/api/v1/analytics/reports', url: '/api/v1/analytics/reports' },
+    { method: 'GET', path: '/api/v1/analytics/reports/{week}', url: `/api/v1/analytics/reports/${f.reportWeek}` },
+    { method: 'GET', path: '/api/v1/analytics/reports/{week}/xlsx', url: `/api/v1/analytics/reports/${f.reportWeek}/xlsx` },
     { method: 'GET', path: '/api/v1/alert-hooks', url: '/api/v1/alert-hooks' },
     { method: 'GET', path: '/api/v1/plans', url: '/api/v1/plans' },
     { method: 'GET', path: '/api/v1/plans/{id}', url: `/api/v1/plans/${f.plan}` },

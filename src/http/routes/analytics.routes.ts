@@ -1,4 +1,7 @@
 // The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
+import { z } from 'zod';
+import { notFound } from '../../kernel/errors.ts';
+import { ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
 import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
@@ -52,4 +55,47 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DrillQuerySchema, response: { 200: DrillSchema },
     },
   }, async (req) => drillMembers(req.ctx(), req.query));
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const download = (r: Report) => `shequn-report-${r.range.from}-${r.range.to}.xlsx`;
+  app.get('/api/v1/analytics/report', {
+    schema: {
+      tags, summary: 'The report of a range (a week, a phase, an event or a campaign by its dates): the dashboards with the period before, the groups to praise and to watch, the team, and a summary in Chinese',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: ReportSchema },
+    },
+  }, async (req) => report(req.ctx(), req.query));
+  app.get('/api/v1/analytics/report.xlsx', {
+    schema: { tags, summary: 'The same report as an XLSX workbook (概览, 每日, 漏斗, groups, 团队)', security: Secured, querystring: DashboardQuerySchema },
+  }, async (req, reply) => {
+    const r = await report(req.ctx(), req.query);
+    return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${download(r)}"`).send(await reportWorkbook(r));
+  });
+  const WeekParams = z.object({ week: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'the Monday the week starts on, YYYY-MM-DD') }).strict();
+  const ReportScope = z.object({ communityId: z.string().min(1).max(64).optional() }).strict();
+  app.get('/api/v1/analytics/reports', {
+    schema: {
+      tags, summary: 'The weekly reports kept for the workspace or a community, newest first (the engine writes last week\'s every Monday)',
+      security: Secured, querystring: ReportScope, response: { 200: WeeklyReportListSchema },
+    },
+  }, async (req) => {
+    const ctx = req.ctx();
+    ctx.authorize('activity.read');
+    return { items: await listWeeklyReports(ctx, (await resolveScope(ctx, req.query)).key) };
+  });
+  const kept = async (req: { ctx(): Parameters<typeof listWeeklyReports>[0]; params: { week: string }; query: { communityId?: string } }) => {
+    const ctx = req.ctx();
+    ctx.authorize('activity.read');
+    ctx.authorize('member.read');
+    const r = await weeklyReport(ctx, (await resolveScope(ctx, req.query)).key, req.params.week);
+    if (!r) throw notFound('weekly report', req.params.week);
+    return r;
+  };
+  app.get('/api/v1/analytics/reports/:week', {
+    schema: { tags, summary: 'A kept weekly report, as it was written', security: Secured, params: WeekParams, querystring: ReportScope, response: { 200: ReportSchema } },
+  }, async (req) => kept(req));
+  app.get('/api/v1/analytics/reports/:week/xlsx', {
+    schema: { tags, summary: 'A kept weekly report as an XLSX workbook', security: Secured, params: WeekParams, querystring: ReportScope },
+  }, async (req, reply) => {
+    const r = await kept(req);
+    return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${download(r)}"`).send(await reportWorkbook(r));
+  });
 }

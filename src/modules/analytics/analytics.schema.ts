@@ -137,3 +137,18 @@ export const DrillSchema = z.object({
   })),
   nextCursor: z.string().nullable(),
 });
+
+export const ReportSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  previous: z.object({ from: z.string(), to: z.string() }),
+  /** What the figures say, in Chinese, a sentence per line. */
+  summary: z.array(z.string()),
+  overview: OverviewSchema,
+  previousOverview: OverviewSchema.pick({ scale: true, activity: true, revenue: true }),
+  funnel: FunnelSchema.shape.stages,
+  value: ValueSchema,
+  groups: z.object({ count: z.number(), best: GroupHealthSchema.shape.items, worst: GroupHealthSchema.shape.items, quiet: GroupHealthSchema.shape.items }),
+  team: TeamSchema.shape.items,
+});
+export const WeeklyReportListSchema = z.object({ items: z.array(z.object({ week: z.string(), from: z.string(), to: z.string(), createdAt: z.string() })) });

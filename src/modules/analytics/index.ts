@@ -4,3 +4,5 @@ export { funnel, groupHealth, overview, retention, team, value } from './dashboa
 export * from './analytics.schema.ts';
 export { structure } from './structure.ts';
 export { drillMembers } from './drill.ts';
+export { listWeeklyReports, report, reportWorkbook, weeklyReport, writeWeeklyReports, type Report } from './report.ts';
+export { resolveScope } from './dashboard.ts';

@@ -221,7 +221,7 @@ async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: Ro
   }
 }
 
-const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'analytics_snapshots'] as const;
+const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones'] as const;
 
 /**
  * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner
@@ -249,6 +249,8 @@ export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {})
   const started = Date.now();
   return ctx.transaction(async (tx) => {
     for (const t of ROLLUP_TABLES) await tx.tdb.deleteFrom(t).execute();
+    // Snapshots computed from the rollups go too, but not the weekly reports: those are documents of their week.
+    await tx.tdb.deleteFrom('analytics_snapshots').where('kind', 'not like', 'report:%').execute();
     const timezone = opts.timezone ?? (await analyticsTimezone(tx));
     await tx.tdb.deleteFrom('analytics_state').execute();
     await tx.tdb.insertInto('analytics_state', { timezone, rebuilt_at: tx.clock.now() }).execute();
