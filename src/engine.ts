@@ -14,7 +14,7 @@ import { DiskFileStore } from './kernel/files.ts';
 import { systemClock } from './kernel/clock.ts';
 import { runRelay, workspacesWithLive, type RelayDeps } from './modules/relay/index.ts';
 import { evaluateAlerts, notifyAlerts } from './modules/alerts/index.ts';
-import { writeWeeklyReports } from './modules/analytics/index.ts';
+import { runVoice, writeWeeklyReports } from './modules/analytics/index.ts';
 import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
@@ -50,6 +50,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   // Last week's reports are written on the first evaluation of a week.
   const alertsEvery = opts.alertsEveryMs ?? 300_000;
   let lastAlerts = -Infinity;
+  let voiceTurn = 0;
   const postAlert = async (url: string, body: string, headers: Record<string, string>) =>
     (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'error' })).status;
   // This engine's place in each stream and its members' recent messages (a restarted engine starts from the saved checkpoints).
@@ -83,6 +84,21 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
           log.error({ err, workspaceId: w.id }, 'alerts failed');
         }
       }
+    }
+    // Voice reads the new messages a batch per workspace, within a time budget and starting where the last
+    // tick stopped: a backlog (an upgrade over years of history) is worked off over many ticks without holding
+    // back the rules and the relay, or the other workspaces.
+    const voiceUntil = Date.now() + 200;
+    const all = await rt.db.kysely.selectFrom('workspaces').select('id').orderBy('id').execute();
+    const start = voiceTurn;
+    for (let i = 0; i < all.length && Date.now() <= voiceUntil && !stopped; i++) {
+      const w = all[(start + i) % all.length]!;
+      try {
+        await runVoice(ctxFor(w.id));
+      } catch (err) {
+        log.error({ err, workspaceId: w.id }, 'voice failed');
+      }
+      voiceTurn = (start + i + 1) % all.length;
     }
     const live = await workspacesWithLive(rt.db.kysely);
     liveMains = new Set(live.flatMap((w) => w.mainGroups));

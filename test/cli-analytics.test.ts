@@ -48,6 +48,9 @@ describe('shequn analytics rebuild', () => {
     const messages = await (t.rt.db.kysely as any).selectFrom('activities').select((eb: any) => eb.fn.countAll().as('n')).where('kind', '=', 'message').executeTakeFirst();
     const counted = before.activity_days!.map((s) => Object.fromEntries(JSON.parse(s))).filter((d) => d.scope === '' && d.kind === 'message').reduce((n, d) => n + d.n, 0);
     expect(counted).toBe(Number(messages.n));
+    // Their text was read for voice when the import was published (the engine never reads imported rows).
+    const voiced = await (t.rt.db.kysely as any).selectFrom('voice_days').select((eb: any) => eb.fn.sum('messages').as('n')).where('workspace_id', '=', t.workspaceId).where('scope', '=', '').executeTakeFirst();
+    expect(Number(voiced.n)).toBe(Number(messages.n));
     const again = await runInProcess(['analytics', 'rebuild', '--json'], env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json()).toMatchObject({ workspace: 'default', timezone: 'Asia/Shanghai' });

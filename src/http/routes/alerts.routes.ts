@@ -4,7 +4,7 @@ import { ALERT_KINDS, acknowledgeAlert, createAlertHook, deleteAlertHook, listAl
 import { IdParams, NoContent, Secured, type App } from './common.ts';
 
 const AlertSchema = z.object({
-  id: z.string(), kind: z.enum(ALERT_KINDS), subjectType: z.enum(['group', 'plan']), subjectId: z.string(), severity: z.enum(['info', 'warning', 'critical']),
+  id: z.string(), kind: z.enum(ALERT_KINDS), subjectType: z.enum(['group', 'plan', 'community', 'workspace']), subjectId: z.string(), severity: z.enum(['info', 'warning', 'critical']),
   title: z.string(), data: z.record(z.string(), z.unknown()), status: z.enum(['open', 'resolved']), openedAt: z.string(), resolvedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(), acknowledgedAt: z.string().nullable(),
 });

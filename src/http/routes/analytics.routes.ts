@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
 import { ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -98,4 +98,10 @@ export function analyticsRoutes(app: App) {
     const r = await kept(req);
     return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${download(r)}"`).send(await reportWorkbook(r));
   });
+  app.get('/api/v1/analytics/voice', {
+    schema: {
+      tags, summary: '网络声量: topics and rising keywords from the messages (Chinese word segmentation), positive and negative shares by day, and negative spikes with the messages behind them; for the workspace or a community',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: VoiceSchema },
+    },
+  }, async (req) => voice(req.ctx(), req.query));
 }

@@ -26,6 +26,7 @@ import * as m0018 from './migrations/0018-group-tags.ts';
 import * as m0019 from './migrations/0019-analytics.ts';
 import * as m0020 from './migrations/0020-plans.ts';
 import * as m0021 from './migrations/0021-alerts.ts';
+import * as m0022 from './migrations/0022-voice.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0019-analytics': m0019,
   '0020-plans': m0020,
   '0021-alerts': m0021,
+  '0022-voice': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

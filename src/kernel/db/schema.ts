@@ -560,6 +560,36 @@ export interface MemberPeriodTable {
   messages: number;
 }
 
+export interface VoiceDayTable {
+  workspace_id: string;
+  scope: string;
+  day: number;
+  messages: number;
+  positive: number;
+  negative: number;
+}
+
+export interface TermDayTable {
+  workspace_id: string;
+  scope: string;
+  day: number;
+  term: string;
+  n: number;
+}
+
+export interface VoiceNegativeTable {
+  workspace_id: string;
+  activity_id: string;
+  group_id: string | null;
+  day: number;
+}
+
+export interface VoiceCheckpointTable {
+  workspace_id: string;
+  created_at: number;
+  activity_id: string;
+}
+
 export interface AlertTable {
   id: string;
   workspace_id: string;
@@ -779,6 +809,10 @@ export interface Database {
   plan_actuals: PlanActualTable;
   alerts: AlertTable;
   alert_hooks: AlertHookTable;
+  voice_days: VoiceDayTable;
+  term_days: TermDayTable;
+  voice_negatives: VoiceNegativeTable;
+  voice_checkpoints: VoiceCheckpointTable;
   live_targets: LiveTargetTable;
   live_messages: LiveMessageTable;
   live_questions: LiveQuestionTable;

@@ -8,11 +8,11 @@ import { iso } from '../../kernel/clock.ts';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { invalid, notFound } from '../../kernel/errors.ts';
-import { groupHealth } from '../analytics/index.ts';
+import { groupHealth, voice } from '../analytics/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { tracking } from '../plan/index.ts';
 
-export const ALERT_KINDS = ['group_quiet', 'group_near_capacity', 'spam_surge', 'plan_behind'] as const;
+export const ALERT_KINDS = ['group_quiet', 'group_near_capacity', 'spam_surge', 'negative_voice', 'plan_behind'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const DAY = 86_400_000;
@@ -24,7 +24,7 @@ const RETRY_MAX_MS = 3_600_000;
 
 interface Condition {
   kind: AlertKind;
-  subjectType: 'group' | 'plan';
+  subjectType: 'group' | 'plan' | 'community' | 'workspace';
   subjectId: string;
   severity: 'info' | 'warning' | 'critical';
   /** The alert in Chinese, as an operator reads it; `data` has the figures. */
@@ -34,7 +34,7 @@ interface Condition {
 
 export type Alert = ReturnType<typeof toAlert>;
 export const toAlert = (r: Database['alerts']) => ({
-  id: r.id, kind: r.kind as AlertKind, subjectType: r.subject_type as 'group' | 'plan', subjectId: r.subject_id, severity: r.severity as Condition['severity'],
+  id: r.id, kind: r.kind as AlertKind, subjectType: r.subject_type as Condition['subjectType'], subjectId: r.subject_id, severity: r.severity as Condition['severity'],
   title: r.title, data: JSON.parse(r.data) as Record<string, unknown>, status: r.status as 'open' | 'resolved',
   openedAt: iso(r.opened_at), resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
   acknowledgedBy: r.acknowledged_by, acknowledgedAt: r.acknowledged_at === null ? null : iso(r.acknowledged_at),
@@ -79,6 +79,19 @@ async function conditions(ctx: Ctx): Promise<Condition[]> {
         title: `「${names.get(groupId) ?? groupId}」违规激增：最近 24 小时处理 ${s.day} 次，平时每天约 ${usual.toFixed(1)} 次`, data: { lastDay: s.day, usualPerDay: usual },
       });
     }
+  }
+  // Negative voice: a spike today or yesterday, for the workspace and each community.
+  const scopes = [{ q: {}, type: 'workspace' as const, id: ctx.workspaceId, name: '全部社群' }, ...(await ctx.tdb.selectFrom('communities').select(['id', 'name']).execute())
+    .map((c) => ({ q: { communityId: c.id }, type: 'community' as const, id: c.id, name: c.name }))];
+  for (const sc of scopes) {
+    const v = await voice(ctx, { ...sc.q, from: undefined, to: undefined });
+    const recent = v.spikes.filter((x) => x.date >= v.days[v.days.length - 2]!.date);
+    const spike = recent[recent.length - 1];
+    if (!spike) continue;
+    out.push({
+      kind: 'negative_voice', subjectType: sc.type, subjectId: sc.id, severity: spike.negative >= 4 * Math.max(spike.usual, 5) ? 'critical' : 'warning',
+      title: `「${sc.name}」负面声量激增：${spike.date} 有 ${spike.negative} 条负面消息，平时每天约 ${spike.usual} 条`, data: spike,
+    });
   }
   for (const p of await ctx.tdb.selectFrom('plans').select(['id', 'name']).execute()) {
     const t = await tracking(ctx, p.id, 'month');
@@ -130,7 +143,9 @@ export async function listAlerts(ctx: Ctx, q: { status: 'open' | 'resolved' | 'a
   if (v.all) return rows.map(toAlert);
   // A scoped operator sees its groups' alerts and its communities' plans'.
   const plans = new Map((await ctx.tdb.selectFrom('plans').select(['id', 'community_id']).execute()).map((p) => [p.id, p.community_id]));
-  return rows.filter((r) => (r.subject_type === 'group' ? v.groupIds.has(r.subject_id) : v.communityIds.has(plans.get(r.subject_id) ?? ''))).map(toAlert);
+  return rows.filter((r) => (r.subject_type === 'group' ? v.groupIds.has(r.subject_id)
+    : r.subject_type === 'community' ? v.communityIds.has(r.subject_id)
+      : r.subject_type === 'plan' ? v.communityIds.has(plans.get(r.subject_id) ?? '') : false)).map(toAlert);
 }
 
 export async function acknowledgeAlert(ctx: Ctx, id: string): Promise<Alert> {

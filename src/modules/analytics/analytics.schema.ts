@@ -152,3 +152,18 @@ export const ReportSchema = z.object({
   team: TeamSchema.shape.items,
 });
 export const WeeklyReportListSchema = z.object({ items: z.array(z.object({ week: z.string(), from: z.string(), to: z.string(), createdAt: z.string() })) });
+
+export const VoiceSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  messages: z.number(), positiveShare: z.number(), negativeShare: z.number(),
+  days: z.array(z.object({ date: z.string(), messages: z.number(), positive: z.number(), negative: z.number() })),
+  /** The most mentioned keywords in the range, with their mentions in the period before. */
+  topics: z.array(z.object({ term: z.string(), mentions: z.number(), before: z.number() })),
+  rising: z.array(z.object({ term: z.string(), mentions: z.number(), before: z.number(), growth: z.number() })),
+  /** Days with at least 5 negative messages and 3× the usual of the 14 days before, with (up to 20 of) the messages. */
+  spikes: z.array(z.object({
+    date: z.string(), negative: z.number(), usual: z.number(),
+    messages: z.array(z.object({ id: z.string(), groupId: z.string().nullable(), memberId: z.string().nullable(), occurredAt: z.string(), text: z.string() })),
+  })),
+});

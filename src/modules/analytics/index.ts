@@ -6,3 +6,4 @@ export { structure } from './structure.ts';
 export { drillMembers } from './drill.ts';
 export { listWeeklyReports, report, reportWorkbook, weeklyReport, writeWeeklyReports, type Report } from './report.ts';
 export { resolveScope } from './dashboard.ts';
+export { addImportToVoice, runVoice, voice } from './voice.ts';

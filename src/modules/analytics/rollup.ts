@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './calendar.ts';
+import { resetVoice } from './voice.ts';
 
 export type RollupRow = Pick<Database['activities'], 'kind' | 'member_id' | 'group_id' | 'occurred_at' | 'payload'>;
 
@@ -251,6 +252,8 @@ export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {})
     for (const t of ROLLUP_TABLES) await tx.tdb.deleteFrom(t).execute();
     // Snapshots computed from the rollups go too, but not the weekly reports: those are documents of their week.
     await tx.tdb.deleteFrom('analytics_snapshots').where('kind', 'not like', 'report:%').execute();
+    // Voice is read again by the engine from the first message, in the new days.
+    await resetVoice(tx);
     const timezone = opts.timezone ?? (await analyticsTimezone(tx));
     await tx.tdb.deleteFrom('analytics_state').execute();
     await tx.tdb.insertInto('analytics_state', { timezone, rebuilt_at: tx.clock.now() }).execute();

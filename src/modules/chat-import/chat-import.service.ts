@@ -13,7 +13,7 @@ import { STAGED_TABLES } from '../../kernel/db/tenant.ts';
 import { ShequnError, notFound } from '../../kernel/errors.ts';
 import { ExportError, type ChatInfo, type ChatRecord, type Person } from '../../importers/chat-records.ts';
 import { rewriteTerms } from '../member/index.ts';
-import { addImportToRollups } from '../analytics/index.ts';
+import { addImportToRollups, addImportToVoice } from '../analytics/index.ts';
 
 const BATCH = 5000;
 
@@ -196,6 +196,7 @@ async function publish(ctx: Ctx, importId: string, report: ChatImportReport, mem
     await tx.tdb.updateTable('imports').set({ status: 'completed', report: JSON.stringify(report), finished_at: tx.clock.now(), updated_at: tx.clock.now() }).where('id', '=', importId).execute();
     // Counted once, now that they show: the rollups never saw them while they were staged.
     await addImportToRollups(tx, importId, Number(imp.started_at));
+    await addImportToVoice(tx, importId, Number(imp.started_at));
   });
   for (const id of members) await rewriteTerms(ctx, id);
 }
