@@ -185,6 +185,15 @@ describe('evaluation dashboards', () => {
     await makeMember(t.api, { gender: 'male', birthYear: 2004, city: '深圳', memberships: [{ groupId: wx.id }] });
     expect((await t.api.get(`/api/v1/analytics/structure?communityId=${com.id}`)).body).toMatchObject({ people: 4, computedAt: s.computedAt });
     expect((await t.api.get(`/api/v1/analytics/structure?communityId=${com.id}&refresh=true`)).body.people).toBe(5);
+    // The meetup planner: 深圳 has two people (one of them new since the snapshot), 广州 two; neither active lately.
+    const m = await t.api.get(`/api/v1/analytics/meetups?communityId=${com.id}&city=深圳`);
+    expectStatus(m, 200);
+    expect(m.body.cities.map((c: any) => c.city).sort()).toEqual(['广州', '深圳']);
+    expect(m.body).toMatchObject({ city: '深圳', invitees: [] });
+    // The workspace's: A (no city) is the active one; B gets a city and is invited, most recently active first.
+    expectStatus(await t.api.patch(`/api/v1/members/${b.id}`, { city: '杭州' }), 200);
+    const w2 = await t.api.get('/api/v1/analytics/meetups?city=杭州');
+    expect(w2.body.invitees).toEqual([expect.objectContaining({ id: b.id, displayName: 'B', lastActiveAt: at('2026-11-16T00:00') })]);
     // The whole workspace has no single target persona.
     const w = await t.api.get('/api/v1/analytics/structure');
     expect(w.body).toMatchObject({ fitScore: null, deviations: [], target: null });

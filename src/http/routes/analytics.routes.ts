@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
 import { ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, MeetupQuerySchema, MeetupSchema, meetups, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -104,4 +104,10 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DashboardQuerySchema, response: { 200: VoiceSchema },
     },
   }, async (req) => voice(req.ctx(), req.query));
+  app.get('/api/v1/analytics/meetups', {
+    schema: {
+      tags, summary: '同城会 meetup planner: cities ranked by their members active in the last 30 days, and the most recently active members of one city to invite',
+      security: Secured, querystring: MeetupQuerySchema, response: { 200: MeetupSchema },
+    },
+  }, async (req) => meetups(req.ctx(), req.query));
 }

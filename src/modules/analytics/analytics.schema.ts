@@ -108,6 +108,19 @@ export const StructureSchema = z.object({
   bySourceChannel: z.array(Segment),
   /** Circles (圈层: leader, kin, media, public, business; '' for none). */
   byCircle: z.array(Segment),
+  byCity: z.array(Segment),
+});
+export const MeetupQuerySchema = z.object({
+  communityId: Id.optional(), groupId: Id.optional(), city: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50),
+}).strict();
+export const MeetupSchema = z.object({
+  scope: ScopeOut,
+  computedAt: z.string(),
+  /** Cities by the members active there in the last 30 days. */
+  cities: z.array(z.object({ city: z.string(), people: z.number(), active: z.number(), activeRate: z.number(), buyerRate: z.number() })),
+  city: z.string().nullable(),
+  /** The members of that city most recently active, to invite (30–50 for a meetup). */
+  invitees: z.array(z.object({ id: z.string(), displayName: z.string(), circle: z.string().nullable(), stage: z.string(), lastActiveAt: z.string(), activities: z.number() })),
 });
 
 export const TeamSchema = z.object({

@@ -212,6 +212,7 @@ async function compute(ctx: Ctx, scope: Scope) {
   const byPlatform = new Map<string, Tally>();
   const byChannel = new Map<string, Tally>();
   const byCircle = new Map<string, Tally>();
+  const byCity = new Map<string, Tally>();
   const now = ctx.clock.now();
   const into = (m: Map<string, Tally>, k: string) => {
     let t = m.get(k);
@@ -223,6 +224,7 @@ async function compute(ctx: Ctx, scope: Scope) {
     for (const x of p.platforms) into(byPlatform, x).add(p, target, now);
     into(byChannel, p.sourceChannel ?? '').add(p, target, now);
     into(byCircle, p.circle ?? '').add(p, target, now);
+    if (p.city) into(byCity, p.city).add(p, target, now);
   });
   // Compared on persona fit, retention (active in the last 30 days), conversion and revenue.
   const breakdown = (m: Map<string, Tally>) => [...m.entries()].sort((a, b) => b[1].people - a[1].people).slice(0, 20)
@@ -240,6 +242,7 @@ async function compute(ctx: Ctx, scope: Scope) {
     byPlatform: breakdown(byPlatform),
     bySourceChannel: breakdown(byChannel),
     byCircle: breakdown(byCircle),
+    byCity: breakdown(byCity),
   };
 }
 
@@ -260,4 +263,24 @@ export async function structure(ctx: Ctx, q: Pick<DashboardQuery, 'communityId' 
     await ctx.tdb.insertInto('analytics_snapshots', row).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'kind']).doUpdateSet({ computed_at: now, data: row.data })).execute();
   }
   return { scope: { kind: scope.kind, id: scope.id, name: scope.name }, computedAt: new Date(computedAt).toISOString(), ...data };
+}
+
+/**
+ * 同城会 meetup planner: the scope's cities ranked by members and how active they are (from the structure
+ * snapshot), and for one city (the first by default) the members most recently active there to invite.
+ */
+export async function meetups(ctx: Ctx, q: Pick<DashboardQuery, 'communityId' | 'groupId'> & { city?: string; limit: number }) {
+  const s = await structure(ctx, q);
+  const scope = await resolveScope(ctx, q);
+  // Ranked by the people active in the last 30 days: a meetup needs people who will come, not names.
+  const cities = [...s.byCity].sort((a, b) => b.people * b.activeRate - a.people * a.activeRate || b.people - a.people)
+    .map((c) => ({ city: c.key, people: c.people, active: Math.round(c.people * c.activeRate), activeRate: c.activeRate, buyerRate: c.buyerRate }));
+  const city = q.city ?? cities[0]?.city ?? null;
+  const invitees = city === null ? [] : (await ctx.tdb.selectFrom('member_milestones')
+    .innerJoin('members', (j) => j.onRef('members.workspace_id', '=', 'member_milestones.workspace_id').onRef('members.id', '=', 'member_milestones.member_id'))
+    .select(['members.id', 'members.display_name', 'members.circle', 'members.stage', 'member_milestones.last_at', 'member_milestones.n'])
+    .where('member_milestones.scope', '=', scope.key).where('member_milestones.milestone', '=', 'active').where('members.city', '=', city)
+    .orderBy('member_milestones.last_at', 'desc').limit(q.limit).execute())
+    .map((m) => ({ id: m.id, displayName: m.display_name, circle: m.circle, stage: m.stage, lastActiveAt: new Date(Number(m.last_at)).toISOString(), activities: Number(m.n) }));
+  return { scope: s.scope, computedAt: s.computedAt, cities, city, invitees };
 }

@@ -79,6 +79,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('analytics_snapshots_pk', ['workspace_id', 'scope', 'kind'])
     .execute();
   await db.schema.createIndex('member_milestones_first').on('member_milestones').columns(['workspace_id', 'scope', 'milestone', 'first_at']).execute();
+  // The most recently active first (meetup invitees).
+  await db.schema.createIndex('member_milestones_last').on('member_milestones').columns(['workspace_id', 'scope', 'milestone', 'last_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
