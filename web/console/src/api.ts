@@ -635,3 +635,128 @@ export interface GroupHealthReport {
   range: AnalyticsRange;
   items: GroupHealth[];
 }
+
+// ---- 评估精进 › 价值, 结构, 团队 (GET /analytics/value, /structure, /team) ----
+export type RfmSegment = 'champions' | 'loyal_lapsing' | 'big_new' | 'big_lapsing' | 'regular_recent' | 'regular_lapsing' | 'small_new' | 'small_lapsed';
+export interface AnalyticsValue {
+  scope: AnalyticsScope;
+  range: AnalyticsRange;
+  revenueCents: number;
+  orders: number;
+  revenuePerMemberCents: number;
+  /** The community's yearly target per member for the range's share of a year; null without one. */
+  revenuePerMemberTargetCents: number | null;
+  newBuyers: number;
+  consultations: number;
+  consultingMembers: number;
+  consultingMembersWhoOrdered: number;
+  /** The scope's buyers now (whatever the range), the share who bought twice or more, the mean days between purchases. */
+  buyers: number;
+  repurchaseRate: number;
+  meanDaysBetweenPurchases: number | null;
+  meanSpendCents: number;
+  rfm: { segment: RfmSegment; members: number }[];
+}
+export interface StructureBucket {
+  value: string;
+  members: number;
+}
+export interface StructureSegment {
+  key: string;
+  people: number;
+  fitScore: number | null;
+  activeRate: number;
+  consultedRate: number;
+  buyerRate: number;
+  repurchaseRate: number;
+  revenueCents: number;
+  revenuePerMemberCents: number;
+}
+export type StructureDimension = 'gender' | 'age' | 'city' | 'interest' | 'occupation';
+export type DistributionKey = StructureDimension | 'circle' | 'sourceChannel' | 'platform';
+export interface AnalyticsStructure {
+  scope: AnalyticsScope;
+  computedAt: string;
+  people: number;
+  target: { genders: string[]; ageMin: number | null; ageMax: number | null; cities: string[]; interests: string[]; occupations: string[] } | null;
+  fitScore: number | null;
+  deviations: { dimension: StructureDimension; target: string; matchShare: number; known: number; top: { value: string; share: number } | null; words: string }[];
+  distributions: Record<DistributionKey, StructureBucket[]>;
+  byPlatform: StructureSegment[];
+  bySourceChannel: StructureSegment[];
+  byCircle: StructureSegment[];
+}
+export interface TeamCard {
+  keeper: { type: 'operator' | 'member'; id: string; name: string };
+  roles: ('owner' | 'secretary')[];
+  groups: number;
+  groupIds: string[];
+  seats: number;
+  messages: number;
+  netGrowth: number;
+  weeklyActive: number;
+  activeRate: number;
+  revenueCents: number;
+  meanScore: number;
+  quietGroups: number;
+}
+export interface AnalyticsTeam {
+  range: AnalyticsRange;
+  items: TeamCard[];
+}
+
+// ---- 评估精进 › 计划与实际 (GET/POST /plans, /plans/{id}/tracking, /plans/{id}/actuals) ----
+export type PlanFigures = Partial<Record<string, number>>;
+export interface PlanContent {
+  baseline: PlanFigures;
+  years: { targets: PlanFigures; notes: string }[];
+  milestones: { year: number; quarter: number; title: string; tasks: string[] }[];
+  risks: { title: string; mitigation: string }[];
+}
+export interface PlanTemplate {
+  key: string;
+  name: string;
+  description: string;
+  content: PlanContent;
+}
+export interface Plan {
+  id: string;
+  name: string;
+  communityId: string | null;
+  startMonth: string;
+  endMonth: string;
+  template: string | null;
+  content: PlanContent;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export type TrackingPeriod = 'month' | 'quarter' | 'year';
+export type TrackingStatus = 'ahead' | 'on_track' | 'behind' | 'over_budget' | 'no_plan' | 'no_actual' | 'future';
+export interface TrackingCell {
+  plan: number | null;
+  actual: number | null;
+  ratio: number | null;
+  status: TrackingStatus;
+}
+export interface PlanMetric {
+  key: string;
+  zh: string;
+  en: string;
+  kind: 'stock' | 'flow' | 'rate' | 'ytd';
+  direction: 'up' | 'budget';
+  money: boolean;
+  actual: 'computed' | 'entered';
+}
+export interface PlanTracking {
+  plan: { id: string; name: string; startMonth: string; endMonth: string; communityId: string | null };
+  period: TrackingPeriod;
+  metrics: PlanMetric[];
+  periods: { key: string; label: string; cells: Record<string, TrackingCell> }[];
+  behind: { metric: string; period: string; plan: number; actual: number; ratio: number }[];
+}
+export interface ActualsImportReport {
+  rows: number;
+  entries: number;
+  months: string[];
+}

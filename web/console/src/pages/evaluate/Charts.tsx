@@ -12,7 +12,7 @@ import { useFormat } from './format';
 const COLORS = { messages: '#fa8c16', active: '#1677ff', joins: '#52c41a', leaves: '#ff4d4f', weekly: '#13c2c2', monthly: '#2f54eb' };
 
 /** A card with a title, a hint on hover, and its body: a skeleton while loading, "nothing yet" when empty. */
-function ChartCard({ testId, title, hint, extra, loading, empty, children }: {
+export function ChartCard({ testId, title, hint, extra, loading, empty, children }: {
   testId: string; title: string; hint?: string; extra?: ReactNode; loading: boolean; empty: boolean; children: ReactNode;
 }) {
   const { t } = useTranslation();

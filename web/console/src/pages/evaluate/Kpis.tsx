@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { AnalyticsOverview } from '../../api';
 import { useFormat } from './format';
 
-function Kpi({ id, icon, title, hint, value, raw, loading, children }: {
+export function Kpi({ id, icon, title, hint, value, raw, loading, children }: {
   id: string; icon: ReactNode; title: string; hint: string; value: ReactNode; raw?: number; loading: boolean; children?: ReactNode;
 }) {
   const { token } = theme.useToken();
@@ -36,7 +36,7 @@ function Kpi({ id, icon, title, hint, value, raw, loading, children }: {
 }
 
 /** A figure inside a card's second line, findable by a test. */
-const Fig = ({ id, raw, children }: { id: string; raw: number; children: ReactNode }) => (
+export const Fig = ({ id, raw, children }: { id: string; raw: number; children: ReactNode }) => (
   <span data-testid={id} data-value={raw} style={{ fontVariantNumeric: 'tabular-nums', color: 'rgba(0,0,0,.88)' }}>{children}</span>
 );
 

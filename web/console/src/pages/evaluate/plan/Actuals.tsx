@@ -1,0 +1,211 @@
+// The actuals Shequn cannot count, entered by the operators: a month's form (money typed in yuan, sent in
+// fen; a rate in percent; only what was changed is sent, a cleared field clears the entry), and a finance
+// sheet imported as it is (CSV or XLSX, money in yuan), the server naming each bad cell by line and column.
+import { useEffect, useState } from 'react';
+import { Alert, App as AntApp, Button, Col, DatePicker, Drawer, Form, InputNumber, Row, Space, Typography, Upload } from 'antd';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import dayjs, { type Dayjs } from 'dayjs';
+import { ApiError, put, qs, upload, type ActualsImportReport, type FieldError, type Plan, type PlanTracking } from '../../../api';
+import { downloadCsv } from '../format';
+import { ENTERED_KEYS, metricByKey, useMetricFormat } from './metrics';
+
+const thisMonth = () => dayjs().format('YYYY-MM');
+
+/** The value the form shows for a stored figure (yuan, percent), and back. */
+const toForm = (key: string, v: number) => {
+  const m = metricByKey.get(key);
+  return m?.money ? v / 100 : m?.kind === 'rate' ? Math.round(v * 10000) / 100 : v;
+};
+const fromForm = (key: string, v: number) => {
+  const m = metricByKey.get(key);
+  return m?.money ? Math.round(v * 100) : m?.kind === 'rate' ? v / 100 : v;
+};
+
+export function ActualsDrawer({ plan, monthly, open, onClose }: { plan: Plan; monthly: PlanTracking | undefined; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const m = useMetricFormat();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<Record<string, number | null>>();
+  const last = plan.endMonth < thisMonth() ? plan.endMonth : thisMonth() < plan.startMonth ? plan.startMonth : thisMonth();
+  const [month, setMonth] = useState(last);
+  const [saving, setSaving] = useState(false);
+  const cells = monthly?.periods.find((p) => p.key === month)?.cells;
+  const stored = (key: string) => {
+    const v = cells?.[key]?.actual;
+    return v === null || v === undefined ? null : toForm(key, v);
+  };
+  useEffect(() => {
+    if (open) form.setFieldsValue(Object.fromEntries(ENTERED_KEYS.map((k) => [k, stored(k)])));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, month, monthly]);
+
+  const save = async () => {
+    const values = form.getFieldsValue();
+    const entries = ENTERED_KEYS.flatMap((k) => {
+      const v = values[k] ?? null;
+      if (v === stored(k)) return [];
+      return [{ month, metric: k, value: v === null ? null : fromForm(k, v) }];
+    });
+    if (!entries.length) {
+      message.info(t('evaluate.plan.enter.nothing'));
+      return;
+    }
+    setSaving(true);
+    try {
+      await put(`/plans/${plan.id}/actuals`, { entries });
+      await qc.invalidateQueries({ queryKey: ['plans', plan.id, 'tracking'] });
+      message.success(t('evaluate.plan.enter.saved', { month, n: entries.length }));
+      onClose();
+    } catch (e) {
+      message.error((e as Error).message);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Drawer
+      title={t('evaluate.plan.enter.title')}
+      open={open}
+      onClose={onClose}
+      size={560}
+      destroyOnHidden
+      footer={(
+        <Space style={{ display: 'flex', justifyContent: 'flex-end' }}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" loading={saving} onClick={() => void save()} data-testid="actuals-save">{t('common.save')}</Button>
+        </Space>
+      )}
+    >
+      <div data-testid="actuals-drawer">
+        <Space style={{ marginBottom: 16 }} align="center">
+          <span>{t('evaluate.plan.enter.month')}</span>
+          <span data-testid="actuals-month">
+          <DatePicker
+            picker="month"
+            allowClear={false}
+            value={dayjs(`${month}-01`)}
+            disabledDate={(d: Dayjs) => d.format('YYYY-MM') < plan.startMonth || d.format('YYYY-MM') > plan.endMonth}
+            onChange={(d) => d && setMonth(d.format('YYYY-MM'))}
+          />
+          </span>
+        </Space>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>{t('evaluate.plan.enter.hint')}</Typography.Paragraph>
+        <Form form={form} layout="vertical" requiredMark={false}>
+          <Row gutter={16}>
+            {ENTERED_KEYS.map((k) => {
+              const def = metricByKey.get(k)!;
+              const plan_ = cells?.[k]?.plan;
+              return (
+                <Col span={12} key={k}>
+                  <Form.Item
+                    name={k}
+                    label={m.name(k)}
+                    extra={plan_ === null || plan_ === undefined ? undefined : t('evaluate.plan.enter.planned', { v: m.fig(k, plan_) })}
+                  >
+                    <InputNumber<number>
+                      data-testid={`actual-input-${k}`}
+                      style={{ width: '100%' }}
+                      prefix={def.money ? '¥' : undefined}
+                      suffix={def.kind === 'rate' ? '%' : undefined}
+                      precision={def.money || def.kind === 'rate' ? 2 : 0}
+                      min={def.direction === 'budget' || !def.money ? 0 : undefined}
+                      formatter={(v) => (v === undefined || v === null || `${v}` === '' ? '' : `${v}`.replace(/\B(?=(\d{3})+(?!\d))/g, ','))}
+                      parser={(v) => Number((v ?? '').replace(/[,¥%\s]/g, ''))}
+                    />
+                  </Form.Item>
+                </Col>
+              );
+            })}
+          </Row>
+        </Form>
+      </div>
+    </Drawer>
+  );
+}
+
+export type ImportResult = { file: string; report?: ActualsImportReport; error?: { message: string; errors: FieldError[] } };
+
+/** The upload: the file as the request's body; the server's answer (what was imported, or every bad cell) to `onResult`. */
+export function ImportButton({ plan, onResult }: { plan: Plan; onResult: (r: ImportResult) => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Upload
+      accept=".csv,.xlsx,.xls,.txt"
+      showUploadList={false}
+      customRequest={async ({ file, onSuccess, onError }) => {
+        const f = file as File;
+        setBusy(true);
+        try {
+          const report = await upload<ActualsImportReport>(`/plans/${plan.id}/actuals/import${qs({ name: f.name })}`, f, 'application/octet-stream');
+          await qc.invalidateQueries({ queryKey: ['plans', plan.id, 'tracking'] });
+          onResult({ file: f.name, report });
+          onSuccess?.(report);
+        } catch (e) {
+          const errors = e instanceof ApiError ? e.problem.errors ?? [] : [];
+          onResult({ file: f.name, error: { message: (e as Error).message, errors } });
+          onError?.(e as Error);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Button icon={<UploadOutlined />} loading={busy} data-testid="plan-import">{t('evaluate.plan.import.button')}</Button>
+    </Upload>
+  );
+}
+
+/** A sheet to fill in: 月份 and a column per entered measure, the plan's months so far. */
+export function downloadSheet(plan: Plan, name: (k: string) => string) {
+  const months: string[] = [];
+  let [y, mo] = plan.startMonth.split('-').map(Number) as [number, number];
+  const end = plan.endMonth < thisMonth() ? plan.endMonth : thisMonth();
+  while (months.length < 120) {
+    const k = `${y}-${String(mo).padStart(2, '0')}`;
+    if (k > end) break;
+    months.push(k);
+    mo += 1;
+    if (mo > 12) [y, mo] = [y + 1, 1];
+  }
+  downloadCsv(`actuals-${plan.startMonth}.csv`, [['月份', ...ENTERED_KEYS.map(name)], ...(months.length ? months : [plan.startMonth]).map((mm) => [mm])]);
+}
+
+/** What the last import did: rows and months imported, or each bad cell as 第 N 行 · 列 — reason. */
+export function ImportResultView({ result, onClose }: { result: ImportResult; onClose: () => void }) {
+  const { t } = useTranslation();
+  if (result.report) {
+    const r = result.report;
+    return (
+      <Alert
+        data-testid="plan-import-ok" type="success" showIcon closable={{ onClose }} style={{ marginBottom: 16 }}
+        title={t('evaluate.plan.import.ok', { file: result.file, rows: r.rows, entries: r.entries, months: r.months.join('、') })}
+      />
+    );
+  }
+  const errors = result.error?.errors ?? [];
+  return (
+    <Alert
+      data-testid="plan-import-error" type="error" showIcon closable={{ onClose }} style={{ marginBottom: 16 }}
+      title={t('evaluate.plan.import.failed', { file: result.file })}
+      description={errors.length ? (
+        <ul style={{ margin: 0, paddingLeft: 18 }}>
+          {errors.map((e, i) => {
+            // file.csv:3:人员工资 → line 3, column 人员工资
+            const at = /^(.*):(\d+):([^:]*)$/.exec(e.field);
+            return (
+              <li key={i} data-testid="plan-import-error-item" data-field={e.field}>
+                {at ? <strong>{t('evaluate.plan.import.at', { line: at[2], column: at[3] })}</strong> : <strong>{e.field}</strong>}
+                {'：'}{e.reason}
+              </li>
+            );
+          })}
+        </ul>
+      ) : result.error?.message}
+    />
+  );
+}
