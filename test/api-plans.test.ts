@@ -143,6 +143,12 @@ describe('plan vs actual', () => {
     expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=early.csv`, '月份,人员工资\n2025-12,1\n'), 400, 'early.csv:2:month');
     expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=x.csv`, '日期,群数\n2026-07,5\n'), 400, 'x.csv:1:群数');
     expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=empty.csv`, ''), 400, 'body');
+    // Hostile sheets: binary, a broken workbook, a broken CSV, one too big, a plan that is not there.
+    expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=bin.csv`, new Uint8Array([0x4d, 0x00, 0xff, 0x00, 0x01])), 422, 'bin.csv:byte 1');
+    expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=a.xlsx`, 'not a zip'), 422, 'a.xlsx:byte 0');
+    expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=q.csv`, '月份,人员工资\n2026-07,"1\n'), 422, /^q\.csv:/);
+    expectProblem(await upload(`/api/v1/plans/${plan.id}/actuals/import?name=big.csv`, new Uint8Array(6 * 1024 * 1024).fill(0x31)), 413);
+    expectProblem(await upload('/api/v1/plans/pln_nope/actuals/import?name=x.csv', '月份,人员工资\n2026-07,1\n'), 404);
     // Nothing of a bad file was written.
     const after = await t.api.get(`/api/v1/plans/${plan.id}/tracking?period=month`);
     expect(after.body.periods.find((p: any) => p.key === '2026-07').cells.payrollCents.actual).toBeNull();

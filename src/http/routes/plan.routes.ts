@@ -68,6 +68,8 @@ export function planRoutes(app: App) {
       ctx.authorize('community.write');
       const { id } = req.params as z.infer<typeof IdParams>;
       const q = req.query as { name: string; sheet?: string };
+      // The plan first: a sheet for a plan that is not there (or not the actor's) is not read at all.
+      await getPlan(ctx, id);
       const body = req.body as Buffer | undefined;
       if (!body?.length) throw invalid([{ field: 'body', reason: 'the upload is empty: send the sheet as the body' }]);
       const t = await parseTableFile(q.name, body, { sheet: q.sheet });

@@ -9,6 +9,7 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './calendar.ts';
 import { resetVoice } from './voice.ts';
+import { forgetStructures } from './structure.ts';
 
 export type RollupRow = Pick<Database['activities'], 'kind' | 'member_id' | 'group_id' | 'occurred_at' | 'payload'>;
 
@@ -154,12 +155,10 @@ async function addActives(tx: Ctx, rows: { scope: string; period: string; n: num
   }
 }
 
-/** The workspace's analytics time zone (recorded on first use, so every later delta uses the same days). */
+/** The workspace's analytics time zone: the default until a rebuild names another (and records it). */
 export async function analyticsTimezone(tx: Ctx): Promise<string> {
   const row = await tx.tdb.selectFrom('analytics_state').select('timezone').executeTakeFirst();
-  if (row) return row.timezone;
-  await tx.tdb.insertInto('analytics_state', { timezone: DEFAULT_TIMEZONE, rebuilt_at: null }).onConflict((oc) => oc.column('workspace_id').doNothing()).execute();
-  return DEFAULT_TIMEZONE;
+  return row?.timezone ?? DEFAULT_TIMEZONE;
 }
 
 async function communities(tx: Ctx, groupIds: Iterable<string>): Promise<Map<string, string | null>> {
@@ -250,8 +249,8 @@ export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {})
   const started = Date.now();
   return ctx.transaction(async (tx) => {
     for (const t of ROLLUP_TABLES) await tx.tdb.deleteFrom(t).execute();
-    // Snapshots computed from the rollups go too, but not the weekly reports: those are documents of their week.
-    await tx.tdb.deleteFrom('analytics_snapshots').where('kind', 'not like', 'report:%').execute();
+    // The weekly reports stay: they are documents of their week. Structures kept in memory are recomputed.
+    forgetStructures(tx.workspaceId);
     // Voice is read again by the engine from the first message, in the new days.
     await resetVoice(tx);
     const timezone = opts.timezone ?? (await analyticsTimezone(tx));

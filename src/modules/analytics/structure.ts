@@ -3,8 +3,8 @@
 // (a member in two groups counts once), a 0–100 persona-fit score against the community's target persona
 // (canvas.persona) overall and by platform and by source channel, and the largest deviations in words;
 // circles (圈层) and source channels compared on fit, retention, conversion and revenue.
-// Members' profiles change slowly and a scope may hold a million of them, so the result is kept as a
-// snapshot for an hour (or until asked to refresh) rather than recomputed on every view.
+// Members' profiles change slowly and a scope may hold a million of them, so the result is kept for an
+// hour (or until asked to refresh) rather than recomputed on every view.
 import type { Ctx } from '../../kernel/context.ts';
 import { gender as genderVocab, memberCircle } from '../enums.ts';
 import { resolveScope, type DashboardQuery, type Scope } from './dashboard.ts';
@@ -249,20 +249,31 @@ async function compute(ctx: Ctx, scope: Scope) {
 export type Structure = Awaited<ReturnType<typeof compute>> & { scope: { kind: Scope['kind']; id: string | null; name: string | null }; computedAt: string };
 
 /** The structure of a scope: from its snapshot when younger than an hour, else computed (and kept) now. */
+/**
+ * Kept in this process, not the database: a read stays a read. The key is the workspace and scope; the
+ * oldest entries go first past a few hundred.
+ */
+const kept = new Map<string, { at: number; data: Awaited<ReturnType<typeof compute>> }>();
+const KEPT_MAX = 300;
+
 export async function structure(ctx: Ctx, q: Pick<DashboardQuery, 'communityId' | 'groupId'> & { refresh?: boolean }): Promise<Structure> {
   ctx.authorize('member.read');
   const scope = await resolveScope(ctx, q);
   const now = ctx.clock.now();
-  const snap = await ctx.tdb.selectFrom('analytics_snapshots').select(['computed_at', 'data']).where('scope', '=', scope.key).where('kind', '=', 'structure').executeTakeFirst();
-  let computedAt = snap ? Number(snap.computed_at) : 0;
-  let data = snap && !q.refresh && now - computedAt < STALE_MS ? (JSON.parse(snap.data) as Awaited<ReturnType<typeof compute>>) : null;
-  if (!data) {
-    data = await compute(ctx, scope);
-    computedAt = now;
-    const row = { scope: scope.key, kind: 'structure', computed_at: now, data: JSON.stringify(data) };
-    await ctx.tdb.insertInto('analytics_snapshots', row).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'kind']).doUpdateSet({ computed_at: now, data: row.data })).execute();
+  const key = `${ctx.workspaceId}|${scope.key}`;
+  let hit = kept.get(key);
+  if (!hit || q.refresh || now - hit.at >= STALE_MS || now < hit.at) {
+    hit = { at: now, data: await compute(ctx, scope) };
+    kept.delete(key);
+    kept.set(key, hit);
+    if (kept.size > KEPT_MAX) kept.delete(kept.keys().next().value!);
   }
-  return { scope: { kind: scope.kind, id: scope.id, name: scope.name }, computedAt: new Date(computedAt).toISOString(), ...data };
+  return { scope: { kind: scope.kind, id: scope.id, name: scope.name }, computedAt: new Date(hit.at).toISOString(), ...hit.data };
+}
+
+/** Forgets the kept structures of a workspace (a rebuild, a demo reset). */
+export function forgetStructures(workspaceId: string): void {
+  for (const k of [...kept.keys()]) if (k.startsWith(`${workspaceId}|`)) kept.delete(k);
 }
 
 /**

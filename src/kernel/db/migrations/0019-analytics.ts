@@ -67,8 +67,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('member_milestones_pk', ['workspace_id', 'scope', 'member_id', 'milestone'])
     .execute();
-  // Figures computed from the members themselves (persona fit, circles, channels): kept for a while, as
-  // members' profiles change slowly and reading a million of them takes seconds.
+  // Reports kept as they were written (the weekly reports, kind `report:w<week>`): documents of their week,
+  // which a rebuild leaves alone.
   await db.schema
     .createTable('analytics_snapshots')
     .addColumn('workspace_id', 'text', (c) => c.notNull())
