@@ -260,6 +260,24 @@ describe('evaluation dashboards', () => {
     expectProblem(await t.api.get('/api/v1/analytics/reports/yesterday'), 400, 'params.week');
   });
 
+  it('follows referrals: the share referred, the viral coefficient, the top referrers and the chains', async () => {
+    // P came on its own on 09-01; P brought Q, Q brought R and S; T came on its own.
+    const make = async (name: string, day: string, referrer?: any) => makeMember(t.api, { displayName: name, joinedAt: at(`2026-09-${day}T10:00`), ...(referrer ? { referrerId: referrer.id } : {}) });
+    const p = await make('P', '01');
+    const q = await make('Q', '10', p);
+    await make('R', '12', q);
+    await make('S', '15', q);
+    await make('T', '20');
+    const r = await t.api.get('/api/v1/analytics/referrals?from=2026-09-05&to=2026-09-30');
+    expectStatus(r, 200);
+    expect(r.body).toMatchObject({ joined: 4, referred: 3, referralShare: 0.75, base: 1, viralCoefficient: 3 });
+    expect(r.body.topReferrers).toEqual([
+      { memberId: q.id, displayName: 'Q', referred: 2, secondLevel: 0 },
+      { memberId: p.id, displayName: 'P', referred: 1, secondLevel: 2 },
+    ]);
+    expect(r.body.depths).toEqual([{ depth: 1, members: 1 }, { depth: 2, members: 2 }]);
+  });
+
   it('scores every group\'s health with its reasons, and puts the healthiest first', async () => {
     const r = await t.api.get(`/api/v1/analytics/groups?${range}&communityId=${community.id}`);
     expectStatus(r, 200);

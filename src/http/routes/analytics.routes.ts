@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
 import { ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, MeetupQuerySchema, MeetupSchema, meetups, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, MeetupQuerySchema, MeetupSchema, meetups, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -110,4 +110,10 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: MeetupQuerySchema, response: { 200: MeetupSchema },
     },
   }, async (req) => meetups(req.ctx(), req.query));
+  app.get('/api/v1/analytics/referrals', {
+    schema: {
+      tags, summary: '裂变: of those who joined in the range, how many a member brought, the viral coefficient, the top referrers with their second level, and how deep the chains run',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: ReferralsSchema },
+    },
+  }, async (req) => referrals(req.ctx(), req.query));
 }

@@ -180,3 +180,14 @@ export const VoiceSchema = z.object({
     messages: z.array(z.object({ id: z.string(), groupId: z.string().nullable(), memberId: z.string().nullable(), occurredAt: z.string(), text: z.string() })),
   })),
 });
+
+export const ReferralsSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  joined: z.number(), referred: z.number(), referralShare: z.number(),
+  /** Members the scope had when the range began; the viral coefficient is referred joins per one of them. */
+  base: z.number(), viralCoefficient: z.number().nullable(),
+  topReferrers: z.array(z.object({ memberId: z.string(), displayName: z.string(), referred: z.number(), secondLevel: z.number() })),
+  /** Referred joiners by the length of their referral chain (1: brought by someone who came on their own). */
+  depths: z.array(z.object({ depth: z.number(), members: z.number() })),
+});

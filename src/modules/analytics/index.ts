@@ -7,3 +7,4 @@ export { drillMembers } from './drill.ts';
 export { listWeeklyReports, report, reportWorkbook, weeklyReport, writeWeeklyReports, type Report } from './report.ts';
 export { resolveScope } from './dashboard.ts';
 export { addImportToVoice, runVoice, voice } from './voice.ts';
+export { referrals } from './referrals.ts';
