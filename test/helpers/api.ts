@@ -118,12 +118,19 @@ export interface DbSnapshot {
   rows: Record<string, string>;
 }
 
-/** Row counts and checksums of every table, read straight from the database. */
+/**
+ * What the engine derives in the background, whenever it gets to it: voice reads messages behind its own
+ * checkpoint, and the weekly reports are written on the first evaluation of a week. No request writes them,
+ * so "a request changed nothing" leaves them out.
+ */
+const BACKGROUND = new Set<string>(['voice_days', 'term_days', 'voice_negatives', 'voice_checkpoints', 'analytics_snapshots']);
+
+/** Row counts and checksums of every table (but the background ones), read straight from the database. */
 export async function dbSnapshot(t: TestServer): Promise<DbSnapshot> {
   const db = t.server.rt.db.kysely;
   const counts: Record<string, number> = {};
   const rows: Record<string, string> = {};
-  for (const table of TABLES) {
+  for (const table of TABLES.filter((x) => !BACKGROUND.has(x))) {
     const all = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
     counts[table] = all.length;
     const lines = all.map((r) => {
