@@ -588,9 +588,10 @@ export interface AnalyticsOverview {
   };
   revenue: { purchases: number; amountCents: number; perMemberCents: number };
   /** `active` is the day's active members for the whole workspace, null for a community or group. */
-  days: { date: string; messages: number; joins: number; leaves: number; purchases: number; active: number | null }[];
-  weeks: { week: string; active: number }[];
-  months: { month: string; active: number }[];
+  days: { date: string; period: string; messages: number; joins: number; leaves: number; purchases: number; active: number | null }[];
+  /** `period` is the key GET /analytics/members drills into (d…, w…, m…). */
+  weeks: { week: string; period: string; active: number }[];
+  months: { month: string; period: string; active: number }[];
   /** Messages by weekday (0 = Monday) × hour (0–23). */
   heatmap: number[][];
 }
@@ -703,6 +704,96 @@ export interface TeamCard {
 export interface AnalyticsTeam {
   range: AnalyticsRange;
   items: TeamCard[];
+}
+
+// ---- 评估精进 › 声量, 同城会, 预警, 报告 and the drill-down behind a figure ----
+export interface AnalyticsVoice {
+  scope: AnalyticsScope;
+  range: AnalyticsRange;
+  messages: number;
+  positiveShare: number;
+  negativeShare: number;
+  days: { date: string; messages: number; positive: number; negative: number }[];
+  /** The most mentioned keywords in the range, with their mentions in the period before. */
+  topics: { term: string; mentions: number; before: number }[];
+  rising: { term: string; mentions: number; before: number; growth: number }[];
+  /** Days of many negative messages (5+, 3× the usual of the 14 days before), with up to 20 of them. */
+  spikes: { date: string; negative: number; usual: number; messages: { id: string; groupId: string | null; memberId: string | null; occurredAt: string; text: string }[] }[];
+}
+export interface MeetupCity {
+  city: string;
+  people: number;
+  active: number;
+  activeRate: number;
+  buyerRate: number;
+}
+export interface MeetupInvitee {
+  id: string;
+  displayName: string;
+  circle: string | null;
+  stage: string;
+  lastActiveAt: string;
+  activities: number;
+}
+export interface AnalyticsMeetups {
+  scope: AnalyticsScope;
+  computedAt: string;
+  cities: MeetupCity[];
+  city: string | null;
+  invitees: MeetupInvitee[];
+}
+export type AlertKind = 'group_quiet' | 'group_near_capacity' | 'spam_surge' | 'negative_voice' | 'plan_behind';
+export interface AlertItem {
+  id: string;
+  kind: AlertKind;
+  subjectType: 'group' | 'plan' | 'community' | 'workspace';
+  subjectId: string;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  data: Record<string, unknown>;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+}
+export interface AlertHook {
+  id: string;
+  url: string;
+  createdBy: string;
+  createdAt: string;
+}
+/** What GET /analytics/members drills into: exactly one of these. */
+export type DrillTarget = { period: string } | { milestone: FunnelStage } | { segment: RfmSegment } | { silent: true };
+export interface DrillMember {
+  id: string;
+  displayName: string;
+  city: string | null;
+  circle: string | null;
+  stage: string;
+  activities: number | null;
+  messages: number | null;
+  at: string | null;
+  spentCents: number | null;
+}
+export interface AnalyticsReport {
+  scope: AnalyticsScope;
+  range: AnalyticsRange;
+  previous: { from: string; to: string };
+  /** What the figures say, in Chinese, a sentence per line. */
+  summary: string[];
+  overview: AnalyticsOverview;
+  previousOverview: Pick<AnalyticsOverview, 'scale' | 'activity' | 'revenue'>;
+  funnel: AnalyticsFunnel['stages'];
+  value: AnalyticsValue;
+  groups: { count: number; best: GroupHealth[]; worst: GroupHealth[]; quiet: GroupHealth[] };
+  team: TeamCard[];
+}
+export interface WeeklyReportRef {
+  week: string;
+  from: string;
+  to: string;
+  createdAt: string;
 }
 
 // ---- 评估精进 › 计划与实际 (GET/POST /plans, /plans/{id}/tracking, /plans/{id}/actuals) ----

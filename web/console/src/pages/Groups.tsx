@@ -78,9 +78,11 @@ function GroupList({ me }: { me: Me }) {
   const list = useQuery({ queryKey: ['groups', filters], queryFn: () => get<Page<Group>>(`/groups${qs({ ...filters, limit: 500 })}`) });
   const stats = useGroupStats(7);
   // The open group by id: its row (member count) follows the list as it refreshes live.
-  const [openId, setOpenId] = useState<string | null>(null);
+  // Kept in the address (group=, and drawer=chat for its chat), so other pages link to a group's chat.
+  const [openId, setOpenId] = useSearchParam('group');
+  const [drawerTab, setDrawerTab] = useSearchParam('drawer');
   const [opened, setOpened] = useState<Group | null>(null);
-  const open = openId ? (list.data?.items.find((g) => g.id === openId) ?? opened) : null;
+  const open = openId ? (list.data?.items.find((g) => g.id === openId) ?? (opened?.id === openId ? opened : null)) : null;
   const openGroup = (g: Group) => {
     setOpened(g);
     setOpenId(g.id);
@@ -161,7 +163,11 @@ function GroupList({ me }: { me: Me }) {
           communityName={names.get(open.communityId) ?? ''}
           groupSets={sets.data?.items ?? []}
           onOpenGroup={openGroup}
-          onClose={() => setOpenId(null)}
+          initialTab={drawerTab === 'chat' ? 'chat' : undefined}
+          onClose={() => {
+            setDrawerTab(null);
+            setOpenId(null);
+          }}
         />
       )}
       {creating && <CreateGroup communities={communities.data?.items ?? []} onClose={() => setCreating(false)} />}
@@ -172,12 +178,12 @@ function GroupList({ me }: { me: Me }) {
 
 type DrawerTab = 'overview' | 'chat' | 'requests' | 'reports' | 'questions';
 
-function GroupDrawer({ group, communityName, me, groupSets, onOpenGroup, onClose }: {
-  group: Group; communityName: string; me: Me; groupSets: GroupSet[]; onOpenGroup: (g: Group) => void; onClose: () => void;
+function GroupDrawer({ group, communityName, me, groupSets, onOpenGroup, onClose, initialTab }: {
+  group: Group; communityName: string; me: Me; groupSets: GroupSet[]; onOpenGroup: (g: Group) => void; onClose: () => void; initialTab?: DrawerTab;
 }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
-  const [tab, setTab] = useState<DrawerTab>('overview');
+  const [tab, setTab] = useState<DrawerTab>(initialTab ?? 'overview');
   const [reply, setReply] = useState<ReplyTarget | null>(null);
   const can = (p: string) => me.permissions.includes(p);
   const requests = usePendingRequests(group.id);

@@ -52,7 +52,8 @@ function MemberList({ me }: { me: Me }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [bulkTag, setBulkTag] = useState('');
   const [tagging, setTagging] = useState(false);
-  const [profile, setProfile] = useState<string | null>(null);
+  // The open profile is in the address (member=), so other pages link to a member: /members?member=mem_….
+  const [profile, setProfile] = useSearchParam('member');
 
   const search = useInfiniteQuery({
     queryKey: ['members', filters],

@@ -7,18 +7,20 @@ import { QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AnalyticsFunnel, AnalyticsOverview, AnalyticsRetention, RetentionPeriod } from '../../api';
 import { Chart } from '../../chart';
+import type { DrillRequest } from './Drill';
 import { useFormat } from './format';
 
 const COLORS = { messages: '#fa8c16', active: '#1677ff', joins: '#52c41a', leaves: '#ff4d4f', weekly: '#13c2c2', monthly: '#2f54eb' };
 
 /** A card with a title, a hint on hover, and its body: a skeleton while loading, "nothing yet" when empty. */
-export function ChartCard({ testId, title, hint, extra, loading, empty, children }: {
-  testId: string; title: string; hint?: string; extra?: ReactNode; loading: boolean; empty: boolean; children: ReactNode;
+export function ChartCard({ testId, title, hint, extra, loading, empty, children, className }: {
+  testId: string; title: string; hint?: string; extra?: ReactNode; loading: boolean; empty: boolean; children: ReactNode; className?: string;
 }) {
   const { t } = useTranslation();
   return (
     <Card
       data-testid={testId}
+      className={className}
       title={
         <span>
           {title}
@@ -37,17 +39,31 @@ export function ChartCard({ testId, title, hint, extra, loading, empty, children
   );
 }
 
-export function ActivityCard({ overview: o }: { overview: AnalyticsOverview | undefined }) {
+/** A line under a chart saying its bars open the members behind them. */
+const ClickHint = ({ text }: { text: string }) => (
+  <Typography.Text type="secondary" className="shequn-no-print" style={{ fontSize: 12 }}>{text}</Typography.Text>
+);
+
+export function ActivityCard({ overview: o, onDrill, height = 300 }: { overview: AnalyticsOverview | undefined; onDrill?: (r: DrillRequest) => void; height?: number }) {
   const { t } = useTranslation();
   const f = useFormat();
   const empty = !!o && o.days.every((d) => !d.messages && !d.joins && !d.leaves && !d.active);
   const dau = !!o && o.days.some((d) => d.active !== null);
+  // Daily actives are kept for the whole workspace only: a day opens its actives there.
+  const drill = o && dau && onDrill
+    ? ({ dataIndex }: { dataIndex: number }) => {
+        const d = o.days[dataIndex];
+        if (d) onDrill({ target: { period: d.period }, title: t('evaluate.drill.day', { day: d.date }), file: d.date });
+      }
+    : undefined;
   return (
-    <ChartCard testId="evaluate-daily" title={t('evaluate.chart.daily')} hint={t('evaluate.chart.dailyHint')} loading={!o} empty={empty}>
+    <ChartCard testId="evaluate-daily" title={t('evaluate.chart.daily')} hint={t('evaluate.chart.dailyHint')} loading={!o} empty={empty} extra={drill && <ClickHint text={t('evaluate.drill.clickDay')} />}>
       {o && (
         <Chart
           testId="evaluate-daily-chart"
-          height={300}
+          height={height}
+          onClick={drill}
+          clickMode="x"
           option={{
             tooltip: { trigger: 'axis', valueFormatter: (v) => f.int(Number(v)) },
             legend: { top: 0 },
@@ -72,17 +88,31 @@ export function ActivityCard({ overview: o }: { overview: AnalyticsOverview | un
   );
 }
 
-export function ActivesCard({ overview: o }: { overview: AnalyticsOverview | undefined }) {
+export function ActivesCard({ overview: o, onDrill }: { overview: AnalyticsOverview | undefined; onDrill?: (r: DrillRequest) => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const empty = !!o && o.weeks.every((w) => !w.active) && o.months.every((m) => !m.active);
+  // A week's column (left grid) or a month's (right grid) opens its actives.
+  const drill = o && onDrill
+    ? ({ gridIndex, dataIndex }: { gridIndex: number; dataIndex: number }) => {
+        if (gridIndex === 0) {
+          const w = o.weeks[dataIndex];
+          if (w) onDrill({ target: { period: w.period }, title: t('evaluate.drill.week', { week: w.week }), file: `week-${w.week}` });
+        } else {
+          const m = o.months[dataIndex];
+          if (m) onDrill({ target: { period: m.period }, title: t('evaluate.drill.month', { month: m.month }), file: `month-${m.month}` });
+        }
+      }
+    : undefined;
   // Weeks and months on one time axis would mislead: two category axes side by side, one grid each.
   return (
-    <ChartCard testId="evaluate-actives" title={t('evaluate.chart.actives')} hint={t('evaluate.chart.activesHint')} loading={!o} empty={empty}>
+    <ChartCard testId="evaluate-actives" title={t('evaluate.chart.actives')} hint={t('evaluate.chart.activesHint')} loading={!o} empty={empty} extra={drill && <ClickHint text={t('evaluate.drill.clickBar')} />}>
       {o && (
         <Chart
           testId="evaluate-actives-chart"
           height={300}
+          onClick={drill}
+          clickMode="x"
           option={{
             tooltip: { trigger: 'axis', valueFormatter: (v) => f.int(Number(v)) },
             legend: { top: 0 },
@@ -144,10 +174,20 @@ export function HourHeatmapCard({ overview: o }: { overview: AnalyticsOverview |
   );
 }
 
-export function FunnelCard({ funnel }: { funnel: AnalyticsFunnel | undefined }) {
+export function FunnelCard({ funnel, onDrill }: { funnel: AnalyticsFunnel | undefined; onDrill?: (r: DrillRequest) => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const stages = funnel?.stages ?? [];
+  // A stage (in the chart or the table) opens who reached it in the range.
+  const drillStage = (i: number) => {
+    const s = stages[i];
+    if (!s || !funnel || !onDrill) return;
+    onDrill({
+      target: { milestone: s.stage },
+      title: t('evaluate.drill.milestone', { stage: t(`evaluate.stage.${s.stage}`), from: funnel.range.from, to: funnel.range.to }),
+      file: `${s.stage}-${funnel.range.from}-${funnel.range.to}`,
+    });
+  };
   const joined = stages.find((s) => s.stage === 'join')?.fromJoinCohort ?? 0;
   const empty = !!funnel && stages.every((s) => !s.reachedInRange && !s.fromJoinCohort);
   const name = (stage: string) => t(`evaluate.stage.${stage}`);
@@ -161,6 +201,7 @@ export function FunnelCard({ funnel }: { funnel: AnalyticsFunnel | undefined }) 
             <Chart
               testId="evaluate-funnel-chart"
               height={200}
+              onClick={onDrill ? ({ dataIndex }) => drillStage(dataIndex) : undefined}
               option={{
                 tooltip: {
                   formatter: (p) => {
@@ -194,7 +235,10 @@ export function FunnelCard({ funnel }: { funnel: AnalyticsFunnel | undefined }) 
             dataSource={stages}
             onRow={(s) => ({ 'data-testid': 'funnel-row', 'data-stage': s.stage }) as React.HTMLAttributes<HTMLElement>}
             columns={[
-              { title: t('evaluate.funnel.stage'), dataIndex: 'stage', render: (v: string) => name(v) },
+              {
+                title: t('evaluate.funnel.stage'), dataIndex: 'stage',
+                render: (v: string, _s, i) => (onDrill ? <a data-testid="funnel-drill" onClick={() => drillStage(i)}>{name(v)}</a> : name(v)),
+              },
               { title: <Tooltip title={t('evaluate.funnel.reachedHint')}>{t('evaluate.funnel.reached')}</Tooltip>, dataIndex: 'reachedInRange', align: 'right', render: (v: number) => f.int(v) },
               { title: <Tooltip title={t('evaluate.funnel.fromCohortHint')}>{t('evaluate.funnel.fromCohort')}</Tooltip>, dataIndex: 'fromJoinCohort', align: 'right', render: (v: number) => <span data-testid="funnel-cohort">{f.int(v)}</span> },
               { title: t('evaluate.funnel.conversion'), dataIndex: 'conversionFromJoin', align: 'right', render: (v: number) => <span data-testid="funnel-conversion">{f.pct(v)}</span> },

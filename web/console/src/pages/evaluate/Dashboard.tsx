@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { get, qs, type AnalyticsFunnel, type AnalyticsOverview, type AnalyticsRetention, type GroupHealthReport, type Me } from '../../api';
 import { useAllGroups, useCommunities } from '../Groups';
 import { ActivesCard, ActivityCard, FunnelCard, HourHeatmapCard, RetentionCard } from './Charts';
+import { DrillDrawer, useDrill } from './Drill';
 import { HealthBoard } from './HealthBoard';
 import { Kpis } from './Kpis';
 import { ScaleTable } from './ScaleTable';
@@ -39,6 +40,7 @@ export function Dashboard({ me }: { me: Me }) {
     queryFn: () => get<GroupHealthReport>(`/analytics/groups${qs(query)}`),
   });
 
+  const drill = useDrill();
   const groupById = useMemo(() => new Map((groups.data?.items ?? []).map((g) => [g.id, g])), [groups.data]);
   const communityById = useMemo(() => new Map((communities.data?.items ?? []).map((c) => [c.id, c])), [communities.data]);
 
@@ -46,7 +48,7 @@ export function Dashboard({ me }: { me: Me }) {
 
   const o = overview.data;
   const fetching = overview.isFetching || funnel.isFetching || retention.isFetching || health.isFetching;
-  const drill = (id: string) => {
+  const drillGroup = (id: string) => {
     params.set({ group: id, community: null }, true);
     window.scrollTo({ top: 0 });
   };
@@ -78,19 +80,22 @@ export function Dashboard({ me }: { me: Me }) {
           }))}
         />
       )}
-      <Kpis overview={o} loading={overview.isPending && ready} />
+      <Kpis
+        overview={o} loading={overview.isPending && ready}
+        onSilent={() => drill.drill({ target: { silent: true }, title: t('evaluate.drill.silent'), file: 'silent' })}
+      />
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col span={24}>
-          <ActivityCard overview={o} />
+          <ActivityCard overview={o} onDrill={drill.drill} />
         </Col>
         <Col xs={24} xl={10}>
-          <ActivesCard overview={o} />
+          <ActivesCard overview={o} onDrill={drill.drill} />
         </Col>
         <Col xs={24} xl={14}>
           <HourHeatmapCard overview={o} />
         </Col>
         <Col xs={24} xl={11}>
-          <FunnelCard funnel={funnel.data} />
+          <FunnelCard funnel={funnel.data} onDrill={drill.drill} />
         </Col>
         <Col xs={24} xl={13}>
           <RetentionCard retention={retention.data} period={params.period} onPeriod={(p) => params.set({ period: p === 'week' ? null : p })} />
@@ -102,7 +107,7 @@ export function Dashboard({ me }: { me: Me }) {
               loading={health.isPending && ready}
               communityName={(id) => communityById.get(id)?.name ?? ''}
               current={shown?.kind === 'group' ? shown.id : null}
-              onDrill={drill}
+              onDrill={drillGroup}
             />
           </Col>
         )}
@@ -112,6 +117,7 @@ export function Dashboard({ me }: { me: Me }) {
           </Col>
         )}
       </Row>
+      <DrillDrawer request={drill.request} query={query} onClose={drill.close} />
     </div>
   );
 }

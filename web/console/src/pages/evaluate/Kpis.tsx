@@ -9,18 +9,23 @@ import { useTranslation } from 'react-i18next';
 import type { AnalyticsOverview } from '../../api';
 import { useFormat } from './format';
 
-export function Kpi({ id, icon, title, hint, value, raw, loading, children }: {
+export function Kpi({ id, icon, title, hint, value, raw, loading, children, action }: {
   id: string; icon: ReactNode; title: string; hint: string; value: ReactNode; raw?: number; loading: boolean; children?: ReactNode;
+  /** A link at the card's top right (沉默成员 beside the actives). */
+  action?: ReactNode;
 }) {
   const { token } = theme.useToken();
   return (
     <Card data-testid={`kpi-${id}`} size="small" style={{ height: '100%' }} styles={{ body: { padding: '14px 20px' } }}>
-      <Tooltip title={hint} placement="topLeft">
-        <div style={{ color: token.colorTextSecondary, marginBottom: 4, cursor: 'help', display: 'inline-flex', gap: 6 }}>
-          {icon}
-          <span>{title}</span>
-        </div>
-      </Tooltip>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
+        <Tooltip title={hint} placement="topLeft">
+          <div style={{ color: token.colorTextSecondary, marginBottom: 4, cursor: 'help', display: 'inline-flex', gap: 6 }}>
+            {icon}
+            <span>{title}</span>
+          </div>
+        </Tooltip>
+        {action}
+      </div>
       {loading ? (
         <Skeleton active paragraph={{ rows: 1 }} title={false} />
       ) : (
@@ -40,7 +45,7 @@ export const Fig = ({ id, raw, children }: { id: string; raw: number; children: 
   <span data-testid={id} data-value={raw} style={{ fontVariantNumeric: 'tabular-nums', color: 'rgba(0,0,0,.88)' }}>{children}</span>
 );
 
-export function Kpis({ overview: o, loading }: { overview: AnalyticsOverview | undefined; loading: boolean }) {
+export function Kpis({ overview: o, loading, onSilent }: { overview: AnalyticsOverview | undefined; loading: boolean; onSilent?: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { token } = theme.useToken();
@@ -133,7 +138,14 @@ export function Kpis({ overview: o, loading }: { overview: AnalyticsOverview | u
     <Row gutter={[16, 16]} data-testid="evaluate-kpis">
       {cards.map((c) => (
         <Col xs={24} sm={12} xl={8} key={c.id}>
-          <Kpi id={c.id} icon={icons[c.id]} title={t(`evaluate.kpi.${c.id}`)} hint={t(`evaluate.kpi.${c.id}Hint`)} value={c.value} raw={c.raw} loading={busy}>
+          <Kpi
+            id={c.id} icon={icons[c.id]} title={t(`evaluate.kpi.${c.id}`)} hint={t(`evaluate.kpi.${c.id}Hint`)} value={c.value} raw={c.raw} loading={busy}
+            action={c.id === 'active' && onSilent && o ? (
+              <Tooltip title={t('evaluate.drill.silentHint')}>
+                <a data-testid="kpi-silent" onClick={onSilent} style={{ fontSize: 13, whiteSpace: 'nowrap' }}>{t('evaluate.drill.silentLink')}</a>
+              </Tooltip>
+            ) : undefined}
+          >
             {c.extra}
           </Kpi>
         </Col>

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { get, qs, type AnalyticsValue, type Me, type RfmSegment } from '../../api';
 import { Chart } from '../../chart';
 import { ChartCard } from './Charts';
+import { DrillDrawer, useDrill } from './Drill';
 import { useFormat } from './format';
 import { Fig, Kpi } from './Kpis';
 import { ScopeToolbar, useEvaluateScope } from './Toolbar';
@@ -25,6 +26,7 @@ export function Value({ me }: { me: Me }) {
   const f = useFormat();
   const { token } = theme.useToken();
   const scope = useEvaluateScope(me);
+  const drill = useDrill();
   const allowed = me.permissions.includes('activity.read') && me.permissions.includes('member.read');
   const q = useQuery({
     enabled: allowed && scope.ready, placeholderData: keepPreviousData, staleTime: 60_000,
@@ -92,6 +94,8 @@ export function Value({ me }: { me: Me }) {
   const rfmTotal = (v?.rfm ?? []).reduce((n, s) => n + s.members, 0);
   // Top to bottom in the method's order (a horizontal bar chart draws its first category at the bottom).
   const order = [...RFM_ORDER].reverse();
+  const drillSegment = (s: RfmSegment) =>
+    drill.drill({ target: { segment: s }, title: t('evaluate.drill.segment', { segment: t(`evaluate.value.rfm.segment.${s}`) }), file: `rfm-${s}` });
   return (
     <div data-testid="evaluate-value">
       <ScopeToolbar me={me} scope={scope} range={v?.range} fetching={q.isFetching} />
@@ -112,6 +116,11 @@ export function Value({ me }: { me: Me }) {
               <Chart
                 testId="value-rfm-chart"
                 height={340}
+                clickMode="y"
+                onClick={({ dataIndex }) => {
+                  const s = order[dataIndex];
+                  if (s) drillSegment(s);
+                }}
                 option={{
                   tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (x) => f.int(Number(x)) },
                   grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
@@ -136,7 +145,7 @@ export function Value({ me }: { me: Me }) {
                     <tr key={s} data-testid="value-rfm-row" data-segment={s} style={{ borderBottom: `1px solid ${token.colorSplit}` }}>
                       <td style={{ padding: '7px 4px', whiteSpace: 'nowrap' }}>
                         <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 2, background: RFM_COLORS[s], marginRight: 8 }} />
-                        <strong>{t(`evaluate.value.rfm.segment.${s}`)}</strong>
+                        <a data-testid="value-rfm-drill" onClick={() => drillSegment(s)}><strong>{t(`evaluate.value.rfm.segment.${s}`)}</strong></a>
                       </td>
                       <td style={{ padding: '7px 4px', color: token.colorTextSecondary }}>{t(`evaluate.value.rfm.meaning.${s}`)}</td>
                       <td data-testid="value-rfm-members" style={{ padding: '7px 4px', textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>{f.int(seg.get(s) ?? 0)}</td>
@@ -151,6 +160,7 @@ export function Value({ me }: { me: Me }) {
           </ChartCard>
         </Col>
       </Row>
+      <DrillDrawer request={drill.request} query={scope.query} onClose={drill.close} />
     </div>
   );
 }
