@@ -20,9 +20,10 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 const BASE = Date.UTC(2026, 9, 1);
-const KINDS = ['message', 'message', 'message', 'join', 'leave', 'reaction', 'purchase', 'consultation', 'click', 'service'] as const;
+const KINDS = ['message', 'message', 'message', 'join', 'leave', 'reaction', 'purchase', 'consultation', 'click', 'service', 'attendance'] as const;
+const SOURCES = [null, 'OGC', 'PGC', 'UGC'] as const;
 
-type Row = { kind: string; member_id: string | null; group_id: string | null; occurred_at: number; payload: string };
+type Row = { kind: string; member_id: string | null; group_id: string | null; occurred_at: number; payload: string; content_source: string | null };
 
 /** What each rollup table should hold, from the raw activities. */
 function expected(rows: Row[], communityOf: Map<string, string>) {
@@ -30,6 +31,8 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
   const hours = new Map<string, number>();
   const periods = new Map<string, number[]>();
   const milestones = new Map<string, number[]>();
+  const events = new Map<string, number[]>();
+  const content = new Map<string, number>();
   const bump = (m: Map<string, number[]>, k: string, v: number[], merge: (a: number[], b: number[]) => number[]) => m.set(k, m.has(k) ? merge(m.get(k)!, v) : v);
   const add = (a: number[], b: number[]) => a.map((x, i) => x + b[i]!);
   for (const r of rows) {
@@ -42,8 +45,11 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
     const scopes = ['', ...(r.group_id ? [`c:${communityOf.get(r.group_id)}`, r.group_id] : [])];
     const amount = r.kind === 'purchase' ? Number(JSON.parse(r.payload).amountCents ?? 0) : 0;
     const active = !['join', 'leave', 'service'].includes(r.kind);
+    const event = r.kind === 'attendance' ? (JSON.parse(r.payload).eventId ?? null) : null;
     for (const s of scopes) {
       bump(days, `${s}|${day}|${r.kind}`, [1, amount], add);
+      if (event) bump(events, `${s}|${event}`, [r.occurred_at, 1], (a, b) => [Math.min(a[0]!, b[0]!), a[1]! + b[1]!]);
+      if (r.content_source) content.set(`${s}|${day}|${r.content_source}`, (content.get(`${s}|${day}|${r.content_source}`) ?? 0) + 1);
       if (r.kind === 'message') hours.set(`${s}|${day}|${hour}`, (hours.get(`${s}|${day}|${hour}`) ?? 0) + 1);
       if (!r.member_id) continue;
       if (active) {
@@ -60,7 +66,7 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
     const [s, , p] = k.split('|');
     actives.set(`${s}|${p}`, (actives.get(`${s}|${p}`) ?? 0) + 1);
   }
-  return { days, hours, periods, milestones, actives };
+  return { days, hours, periods, milestones, actives, events, content };
 }
 
 async function actual(ws: string) {
@@ -73,6 +79,8 @@ async function actual(ws: string) {
     periods: new Map((await sel('member_periods')).map((r) => [`${r.scope}|${r.member_id}|${r.period}`, [num(r.n), num(r.messages)]])),
     milestones: new Map((await sel('member_milestones')).map((r) => [`${r.scope}|${r.member_id}|${r.milestone}`, [num(r.first_at), num(r.last_at), num(r.n), num(r.amount)]])),
     // A period whose every member was merged away or erased keeps a row at zero.
+    events: new Map((await sel('scope_events')).map((r) => [`${r.scope}|${r.event_key}`, [num(r.first_at), num(r.attendances)]])),
+    content: new Map((await sel('content_days')).map((r) => [`${r.scope}|${r.day}|${r.source}`, num(r.n)])),
     actives: new Map((await sel('period_actives')).filter((r) => num(r.n) !== 0).map((r) => [`${r.scope}|${r.period}`, num(r.n)])),
   };
 }
@@ -80,7 +88,7 @@ async function actual(ws: string) {
 const sorted = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 type Op =
-  | { op: 'write'; items: { kind: number; member: number | null; group: number | null; at: number; sid: number; amount: number }[] }
+  | { op: 'write'; items: { kind: number; member: number | null; group: number | null; at: number; sid: number; amount: number; source: number; event: number }[] }
   | { op: 'merge'; kept: number; merged: number }
   | { op: 'split' }
   | { op: 'delete'; member: number };
@@ -90,6 +98,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     op: fc.constant('write' as const),
     items: fc.array(fc.record({
       kind: fc.nat(KINDS.length - 1), member: fc.option(fc.nat(5), { freq: 5 }), group: fc.option(fc.nat(3), { freq: 6 }),
+      source: fc.nat(SOURCES.length - 1), event: fc.nat(3),
       // Up to 70 days back from the base and 2 days on: late and out-of-order writes.
       at: fc.integer({ min: -70 * DAY, max: 2 * DAY }), sid: fc.nat(60), amount: fc.nat(100_000),
     }), { minLength: 1, maxLength: 40 }),
@@ -119,7 +128,8 @@ describe('analytics rollups', () => {
             return {
               kind, occurredAt: new Date(BASE + a.at).toISOString(), source: 'prop', sourceId: `s${a.sid}`,
               ...(member ? { memberId: member } : {}), ...(a.group !== null ? { groupId: groups[a.group].id } : {}),
-              payload: kind === 'purchase' ? { amountCents: a.amount } : {},
+              payload: kind === 'purchase' ? { amountCents: a.amount } : kind === 'attendance' && a.event ? { eventId: `e${a.event}` } : {},
+              ...(SOURCES[a.source] ? { contentSource: SOURCES[a.source] } : {}),
             };
           });
           expectStatus(await api.post('/api/v1/activities/batch', { activities }), 200);
@@ -146,15 +156,15 @@ describe('analytics rollups', () => {
         }
       }
       const db = t.server.rt.db.kysely;
-      const raw = await db.selectFrom('activities').select(['kind', 'member_id', 'group_id', 'occurred_at', 'payload']).where('workspace_id', '=', workspace.id).execute();
+      const raw = await db.selectFrom('activities').select(['kind', 'member_id', 'group_id', 'occurred_at', 'payload', 'content_source']).where('workspace_id', '=', workspace.id).execute();
       const communityOf = new Map(groups.map((g) => [g.id as string, g.communityId as string]));
       const want = expected(raw.map((r) => ({ ...r, occurred_at: Number(r.occurred_at) })), communityOf);
       const got = await actual(workspace.id);
-      for (const k of ['days', 'hours', 'periods', 'milestones', 'actives'] as const) expect(sorted(got[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
+      for (const k of ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content'] as const) expect(sorted(got[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
       // A rebuild from scratch lands on the same rows.
       await rebuildRollups(ctxFor(t.server.rt, workspace));
       const again = await actual(workspace.id);
-      for (const k of ['days', 'hours', 'periods', 'milestones', 'actives'] as const) expect(sorted(again[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
+      for (const k of ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content'] as const) expect(sorted(again[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
     }), { numRuns: 12, endOnFailure: true });
   }, 240_000);
 });

@@ -21,7 +21,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones'] as const;
+const TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'scope_events', 'content_days'] as const;
 async function rollups(): Promise<Record<string, string[]>> {
   const k = t.rt.db.kysely as any;
   const out: Record<string, string[]> = {};

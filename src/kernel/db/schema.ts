@@ -645,6 +645,22 @@ export interface PlanActualTable {
   updated_at: number;
 }
 
+export interface ScopeEventTable {
+  workspace_id: string;
+  scope: string;
+  event_key: string;
+  first_at: number;
+  attendances: number;
+}
+
+export interface ContentDayTable {
+  workspace_id: string;
+  scope: string;
+  day: number;
+  source: string;
+  n: number;
+}
+
 export interface AnalyticsSnapshotTable {
   workspace_id: string;
   scope: string;
@@ -805,6 +821,8 @@ export interface Database {
   period_actives: PeriodActiveTable;
   member_milestones: MemberMilestoneTable;
   analytics_snapshots: AnalyticsSnapshotTable;
+  scope_events: ScopeEventTable;
+  content_days: ContentDayTable;
   plans: PlanTable;
   plan_actuals: PlanActualTable;
   alerts: AlertTable;

@@ -11,7 +11,7 @@ import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './cale
 import { resetVoice } from './voice.ts';
 import { forgetStructures } from './structure.ts';
 
-export type RollupRow = Pick<Database['activities'], 'kind' | 'member_id' | 'group_id' | 'occurred_at' | 'payload'>;
+export type RollupRow = Pick<Database['activities'], 'kind' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'content_source'>;
 
 /** The analytics time zone of a workspace that never chose one. */
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -22,6 +22,18 @@ export const isActiveKind = (kind: string): boolean => !PASSIVE_KINDS.has(kind);
 /** The funnel's milestones: 吸粉 (join), 养粉 (active), 促粉 (consultation), 变现 (purchase). */
 export const MILESTONES = ['join', 'active', 'consultation', 'purchase'] as const;
 export type Milestone = (typeof MILESTONES)[number];
+
+/** An attendance's event: payload.eventId, else the event's name; null when it names none. */
+export function eventOf(kind: string, payload: string): string | null {
+  if (kind !== 'attendance') return null;
+  try {
+    const p = JSON.parse(payload) as { eventId?: unknown; event?: unknown };
+    const k = typeof p.eventId === 'string' && p.eventId ? p.eventId : typeof p.event === 'string' && p.event ? p.event : null;
+    return k ? k.slice(0, 200) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A purchase's amount in cents (payload.amountCents); anything else counts nothing. */
 export function amountOf(kind: string, payload: string): number {
@@ -39,6 +51,8 @@ export const communityScope = (communityId: string): string => `c:${communityId}
 interface DayDelta { scope: string; day: number; kind: string; n: number; amount: number }
 interface HourDelta { scope: string; day: number; hour: number; n: number }
 interface PeriodDelta { scope: string; member_id: string; period: string; n: number; messages: number }
+interface EventDelta { scope: string; event_key: string; first_at: number; attendances: number }
+interface ContentDelta { scope: string; day: number; source: string; n: number }
 interface MilestoneDelta { scope: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number; amount: number }
 
 /** The sum of many activities' contributions, keyed as the rollup tables are. */
@@ -47,6 +61,8 @@ class Deltas {
   readonly hours = new Map<string, HourDelta>();
   readonly periods = new Map<string, PeriodDelta>();
   readonly milestones = new Map<string, MilestoneDelta>();
+  readonly events = new Map<string, EventDelta>();
+  readonly content = new Map<string, ContentDelta>();
 
   constructor(
     private readonly timezone: string,
@@ -62,12 +78,25 @@ class Deltas {
     const community = a.group_id ? this.communityOf.get(a.group_id) : null;
     const scopes = ['', ...(community ? [communityScope(community)] : []), ...(a.group_id ? [a.group_id] : [])];
     const amount = amountOf(a.kind, a.payload);
+    const event = eventOf(a.kind, a.payload);
     if (!this.membersOnly) {
       for (const scope of scopes) {
         const k = `${scope}|${day}|${a.kind}`;
         const d = this.days.get(k);
         if (d) (d.n += 1), (d.amount += amount);
         else this.days.set(k, { scope, day, kind: a.kind, n: 1, amount });
+        if (event) {
+          const ek = `${scope}|${event}`;
+          const e = this.events.get(ek);
+          if (e) (e.first_at = Math.min(e.first_at, at)), (e.attendances += 1);
+          else this.events.set(ek, { scope, event_key: event, first_at: at, attendances: 1 });
+        }
+        if (a.content_source) {
+          const ck = `${scope}|${day}|${a.content_source}`;
+          const c = this.content.get(ck);
+          if (c) c.n += 1;
+          else this.content.set(ck, { scope, day, source: a.content_source, n: 1 });
+        }
         if (a.kind === 'message') {
           const hk = `${scope}|${day}|${hour}`;
           const h = this.hours.get(hk);
@@ -103,7 +132,7 @@ class Deltas {
   }
 
   get empty(): boolean {
-    return !this.days.size && !this.periods.size && !this.milestones.size;
+    return !this.days.size && !this.periods.size && !this.milestones.size && !this.events.size && !this.content.size;
   }
 }
 
@@ -116,6 +145,17 @@ async function apply(tx: Ctx, d: Deltas): Promise<void> {
   for (const rows of chunks([...d.days.values()])) {
     await db.insertInto('activity_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'kind']).doUpdateSet((eb) => ({
       n: eb('activity_days.n', '+', eb.ref('excluded.n')), amount: eb('activity_days.amount', '+', eb.ref('excluded.amount')),
+    }))).execute();
+  }
+  for (const rows of chunks([...d.events.values()])) {
+    await db.insertInto('scope_events', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'event_key']).doUpdateSet((eb) => ({
+      first_at: sql<number>`case when excluded.first_at < scope_events.first_at then excluded.first_at else scope_events.first_at end`,
+      attendances: eb('scope_events.attendances', '+', eb.ref('excluded.attendances')),
+    }))).execute();
+  }
+  for (const rows of chunks([...d.content.values()])) {
+    await db.insertInto('content_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'source']).doUpdateSet((eb) => ({
+      n: eb('content_days.n', '+', eb.ref('excluded.n')),
     }))).execute();
   }
   for (const rows of chunks([...d.hours.values()])) {
@@ -180,7 +220,7 @@ export async function addToRollups(tx: Ctx, rows: RollupRow[]): Promise<void> {
   await apply(tx, d);
 }
 
-const ROLLUP_COLUMNS = ['id', 'kind', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at'] as const;
+const ROLLUP_COLUMNS = ['id', 'kind', 'member_id', 'group_id', 'occurred_at', 'payload', 'content_source', 'created_at'] as const;
 const PAGE = 20_000;
 
 /** Adds an import's activities when it is published (they were hidden, so counted nowhere, until then). */
@@ -221,7 +261,7 @@ async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: Ro
   }
 }
 
-const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones'] as const;
+const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'scope_events', 'content_days'] as const;
 
 /**
  * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner

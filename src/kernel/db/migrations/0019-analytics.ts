@@ -67,6 +67,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('member_milestones_pk', ['workspace_id', 'scope', 'member_id', 'milestone'])
     .execute();
+  // Events (an attendance's payload.eventId, or its event name) per scope: when first held, how many attended.
+  await db.schema
+    .createTable('scope_events')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('event_key', 'text', (c) => c.notNull())
+    .addColumn('first_at', 'bigint', (c) => c.notNull())
+    .addColumn('attendances', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('scope_events_pk', ['workspace_id', 'scope', 'event_key'])
+    .execute();
+  await db.schema.createIndex('scope_events_first').on('scope_events').columns(['workspace_id', 'scope', 'first_at']).execute();
+  // Activities by who made the content (OGC official, PGC experts and guests, UGC members), per scope and day.
+  await db.schema
+    .createTable('content_days')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('day', 'integer', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('content_days_pk', ['workspace_id', 'scope', 'day', 'source'])
+    .execute();
   // Reports kept as they were written (the weekly reports, kind `report:w<week>`): documents of their week,
   // which a rebuild leaves alone.
   await db.schema
@@ -84,5 +105,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
+  for (const t of ['content_days', 'scope_events', 'analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
 }
