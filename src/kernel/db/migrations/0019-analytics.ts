@@ -43,7 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('messages', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('member_periods_pk', ['workspace_id', 'scope', 'member_id', 'period'])
     .execute();
-  await db.schema.createIndex('member_periods_period').on('member_periods').columns(['workspace_id', 'scope', 'period', 'messages']).execute();
+  // A period's members (drill-down). Not on the counts: every message would move an index entry.
+  await db.schema.createIndex('member_periods_period').on('member_periods').columns(['workspace_id', 'scope', 'period', 'member_id']).execute();
   // How many members each period has (the count of its member_periods rows).
   await db.schema
     .createTable('period_actives')
