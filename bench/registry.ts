@@ -1,4 +1,5 @@
 // The explicit list of benchmarks: name → what it measures → how to run it.
+import { dashboardsBench } from './dashboards.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { importTelegramBench } from './import-telegram.bench.ts';
 import { integrationBench } from './integration.bench.ts';
@@ -13,4 +14,4 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench, importTelegramBench, integrationBench, relayBench];
+export const benches: Bench[] = [memberSearchBench, memberImportBench, fanoutBench, rulesBench, importTelegramBench, integrationBench, relayBench, dashboardsBench];
