@@ -335,4 +335,20 @@ describe('evaluation dashboards', () => {
     expectProblem(await t.api.get('/api/v1/analytics/retention?period=day'), 400, 'querystring.period');
     expectProblem(await t.api.get('/api/v1/analytics/overview?groupId=grp_nope'), 404);
   });
+  it('counts events against the target per group per year, community-wide ones, and content by source', async () => {
+    // A tea tasting attended from both groups, a reading club from one; an official notice and a member's post.
+    const go = (m: any, g: any, event: string, when: string) => ({ kind: 'attendance', memberId: m.id, groupId: g.id, occurredAt: at(when), payload: { eventId: event } });
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: [
+      go(a, g1, 'tasting-1', '2026-11-07T14:00'), go(c, g2, 'tasting-1', '2026-11-07T14:05'), go(b, g1, 'reading-1', '2026-11-08T20:00'),
+      { kind: 'message', groupId: g1.id, occurredAt: at('2026-11-09T09:00'), contentSource: 'OGC', payload: { text: '本周活动预告' } },
+      { kind: 'message', memberId: a.id, groupId: g1.id, occurredAt: at('2026-11-09T09:30'), contentSource: 'UGC', payload: { text: '我来分享' } },
+    ] }), 200);
+    const r = await t.api.get(`/api/v1/analytics/output?${range}&communityId=${community.id}`);
+    expectStatus(r, 200);
+    // 2 events among the community's groups over 15 days: 2 / groups / (15/365) a group a year.
+    expect(r.body).toMatchObject({ events: 2, attendances: 3, communityWideEvents: 1, eventsPerGroupPerYearTarget: 6, content: { OGC: 1, PGC: 0, UGC: 1, ugcShare: 0.5 }, liveSessions: 0 });
+    expect(r.body.eventsPerGroupPerYear).toBeCloseTo(Math.round((2 / r.body.groups / (15 / 365)) * 100) / 100);
+    const g = await t.api.get(`/api/v1/analytics/output?${range}&groupId=${g2.id}`);
+    expect(g.body).toMatchObject({ events: 1, attendances: 1, communityWideEvents: 0, groups: 1 });
+  });
 });

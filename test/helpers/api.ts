@@ -580,6 +580,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/voice', url: '/api/v1/analytics/voice' },
     { method: 'GET', path: '/api/v1/analytics/meetups', url: '/api/v1/analytics/meetups' },
     { method: 'GET', path: '/api/v1/analytics/referrals', url: '/api/v1/analytics/referrals' },
+    { method: 'GET', path: '/api/v1/analytics/output', url: '/api/v1/analytics/output' },
     { method: 'GET', path: '/api/v1/analytics/report.xlsx', url: '/api/v1/analytics/report.xlsx' },
     { method: 'GET', path: '/api/v1/analytics/reports', url: '/api/v1/analytics/reports' },
     { method: 'GET', path: '/api/v1/analytics/reports/{week}', url: `/api/v1/analytics/reports/${f.reportWeek}` },

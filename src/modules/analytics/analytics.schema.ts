@@ -191,3 +191,16 @@ export const ReferralsSchema = z.object({
   /** Referred joiners by the length of their referral chain (1: brought by someone who came on their own). */
   depths: z.array(z.object({ depth: z.number(), members: z.number() })),
 });
+
+export const OutputSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  /** Events first attended in the range (an attendance's eventId or event name), and their attendances. */
+  events: z.number(), attendances: z.number(),
+  /** Of those, the ones attended from two groups or more. */
+  communityWideEvents: z.number(),
+  groups: z.number(), eventsPerGroupPerYear: z.number(), eventsPerGroupPerYearTarget: z.number().nullable(),
+  content: z.object({ OGC: z.number(), PGC: z.number(), UGC: z.number(), ugcShare: z.number() }),
+  /** Live relays ended in the range; sharing sessions are the occurrences of a series; the target groups they reached. */
+  liveSessions: z.number(), sharingSessions: z.number(), groupsReached: z.number(),
+});

@@ -8,3 +8,4 @@ export { listWeeklyReports, report, reportWorkbook, weeklyReport, writeWeeklyRep
 export { resolveScope } from './dashboard.ts';
 export { addImportToVoice, runVoice, voice } from './voice.ts';
 export { referrals } from './referrals.ts';
+export { output } from './output.ts';
