@@ -44,18 +44,22 @@ export async function read(text: string): Promise<Reading> {
 
 type Row = Pick<Database['activities'], 'id' | 'group_id' | 'occurred_at' | 'payload'>;
 
-/** Adds messages to the voice rollups (the caller's transaction). */
-async function addMessages(tx: Ctx, rows: Row[]): Promise<void> {
-  if (!rows.length) return;
-  const tz = await analyticsTimezone(tx);
+interface VoiceDeltas {
+  days: Map<string, { scope: string; day: number; messages: number; positive: number; negative: number }>;
+  terms: Map<string, { scope: string; day: number; term: string; n: number }>;
+  negatives: { activity_id: string; group_id: string | null; day: number }[];
+}
+
+/** Reads messages into deltas: the slow part (jieba), done before any write lock is taken. */
+async function analyze(ctx: Ctx, rows: Row[]): Promise<VoiceDeltas> {
+  const d: VoiceDeltas = { days: new Map(), terms: new Map(), negatives: [] };
+  if (!rows.length) return d;
+  const tz = await analyticsTimezone(ctx);
   const groupIds = [...new Set(rows.flatMap((r) => (r.group_id ? [r.group_id] : [])))];
   const communityOf = new Map<string, string>();
   for (let i = 0; i < groupIds.length; i += 500) {
-    for (const g of await tx.tdb.withStaged().selectFrom('groups').select(['id', 'community_id']).where('id', 'in', groupIds.slice(i, i + 500)).execute()) communityOf.set(g.id, g.community_id);
+    for (const g of await ctx.tdb.withStaged().selectFrom('groups').select(['id', 'community_id']).where('id', 'in', groupIds.slice(i, i + 500)).execute()) communityOf.set(g.id, g.community_id);
   }
-  const days = new Map<string, { scope: string; day: number; messages: number; positive: number; negative: number }>();
-  const terms = new Map<string, { scope: string; day: number; term: string; n: number }>();
-  const negatives: { activity_id: string; group_id: string | null; day: number }[] = [];
   for (const r of rows) {
     let text = '';
     try {
@@ -67,33 +71,38 @@ async function addMessages(tx: Ctx, rows: Row[]): Promise<void> {
     const community = r.group_id ? communityOf.get(r.group_id) : undefined;
     for (const scope of ['', ...(community ? [communityScope(community)] : [])]) {
       const k = `${scope}|${day}`;
-      const d = days.get(k) ?? { scope, day, messages: 0, positive: 0, negative: 0 };
-      d.messages++;
-      if (reading.sentiment > 0) d.positive++;
-      if (reading.sentiment < 0) d.negative++;
-      days.set(k, d);
+      const x = d.days.get(k) ?? { scope, day, messages: 0, positive: 0, negative: 0 };
+      x.messages++;
+      if (reading.sentiment > 0) x.positive++;
+      if (reading.sentiment < 0) x.negative++;
+      d.days.set(k, x);
       for (const term of reading.terms) {
         const tk = `${k}|${term}`;
-        const t = terms.get(tk);
+        const t = d.terms.get(tk);
         if (t) t.n++;
-        else terms.set(tk, { scope, day, term, n: 1 });
+        else d.terms.set(tk, { scope, day, term, n: 1 });
       }
     }
-    if (reading.sentiment < 0) negatives.push({ activity_id: r.id, group_id: r.group_id, day });
+    if (reading.sentiment < 0) d.negatives.push({ activity_id: r.id, group_id: r.group_id, day });
   }
+  return d;
+}
+
+/** Adds read messages to the voice rollups (the caller's transaction). */
+async function applyVoice(tx: Ctx, d: VoiceDeltas): Promise<void> {
   const chunk = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / 1000) }, (_, i) => xs.slice(i * 1000, (i + 1) * 1000));
-  for (const c of chunk([...days.values()])) {
+  for (const c of chunk([...d.days.values()])) {
     await tx.tdb.insertInto('voice_days', c).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day']).doUpdateSet((eb) => ({
       messages: eb('voice_days.messages', '+', eb.ref('excluded.messages')), positive: eb('voice_days.positive', '+', eb.ref('excluded.positive')),
       negative: eb('voice_days.negative', '+', eb.ref('excluded.negative')),
     }))).execute();
   }
-  for (const c of chunk([...terms.values()])) {
+  for (const c of chunk([...d.terms.values()])) {
     await tx.tdb.insertInto('term_days', c).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'term']).doUpdateSet((eb) => ({
       n: eb('term_days.n', '+', eb.ref('excluded.n')),
     }))).execute();
   }
-  for (const c of chunk(negatives)) await tx.tdb.insertInto('voice_negatives', c).onConflict((oc) => oc.columns(['workspace_id', 'activity_id']).doNothing()).execute();
+  for (const c of chunk(d.negatives)) await tx.tdb.insertInto('voice_negatives', c).onConflict((oc) => oc.columns(['workspace_id', 'activity_id']).doNothing()).execute();
 }
 
 const COLUMNS = ['id', 'group_id', 'occurred_at', 'payload', 'created_at'] as const;
@@ -103,15 +112,21 @@ const COLUMNS = ['id', 'group_id', 'occurred_at', 'payload', 'created_at'] as co
  * up to `limit`, and moves the checkpoint past them in the same transaction. Returns how many were read.
  */
 export async function runVoice(ctx: Ctx, limit = 2000): Promise<number> {
+  // Read and analysed outside any transaction; the write is short and only lands if no one moved the
+  // checkpoint meanwhile (a write lock held across jieba's work would stall every other writer).
+  const cp = await ctx.tdb.selectFrom('voice_checkpoints').select(['created_at', 'activity_id']).executeTakeFirst();
+  let q = ctx.tdb.selectFrom('activities').select(COLUMNS).where('kind', '=', 'message').where('import_id', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+  if (cp) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(Number(cp.created_at), cp.activity_id)));
+  const rows = await q.execute();
+  if (!rows.length) return 0;
+  const deltas = await analyze(ctx, rows);
+  const last = rows[rows.length - 1]!;
+  const row = { created_at: Number(last.created_at), activity_id: last.id };
   return ctx.transaction(async (tx) => {
-    const cp = await tx.tdb.selectFrom('voice_checkpoints').select(['created_at', 'activity_id']).executeTakeFirst();
-    let q = tx.tdb.selectFrom('activities').select(COLUMNS).where('kind', '=', 'message').where('import_id', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
-    if (cp) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(Number(cp.created_at), cp.activity_id)));
-    const rows = await q.execute();
-    if (!rows.length) return 0;
-    await addMessages(tx, rows);
-    const last = rows[rows.length - 1]!;
-    const row = { created_at: Number(last.created_at), activity_id: last.id };
+    const now = await tx.tdb.selectFrom('voice_checkpoints').select(['created_at', 'activity_id']).executeTakeFirst();
+    const at = (c: typeof cp) => (c ? `${Number(c.created_at)}|${c.activity_id}` : '');
+    if (at(now) !== at(cp)) return 0;
+    await applyVoice(tx, deltas);
     await tx.tdb.insertInto('voice_checkpoints', row).onConflict((oc) => oc.column('workspace_id').doUpdateSet(row)).execute();
     return rows.length;
   });
@@ -127,7 +142,7 @@ export async function addImportToVoice(tx: Ctx, importId: string, startedAt: num
     if (c) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(c.created, c.id)));
     const rows = await q.execute();
     if (!rows.length) return;
-    await addMessages(tx, rows);
+    await applyVoice(tx, await analyze(tx, rows));
     const last = rows[rows.length - 1]!;
     after = { created: Number(last.created_at), id: last.id };
   }
