@@ -2,7 +2,7 @@
 // that say a member is pleased or not, with the negations and the fillers that change or carry no meaning.
 // Hand-kept on purpose: it is the vocabulary of community chat (好喝, 发货慢, 割韭菜), not of news or reviews,
 // and an operator can read it. Words are matched as jieba cuts them. 坑 alone is left out: lessons about
-// 踩坑 (pitfalls to avoid) are no complaint; 坑人 and 被坑 are.
+// 踩坑 (pitfalls to avoid) are no complaint; 坑人 and 被坑 are. 问题 alone is a question (有问题可以直接提), not a fault.
 
 export const POSITIVE = new Set([
   '好', '很好', '不错', '棒', '赞', '点赞', '喜欢', '爱', '满意', '感谢', '谢谢', '多谢', '感恩', '推荐', '值得', '划算', '实惠', '便宜', '优惠',
@@ -13,7 +13,7 @@ export const POSITIVE = new Set([
 
 export const NEGATIVE = new Set([
   '差', '很差', '垃圾', '骗', '骗子', '骗人', '坑人', '被坑', '割韭菜', '韭菜', '失望', '后悔', '生气', '愤怒', '讨厌', '烦', '难用', '难吃', '难喝',
-  '贵', '太贵', '不值', '退款', '退货', '投诉', '举报', '维权', '欺骗', '虚假', '假货', '山寨', '质量问题', '问题', '故障', '坏', '坏了', '破',
+  '贵', '太贵', '不值', '退款', '退货', '投诉', '举报', '维权', '欺骗', '虚假', '假货', '山寨', '质量问题', '出问题', '故障', '坏', '坏了', '破',
   '慢', '太慢', '发货慢', '不发货', '没收到', '漏发', '错发', '少发', '过期', '变质', '发霉', '异味', '敷衍', '态度差', '不理', '没人理', '拉黑',
   '广告', '刷屏', '诈骗', '传销', '恶心', '无语', '郁闷', '糟糕', '崩溃', '失败', '亏', '亏本', '不满', '不满意', '差评', '一星', '退群',
 ]);
