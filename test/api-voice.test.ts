@@ -33,6 +33,8 @@ describe('voice', () => {
       // Two weeks of ordinary talk: a pleased message about 普洱茶 every other day, a question now and then.
       ...Array.from({ length: 14 }, (_, i) => say('这个普洱茶太好喝了，下次还要买', 20 - i)),
       say('明天几点开始？', 10), say('今天的分享很有收获，谢谢老师', 9),
+      // An official notice is the operators' voice, not the members': not counted.
+      { ...say('【群规】广告一律移出，违规者退群', 1), contentSource: 'OGC' },
       // Yesterday: eight complaints about delivery.
       ...Array.from({ length: 8 }, (_, i) => say(`发货太慢了，客服也不理人，要退款 ${i}`, 1, i)),
     ];

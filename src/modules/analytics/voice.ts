@@ -2,7 +2,7 @@
 // is cut into words by jieba (Intl.Segmenter splits 普洱茶 and 社群 wrongly), its top keywords counted by day,
 // and its sentiment judged with the lexicon. The engine reads new messages behind a checkpoint (a burst of
 // chat does not wait on it, and the ingest path pays nothing); an import's messages are read when it is
-// published. Kept for the workspace and each community: topics, positive and negative shares, and negative
+// published. Official posts (OGC) are left out: voice is what the members say. Kept for the workspace and each community: topics, positive and negative shares, and negative
 // spikes with the messages behind them.
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
@@ -42,7 +42,7 @@ export async function read(text: string): Promise<Reading> {
   return { terms, sentiment: sentimentOf(words) };
 }
 
-type Row = Pick<Database['activities'], 'id' | 'group_id' | 'occurred_at' | 'payload'>;
+type Row = Pick<Database['activities'], 'id' | 'group_id' | 'occurred_at' | 'payload' | 'content_source'>;
 
 interface VoiceDeltas {
   days: Map<string, { scope: string; day: number; messages: number; positive: number; negative: number }>;
@@ -61,6 +61,8 @@ async function analyze(ctx: Ctx, rows: Row[]): Promise<VoiceDeltas> {
     for (const g of await ctx.tdb.withStaged().selectFrom('groups').select(['id', 'community_id']).where('id', 'in', groupIds.slice(i, i + 500)).execute()) communityOf.set(g.id, g.community_id);
   }
   for (const r of rows) {
+    // The members' voice: official posts (OGC: notices, rules, announcements) are the operators', not theirs.
+    if (r.content_source === 'OGC') continue;
     let text = '';
     try {
       const p = JSON.parse(r.payload) as { text?: unknown; caption?: unknown };
@@ -105,7 +107,7 @@ async function applyVoice(tx: Ctx, d: VoiceDeltas): Promise<void> {
   for (const c of chunk(d.negatives)) await tx.tdb.insertInto('voice_negatives', c).onConflict((oc) => oc.columns(['workspace_id', 'activity_id']).doNothing()).execute();
 }
 
-const COLUMNS = ['id', 'group_id', 'occurred_at', 'payload', 'created_at'] as const;
+const COLUMNS = ['id', 'group_id', 'occurred_at', 'payload', 'created_at', 'content_source'] as const;
 
 /**
  * Reads the messages written since the checkpoint (not an import's: those are read when it is published),
