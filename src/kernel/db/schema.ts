@@ -556,8 +556,6 @@ export interface MemberPeriodTable {
   scope: string;
   member_id: string;
   period: string;
-  n: number;
-  messages: number;
 }
 
 export interface VoiceDayTable {

@@ -25,7 +25,7 @@ export interface DrillMember {
   city: string | null;
   circle: string | null;
   stage: string;
-  /** What put them in the list: activities (and messages) in the period, when they reached the stage, what they spent. */
+  /** What put them in the list: when they reached the stage, what they spent; an RFM segment's purchases as activities. */
   activities: number | null;
   messages: number | null;
   at: string | null;
@@ -46,9 +46,9 @@ export async function drillMembers(ctx: Ctx, q: DrillQuery): Promise<{ items: Dr
   if (q.period) {
     if (!/^(d\d{6}|w\d{5}|m\d{6})$/.test(q.period)) throw invalid([{ field: 'period', reason: `"${q.period}" is not a period (d000000, w00000 or m000000, as the charts name them)` }]);
     if (q.period.startsWith('d') && scope.kind !== 'workspace') throw invalid([{ field: 'period', reason: 'daily actives are kept for the whole workspace only; pick a week or a month' }]);
-    hits = (await ctx.tdb.selectFrom('member_periods').select(['member_id', 'n', 'messages'])
+    hits = (await ctx.tdb.selectFrom('member_periods').select(['member_id'])
       .where('scope', '=', scope.key).where('period', '=', q.period).where('member_id', '>', after).orderBy('member_id').limit(q.limit + 1).execute())
-      .map((r) => ({ member_id: r.member_id, activities: Number(r.n), messages: Number(r.messages), at: null, spent: null }));
+      .map((r) => ({ member_id: r.member_id, activities: null, messages: null, at: null, spent: null }));
   } else if (q.milestone) {
     const range = await resolveRange(ctx, q);
     hits = (await ctx.tdb.selectFrom('member_milestones').select(['member_id', 'first_at', 'amount'])

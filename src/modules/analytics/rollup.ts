@@ -50,7 +50,7 @@ export const communityScope = (communityId: string): string => `c:${communityId}
 
 interface DayDelta { scope: string; day: number; kind: string; n: number; amount: number }
 interface HourDelta { scope: string; day: number; hour: number; n: number }
-interface PeriodDelta { scope: string; member_id: string; period: string; n: number; messages: number }
+interface PeriodDelta { scope: string; member_id: string; period: string }
 interface EventDelta { scope: string; event_key: string; first_at: number; attendances: number }
 interface ContentDelta { scope: string; day: number; source: string; n: number }
 interface MilestoneDelta { scope: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number; amount: number }
@@ -107,7 +107,6 @@ class Deltas {
     }
     if (!a.member_id) return;
     const active = isActiveKind(a.kind);
-    const message = a.kind === 'message' ? 1 : 0;
     if (active) {
       const week = weekKey(weekOf(day));
       const month = monthKey(monthOf(day));
@@ -115,9 +114,7 @@ class Deltas {
         // Daily actives for the workspace only: per group they would double the rows for little use.
         for (const period of scope === '' ? [dayKey(day), week, month] : [week, month]) {
           const k = `${scope}|${a.member_id}|${period}`;
-          const p = this.periods.get(k);
-          if (p) (p.n += 1), (p.messages += message);
-          else this.periods.set(k, { scope, member_id: a.member_id, period, n: 1, messages: message });
+          if (!this.periods.has(k)) this.periods.set(k, { scope, member_id: a.member_id, period });
         }
       }
     }
@@ -163,14 +160,12 @@ async function apply(tx: Ctx, d: Deltas): Promise<void> {
       n: eb('activity_hours.n', '+', eb.ref('excluded.n')),
     }))).execute();
   }
-  // A member's period row is new when its count after the upsert is only what this batch added.
+  // The rows returned are the new ones (a conflict returns nothing): each is one more active member.
   const actives = new Map<string, { scope: string; period: string; n: number }>();
   for (const rows of chunks([...d.periods.values()])) {
-    const back = await db.insertInto('member_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'period']).doUpdateSet((eb) => ({
-      n: eb('member_periods.n', '+', eb.ref('excluded.n')), messages: eb('member_periods.messages', '+', eb.ref('excluded.messages')),
-    }))).returning(['scope', 'member_id', 'period', 'n']).execute();
+    const back = await db.insertInto('member_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'period']).doNothing())
+      .returning(['scope', 'period']).execute();
     for (const r of back) {
-      if (Number(r.n) !== d.periods.get(`${r.scope}|${r.member_id}|${r.period}`)!.n) continue;
       const k = `${r.scope}|${r.period}`;
       const a = actives.get(k);
       if (a) a.n += 1;

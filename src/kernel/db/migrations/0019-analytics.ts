@@ -39,8 +39,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('scope', 'text', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())
     .addColumn('period', 'text', (c) => c.notNull())
-    .addColumn('n', 'bigint', (c) => c.notNull())
-    .addColumn('messages', 'bigint', (c) => c.notNull())
+    // Presence only, no counts: a repeat in the same period is a conflict that writes nothing, where a count
+    // rewrote the row on every message (the benchmark's largest rollup cost).
     .addPrimaryKeyConstraint('member_periods_pk', ['workspace_id', 'scope', 'member_id', 'period'])
     .execute();
   // A period's members (drill-down). Not on the counts: every message would move an index entry.
