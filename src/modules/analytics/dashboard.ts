@@ -417,8 +417,9 @@ export async function value(ctx: Ctx, q: DashboardQuery) {
  * groups' measures over the range: groups, seats, messages, net growth, weekly actives, revenue, the mean
  * health score and how many of their groups are going quiet.
  */
-export async function team(ctx: Ctx, q: DashboardQuery) {
-  const board = await groupHealth(ctx, q);
+export async function team(ctx: Ctx, q: DashboardQuery, health?: Awaited<ReturnType<typeof groupHealth>>) {
+  // The health board of the same scope and range, when the caller has it already (the report).
+  const board = health ?? (await groupHealth(ctx, q));
   const cards = new Map<string, { type: 'operator' | 'member'; id: string; roles: Set<string>; groups: GroupHealth[] }>();
   for (const g of board.items) {
     for (const [role, k] of [['owner', g.owner], ['secretary', g.secretary]] as const) {

@@ -18,7 +18,8 @@ export async function report(ctx: Ctx, q: DashboardQuery) {
   const span = last - first + 1;
   const previousQuery = { ...q, from: dayDate(first - span), to: dayDate(first - 1) };
   const before = await overview(ctx, previousQuery);
-  const [f, v, groups, people] = [await funnel(ctx, q), await value(ctx, q), await groupHealth(ctx, q), await team(ctx, q)];
+  const [f, v, groups] = [await funnel(ctx, q), await value(ctx, q), await groupHealth(ctx, q)];
+  const people = await team(ctx, q, groups);
   const quiet = groups.items.filter((g) => g.quiet);
   const best = groups.items.slice(0, 5);
   const worst = [...groups.items].sort((a, b) => a.score - b.score || a.messages - b.messages).slice(0, 5);
