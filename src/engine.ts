@@ -71,6 +71,11 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         if (types.has('elimination.sunset')) await runSunset(ctxFor(ws));
       }
     }
+    const live = await workspacesWithLive(rt.db.kysely);
+    liveMains = new Set(live.flatMap((w) => w.mainGroups));
+    for (const w of live) await runRelay(ctxFor(w.workspaceId), relayDeps);
+    await deliver();
+    // The evaluation's background work comes last: a relay's lines and the rules' actions never wait on it.
     if (rt.clock.now() - lastAlerts >= alertsEvery) {
       lastAlerts = rt.clock.now();
       for (const w of await rt.db.kysely.selectFrom('workspaces').select('id').execute()) {
@@ -100,10 +105,6 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
       }
       voiceTurn = (start + i + 1) % all.length;
     }
-    const live = await workspacesWithLive(rt.db.kysely);
-    liveMains = new Set(live.flatMap((w) => w.mainGroups));
-    for (const w of live) await runRelay(ctxFor(w.workspaceId), relayDeps);
-    await deliver();
   };
   const relayDeps: RelayDeps = {
     queued: () => deliver(true).catch((err) => log.error({ err }, 'outbox delivery failed')),
