@@ -7,7 +7,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
-import { go } from '../../../../shared/history';
+import { InAppLink } from '../../link';
 import { get, qs, type DrillMember, type DrillTarget, type Page } from '../../api';
 import { enums, useLabels } from '../../labels';
 import { downloadCsv, useFormat } from './format';
@@ -31,22 +31,7 @@ export function useDrill() {
 
 /** A member's profile in 成员, as a link the console follows without reloading. */
 export function MemberLink({ id, children }: { id: string; children: React.ReactNode }) {
-  const href = `/members?member=${encodeURIComponent(id)}`;
-  return (
-    <a
-      href={href}
-      data-testid="member-link"
-      data-id={id}
-      onClick={(e) => {
-        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-        e.preventDefault();
-        go(href);
-        window.scrollTo({ top: 0 });
-      }}
-    >
-      {children}
-    </a>
-  );
+  return <InAppLink href={`/members?member=${encodeURIComponent(id)}`} data-testid="member-link" data-id={id}>{children}</InAppLink>;
 }
 
 export function DrillDrawer({ request, query, onClose }: { request: DrillRequest | null; query: DashboardQuery; onClose: () => void }) {

@@ -9,7 +9,7 @@ import { FrownOutlined, MessageOutlined, RiseOutlined, SmileOutlined, WarningOut
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
-import { go } from '../../../../shared/history';
+import { InAppLink } from '../../link';
 import { get, qs, type AnalyticsVoice, type Me } from '../../api';
 import { Chart } from '../../chart';
 import { useAllGroups, useCommunities } from '../Groups';
@@ -22,21 +22,7 @@ const COLORS = { positive: '#52c41a', negative: '#ff4d4f', neutral: '#d9d9d9' };
 
 /** A group's chat in 建群 (groups › group=…&drawer=chat), followed without a reload. */
 export function GroupChatLink({ groupId, children }: { groupId: string; children: React.ReactNode }) {
-  const href = `/groups?group=${encodeURIComponent(groupId)}&drawer=chat`;
-  return (
-    <a
-      href={href}
-      data-testid="group-chat-link"
-      onClick={(e) => {
-        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-        e.preventDefault();
-        go(href);
-        window.scrollTo({ top: 0 });
-      }}
-    >
-      {children}
-    </a>
-  );
+  return <InAppLink href={`/groups?group=${encodeURIComponent(groupId)}&drawer=chat`} data-testid="group-chat-link">{children}</InAppLink>;
 }
 
 export function Voice({ me }: { me: Me }) {
