@@ -1,13 +1,13 @@
 // 群健康榜: every group of the scope with its health score (0–100), seats, messages, weekly actives, active
 // rate, trend, flags (渐冷, 超两年, 将满) and the reasons it lost points, healthiest first. Sortable by any
 // figure, exported as CSV in the order shown; a click on a group's name drills the dashboard into it.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Button, Card, Space, Table, Tag, Tooltip, Typography, theme } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DownloadOutlined } from '@ant-design/icons';
-import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import type { GroupHealth, GroupHealthReport } from '../../api';
 import { enums, useLabels } from '../../labels';
+import { useSortedRows } from './sort';
 import { downloadCsv, reasonText, trendChange, useFormat } from './format';
 
 type SortKey = 'name' | 'score' | 'seats' | 'messages' | 'weeklyActive' | 'activeRate' | 'trend';
@@ -41,19 +41,9 @@ export function HealthBoard({ report, loading, communityName, current, onDrill }
   const f = useFormat();
   const { label } = useLabels();
   const { token } = theme.useToken();
-  const [sort, setSort] = useState<{ key: SortKey; order: SortOrder } | null>(null);
   const items = report?.items;
-  const rows = useMemo(() => {
-    const list = [...(items ?? [])];
-    if (sort?.order) {
-      const c = compare[sort.key];
-      // Stable, ties in the server's order (healthiest first).
-      list.sort((a, b) => (sort.order === 'ascend' ? c(a, b) : c(b, a)));
-    }
-    return list;
-  }, [items, sort]);
+  const { rows, order, onChange } = useSortedRows(items, compare);
   const rank = useMemo(() => new Map((items ?? []).map((g, i) => [g.groupId, i + 1])), [items]);
-  const order = (key: SortKey): SortOrder => (sort?.key === key ? sort.order : null);
 
   const flags = (g: GroupHealth) => [
     ...(g.quiet ? [{ key: 'quiet', color: 'blue', label: t('evaluate.flag.quiet') }] : []),
@@ -89,10 +79,7 @@ export function HealthBoard({ report, loading, communityName, current, onDrill }
         loading={loading}
         dataSource={rows}
         pagination={rows.length > 10 ? { pageSize: 10, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100], size: 'small' } : false}
-        onChange={(_p, _f, s) => {
-          const one = Array.isArray(s) ? s[0] : s;
-          setSort(one?.order ? { key: one.columnKey as SortKey, order: one.order } : null);
-        }}
+        onChange={onChange}
         onRow={(g) => ({ 'data-testid': 'board-row', 'data-id': g.groupId, style: g.groupId === current ? { background: token.colorPrimaryBg } : undefined }) as React.HTMLAttributes<HTMLElement>}
         locale={{ emptyText: t('evaluate.board.empty') }}
         columns={[

@@ -2,13 +2,13 @@
 // its secretary (秘书) — on their groups' measures over the range: groups, seats, messages, net growth,
 // weekly actives and the active rate, revenue, the mean health score and how many groups are going quiet.
 // Best first as the server ranks them; sortable by any figure; exported as CSV in the order shown.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Alert, Button, Card, Space, Table, Tag, Typography, theme } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import type { SortOrder } from 'antd/es/table/interface';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, qs, type AnalyticsTeam, type Me, type TeamCard } from '../../api';
+import { useSortedRows } from './sort';
 import { downloadCsv, useFormat } from './format';
 import { scoreColor } from './HealthBoard';
 import { ScopeToolbar, useEvaluateScope } from './Toolbar';
@@ -38,19 +38,10 @@ export function TeamScores({ me }: { me: Me }) {
     enabled: allowed && scope.ready, placeholderData: keepPreviousData, staleTime: 60_000,
     queryKey: ['analytics', 'team', scope.query], queryFn: () => get<AnalyticsTeam>(`/analytics/team${qs(scope.query)}`),
   });
-  const [sort, setSort] = useState<{ key: SortKey; order: SortOrder } | null>(null);
   const items = q.data?.items;
-  const rows = useMemo(() => {
-    const list = [...(items ?? [])];
-    if (sort?.order) {
-      const c = compare[sort.key];
-      list.sort((a, b) => (sort.order === 'ascend' ? c(a, b) : c(b, a)));
-    }
-    return list;
-  }, [items, sort]);
+  const { rows, order, onChange } = useSortedRows(items, compare);
   const rank = useMemo(() => new Map((items ?? []).map((c, i) => [keyOf(c), i + 1])), [items]);
   if (!allowed) return <Alert type="info" showIcon title={t('evaluate.noPermission')} />;
-  const order = (key: SortKey): SortOrder => (sort?.key === key ? sort.order : null);
   const col = (key: SortKey) => ({ key, sorter: true, sortOrder: order(key), align: 'right' as const });
   const roles = (c: TeamCard) => c.roles.map((r) => t(`evaluate.team.role.${r}`)).join(' ');
   const range = q.data?.range;
@@ -84,10 +75,7 @@ export function TeamScores({ me }: { me: Me }) {
           dataSource={rows}
           scroll={{ x: 1100 }}
           pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], size: 'small' } : false}
-          onChange={(_p, _f, s) => {
-            const one = Array.isArray(s) ? s[0] : s;
-            setSort(one?.order ? { key: one.columnKey as SortKey, order: one.order } : null);
-          }}
+          onChange={onChange}
           onRow={(c) => ({ 'data-testid': 'team-row', 'data-id': c.keeper.id }) as React.HTMLAttributes<HTMLElement>}
           locale={{ emptyText: t('evaluate.team.empty') }}
           columns={[
