@@ -1,14 +1,9 @@
 // Alerts (预警) and the webhooks they are posted to.
 import { z } from 'zod';
-import { ALERT_KINDS, acknowledgeAlert, createAlertHook, deleteAlertHook, listAlertHooks, listAlerts } from '../../modules/alerts/index.ts';
+import { AlertHookSchema, AlertSchema, acknowledgeAlert, createAlertHook, deleteAlertHook, listAlertHooks, listAlerts } from '../../modules/alerts/index.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
 
-const AlertSchema = z.object({
-  id: z.string(), kind: z.enum(ALERT_KINDS), subjectType: z.enum(['group', 'plan', 'community', 'workspace']), subjectId: z.string(), severity: z.enum(['info', 'warning', 'critical']),
-  title: z.string(), data: z.record(z.string(), z.unknown()), status: z.enum(['open', 'resolved']), openedAt: z.string(), resolvedAt: z.string().nullable(),
-  acknowledgedBy: z.string().nullable(), acknowledgedAt: z.string().nullable(),
-});
-const HookSchema = z.object({ id: z.string(), url: z.string(), createdBy: z.string(), createdAt: z.string() });
+const HookSchema = AlertHookSchema;
 
 export function alertsRoutes(app: App) {
   const tags = ['评估 stats'];

@@ -11,9 +11,8 @@ import { invalid, notFound } from '../../kernel/errors.ts';
 import { groupHealth, voice } from '../analytics/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { tracking } from '../plan/index.ts';
+import type { AlertKind } from './alerts.schema.ts';
 
-export const ALERT_KINDS = ['group_quiet', 'group_near_capacity', 'spam_surge', 'negative_voice', 'plan_behind'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const DAY = 86_400_000;
 /** Moderation actions in a group in a day that make a surge: at least this many, and 3× its usual day. */

@@ -560,241 +560,43 @@ export interface LinkStats extends Link {
   byDay: { day: string; clicks: number }[];
 }
 
-// ---- 评估精进: the evaluation dashboards (GET /analytics/…, read from the rollups) ----
-export interface AnalyticsScope {
-  kind: 'workspace' | 'community' | 'group';
-  id: string | null;
-  name: string | null;
-}
+// ---- 评估精进: the evaluation dashboards (GET /analytics/…, read from the rollups) and alerts ----
+// The server's own response schemas, as types (erased from the bundle): the console cannot drift from them.
+type A = typeof import('../../../src/modules/analytics/analytics.schema.ts');
+type Out<K extends keyof A> = A[K] extends import('zod').ZodType ? import('zod').infer<A[K]> : never;
+export type AnalyticsOverview = Out<'OverviewSchema'>;
+export type AnalyticsScope = AnalyticsOverview['scope'];
 /** A span of local days (YYYY-MM-DD, both included) in the analytics time zone. */
-export interface AnalyticsRange {
-  from: string;
-  to: string;
-  timezone: string;
-}
-export interface AnalyticsOverview {
-  scope: AnalyticsScope;
-  range: AnalyticsRange;
-  /** Real people (a member in two groups counts once) against seats (one per membership). */
-  scale: { people: number; seats: number; duplicateSeats: number; memberFloor: number | null; joins: number; leaves: number; netGrowth: number };
-  activity: {
-    messages: number;
-    activities: number;
-    weeklyActive: number;
-    monthlyActive: number;
-    activeMemberRate: number;
-    activeMemberRateTarget: number | null;
-    messagesPerActiveMember: number;
-  };
-  revenue: { purchases: number; amountCents: number; perMemberCents: number };
-  /** `active` is the day's active members for the whole workspace, null for a community or group. */
-  days: { date: string; period: string; messages: number; joins: number; leaves: number; purchases: number; active: number | null }[];
-  /** `period` is the key GET /analytics/members drills into (d…, w…, m…). */
-  weeks: { week: string; period: string; active: number }[];
-  months: { month: string; period: string; active: number }[];
-  /** Messages by weekday (0 = Monday) × hour (0–23). */
-  heatmap: number[][];
-}
-export type FunnelStage = 'join' | 'active' | 'consultation' | 'purchase';
-export interface AnalyticsFunnel {
-  scope: AnalyticsScope;
-  range: AnalyticsRange;
-  stages: { stage: FunnelStage; reachedInRange: number; fromJoinCohort: number; conversionFromJoin: number; meanDaysFromJoin: number | null }[];
-}
-export type RetentionPeriod = 'week' | 'month';
-export interface AnalyticsRetention {
-  scope: AnalyticsScope;
-  range: AnalyticsRange;
-  period: RetentionPeriod;
-  /** `active[k]`: members of the cohort active k periods after the one they joined in. */
-  cohorts: { cohort: string; members: number; active: number[] }[];
-}
-export type HealthReasonCode = 'low_active_rate' | 'little_talk' | 'going_quiet' | 'shrinking' | 'past_prime' | 'near_capacity';
-export interface GroupHealth {
-  groupId: string;
-  name: string;
-  communityId: string;
-  platform: string;
-  status: string;
-  seats: number;
-  capacity: number;
-  ageDays: number;
-  messages: number;
-  joins: number;
-  leaves: number;
-  /** Mean weekly active members over the range's weeks, and as a share of the seats. */
-  weeklyActive: number;
-  activeRate: number;
-  /** Messages in the range's last 7 days against the weekly mean of the 3 weeks before (1 = level). */
-  trend: number | null;
-  quiet: boolean;
-  pastPrime: boolean;
-  score: number;
-  reasons: { code: HealthReasonCode; value: number }[];
-}
-export interface GroupHealthReport {
-  range: AnalyticsRange;
-  items: GroupHealth[];
-}
-
-// ---- 评估精进 › 价值, 结构, 团队 (GET /analytics/value, /structure, /team) ----
-export type RfmSegment = 'champions' | 'loyal_lapsing' | 'big_new' | 'big_lapsing' | 'regular_recent' | 'regular_lapsing' | 'small_new' | 'small_lapsed';
-export interface AnalyticsValue {
-  scope: AnalyticsScope;
-  range: AnalyticsRange;
-  revenueCents: number;
-  orders: number;
-  revenuePerMemberCents: number;
-  /** The community's yearly target per member for the range's share of a year; null without one. */
-  revenuePerMemberTargetCents: number | null;
-  newBuyers: number;
-  consultations: number;
-  consultingMembers: number;
-  consultingMembersWhoOrdered: number;
-  /** The scope's buyers now (whatever the range), the share who bought twice or more, the mean days between purchases. */
-  buyers: number;
-  repurchaseRate: number;
-  meanDaysBetweenPurchases: number | null;
-  meanSpendCents: number;
-  rfm: { segment: RfmSegment; members: number }[];
-}
-export interface StructureBucket {
-  value: string;
-  members: number;
-}
-export interface StructureSegment {
-  key: string;
-  people: number;
-  fitScore: number | null;
-  activeRate: number;
-  consultedRate: number;
-  buyerRate: number;
-  repurchaseRate: number;
-  revenueCents: number;
-  revenuePerMemberCents: number;
-}
-export type StructureDimension = 'gender' | 'age' | 'city' | 'interest' | 'occupation';
-export type DistributionKey = StructureDimension | 'circle' | 'sourceChannel' | 'platform';
-export interface AnalyticsStructure {
-  scope: AnalyticsScope;
-  computedAt: string;
-  people: number;
-  target: { genders: string[]; ageMin: number | null; ageMax: number | null; cities: string[]; interests: string[]; occupations: string[] } | null;
-  fitScore: number | null;
-  deviations: { dimension: StructureDimension; target: string; matchShare: number; known: number; top: { value: string; share: number } | null; words: string }[];
-  distributions: Record<DistributionKey, StructureBucket[]>;
-  byPlatform: StructureSegment[];
-  bySourceChannel: StructureSegment[];
-  byCircle: StructureSegment[];
-}
-export interface TeamCard {
-  keeper: { type: 'operator' | 'member'; id: string; name: string };
-  roles: ('owner' | 'secretary')[];
-  groups: number;
-  groupIds: string[];
-  seats: number;
-  messages: number;
-  netGrowth: number;
-  weeklyActive: number;
-  activeRate: number;
-  revenueCents: number;
-  meanScore: number;
-  quietGroups: number;
-}
-export interface AnalyticsTeam {
-  range: AnalyticsRange;
-  items: TeamCard[];
-}
-
-// ---- 评估精进 › 声量, 同城会, 预警, 报告 and the drill-down behind a figure ----
-export interface AnalyticsVoice {
-  scope: AnalyticsScope;
-  range: AnalyticsRange;
-  messages: number;
-  positiveShare: number;
-  negativeShare: number;
-  days: { date: string; messages: number; positive: number; negative: number }[];
-  /** The most mentioned keywords in the range, with their mentions in the period before. */
-  topics: { term: string; mentions: number; before: number }[];
-  rising: { term: string; mentions: number; before: number; growth: number }[];
-  /** Days of many negative messages (5+, 3× the usual of the 14 days before), with up to 20 of them. */
-  spikes: { date: string; negative: number; usual: number; messages: { id: string; groupId: string | null; memberId: string | null; occurredAt: string; text: string }[] }[];
-}
-export interface MeetupCity {
-  city: string;
-  people: number;
-  active: number;
-  activeRate: number;
-  buyerRate: number;
-}
-export interface MeetupInvitee {
-  id: string;
-  displayName: string;
-  circle: string | null;
-  stage: string;
-  lastActiveAt: string;
-  activities: number;
-}
-export interface AnalyticsMeetups {
-  scope: AnalyticsScope;
-  computedAt: string;
-  cities: MeetupCity[];
-  city: string | null;
-  invitees: MeetupInvitee[];
-}
-export type AlertKind = 'group_quiet' | 'group_near_capacity' | 'spam_surge' | 'negative_voice' | 'plan_behind';
-export interface AlertItem {
-  id: string;
-  kind: AlertKind;
-  subjectType: 'group' | 'plan' | 'community' | 'workspace';
-  subjectId: string;
-  severity: 'info' | 'warning' | 'critical';
-  title: string;
-  data: Record<string, unknown>;
-  status: 'open' | 'resolved';
-  openedAt: string;
-  resolvedAt: string | null;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-}
-export interface AlertHook {
-  id: string;
-  url: string;
-  createdBy: string;
-  createdAt: string;
-}
+export type AnalyticsRange = AnalyticsOverview['range'];
+export type AnalyticsFunnel = Out<'FunnelSchema'>;
+export type FunnelStage = AnalyticsFunnel['stages'][number]['stage'];
+export type AnalyticsRetention = Out<'RetentionSchema'>;
+export type RetentionPeriod = AnalyticsRetention['period'];
+export type GroupHealthReport = Out<'GroupHealthSchema'>;
+export type GroupHealth = GroupHealthReport['items'][number];
+export type HealthReasonCode = GroupHealth['reasons'][number]['code'];
+export type AnalyticsValue = Out<'ValueSchema'>;
+export type RfmSegment = AnalyticsValue['rfm'][number]['segment'];
+export type AnalyticsStructure = Out<'StructureSchema'>;
+export type StructureBucket = AnalyticsStructure['distributions']['gender'][number];
+export type StructureSegment = AnalyticsStructure['byPlatform'][number];
+export type StructureDimension = AnalyticsStructure['deviations'][number]['dimension'];
+export type DistributionKey = keyof AnalyticsStructure['distributions'];
+export type AnalyticsTeam = Out<'TeamSchema'>;
+export type TeamCard = AnalyticsTeam['items'][number];
+export type AnalyticsVoice = Out<'VoiceSchema'>;
+export type AnalyticsMeetups = Out<'MeetupSchema'>;
+export type MeetupCity = AnalyticsMeetups['cities'][number];
+export type MeetupInvitee = AnalyticsMeetups['invitees'][number];
+export type DrillMember = Out<'DrillSchema'>['items'][number];
 /** What GET /analytics/members drills into: exactly one of these. */
 export type DrillTarget = { period: string } | { milestone: FunnelStage } | { segment: RfmSegment } | { silent: true };
-export interface DrillMember {
-  id: string;
-  displayName: string;
-  city: string | null;
-  circle: string | null;
-  stage: string;
-  activities: number | null;
-  messages: number | null;
-  at: string | null;
-  spentCents: number | null;
-}
-export interface AnalyticsReport {
-  scope: AnalyticsScope;
-  range: AnalyticsRange;
-  previous: { from: string; to: string };
-  /** What the figures say, in Chinese, a sentence per line. */
-  summary: string[];
-  overview: AnalyticsOverview;
-  previousOverview: Pick<AnalyticsOverview, 'scale' | 'activity' | 'revenue'>;
-  funnel: AnalyticsFunnel['stages'];
-  value: AnalyticsValue;
-  groups: { count: number; best: GroupHealth[]; worst: GroupHealth[]; quiet: GroupHealth[] };
-  team: TeamCard[];
-}
-export interface WeeklyReportRef {
-  week: string;
-  from: string;
-  to: string;
-  createdAt: string;
-}
+export type AnalyticsReport = Out<'ReportSchema'>;
+export type WeeklyReportRef = Out<'WeeklyReportListSchema'>['items'][number];
+type Alerts = typeof import('../../../src/modules/alerts/alerts.schema.ts');
+export type AlertItem = import('zod').infer<Alerts['AlertSchema']>;
+export type AlertKind = AlertItem['kind'];
+export type AlertHook = import('zod').infer<Alerts['AlertHookSchema']>;
 
 // ---- 评估精进 › 计划与实际 (GET/POST /plans, /plans/{id}/tracking, /plans/{id}/actuals) ----
 export type PlanFigures = Partial<Record<string, number>>;
