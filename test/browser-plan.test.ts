@@ -137,6 +137,8 @@ describe.skipIf(!browserTestsRun)('plan vs actual, value, structure and team in 
     const month = page.getByTestId('actuals-month').locator('input');
     await month.fill('2026-10');
     await month.press('Enter');
+    // The picker has taken the month before anything is typed (under load it can lag a keypress).
+    await poll(() => month.inputValue()).toBe('2026-10');
     await page.getByTestId('actual-input-payrollCents').fill('50000');
     await page.getByTestId('actual-input-runningCostsCents').fill('50000');
     await page.getByTestId('actuals-save').click();

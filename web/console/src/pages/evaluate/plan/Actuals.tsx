@@ -37,10 +37,16 @@ export function ActualsDrawer({ plan, monthly, open, onClose }: { plan: Plan; mo
     const v = cells?.[key]?.actual;
     return v === null || v === undefined ? null : toForm(key, v);
   };
+  // The month's stored figures fill the form when it opens or the month changes; a refetch of the tracking
+  // while the operator types must not wipe what they typed.
   useEffect(() => {
     if (open) form.setFieldsValue(Object.fromEntries(ENTERED_KEYS.map((k) => [k, stored(k)])));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, month, monthly]);
+  }, [open, month]);
+  useEffect(() => {
+    if (open && !form.isFieldsTouched()) form.setFieldsValue(Object.fromEntries(ENTERED_KEYS.map((k) => [k, stored(k)])));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [monthly]);
 
   const save = async () => {
     const values = form.getFieldsValue();
