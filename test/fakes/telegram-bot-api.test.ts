@@ -278,7 +278,8 @@ describe('updates', () => {
     });
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
-    await until(() => got.length === 3, 5000);
+    // The fake records a delivery after the receiver's reply, so wait for its record of the third as well.
+    await until(() => got.length === 3 && fake.webhookDeliveries(TOKEN).filter((d) => d.ok).length === 3, 5000);
     expect(got).toEqual(['one', 'two', 'three'].map((text) => ({ text, secret: 'S3cret-2' })));
     const deliveries = fake.webhookDeliveries(TOKEN);
     const failed = deliveries.filter((d) => !d.ok).map((d) => d.error);
