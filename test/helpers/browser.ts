@@ -28,7 +28,8 @@ export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // CI has two cores shared with other test files: a click can wait seconds for the page to settle.
+  page.setDefaultTimeout(15_000);
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
