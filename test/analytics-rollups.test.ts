@@ -2,7 +2,8 @@
 // writes: random batches with late activities (far in the past), repeated ones (the same source id, a
 // no-op) and anonymous ones, members merged, split and erased in between. The expected figures are
 // computed here from the raw rows with plain date arithmetic (Asia/Shanghai has no DST: UTC+8), not with
-// the product's code. A rebuild from scratch gives the same rows again.
+// the product's code, join cohorts included (a late join moves a member's cohort). A rebuild from scratch
+// gives the same rows again.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctxFor } from '../src/bootstrap.ts';
@@ -64,7 +65,26 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
     const [s, , p] = k.split('|');
     actives.set(`${s}|${p}`, (actives.get(`${s}|${p}`) ?? 0) + 1);
   }
-  return { days, hours, periods, milestones, actives, events, content };
+  // Join cohorts by the local day of the member's first join in the scope: weeks and months active, and
+  // each milestone's count with the wait from the join to its first reach.
+  const joinAt = (s: string, m: string) => milestones.get(`${s}|${m}|join`)?.[0];
+  const joinDay = (at: number) => Math.floor((at + 8 * 3_600_000) / DAY);
+  const cohortPeriods = new Map<string, number>();
+  for (const k of periods.keys()) {
+    const [s, m, p] = k.split('|') as [string, string, string];
+    const j = joinAt(s, m);
+    if (j === undefined || p.startsWith('d')) continue;
+    const ck = `${s}|${joinDay(j)}|${p}`;
+    cohortPeriods.set(ck, (cohortPeriods.get(ck) ?? 0) + 1);
+  }
+  const cohortMilestones = new Map<string, number[]>();
+  for (const [k, [first]] of milestones) {
+    const [s, m, ms] = k.split('|') as [string, string, string];
+    const j = joinAt(s, m);
+    if (j === undefined) continue;
+    bump(cohortMilestones, `${s}|${joinDay(j)}|${ms}`, [1, Math.max(0, first! - j)], add);
+  }
+  return { days, hours, periods, milestones, actives, events, content, cohortPeriods, cohortMilestones };
 }
 
 async function actual(ws: string) {
@@ -80,6 +100,8 @@ async function actual(ws: string) {
     events: new Map((await sel('scope_events')).map((r) => [`${r.scope}|${r.event_key}`, [num(r.first_at), num(r.attendances)]])),
     content: new Map((await sel('content_days')).map((r) => [`${r.scope}|${r.day}|${r.source}`, num(r.n)])),
     actives: new Map((await sel('period_actives')).filter((r) => num(r.n) !== 0).map((r) => [`${r.scope}|${r.period}`, num(r.n)])),
+    cohortPeriods: new Map((await sel('cohort_periods')).map((r) => [`${r.scope}|${r.join_day}|${r.period}`, num(r.n)])),
+    cohortMilestones: new Map((await sel('cohort_milestones')).map((r) => [`${r.scope}|${r.join_day}|${r.milestone}`, [num(r.n), num(r.wait)]])),
   };
 }
 
@@ -107,6 +129,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 let run = 0;
+const TABLES = ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content', 'cohortPeriods', 'cohortMilestones'] as const;
 
 describe('analytics rollups', () => {
   it('equal a raw recomputation after any mix of late, repeated and anonymous activities, merges, splits and erasures', async () => {
@@ -158,11 +181,11 @@ describe('analytics rollups', () => {
       const communityOf = new Map(groups.map((g) => [g.id as string, g.communityId as string]));
       const want = expected(raw.map((r) => ({ ...r, occurred_at: Number(r.occurred_at) })), communityOf);
       const got = await actual(workspace.id);
-      for (const k of ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content'] as const) expect(sorted(got[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
+      for (const k of TABLES) expect(sorted(got[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
       // A rebuild from scratch lands on the same rows.
       await rebuildRollups(ctxFor(t.server.rt, workspace));
       const again = await actual(workspace.id);
-      for (const k of ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content'] as const) expect(sorted(again[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
+      for (const k of TABLES) expect(sorted(again[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
     }), { numRuns: 12, endOnFailure: true });
   }, 240_000);
 });

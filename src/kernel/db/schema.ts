@@ -683,6 +683,24 @@ export interface MemberMilestoneTable {
   last_at: number;
   n: number;
   amount: number;
+  prev_first_at: number | null;
+}
+
+export interface CohortPeriodTable {
+  workspace_id: string;
+  scope: string;
+  join_day: number;
+  period: string;
+  n: number;
+}
+
+export interface CohortMilestoneTable {
+  workspace_id: string;
+  scope: string;
+  join_day: number;
+  milestone: string;
+  n: number;
+  wait: number;
 }
 
 export interface LiveSessionTable {
@@ -818,6 +836,8 @@ export interface Database {
   member_periods: MemberPeriodTable;
   period_actives: PeriodActiveTable;
   member_milestones: MemberMilestoneTable;
+  cohort_periods: CohortPeriodTable;
+  cohort_milestones: CohortMilestoneTable;
   analytics_snapshots: AnalyticsSnapshotTable;
   scope_events: ScopeEventTable;
   content_days: ContentDayTable;

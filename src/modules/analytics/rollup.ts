@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './calendar.ts';
+import { CohortDeltas, followMilestones, followPeriods, memberStateOf, type MilestoneMove } from './cohort.ts';
 import { resetVoice } from './voice.ts';
 import { forgetStructures } from './structure.ts';
 
@@ -65,7 +66,7 @@ class Deltas {
   readonly content = new Map<string, ContentDelta>();
 
   constructor(
-    private readonly timezone: string,
+    readonly timezone: string,
     /** A group's community, for the community scope (a group not found counts for the workspace and itself). */
     private readonly communityOf: Map<string, string | null>,
     /** Only the member-keyed rollups (a member's activities counted again). */
@@ -160,26 +161,40 @@ async function apply(tx: Ctx, d: Deltas): Promise<void> {
       n: eb('activity_hours.n', '+', eb.ref('excluded.n')),
     }))).execute();
   }
+  // Milestones before periods: what moved (a join, a first reach) decides where the batch's new periods count.
+  const moves: MilestoneMove[] = [];
+  for (const rows of chunks([...d.milestones.values()])) {
+    const back = await db.insertInto('member_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'milestone']).doUpdateSet((eb) => ({
+      // Every right-hand side reads the row as it was, so prev_first_at takes the old first_at.
+      prev_first_at: sql<number>`member_milestones.first_at`,
+      first_at: sql<number>`case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end`,
+      last_at: sql<number>`case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end`,
+      n: eb('member_milestones.n', '+', eb.ref('excluded.n')), amount: eb('member_milestones.amount', '+', eb.ref('excluded.amount')),
+    }))).returning(['scope', 'member_id', 'milestone', 'first_at', 'prev_first_at']).execute();
+    for (const r of back) {
+      const [from, to] = [r.prev_first_at === null ? null : Number(r.prev_first_at), Number(r.first_at)];
+      if (from !== to) moves.push({ scope: r.scope, member_id: r.member_id, milestone: r.milestone, from, to });
+    }
+  }
+  const cohorts = new CohortDeltas(d.timezone);
+  const joins = moves.length ? await followMilestones(tx, cohorts, moves) : new Map<string, number | null>();
   // The rows returned are the new ones (a conflict returns nothing): each is one more active member.
   const actives = new Map<string, { scope: string; period: string; n: number }>();
+  const added: { scope: string; member_id: string; period: string }[] = [];
   for (const rows of chunks([...d.periods.values()])) {
     const back = await db.insertInto('member_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'period']).doNothing())
-      .returning(['scope', 'period']).execute();
+      .returning(['scope', 'member_id', 'period']).execute();
     for (const r of back) {
       const k = `${r.scope}|${r.period}`;
       const a = actives.get(k);
       if (a) a.n += 1;
       else actives.set(k, { scope: r.scope, period: r.period, n: 1 });
+      added.push(r);
     }
   }
   await addActives(tx, [...actives.values()]);
-  for (const rows of chunks([...d.milestones.values()])) {
-    await db.insertInto('member_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'milestone']).doUpdateSet((eb) => ({
-      first_at: sql<number>`case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end`,
-      last_at: sql<number>`case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end`,
-      n: eb('member_milestones.n', '+', eb.ref('excluded.n')), amount: eb('member_milestones.amount', '+', eb.ref('excluded.amount')),
-    }))).execute();
-  }
+  await followPeriods(tx, cohorts, added, joins);
+  await cohorts.apply(tx, chunks);
 }
 
 async function addActives(tx: Ctx, rows: { scope: string; period: string; n: number }[]): Promise<void> {
@@ -259,7 +274,7 @@ async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: Ro
   }
 }
 
-const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'scope_events', 'content_days'] as const;
+const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
 
 /**
  * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner
@@ -269,6 +284,14 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
   const ids = [...new Set(memberIds)];
   if (!ids.length) return;
   const tz = await analyticsTimezone(tx);
+  // Their cohort contributions go first, while their rows still say what they were.
+  const joined = await tx.tdb.selectFrom('member_milestones').select(['scope', 'member_id', 'first_at']).where('member_id', 'in', ids).where('milestone', '=', 'join').execute();
+  if (joined.length) {
+    const state = await memberStateOf(tx, joined);
+    const out = new CohortDeltas(tz);
+    for (const j of joined) out.contribution(j.scope, Number(j.first_at), state.periods(j.scope, j.member_id), state.firsts(j.scope, j.member_id), -1);
+    await out.apply(tx, chunks);
+  }
   const removed = await tx.tdb.selectFrom('member_periods').select(['scope', 'period', (eb) => eb.fn.countAll<number>().as('n')])
     .where('member_id', 'in', ids).groupBy(['scope', 'period']).execute();
   await addActives(tx, removed.map((r) => ({ scope: r.scope, period: r.period, n: -Number(r.n) })));

@@ -66,7 +66,32 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('n', 'bigint', (c) => c.notNull())
     // Purchases' amounts in cents: with first_at, last_at and n, a member's recency, frequency and money (RFM).
     .addColumn('amount', 'bigint', (c) => c.notNull())
+    // first_at as it was before the last write (null on the row's first): a write's RETURNING shows which
+    // joins and first reaches moved, so the cohort rollups follow without reading every row first.
+    .addColumn('prev_first_at', 'bigint')
     .addPrimaryKeyConstraint('member_milestones_pk', ['workspace_id', 'scope', 'member_id', 'milestone'])
+    .execute();
+  // Join cohorts, keyed by the local day of a member's join in the scope (a range of days cuts them exactly):
+  // how many of the day's joiners were active in each week and month (retention), and how many reached each
+  // milestone with the sum of their waits from the join (the funnel's cohort). Rows at zero are removed.
+  await db.schema
+    .createTable('cohort_periods')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('join_day', 'integer', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('cohort_periods_pk', ['workspace_id', 'scope', 'join_day', 'period'])
+    .execute();
+  await db.schema
+    .createTable('cohort_milestones')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('join_day', 'integer', (c) => c.notNull())
+    .addColumn('milestone', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addColumn('wait', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('cohort_milestones_pk', ['workspace_id', 'scope', 'join_day', 'milestone'])
     .execute();
   // Events (an attendance's payload.eventId, or its event name) per scope: when first held, how many attended.
   await db.schema
@@ -106,5 +131,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['content_days', 'scope_events', 'analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
+  for (const t of ['cohort_milestones', 'cohort_periods', 'content_days', 'scope_events', 'analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
 }

@@ -1,0 +1,140 @@
+// The dashboards on the demo workspace (six months of every kind of activity) against a raw SQL
+// recomputation from the activities table, on the dialect under test: the overview's counts and actives,
+// the funnel's range and join cohort with the waits, and weekly and monthly retention, for the workspace
+// and for one community. The SQL here reads nothing but `activities` and `groups`; the local day is plain
+// arithmetic on the instant (Asia/Shanghai is UTC+8 all year), the week Monday-based.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemo } from '../src/demo/index.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+import { expectStatus } from './helpers/api.ts';
+
+const NOW = Date.parse('2026-06-17T04:00:00Z');
+const DAY = 86_400_000;
+const TZ = 8 * 3_600_000;
+const FROM = '2026-03-01';
+const TO = '2026-06-17';
+const fromAt = Date.parse(`${FROM}T00:00:00Z`) - TZ;
+const toAt = Date.parse(`${TO}T00:00:00Z`) + DAY - TZ;
+
+let t: TestServer;
+let ws: string;
+let communityId: string;
+
+beforeAll(async () => {
+  t = await startTestServer({}, { clock: { now: () => NOW } });
+  const summary = await generateDemo(t.server.rt, { members: 800, seed: 3 });
+  ws = summary.workspace.id;
+  communityId = (await t.api.get('/api/v1/communities')).body.items[0].id;
+}, 240_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const num = (v: unknown) => Number(v ?? 0);
+const db = () => t.server.rt.db.kysely;
+/** Only the scope's activities: every one for the workspace, those in the community's groups for it. */
+const inScope = (community: string | null) => (community
+  ? sql`and group_id in (select id from groups where workspace_id = ${ws} and community_id = ${community})`
+  : sql``);
+const ACTIVE = sql`kind not in ('join', 'leave', 'service')`;
+const MILESTONE = sql`case when kind in ('join', 'consultation', 'purchase') then kind else 'active' end`;
+/** Monday-based week of the local day: ⌊(⌊(at + 8 h) / day⌋ + 3) / 7⌋, folded into one integer division. */
+const WEEK = sql`((occurred_at + ${sql.lit(TZ + 3 * DAY)}) / ${sql.lit(7 * DAY)})`;
+
+async function rows<T>(q: ReturnType<typeof sql<T>>): Promise<T[]> {
+  return (await q.execute(db())).rows;
+}
+
+describe.each([['workspace', false], ['community', true]] as const)('dashboards on the demo workspace (%s) equal raw SQL', (_, byCommunity) => {
+  const scopeQ = () => (byCommunity ? `&communityId=${communityId}` : '');
+  const community = () => (byCommunity ? communityId : null);
+
+  it('counts messages, joins, leaves, revenue and monthly actives as the activities say', async () => {
+    const r = await t.api.get(`/api/v1/analytics/overview?from=${FROM}&to=${TO}${scopeQ()}`);
+    expectStatus(r, 200);
+    const [raw] = await rows<{ messages: unknown; joins: unknown; leaves: unknown; purchases: unknown }>(sql`
+      select sum(case when kind = 'message' then 1 else 0 end) as messages, sum(case when kind = 'join' then 1 else 0 end) as joins,
+             sum(case when kind = 'leave' then 1 else 0 end) as leaves, sum(case when kind = 'purchase' then 1 else 0 end) as purchases
+      from activities where workspace_id = ${ws} and occurred_at >= ${fromAt} and occurred_at < ${toAt} ${inScope(community())}`);
+    expect(r.body.activity.messages).toBe(num(raw!.messages));
+    expect(r.body.scale).toMatchObject({ joins: num(raw!.joins), leaves: num(raw!.leaves) });
+    expect(r.body.revenue.purchases).toBe(num(raw!.purchases));
+    expect(r.body.activity.messages).toBeGreaterThan(1000);
+    // Every month of the range: its distinct active members.
+    for (const m of r.body.months as { month: string; active: number }[]) {
+      const start = Date.parse(`${m.month}T00:00:00Z`) - TZ;
+      const d = new Date(start + TZ);
+      const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - TZ;
+      const [a] = await rows<{ n: unknown }>(sql`select count(distinct member_id) as n from activities
+        where workspace_id = ${ws} and ${ACTIVE} and member_id is not null and occurred_at >= ${start} and occurred_at < ${end} ${inScope(community())}`);
+      expect(m.active, m.month).toBe(num(a!.n));
+    }
+    expect(Math.max(...r.body.months.map((m: { active: number }) => m.active))).toBeGreaterThan(50);
+  });
+
+  it('follows the join cohort through the funnel with the same counts and waits', async () => {
+    const r = await t.api.get(`/api/v1/analytics/funnel?from=${FROM}&to=${TO}${scopeQ()}`);
+    expectStatus(r, 200);
+    const firsts = sql`select member_id, ${MILESTONE} as ms, min(occurred_at) as first_at from activities
+      where workspace_id = ${ws} and member_id is not null and kind not in ('leave', 'service') ${inScope(community())} group by member_id, ${MILESTONE}`;
+    const raw = await rows<{ ms: string; n: unknown; wait: unknown }>(sql`
+      with f as (${firsts}), c as (select member_id, first_at as join_at from f where ms = 'join' and first_at >= ${fromAt} and first_at < ${toAt})
+      select f.ms as ms, count(*) as n, sum(case when f.first_at > c.join_at then f.first_at - c.join_at else 0 end) as wait
+      from c join f on f.member_id = c.member_id group by f.ms`);
+    const reached = await rows<{ ms: string; n: unknown }>(sql`with f as (${firsts})
+      select ms, count(*) as n from f where first_at >= ${fromAt} and first_at < ${toAt} group by ms`);
+    const cohort = new Map(raw.map((x) => [x.ms, x]));
+    const inRange = new Map(reached.map((x) => [x.ms, num(x.n)]));
+    const joined = num(cohort.get('join')?.n);
+    expect(joined).toBeGreaterThan(20);
+    for (const s of r.body.stages as { stage: string; reachedInRange: number; fromJoinCohort: number; meanDaysFromJoin: number | null }[]) {
+      const c = cohort.get(s.stage);
+      expect(s.reachedInRange, s.stage).toBe(inRange.get(s.stage) ?? 0);
+      expect(s.fromJoinCohort, s.stage).toBe(num(c?.n));
+      if (s.stage !== 'join' && c) expect(s.meanDaysFromJoin!, s.stage).toBeCloseTo(num(c.wait) / num(c.n) / DAY, 9);
+    }
+  });
+
+  it('keeps weekly and monthly retention cohorts cell for cell', async () => {
+    const join = sql`select member_id, min(occurred_at) as join_at from activities
+      where workspace_id = ${ws} and kind = 'join' and member_id is not null ${inScope(community())} group by member_id`;
+    for (const period of ['week', 'month'] as const) {
+      const r = await t.api.get(`/api/v1/analytics/retention?from=${FROM}&to=${TO}&period=${period}${scopeQ()}`);
+      expectStatus(r, 200);
+      // The cohort and the active periods in raw form: weeks by integer division, months by their bounds.
+      const members = await rows<{ member_id: string; join_at: unknown }>(sql`with j as (${join}) select member_id, join_at from j where join_at >= ${fromAt} and join_at < ${toAt}`);
+      const active = await rows<{ member_id: string; at: unknown }>(sql`select distinct member_id, ${period === 'week' ? WEEK : sql`occurred_at`} as at from activities
+        where workspace_id = ${ws} and ${ACTIVE} and member_id in (select member_id from (${join}) j where join_at >= ${fromAt} and join_at < ${toAt}) ${inScope(community())}`);
+      const monthOf = (at: number) => {
+        const d = new Date(at + TZ);
+        return d.getUTCFullYear() * 12 + d.getUTCMonth();
+      };
+      const index = (at: number) => (period === 'week' ? Math.floor((at + TZ + 3 * DAY) / (7 * DAY)) : monthOf(at));
+      const cohortOf = new Map(members.map((m) => [m.member_id, index(num(m.join_at))]));
+      const want = new Map<number, { members: number; active: Map<number, Set<string>> }>();
+      for (const c of cohortOf.values()) want.set(c, { members: 0, active: new Map() });
+      for (const c of cohortOf.values()) want.get(c)!.members++;
+      for (const a of active) {
+        const c0 = cohortOf.get(a.member_id)!;
+        const k = (period === 'week' ? num(a.at) : monthOf(num(a.at))) - c0;
+        if (k < 0) continue;
+        const cell = want.get(c0)!.active;
+        if (!cell.has(k)) cell.set(k, new Set());
+        cell.get(k)!.add(a.member_id);
+      }
+      const got = r.body.cohorts as { cohort: string; members: number; active: number[] }[];
+      expect(got.length, period).toBe(want.size);
+      const keys = [...want.keys()].sort((a, b) => a - b);
+      for (const [i, c0] of keys.entries()) {
+        const w = want.get(c0)!;
+        expect(got[i]!.members, `${period} ${got[i]!.cohort}`).toBe(w.members);
+        expect(got[i]!.active, `${period} ${got[i]!.cohort}`).toEqual(got[i]!.active.map((_, k) => w.active.get(k)?.size ?? 0));
+        // Nothing active after now was left out.
+        expect(Math.max(-1, ...w.active.keys())).toBeLessThan(got[i]!.active.length);
+      }
+      expect(got.reduce((s, c) => s + c.active.slice(1).reduce((x, y) => x + y, 0), 0), period).toBeGreaterThan(0);
+    }
+  });
+});
