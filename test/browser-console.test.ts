@@ -85,8 +85,13 @@ describe.skipIf(!hasChromium || postgres)('operator console in Chromium', { time
   /** The errors so far, cleared; every step expects none. */
   const takeErrors = () => errors.splice(0, errors.length);
   const menu = (name: string) => page.getByRole('menuitem', { name }).click();
-  /** Closes the drawer an earlier step left open, if one is: each step starts from the page, whatever the last one did. */
+  /** Closes the dialog and drawer an earlier step left open, if any: each step starts from the page, whatever the last one did. */
   const closeDrawer = async () => {
+    const modal = page.locator('.ant-modal-wrap:visible');
+    if (await modal.count()) {
+      await page.keyboard.press('Escape');
+      await modal.first().waitFor({ state: 'hidden' });
+    }
     const open = page.locator('.ant-drawer-open');
     if (!(await open.count())) return;
     await open.locator('.ant-drawer-close').first().click();
