@@ -27,6 +27,7 @@ import * as m0019 from './migrations/0019-analytics.ts';
 import * as m0020 from './migrations/0020-plans.ts';
 import * as m0021 from './migrations/0021-alerts.ts';
 import * as m0022 from './migrations/0022-voice.ts';
+import * as m0023 from './migrations/0023-seat-counts.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0020-plans': m0020,
   '0021-alerts': m0021,
   '0022-voice': m0022,
+  '0023-seat-counts': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -694,6 +694,20 @@ export interface CohortPeriodTable {
   n: number;
 }
 
+export interface ScopeSeatTable {
+  workspace_id: string;
+  scope: string;
+  seats: number;
+  people: number;
+}
+
+export interface ScopeMemberSeatTable {
+  workspace_id: string;
+  scope: string;
+  member_id: string;
+  seats: number;
+}
+
 export interface CohortMilestoneTable {
   workspace_id: string;
   scope: string;
@@ -838,6 +852,8 @@ export interface Database {
   member_milestones: MemberMilestoneTable;
   cohort_periods: CohortPeriodTable;
   cohort_milestones: CohortMilestoneTable;
+  scope_seats: ScopeSeatTable;
+  scope_member_seats: ScopeMemberSeatTable;
   analytics_snapshots: AnalyticsSnapshotTable;
   scope_events: ScopeEventTable;
   content_days: ContentDayTable;

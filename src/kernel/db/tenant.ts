@@ -6,6 +6,7 @@
 import { sql, type DeleteQueryBuilder, type DeleteResult, type Insertable, type Kysely, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Database, TenantTable } from './schema.ts';
+import { recountSeats } from './seats.ts';
 
 type Tenantless<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
 
@@ -110,6 +111,11 @@ export class TenantDb {
       inserted += Number(r.numAffectedRows ?? 0);
     }
     return inserted;
+  }
+
+  /** Counts the workspace's seats and people per scope again from its memberships (the triggers keep them after). */
+  async recountSeats(): Promise<void> {
+    await recountSeats(this.db, this.workspaceId);
   }
 
   /** Runs fn in one transaction; nested calls reuse the outer transaction. */

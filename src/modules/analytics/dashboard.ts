@@ -90,14 +90,10 @@ async function groupsIn(ctx: Ctx, scope: Scope) {
   return q.execute();
 }
 
-/** Seats (current memberships) and the people behind them, by group. */
+/** Seats (current memberships) and the people behind them: the figure the memberships' triggers keep (migration 0023). */
 async function seats(ctx: Ctx, scope: Scope): Promise<{ seats: number; people: number }> {
-  let q = ctx.tdb.selectFrom('memberships').select([(eb) => eb.fn.countAll<number>().as('seats'), (eb) => eb.fn.count<number>('member_id').distinct().as('people')])
-    .where('left_at', 'is', null);
-  if (scope.kind === 'group') q = q.where('group_id', '=', scope.id!);
-  if (scope.kind === 'community') q = q.where('group_id', 'in', (eb) => eb.selectFrom('groups').select('id').where('workspace_id', '=', ctx.workspaceId).where('community_id', '=', scope.id!));
-  const r = await q.executeTakeFirstOrThrow();
-  return { seats: num(r.seats), people: num(r.people) };
+  const r = await ctx.tdb.selectFrom('scope_seats').select(['seats', 'people']).where('scope', '=', scope.key).executeTakeFirst();
+  return { seats: num(r?.seats), people: num(r?.people) };
 }
 
 export async function overview(ctx: Ctx, q: DashboardQuery) {
@@ -298,10 +294,10 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
     const act = await ctx.tdb.selectFrom('period_actives').select(['scope', 'n']).where('scope', 'in', chunk).where('period', 'in', weeks.map(weekKey)).execute();
     for (const r of act) stats.get(r.scope)!.weekly += num(r.n) / weeks.length;
   }
-  const seatRows = ids.length
-    ? await ctx.tdb.selectFrom('memberships').select(['group_id', (eb) => eb.fn.countAll<number>().as('n')]).where('left_at', 'is', null).where('group_id', 'in', ids).groupBy('group_id').execute()
-    : [];
-  const seatsOf = new Map(seatRows.map((r) => [r.group_id, num(r.n)]));
+  const seatsOf = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await ctx.tdb.selectFrom('scope_seats').select(['scope', 'seats']).where('scope', 'in', ids.slice(i, i + 500)).execute()) seatsOf.set(r.scope, num(r.seats));
+  }
   const now = ctx.clock.now();
   const weeksInRange = (range.lastDay - range.firstDay + 1) / 7;
   const items = groups.map((g): GroupHealth => {

@@ -310,6 +310,8 @@ export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {})
   const started = Date.now();
   return ctx.transaction(async (tx) => {
     for (const t of ROLLUP_TABLES) await tx.tdb.deleteFrom(t).execute();
+    // Seats are kept by the database's triggers; counted again here all the same, as a rebuild is the repair.
+    await tx.tdb.recountSeats();
     // The weekly reports stay: they are documents of their week. Structures kept in memory are recomputed.
     forgetStructures(tx.workspaceId);
     // Voice is read again by the engine from the first message, in the new days.
