@@ -1,8 +1,10 @@
 // Seat counts kept by the database itself: a scope's open memberships (seats) and the people behind them,
 // for the workspace (''), each community ('c:<id>') and each group (its id). Memberships are written from a
 // dozen places (joins, leaves, connectors, imports, merges, the demo); triggers on the table are the one
-// place that sees them all, so the dashboards read a figure instead of counting a million rows. The same
-// SQL text serves both dialects: SQLite inlines it in its triggers, PostgreSQL in a PL/pgSQL function.
+// place that sees them all, so the dashboards read a figure instead of counting a million rows. SQLite runs
+// the row statements below in its row triggers (cheap there). PostgreSQL runs set-based statements per INSERT
+// and DELETE over their transition tables (bulk inserts come 5,000 rows a statement), and the row statements
+// for an UPDATE that changes a seat.
 // A membership an unfinished import wrote counts at once (the import's rows are hidden elsewhere until it
 // completes; an import undone deletes them, and they are counted out again).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
@@ -29,6 +31,38 @@ export function seatStatements(x: Row, d: 1 | -1, cond: string): string[] {
       WHERE m.workspace_id = ${x}.workspace_id AND m.member_id = ${x}.member_id AND m.scope IN ${scopes} AND ${cond}
       ON CONFLICT (workspace_id, scope) DO UPDATE SET seats = scope_seats.seats + excluded.seats, people = scope_seats.people + excluded.people`,
     `DELETE FROM scope_member_seats WHERE workspace_id = ${x}.workspace_id AND member_id = ${x}.member_id AND scope IN ${scopes} AND seats = 0 AND ${cond}`,
+  ];
+}
+
+/**
+ * PostgreSQL: the seat changes of one insert or delete, from its transition table `new_rows` or `old_rows`:
+ * every open seat of the new rows counts +1, every open seat of the old rows −1. People change where a member's count in a scope leaves or reaches
+ * zero: the counts read before the upsert (one snapshot for all the statement's parts) say which.
+ */
+export function setSeatStatements(rows: 'new_rows' | 'old_rows'): string[] {
+  const deltas = `SELECT workspace_id, group_id, member_id, ${rows === 'new_rows' ? 1 : -1} AS d FROM ${rows} WHERE left_at IS NULL`;
+  // Each seat's scopes beyond its group: the workspace, and the group's community if it has one.
+  const scopes = `CROSS JOIN LATERAL (SELECT '' AS scope UNION ALL SELECT 'c:' || g.community_id FROM groups g WHERE g.id = d.group_id AND g.community_id IS NOT NULL) s`;
+  return [
+    `WITH d AS (${deltas}),
+    g AS (SELECT workspace_id, group_id, sum(d) AS n FROM d GROUP BY workspace_id, group_id HAVING sum(d) <> 0)
+    INSERT INTO scope_seats (workspace_id, scope, seats, people) SELECT workspace_id, group_id, n, n FROM g
+    ON CONFLICT (workspace_id, scope) DO UPDATE SET seats = scope_seats.seats + excluded.seats, people = scope_seats.people + excluded.people`,
+    `WITH d AS (${deltas}),
+    md AS (SELECT d.workspace_id, s.scope, d.member_id, sum(d.d) AS n FROM d ${scopes}
+      GROUP BY d.workspace_id, s.scope, d.member_id HAVING sum(d.d) <> 0),
+    cur AS (SELECT md.workspace_id, md.scope, md.n, coalesce(m.seats, 0) AS before FROM md
+      LEFT JOIN scope_member_seats m ON m.workspace_id = md.workspace_id AND m.scope = md.scope AND m.member_id = md.member_id),
+    up AS (INSERT INTO scope_member_seats (workspace_id, scope, member_id, seats) SELECT workspace_id, scope, member_id, n FROM md
+      ON CONFLICT (workspace_id, scope, member_id) DO UPDATE SET seats = scope_member_seats.seats + excluded.seats)
+    INSERT INTO scope_seats (workspace_id, scope, seats, people)
+      SELECT workspace_id, scope, sum(n), sum(CASE WHEN before + n > 0 THEN 1 ELSE 0 END - CASE WHEN before > 0 THEN 1 ELSE 0 END) FROM cur
+      GROUP BY workspace_id, scope
+    ON CONFLICT (workspace_id, scope) DO UPDATE SET seats = scope_seats.seats + excluded.seats, people = scope_seats.people + excluded.people`,
+    // By the whole key: a member's rows without their scope were a scan of the workspace's rows per statement.
+    `WITH d AS (${deltas}), md AS (SELECT DISTINCT d.workspace_id, s.scope, d.member_id FROM d ${scopes})
+    DELETE FROM scope_member_seats m USING md
+      WHERE m.workspace_id = md.workspace_id AND m.scope = md.scope AND m.member_id = md.member_id AND m.seats = 0`,
   ];
 }
 
