@@ -66,7 +66,7 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
     actives.set(`${s}|${p}`, (actives.get(`${s}|${p}`) ?? 0) + 1);
   }
   // Join cohorts by the local day of the member's first join in the scope: weeks and months active, and
-  // each milestone's count with the wait from the join to its first reach.
+  // each milestone's count with the wait from the join to its first reach. First reaches by their day.
   const joinAt = (s: string, m: string) => milestones.get(`${s}|${m}|join`)?.[0];
   const joinDay = (at: number) => Math.floor((at + 8 * 3_600_000) / DAY);
   const cohortPeriods = new Map<string, number>();
@@ -84,7 +84,13 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
     if (j === undefined) continue;
     bump(cohortMilestones, `${s}|${joinDay(j)}|${ms}`, [1, Math.max(0, first! - j)], add);
   }
-  return { days, hours, periods, milestones, actives, events, content, cohortPeriods, cohortMilestones };
+  const milestoneDays = new Map<string, number>();
+  for (const [k, [first]] of milestones) {
+    const [s, , ms] = k.split('|') as [string, string, string];
+    const dk = `${s}|${joinDay(first!)}|${ms}`;
+    milestoneDays.set(dk, (milestoneDays.get(dk) ?? 0) + 1);
+  }
+  return { days, hours, periods, milestones, actives, events, content, cohortPeriods, cohortMilestones, milestoneDays };
 }
 
 async function actual(ws: string) {
@@ -100,6 +106,7 @@ async function actual(ws: string) {
     events: new Map((await sel('scope_events')).map((r) => [`${r.scope}|${r.event_key}`, [num(r.first_at), num(r.attendances)]])),
     content: new Map((await sel('content_days')).map((r) => [`${r.scope}|${r.day}|${r.source}`, num(r.n)])),
     actives: new Map((await sel('period_actives')).filter((r) => num(r.n) !== 0).map((r) => [`${r.scope}|${r.period}`, num(r.n)])),
+    milestoneDays: new Map((await sel('milestone_days')).map((r) => [`${r.scope}|${r.day}|${r.milestone}`, num(r.n)])),
     cohortPeriods: new Map((await sel('cohort_periods')).map((r) => [`${r.scope}|${r.join_day}|${r.period}`, num(r.n)])),
     cohortMilestones: new Map((await sel('cohort_milestones')).map((r) => [`${r.scope}|${r.join_day}|${r.milestone}`, [num(r.n), num(r.wait)]])),
   };
@@ -129,7 +136,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 let run = 0;
-const TABLES = ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content', 'cohortPeriods', 'cohortMilestones'] as const;
+const TABLES = ['days', 'hours', 'periods', 'milestones', 'actives', 'events', 'content', 'cohortPeriods', 'cohortMilestones', 'milestoneDays'] as const;
 
 describe('analytics rollups', () => {
   it('equal a raw recomputation after any mix of late, repeated and anonymous activities, merges, splits and erasures', async () => {

@@ -694,6 +694,14 @@ export interface CohortPeriodTable {
   n: number;
 }
 
+export interface MilestoneDayTable {
+  workspace_id: string;
+  scope: string;
+  day: number;
+  milestone: string;
+  n: number;
+}
+
 export interface ScopeSeatTable {
   workspace_id: string;
   scope: string;
@@ -852,6 +860,7 @@ export interface Database {
   member_milestones: MemberMilestoneTable;
   cohort_periods: CohortPeriodTable;
   cohort_milestones: CohortMilestoneTable;
+  milestone_days: MilestoneDayTable;
   scope_seats: ScopeSeatTable;
   scope_member_seats: ScopeMemberSeatTable;
   analytics_snapshots: AnalyticsSnapshotTable;

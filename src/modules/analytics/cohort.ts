@@ -1,4 +1,5 @@
-// Join-cohort rollups, kept beside the member rollups they follow. A member who joined scope S at instant j
+// Join-cohort and first-reach rollups, kept beside the member rollups they follow. A milestone's first reach
+// counts on its local day (milestone_days: the funnel's stages reached in a range). A member who joined scope S at instant j
 // counts, in S's cohort of j's local day, once in every week and month they were active (cohort_periods:
 // retention) and once for every milestone they reached, with the wait from j to its first reach
 // (cohort_milestones: the funnel's cohort). The writer knows from its own upserts what moved: a period row
@@ -18,6 +19,7 @@ const IN = 500;
 
 /** The cohort tables' pending changes, summed per key. */
 export class CohortDeltas {
+  readonly reaches = new Map<string, { scope: string; day: number; milestone: string; n: number }>();
   readonly periods = new Map<string, { scope: string; join_day: number; period: string; n: number }>();
   readonly milestones = new Map<string, { scope: string; join_day: number; milestone: string; n: number; wait: number }>();
   /** Keys lowered: a row that reaches zero there is removed. */
@@ -48,6 +50,16 @@ export class CohortDeltas {
     if (n < 0 || w < 0) this.lower(scope, join_day);
   }
 
+  /** A first reach at `at` counted (n = 1) or taken back (n = -1). */
+  reach(scope: string, at: number, milestone: string, n: 1 | -1): void {
+    const day = this.day(at);
+    const k = `${scope}|${day}|${milestone}`;
+    const r = this.reaches.get(k);
+    if (r) r.n += n;
+    else this.reaches.set(k, { scope, day, milestone, n });
+    if (n < 0) this.lower(scope, day);
+  }
+
   /** Takes out (sign −1) or puts in (+1) a member's whole contribution to one scope's cohort of `joinAt`. */
   contribution(scope: string, joinAt: number, periods: Iterable<string>, firsts: Iterable<[string, number]>, sign: 1 | -1): void {
     for (const p of periods) this.period(scope, joinAt, p, sign);
@@ -72,8 +84,14 @@ export class CohortDeltas {
         n: eb('cohort_milestones.n', '+', eb.ref('excluded.n')), wait: eb('cohort_milestones.wait', '+', eb.ref('excluded.wait')),
       }))).execute();
     }
+    for (const rows of chunks([...this.reaches.values()].filter((r) => r.n !== 0))) {
+      await db.insertInto('milestone_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'milestone']).doUpdateSet((eb) => ({
+        n: eb('milestone_days.n', '+', eb.ref('excluded.n')),
+      }))).execute();
+    }
     for (const [scope, days] of this.lowered) {
       for (const some of chunks([...days])) {
+        await db.deleteFrom('milestone_days').where('scope', '=', scope).where('day', 'in', some).where('n', '=', 0).execute();
         await db.deleteFrom('cohort_periods').where('scope', '=', scope).where('join_day', 'in', some).where('n', '=', 0).execute();
         await db.deleteFrom('cohort_milestones').where('scope', '=', scope).where('join_day', 'in', some).where('n', '=', 0).execute();
       }
@@ -156,6 +174,10 @@ export async function memberStateOf(tx: Ctx, pairs: Iterable<{ scope: string; me
  * joins known afterwards for the pairs looked at, for the period rows that follow.
  */
 export async function followMilestones(tx: Ctx, c: CohortDeltas, moves: MilestoneMove[]): Promise<Map<string, number | null>> {
+  for (const m of moves) {
+    if (m.from !== null) c.reach(m.scope, m.from, m.milestone, -1);
+    c.reach(m.scope, m.to, m.milestone, 1);
+  }
   const joinMoves = new Map<string, MilestoneMove>();
   for (const m of moves) if (m.milestone === 'join') joinMoves.set(pairKey(m.scope, m.member_id), m);
   const known = new Map<string, number | null>();

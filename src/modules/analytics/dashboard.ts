@@ -166,10 +166,9 @@ export async function funnel(ctx: Ctx, q: DashboardQuery) {
   ctx.authorize('activity.read');
   ctx.authorize('member.read');
   const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
-  // The milestone named, so that the (scope, milestone, first_at) index bounds the range (the benchmark found
-  // a scan of every milestone of the scope without it: 593 ms against 42 at 250,000 members).
-  const reached = await ctx.tdb.selectFrom('member_milestones').select(['milestone', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('scope', '=', scope.key).where('milestone', 'in', [...MILESTONES]).where('first_at', '>=', range.fromAt).where('first_at', '<', range.toAt).groupBy('milestone').execute();
+  // First reaches by day: a few rows per day, where counting member rows took 42 ms at 250,000 members.
+  const reached = await ctx.tdb.selectFrom('milestone_days').select(['milestone', (eb) => eb.fn.sum<number>('n').as('n')])
+    .where('scope', '=', scope.key).where('day', '>=', range.firstDay).where('day', '<=', range.lastDay).groupBy('milestone').execute();
   // The join cohort of the range, followed to each later milestone (whenever it came): the cohort rollup by
   // join day, where a join per member cost a row per member (88,000 rows at 250,000 members).
   const cohort = await ctx.tdb.selectFrom('cohort_milestones').select(['milestone', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('wait').as('wait')])

@@ -274,7 +274,7 @@ async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: Ro
   }
 }
 
-const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
+const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
 
 /**
  * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner
@@ -284,14 +284,14 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
   const ids = [...new Set(memberIds)];
   if (!ids.length) return;
   const tz = await analyticsTimezone(tx);
-  // Their cohort contributions go first, while their rows still say what they were.
-  const joined = await tx.tdb.selectFrom('member_milestones').select(['scope', 'member_id', 'first_at']).where('member_id', 'in', ids).where('milestone', '=', 'join').execute();
-  if (joined.length) {
-    const state = await memberStateOf(tx, joined);
-    const out = new CohortDeltas(tz);
-    for (const j of joined) out.contribution(j.scope, Number(j.first_at), state.periods(j.scope, j.member_id), state.firsts(j.scope, j.member_id), -1);
-    await out.apply(tx, chunks);
-  }
+  // Their first reaches and cohort contributions go first, while their rows still say what they were.
+  const reached = await tx.tdb.selectFrom('member_milestones').select(['scope', 'member_id', 'milestone', 'first_at']).where('member_id', 'in', ids).execute();
+  const out = new CohortDeltas(tz);
+  for (const r of reached) out.reach(r.scope, Number(r.first_at), r.milestone, -1);
+  const joined = reached.filter((r) => r.milestone === 'join');
+  const state = joined.length ? await memberStateOf(tx, joined) : null;
+  for (const j of joined) out.contribution(j.scope, Number(j.first_at), state!.periods(j.scope, j.member_id), state!.firsts(j.scope, j.member_id), -1);
+  await out.apply(tx, chunks);
   const removed = await tx.tdb.selectFrom('member_periods').select(['scope', 'period', (eb) => eb.fn.countAll<number>().as('n')])
     .where('member_id', 'in', ids).groupBy(['scope', 'period']).execute();
   await addActives(tx, removed.map((r) => ({ scope: r.scope, period: r.period, n: -Number(r.n) })));

@@ -83,6 +83,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('n', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('cohort_periods_pk', ['workspace_id', 'scope', 'join_day', 'period'])
     .execute();
+  // Members whose first reach of a milestone fell on a local day, per scope: the funnel's "reached in the range"
+  // without counting member rows.
+  await db.schema
+    .createTable('milestone_days')
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('day', 'integer', (c) => c.notNull())
+    .addColumn('milestone', 'text', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('milestone_days_pk', ['workspace_id', 'scope', 'day', 'milestone'])
+    .execute();
   await db.schema
     .createTable('cohort_milestones')
     .addColumn('workspace_id', 'text', (c) => c.notNull())
@@ -131,5 +142,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['cohort_milestones', 'cohort_periods', 'content_days', 'scope_events', 'analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
+  for (const t of ['cohort_milestones', 'milestone_days', 'cohort_periods', 'content_days', 'scope_events', 'analytics_snapshots', 'member_milestones', 'period_actives', 'member_periods', 'activity_hours', 'activity_days', 'analytics_state']) await db.schema.dropTable(t).execute();
 }
