@@ -1,10 +1,10 @@
-// Join-cohort and first-reach rollups, kept beside the member rollups they follow. A milestone's first reach
-// counts on its local day (milestone_days: the funnel's stages reached in a range). A member who joined scope S at instant j
-// counts, in S's cohort of j's local day, once in every week and month they were active (cohort_periods:
-// retention) and once for every milestone they reached, with the wait from j to its first reach
-// (cohort_milestones: the funnel's cohort). The writer knows from its own upserts what moved: a period row
-// that is new, a milestone that is new or reached earlier than known, a join that is new or earlier. A join
-// that moves takes the member's whole contribution from the old cohort to the new one.
+// Join-cohort and first-reach rollups, kept beside the member rollups they follow. A member who joined scope S
+// at instant j counts, in S's cohort of j's local day, once in every week and month they were active
+// (cohort_periods: retention) and once for every milestone they reached, with the wait from j to its first
+// reach (cohort_milestones: the funnel's cohort). Every first reach also counts on its own local day
+// (milestone_days: the funnel's stages reached in a range). The writer knows from its own upserts what moved:
+// a period row that is new, a milestone that is new or reached earlier than known, a join that is new or
+// earlier. A join that moves takes the member's whole contribution from the old cohort to the new one.
 import type { Ctx } from '../../kernel/context.ts';
 import { localDayHour } from './calendar.ts';
 
