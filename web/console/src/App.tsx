@@ -20,12 +20,15 @@ import { Evaluate } from './pages/Evaluate';
 import { Members } from './pages/Members';
 import { Team } from './pages/Team';
 
+// An operator whose system asks for less motion gets no animated drawers, dialogs and messages.
+const reducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+
 export function Root() {
   const { i18n } = useTranslation();
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ algorithm: theme.defaultAlgorithm, token: { colorPrimary: '#d4380d', borderRadius: 6 } }}
+      theme={{ algorithm: theme.defaultAlgorithm, token: { colorPrimary: '#d4380d', borderRadius: 6, motion: !reducedMotion } }}
     >
       <AntApp>
         <Shell />
