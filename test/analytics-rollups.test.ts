@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctxFor } from '../src/bootstrap.ts';
 import { rebuildRollups } from '../src/modules/analytics/index.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
-import { expectStatus, makeCommunity, makeGroup, makeMember, otherWorkspace } from './helpers/api.ts';
+import { expectStatus, makeCommunity, makeGroup, makeMember, otherWorkspace, mergeSlots, splitLastMerge } from './helpers/api.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -162,20 +162,9 @@ describe('analytics rollups', () => {
           });
           expectStatus(await api.post('/api/v1/activities/batch', { activities }), 200);
         } else if (o.op === 'merge') {
-          const [kept, merged] = [members[o.kept], members[o.merged]];
-          if (!kept || !merged || kept === merged) continue;
-          const r = await api.post(`/api/v1/members/${kept}/merge`, { mergeId: merged });
-          expectStatus(r, 201);
-          merges.push(r.body.id);
-          members[o.merged] = null;
+          await mergeSlots(api, members, merges, o.kept, o.merged);
         } else if (o.op === 'split') {
-          const id = merges.pop();
-          if (!id) continue;
-          const r = await api.post(`/api/v1/member-merges/${id}/split`);
-          // 409: the merged member has since absorbed another; 404: the kept member was erased since.
-          if (r.status === 409 || r.status === 404) continue;
-          expectStatus(r, 200);
-          members[members.indexOf(null)] = r.body.mergedId;
+          await splitLastMerge(api, members, merges);
         } else {
           const id = members[o.member];
           if (!id) continue;

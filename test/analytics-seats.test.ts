@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantDb } from '../src/kernel/db/tenant.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
-import { expectStatus, makeCommunity, makeGroup, makeMember, otherWorkspace } from './helpers/api.ts';
+import { expectStatus, makeCommunity, makeGroup, makeMember, otherWorkspace, mergeSlots, splitLastMerge } from './helpers/api.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -83,19 +83,9 @@ describe('seat counts', () => {
           if (!g) continue;
           expectStatus(await api.patch(`/api/v1/groups/${g.id}`, { communityId: communities[o.community]!.id }), 200);
         } else if (o.op === 'merge') {
-          const [k, m] = [members[o.kept], members[o.merged]];
-          if (!k || !m || k === m) continue;
-          const r = await api.post(`/api/v1/members/${k}/merge`, { mergeId: m });
-          expectStatus(r, 201);
-          merges.push(r.body.id);
-          members[o.merged] = null;
+          await mergeSlots(api, members, merges, o.kept, o.merged);
         } else if (o.op === 'split') {
-          const id = merges.pop();
-          if (!id) continue;
-          const r = await api.post(`/api/v1/member-merges/${id}/split`);
-          if (r.status === 409 || r.status === 404) continue;
-          expectStatus(r, 200);
-          members[members.indexOf(null)] = r.body.mergedId;
+          await splitLastMerge(api, members, merges);
         } else if (o.op === 'deleteMember') {
           const id = members[o.member];
           if (!id) continue;

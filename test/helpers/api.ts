@@ -644,3 +644,27 @@ export const PNG_1x1 = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAA
 export const documentedOnly = (calls: Call[], ops: OpenApiOperation[]) => calls.filter((c) => ops.some((o) => o.method === c.method && o.path === c.path));
 
 export const call = (c: Client, x: Call) => c.request(x.method, x.url, x.body ?? (x.method === 'GET' || x.method === 'DELETE' ? undefined : {}));
+
+/**
+ * Merges and splits for the property tests, over slots of member ids (null: merged away or erased). A merge
+ * empties the merged member's slot and remembers the merge; a split undoes the last one into the first empty
+ * slot, unless the API refuses it (409: the merged member has since absorbed another; 404: the kept member was
+ * erased since).
+ */
+export async function mergeSlots(api: Client, members: (string | null)[], merges: string[], kept: number, merged: number): Promise<void> {
+  const [k, m] = [members[kept], members[merged]];
+  if (!k || !m || k === m) return;
+  const r = await api.post(`/api/v1/members/${k}/merge`, { mergeId: m });
+  expectStatus(r, 201);
+  merges.push(r.body.id);
+  members[merged] = null;
+}
+
+export async function splitLastMerge(api: Client, members: (string | null)[], merges: string[]): Promise<void> {
+  const id = merges.pop();
+  if (!id) return;
+  const r = await api.post(`/api/v1/member-merges/${id}/split`);
+  if (r.status === 409 || r.status === 404) return;
+  expectStatus(r, 200);
+  members[members.indexOf(null)] = r.body.mergedId;
+}

@@ -5,7 +5,9 @@
 // (milestone_days: the funnel's stages reached in a range). The writer knows from its own upserts what moved:
 // a period row that is new, a milestone that is new or reached earlier than known, a join that is new or
 // earlier. A join that moves takes the member's whole contribution from the old cohort to the new one.
+import type { ExpressionBuilder } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
+import type { Database } from '../../kernel/db/schema.ts';
 import { localDayHour } from './calendar.ts';
 
 /** A milestone row an upsert created or moved: its first reach before (null: new) and after. */
@@ -136,7 +138,8 @@ async function rowsOf<T>(
 }
 
 type PairWhere = [scope: string, members: string[]][];
-const pairsWhere = (where: PairWhere) => (eb: any) => eb.or(where.map(([scope, members]) => eb.and([eb('scope', '=', scope), eb('member_id', 'in', members)])));
+const pairsWhere = (where: PairWhere) => (eb: ExpressionBuilder<Database, 'member_milestones' | 'member_periods'>) =>
+  eb.or(where.map(([scope, members]) => eb.and([eb('scope', '=', scope), eb('member_id', 'in', members)])));
 
 /** When each (scope, member) pair joined its scope; pairs without a join are absent. */
 async function joinsOf(tx: Ctx, pairs: Iterable<{ scope: string; member_id: string }>): Promise<Map<string, number>> {

@@ -289,8 +289,10 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
   const out = new CohortDeltas(tz);
   for (const r of reached) out.reach(r.scope, Number(r.first_at), r.milestone, -1);
   const joined = reached.filter((r) => r.milestone === 'join');
-  const state = joined.length ? await memberStateOf(tx, joined) : null;
-  for (const j of joined) out.contribution(j.scope, Number(j.first_at), state!.periods(j.scope, j.member_id), state!.firsts(j.scope, j.member_id), -1);
+  if (joined.length) {
+    const state = await memberStateOf(tx, joined);
+    for (const j of joined) out.contribution(j.scope, Number(j.first_at), state.periods(j.scope, j.member_id), state.firsts(j.scope, j.member_id), -1);
+  }
   await out.apply(tx, chunks);
   const removed = await tx.tdb.selectFrom('member_periods').select(['scope', 'period', (eb) => eb.fn.countAll<number>().as('n')])
     .where('member_id', 'in', ids).groupBy(['scope', 'period']).execute();
