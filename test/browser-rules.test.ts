@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium || postgres)('group rules in Chromium: console and 
       settings: { rulesText: '只聊茶，不发广告；友善交流。', consentRequired: true },
     }), 201);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
     operator = await context.newPage();
     watch(operator, 'console');
     await operator.goto(`${t.url}/`);

@@ -26,7 +26,8 @@ export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
   if (!existsSync(new URL('../../web/dist/console/index.html', import.meta.url))) execSync('npm run build:web', { stdio: 'inherit' });
   const errors: string[] = [];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // Reduced motion (the console honours it): no picker or overlay is clicked while it is still animating in.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
   const page = await context.newPage();
   // CI has two cores shared with other test files: a click can wait seconds for the page to settle.
   page.setDefaultTimeout(15_000);
