@@ -14,7 +14,7 @@ import { DiskFileStore } from './kernel/files.ts';
 import { systemClock } from './kernel/clock.ts';
 import { runRelay, workspacesWithLive, type RelayDeps } from './modules/relay/index.ts';
 import { evaluateAlerts, notifyAlerts } from './modules/alerts/index.ts';
-import { runVoice, writeWeeklyReports } from './modules/analytics/index.ts';
+import { ROLLUP_BATCH, rollupBacklog, runRollups, runVoice, writeWeeklyReports } from './modules/analytics/index.ts';
 import { outboxWorker, type Connector, type OutboxAction } from './modules/outbox/index.ts';
 import { runInactivity, runQuiet, runRanking, runRitualReminders, runRules, runnerState, runScheduledPosts, runSchedules, runSunset, workspacesWithRules } from './modules/rules/index.ts';
 
@@ -30,7 +30,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number; alertsEveryMs?: number } = {}): Engine {
+export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number; alertsEveryMs?: number; rollupWaitMs?: number } = {}): Engine {
   const log = rt.log.child({ component: 'engine' });
   const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
   const c = rt.config;
@@ -51,6 +51,9 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   const alertsEvery = opts.alertsEveryMs ?? 300_000;
   let lastAlerts = -Infinity;
   let voiceTurn = 0;
+  // A workspace's rollup queue is counted once it holds a batch, or once its oldest activity has waited this
+  // long: the larger the batch, the cheaper each activity (dashboard reads catch up by themselves meanwhile).
+  const rollupWait = opts.rollupWaitMs ?? 30_000;
   const postAlert = async (url: string, body: string, headers: Record<string, string>) =>
     (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'error' })).status;
   // This engine's place in each stream and its members' recent messages (a restarted engine starts from the saved checkpoints).
@@ -88,6 +91,17 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
         } catch (err) {
           log.error({ err, workspaceId: w.id }, 'alerts failed');
         }
+      }
+    }
+    // Rollups: one batch per workspace that is due, within a time budget (a backlog is worked off over ticks).
+    const rollupsUntil = Date.now() + 500;
+    for (const b of await rollupBacklog(rt.db.kysely)) {
+      if (Date.now() > rollupsUntil || stopped) break;
+      if (b.n < ROLLUP_BATCH && rt.clock.now() - b.oldest < rollupWait) continue;
+      try {
+        await runRollups(ctxFor(b.workspaceId));
+      } catch (err) {
+        log.error({ err, workspaceId: b.workspaceId }, 'rollups failed');
       }
     }
     // Voice reads the new messages a batch per workspace, within a time budget and starting where the last

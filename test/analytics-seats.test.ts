@@ -1,6 +1,7 @@
 // Seats and people per scope, kept by the database's triggers, equal a count of the memberships after any
 // mix of joins, leaves, rejoins, a group moved to another community, member merges and splits,
 // and members and groups deleted — through the API, on the dialect under test. A recount gives the same.
+// The workspace's member count, kept by triggers on members, equals a count of them.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantDb } from '../src/kernel/db/tenant.ts';
@@ -54,6 +55,14 @@ async function kept(ws: string): Promise<Map<string, number[]>> {
   return new Map(rows.filter((r) => Number(r.seats) !== 0 || Number(r.people) !== 0).map((r) => [r.scope, [Number(r.seats), Number(r.people)]]));
 }
 
+/** The workspace's members: as kept by the members' triggers, and as counted. */
+async function memberCount(ws: string): Promise<{ kept: number; counted: number }> {
+  const db = t.server.rt.db.kysely;
+  const k = await db.selectFrom('member_counts').select('members').where('workspace_id', '=', ws).executeTakeFirst();
+  const c = await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws).executeTakeFirstOrThrow();
+  return { kept: Number(k?.members ?? 0), counted: Number(c.n) };
+}
+
 const sorted = (m: Map<string, number[]>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 let run = 0;
 
@@ -103,11 +112,14 @@ describe('seat counts', () => {
       }
       const want = await counted(workspace.id);
       expect(sorted(await kept(workspace.id))).toEqual(sorted(want));
+      const m = await memberCount(workspace.id);
+      expect(m.kept).toBe(m.counted);
       // The members behind each scope are the ones counted, and a recount lands on the same figures.
       await t.server.rt.db.kysely.transaction().execute(async (trx) => {
         await new TenantDb(trx, workspace.id).recountSeats();
       });
       expect(sorted(await kept(workspace.id))).toEqual(sorted(want));
+      expect((await memberCount(workspace.id)).kept).toBe(m.counted);
     }), { numRuns: 10, endOnFailure: true });
   }, 240_000);
 });

@@ -349,4 +349,31 @@ describe('evaluation dashboards', () => {
     const g = await t.api.get(`/api/v1/analytics/output?${range}&groupId=${g2.id}`);
     expect(g.body).toMatchObject({ events: 1, attendances: 1, communityWideEvents: 0, groups: 1 });
   });
+
+  it('queues what is written, counts it in the background once due, and never lets a read lag behind it', async () => {
+    const db = t.server.rt.db.kysely;
+    const queued = async () => (await db.selectFrom('rollup_queue').select('n').execute()).reduce((s, r) => s + Number(r.n), 0);
+    const counted = async () => Number((await db.selectFrom('activity_days').select((eb) => eb.fn.sum<number>('n').as('n')).where('scope', '=', other.id).executeTakeFirst())?.n ?? 0);
+    const say = (sourceId: string) => ({ kind: 'message', groupId: other.id, occurredAt: at('2026-11-14T10:00'), source: 'queue-test', sourceId, payload: { text: '在吗' } });
+    // A read counts whatever is queued first.
+    const messages = async () => (await t.api.get(`/api/v1/analytics/overview?${range}&groupId=${other.id}`)).body.activity.messages as number;
+    const m0 = await messages();
+    expect(await queued()).toBe(0);
+    const c0 = await counted();
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: [say('q1'), say('q2')] }), 200);
+    // Queued, not counted: the runner waits for a batch, or for the oldest to have waited 30 s.
+    expect(await queued()).toBe(2);
+    await t.server.engine.tick();
+    expect(await queued()).toBe(2);
+    expect(await counted()).toBe(c0);
+    clock.t += 30_000;
+    await t.server.engine.tick();
+    expect(await queued()).toBe(0);
+    expect(await counted()).toBe(c0 + 2);
+    // A repeat writes nothing and queues nothing; a new one is queued, and the next read shows it.
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: [say('q2'), say('q3')] }), 200);
+    expect(await queued()).toBe(1);
+    expect(await messages()).toBe(m0 + 3);
+    expect(await queued()).toBe(0);
+  });
 });

@@ -28,6 +28,8 @@ import * as m0020 from './migrations/0020-plans.ts';
 import * as m0021 from './migrations/0021-alerts.ts';
 import * as m0022 from './migrations/0022-voice.ts';
 import * as m0023 from './migrations/0023-seat-counts.ts';
+import * as m0024 from './migrations/0024-rollup-queue.ts';
+import * as m0025 from './migrations/0025-member-counts.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -59,6 +61,8 @@ const migrations: Record<string, Migration> = {
   '0021-alerts': m0021,
   '0022-voice': m0022,
   '0023-seat-counts': m0023,
+  '0024-rollup-queue': m0024,
+  '0025-member-counts': m0025,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -534,6 +534,21 @@ export interface AnalyticsStateTable {
   rebuilt_at: number | null;
 }
 
+/** A workspace's members, kept by triggers on members (migration 0025). */
+export interface MemberCountTable {
+  workspace_id: string;
+  members: number;
+}
+
+/** Activities written and not yet counted in the rollups: one row per write, `rows` a JSON array of QueuedRow. */
+export interface RollupQueueTable {
+  workspace_id: string;
+  id: string;
+  n: number;
+  rows: string;
+  created_at: number;
+}
+
 export interface ActivityDayTable {
   workspace_id: string;
   scope: string;
@@ -853,6 +868,8 @@ export interface Database {
   live_sessions: LiveSessionTable;
   short_links: ShortLinkTable;
   analytics_state: AnalyticsStateTable;
+  rollup_queue: RollupQueueTable;
+  member_counts: MemberCountTable;
   activity_days: ActivityDayTable;
   activity_hours: ActivityHourTable;
   member_periods: MemberPeriodTable;

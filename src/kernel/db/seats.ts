@@ -1,4 +1,4 @@
-// Seat counts kept by the database itself: a scope's open memberships (seats) and the people behind them,
+// Seat and member counts kept by the database itself: a scope's open memberships (seats) and the people behind them,
 // for the workspace (''), each community ('c:<id>') and each group (its id). Memberships are written from a
 // dozen places (joins, leaves, connectors, imports, merges, the demo); triggers on the table are the one
 // place that sees them all, so the dashboards read a figure instead of counting a million rows. SQLite runs
@@ -82,7 +82,19 @@ export function communityMoveStatements(): string[] {
   ];
 }
 
-/** Every count of one workspace (or all) recomputed from the memberships: the migration's start, and a rebuild. */
+/**
+ * A workspace's members counted up (a new row, or the transition table `new_rows`) or down (`OLD`, `old_rows`).
+ * Members an unfinished import wrote count at once, like its seats.
+ */
+export function memberCountStatements(x: Row | 'new_rows' | 'old_rows'): string {
+  const d = x === 'NEW' || x === 'new_rows' ? 1 : -1;
+  const rows = x === 'NEW' || x === 'OLD' ? `SELECT ${x}.workspace_id, ${d}` : `SELECT workspace_id, ${d} * count(*) FROM ${x} GROUP BY workspace_id`;
+  // WHERE TRUE: SQLite's upsert after a SELECT needs it to tell ON CONFLICT from a join's ON.
+  return `INSERT INTO member_counts (workspace_id, members) SELECT * FROM (${rows}) c WHERE TRUE
+    ON CONFLICT (workspace_id) DO UPDATE SET members = member_counts.members + excluded.members`;
+}
+
+/** Every seat count of one workspace (or all) recomputed from the memberships: the migration's start, and a rebuild. */
 export function recountStatements(workspaceId?: string): RawBuilder<unknown>[] {
   const ws = (col: string) => (workspaceId === undefined ? sql`TRUE` : sql`${sql.ref(col)} = ${workspaceId}`);
   return [
@@ -102,4 +114,11 @@ export function recountStatements(workspaceId?: string): RawBuilder<unknown>[] {
 
 export async function recountSeats(db: Kysely<any>, workspaceId?: string): Promise<void> {
   for (const s of recountStatements(workspaceId)) await s.execute(db);
+}
+
+/** A workspace's member count (or every workspace's) recomputed from its members. */
+export async function recountMemberCounts(db: Kysely<any>, workspaceId?: string): Promise<void> {
+  const ws = workspaceId === undefined ? sql`TRUE` : sql`workspace_id = ${workspaceId}`;
+  await sql`DELETE FROM member_counts WHERE ${ws}`.execute(db);
+  await sql`INSERT INTO member_counts (workspace_id, members) SELECT workspace_id, count(*) FROM members WHERE ${ws} GROUP BY workspace_id`.execute(db);
 }

@@ -6,7 +6,7 @@
 import { sql, type DeleteQueryBuilder, type DeleteResult, type Insertable, type Kysely, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Database, TenantTable } from './schema.ts';
-import { recountSeats } from './seats.ts';
+import { recountMemberCounts, recountSeats } from './seats.ts';
 
 type Tenantless<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
 
@@ -113,9 +113,20 @@ export class TenantDb {
     return inserted;
   }
 
-  /** Counts the workspace's seats and people per scope again from its memberships (the triggers keep them after). */
+  /** Counts the workspace's seats and people per scope, and its members, again (the triggers keep them after). */
   async recountSeats(): Promise<void> {
     await recountSeats(this.db, this.workspaceId);
+    await recountMemberCounts(this.db, this.workspaceId);
+  }
+
+  /**
+   * Holds the workspace's rollup lock until the transaction ends: the writers of rollups (runner, import,
+   * recount, rebuild) upsert the same rows in different orders, which on PostgreSQL could deadlock. SQLite
+   * has one writer at a time already.
+   */
+  async lockRollups(): Promise<void> {
+    if (!this.db.isTransaction) throw new Error('lockRollups must run inside a transaction');
+    if (!this.sqlite) await sql`select pg_advisory_xact_lock(hashtext(${`rollups:${this.workspaceId}`}))`.execute(this.db);
   }
 
   /** Runs fn in one transaction; nested calls reuse the outer transaction. */

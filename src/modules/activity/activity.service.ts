@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Activity, ActivityInput, ActivityListQuerySchema } from './activity.schema.ts';
 import { iso } from '../../kernel/clock.ts';
 import { chatItem } from './chat-item.ts';
-import { addToRollups, type RollupRow } from '../analytics/index.ts';
+import { queueForRollups, type RollupRow } from '../analytics/index.ts';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
 
@@ -66,6 +66,7 @@ async function checkRefs(ctx: Ctx, inputs: ActivityInput[], prefix: (i: number) 
  * Writes activities idempotently. `audit: false` is for streams that are their own record (a member's chat
  * lines): the activity already says who did what, when. `rollups: false` is only for the dashboards
  * benchmark's baseline (ingest without rollup maintenance); the rollups are then wrong until a rebuild.
+ * New activities are queued for the rollups, not counted here (see analytics/rollup.ts).
  */
 export async function writeActivities(
   ctx: Ctx, inputs: ActivityInput[], fieldPrefix = (i: number) => `activities.${i}.`, opts: { audit?: boolean; rollups?: boolean } = {},
@@ -103,7 +104,7 @@ export async function writeActivities(
         results.push({ activity: toActivity(existing), created: false });
       }
     }
-    if (opts.rollups !== false) await addToRollups(tx, inserted);
+    if (opts.rollups !== false) await queueForRollups(tx, inserted);
     // One audit entry per write call (not per activity); a retry that only repeats earlier writes records nothing.
     const created = results.filter((r) => r.created);
     // Published after the commit (a rolled-back write announces nothing); retries of earlier writes are not news.

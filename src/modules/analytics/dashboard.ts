@@ -8,7 +8,7 @@ import { forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import {
   DAY, dayDate, dayKey, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
 } from './calendar.ts';
-import { analyticsTimezone, communityScope, MILESTONES, type Milestone } from './rollup.ts';
+import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, type Milestone } from './rollup.ts';
 
 export interface DashboardQuery {
   from?: string;
@@ -51,8 +51,17 @@ export async function resolveRange(ctx: Ctx, q: DashboardQuery): Promise<Range> 
   return { timezone, firstDay, lastDay, fromAt: dayStart(firstDay, timezone), toAt: dayStart(lastDay + 1, timezone) };
 }
 
-/** The scope asked for, if the actor may see all of it (a scoped operator sees its groups and whole communities). */
+/**
+ * The scope asked for, if the actor may see all of it (a scoped operator sees its groups and whole
+ * communities). Every rollup reader starts here, so this is also where the rollups catch up with the queue.
+ */
 export async function resolveScope(ctx: Ctx, q: DashboardQuery): Promise<Scope> {
+  const scope = await visibleScope(ctx, q);
+  await catchUpRollups(ctx);
+  return scope;
+}
+
+async function visibleScope(ctx: Ctx, q: DashboardQuery): Promise<Scope> {
   const v = await ctx.visibility();
   if (q.groupId) {
     const g = await ctx.tdb.selectFrom('groups').select(['id', 'name']).where('id', '=', q.groupId).executeTakeFirst();
@@ -131,7 +140,8 @@ export async function overview(ctx: Ctx, q: DashboardQuery) {
     : null;
   const kpi = community ? (JSON.parse(community.canvas) as { kpi?: { memberFloor?: number; activeMemberRate?: number } }).kpi ?? null : null;
   const s = await seats(ctx, scope);
-  const people = scope.kind === 'workspace' ? num((await ctx.tdb.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : s.people;
+  // The workspace's people are all its members (kept by triggers, migration 0025), in a group or not.
+  const people = scope.kind === 'workspace' ? num((await ctx.tdb.selectFrom('member_counts').select('members').executeTakeFirst())?.members) : s.people;
   const lastWeek = actives.get(weekKey(weeks[weeks.length - 1]!)) ?? 0;
   const lastMonth = actives.get(monthKey(months[months.length - 1]!)) ?? 0;
   const messages = total('message');

@@ -1,5 +1,5 @@
 export { dayStart, isTimeZone, localDayHour, monthKey, monthOf, monthStartDay } from './calendar.ts';
-export { addImportToRollups, addToRollups, analyticsTimezone, communityScope, rebuildRollups, recountMembers, DEFAULT_TIMEZONE, type RollupRow } from './rollup.ts';
+export { addImportToRollups, analyticsTimezone, catchUpRollups, queueForRollups, rollupBacklog, runRollups, ROLLUP_BATCH, communityScope, rebuildRollups, recountMembers, DEFAULT_TIMEZONE, type RollupRow } from './rollup.ts';
 export { funnel, groupHealth, overview, retention, team, value } from './dashboard.ts';
 export * from './analytics.schema.ts';
 export { meetups, structure } from './structure.ts';

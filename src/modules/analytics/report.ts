@@ -5,7 +5,7 @@
 import type { Ctx } from '../../kernel/context.ts';
 import { dayDate, localDayHour, parseDay, weekOf, weekStartDay } from './calendar.ts';
 import { funnel, groupHealth, overview, team, value, type DashboardQuery } from './dashboard.ts';
-import { analyticsTimezone } from './rollup.ts';
+import { analyticsTimezone, catchUpRollups } from './rollup.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const change = (now: number, before: number) => (before ? `${now >= before ? '+' : ''}${Math.round(((now - before) / before) * 100)}%` : now ? '新增' : '持平');
@@ -114,6 +114,7 @@ export async function lastWeek(ctx: Ctx): Promise<{ from: string; to: string; we
  * evaluation; a week already written is left as it is).
  */
 export async function writeWeeklyReports(ctx: Ctx): Promise<number> {
+  await catchUpRollups(ctx);
   // A workspace that has never had an activity has nothing to report.
   if (!(await ctx.tdb.selectFrom('activity_days').select('day').limit(1).executeTakeFirst())) return 0;
   const { from, to, week } = await lastWeek(ctx);

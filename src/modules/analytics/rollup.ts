@@ -1,10 +1,17 @@
-// Rollup maintenance: what the dashboards read instead of scanning activities. Every write of new
-// activities adds its deltas in the same transaction (a rolled-back write leaves no trace, a duplicate
-// activity is never inserted so never counted). An import adds its rows when it is published, a member
-// merge, split or erasure recounts the members concerned, and `rebuildRollups` recomputes everything
-// (after a time-zone change, or to check). Deltas are summed in memory first, so a batch of a thousand
-// messages from one busy hour costs a few dozen upserts, not thousands.
-import { sql } from 'kysely';
+// Rollup maintenance: what the dashboards read instead of scanning activities.
+//
+// A write of new activities does not count them: it leaves one row in `rollup_queue` (what the rollups need
+// of each activity) in its own transaction, so a rolled-back write leaves no trace and a duplicate activity,
+// never inserted, is never queued. The engine's rollup runner counts the queue in batches of ~20,000
+// activities, and deletes what it counted in the same transaction as the counts (a crash repeats nothing).
+// Counting a thousand activities at a time cost the ingest as much again as writing them (7 member-period and
+// 3 milestone upserts per member-activity, most of them conflicts); in batches of 20,000 a busy day's repeated
+// keys collapse in memory first, and the writer pays one insert per call. Every dashboard read catches up
+// first, so what it shows is never behind what was written: the runner's laziness is only the size of that
+// catch-up. An import adds its rows when it is published, a member merge, split or erasure recounts the members
+// concerned (after the queue is counted), and `rebuildRollups` recomputes everything (after a time-zone
+// change, or to check). All four take the workspace's rollup lock, so that their upserts never deadlock.
+import { sql, type Kysely } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './calendar.ts';
@@ -13,6 +20,16 @@ import { resetVoice } from './voice.ts';
 import { forgetStructures } from './structure.ts';
 
 export type RollupRow = Pick<Database['activities'], 'kind' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'content_source'>;
+/** What the rollups count of an activity: the payload only matters for a purchase's amount and an attendance's event. */
+interface Counted { kind: string; member_id: string | null; group_id: string | null; at: number; content_source: string | null; amount: number; event: string | null }
+/** A Counted as it waits in the queue: [kind, member, group, occurredAt, contentSource, amountCents, event]. */
+type QueuedRow = [string, string | null, string | null, number, string | null, number, string | null];
+
+const counted = (r: RollupRow): Counted => ({
+  kind: r.kind, member_id: r.member_id, group_id: r.group_id, at: Number(r.occurred_at), content_source: r.content_source,
+  amount: amountOf(r.kind, r.payload), event: eventOf(r.kind, r.payload),
+});
+const fromQueue = ([kind, member_id, group_id, at, content_source, amount, event]: QueuedRow): Counted => ({ kind, member_id, group_id, at, content_source, amount, event });
 
 /** The analytics time zone of a workspace that never chose one. */
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -73,13 +90,11 @@ class Deltas {
     private readonly membersOnly = false,
   ) {}
 
-  add(a: RollupRow): void {
-    const at = Number(a.occurred_at);
+  add(a: Counted): void {
+    const { at, amount, event } = a;
     const { day, hour } = localDayHour(at, this.timezone);
     const community = a.group_id ? this.communityOf.get(a.group_id) : null;
     const scopes = ['', ...(community ? [communityScope(community)] : []), ...(a.group_id ? [a.group_id] : [])];
-    const amount = amountOf(a.kind, a.payload);
-    const event = eventOf(a.kind, a.payload);
     if (!this.membersOnly) {
       for (const scope of scopes) {
         const k = `${scope}|${day}|${a.kind}`;
@@ -221,13 +236,61 @@ async function communities(tx: Ctx, groupIds: Iterable<string>): Promise<Map<str
   return out;
 }
 
-/** Adds newly written activities to the rollups; the caller's transaction holds both. */
-export async function addToRollups(tx: Ctx, rows: RollupRow[]): Promise<void> {
+/** Queues newly written activities for the rollups, in the caller's transaction: one row per call. */
+export async function queueForRollups(tx: Ctx, rows: RollupRow[]): Promise<void> {
   if (!rows.length) return;
-  const tz = await analyticsTimezone(tx);
-  const d = new Deltas(tz, await communities(tx, rows.flatMap((r) => (r.group_id ? [r.group_id] : []))));
-  for (const r of rows) d.add(r);
-  await apply(tx, d);
+  const queued = rows.map((r): QueuedRow => {
+    const c = counted(r);
+    return [c.kind, c.member_id, c.group_id, c.at, c.content_source, c.amount, c.event];
+  });
+  await tx.tdb.insertInto('rollup_queue', { id: tx.ids.next('rq'), n: rows.length, rows: JSON.stringify(queued), created_at: tx.clock.now() }).execute();
+}
+
+/** Activities counted per transaction by the runner: large enough for a busy day's repeated keys to collapse in memory. */
+export const ROLLUP_BATCH = 20_000;
+
+/**
+ * Counts the oldest queued activities, about `limit` of them (whole queue rows: at least one), and deletes
+ * their queue rows in the same transaction. Returns how many activities it counted (0: the queue is empty).
+ */
+export async function runRollups(ctx: Ctx, limit = ROLLUP_BATCH): Promise<number> {
+  return ctx.transaction(async (tx) => {
+    await tx.tdb.lockRollups();
+    // Sizes first: a queue row of one bulk write holds thousands of activities, and a backlog may hold millions.
+    const heads = await tx.tdb.selectFrom('rollup_queue').select(['id', 'n']).orderBy('id').limit(limit).execute();
+    let total = 0;
+    let take = 0;
+    while (take < heads.length && total < limit) total += Number(heads[take++]!.n);
+    if (!take) return 0;
+    const ids = heads.slice(0, take).map((h) => h.id);
+    const rows: Counted[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      for (const q of await tx.tdb.selectFrom('rollup_queue').select('rows').where('id', 'in', ids.slice(i, i + CHUNK)).execute()) {
+        for (const r of JSON.parse(q.rows) as QueuedRow[]) rows.push(fromQueue(r));
+      }
+    }
+    const d = new Deltas(await analyticsTimezone(tx), await communities(tx, rows.flatMap((r) => (r.group_id ? [r.group_id] : []))));
+    for (const r of rows) d.add(r);
+    await apply(tx, d);
+    for (let i = 0; i < ids.length; i += CHUNK) await tx.tdb.deleteFrom('rollup_queue').where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    return total;
+  });
+}
+
+/**
+ * Counts everything queued, so that what is read next shows every activity written before: called by every
+ * rollup reader. Costs one indexed lookup when the runner has kept up.
+ */
+export async function catchUpRollups(ctx: Ctx): Promise<void> {
+  if (!(await ctx.tdb.selectFrom('rollup_queue').select('id').limit(1).executeTakeFirst())) return;
+  while ((await runRollups(ctx)) > 0);
+}
+
+/** Per workspace: activities waiting in the rollup queue, and when the oldest was queued (for the engine). */
+export async function rollupBacklog(db: Kysely<Database>): Promise<{ workspaceId: string; n: number; oldest: number }[]> {
+  const rows = await db.selectFrom('rollup_queue').select(['workspace_id', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.min<number>('created_at').as('oldest')])
+    .groupBy('workspace_id').execute();
+  return rows.map((r) => ({ workspaceId: r.workspace_id, n: Number(r.n), oldest: Number(r.oldest) }));
 }
 
 const ROLLUP_COLUMNS = ['id', 'kind', 'member_id', 'group_id', 'occurred_at', 'payload', 'content_source', 'created_at'] as const;
@@ -235,6 +298,7 @@ const PAGE = 20_000;
 
 /** Adds an import's activities when it is published (they were hidden, so counted nowhere, until then). */
 export async function addImportToRollups(tx: Ctx, importId: string, startedAt: number): Promise<void> {
+  await tx.tdb.lockRollups();
   const tz = await analyticsTimezone(tx);
   let after: { created: number; id: string } | null = null;
   const groups = new Map<string, string | null>();
@@ -250,7 +314,7 @@ export async function addImportToRollups(tx: Ctx, importId: string, startedAt: n
     const missing = rows.flatMap((r) => (r.group_id && !groups.has(r.group_id) ? [r.group_id] : []));
     for (const [k, v] of await communities(tx, missing)) groups.set(k, v);
     const d = new Deltas(tz, groups);
-    for (const r of rows) d.add(r);
+    for (const r of rows) d.add(counted(r));
     await apply(tx, d);
     const last = rows[rows.length - 1]!;
     after = { created: Number(last.created_at), id: last.id };
@@ -283,6 +347,10 @@ const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'per
 export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void> {
   const ids = [...new Set(memberIds)];
   if (!ids.length) return;
+  // Queued activities are counted first: the recount below reads the members' activities as they are now,
+  // and what it takes out must be everything that was counted of them.
+  await catchUpRollups(tx);
+  await tx.tdb.lockRollups();
   const tz = await analyticsTimezone(tx);
   // Their first reaches and cohort contributions go first, while their rows still say what they were.
   const reached = await tx.tdb.selectFrom('member_milestones').select(['scope', 'member_id', 'milestone', 'first_at']).where('member_id', 'in', ids).execute();
@@ -302,7 +370,7 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
   const groups = await communities(tx, (await tx.tdb.selectFrom('groups').select('id').execute()).map((g) => g.id));
   await eachPage(tx, { memberIds: ids }, async (rows) => {
     const d = new Deltas(tz, groups, true);
-    for (const r of rows) d.add(r);
+    for (const r of rows) d.add(counted(r));
     await apply(tx, d);
   });
 }
@@ -311,7 +379,9 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
 export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {}): Promise<{ activities: number; timezone: string; ms: number }> {
   const started = Date.now();
   return ctx.transaction(async (tx) => {
-    for (const t of ROLLUP_TABLES) await tx.tdb.deleteFrom(t).execute();
+    await tx.tdb.lockRollups();
+    // Everything queued is in the activities read below.
+    for (const t of [...ROLLUP_TABLES, 'rollup_queue'] as const) await tx.tdb.deleteFrom(t).execute();
     // Seats are kept by the database's triggers; counted again here all the same, as a rebuild is the repair.
     await tx.tdb.recountSeats();
     // The weekly reports stay: they are documents of their week. Structures kept in memory are recomputed.
@@ -328,7 +398,7 @@ export async function rebuildRollups(ctx: Ctx, opts: { timezone?: string } = {})
     let d = new Deltas(timezone, groups);
     let pending = 0;
     await eachPage(tx, {}, async (rows) => {
-      for (const r of rows) d.add(r);
+      for (const r of rows) d.add(counted(r));
       activities += rows.length;
       pending += rows.length;
       if (pending >= 200_000) {

@@ -3,7 +3,7 @@
 // baseline for year 1) to the year's target, spreads each yearly amount evenly over its months, and keeps
 // rates as given. Actuals the data holds are computed; the rest are what was entered or imported.
 import type { Ctx } from '../../kernel/context.ts';
-import { analyticsTimezone, communityScope, dayStart, localDayHour, monthKey, monthOf, monthStartDay } from '../analytics/index.ts';
+import { analyticsTimezone, catchUpRollups, communityScope, dayStart, localDayHour, monthKey, monthOf, monthStartDay } from '../analytics/index.ts';
 import { monthIndex, monthText, toPlan, visiblePlan } from './plan.service.ts';
 import { METRICS, type MetricDef, type MetricKey } from './plan.template.ts';
 
@@ -76,6 +76,7 @@ async function actuals(ctx: Ctx, plan: ReturnType<typeof toPlan>, first: number,
   if (!months.length) return out;
   const ends = months.map((m) => dayStart(monthStartDay(m + 1), tz));
   const scope = plan.communityId ? communityScope(plan.communityId) : '';
+  await catchUpRollups(ctx);
   const { groups, seats } = await levels(ctx, plan.communityId, ends);
   const fans = new Map((await ctx.tdb.selectFrom('period_actives').select(['period', 'n']).where('scope', '=', scope).where('period', 'in', months.map(monthKey)).execute()).map((r) => [r.period, num(r.n)]));
   const firstDay = monthStartDay(first);
