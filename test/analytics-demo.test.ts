@@ -1,6 +1,6 @@
 // The dashboards on the demo workspace (six months of every kind of activity) against a raw SQL
 // recomputation from the activities table, on the dialect under test: the overview's counts and actives,
-// the funnel's range and join cohort with the waits, and weekly and monthly retention, for the workspace
+// every group's health figures, the funnel's range and join cohort with the waits, and weekly and monthly retention, for the workspace
 // and for one community. The SQL here reads nothing but `activities` and `groups`; the local day is plain
 // arithmetic on the instant (Asia/Shanghai is UTC+8 all year), the week Monday-based.
 import { sql } from 'kysely';
@@ -43,6 +43,9 @@ const MILESTONE = sql`case when kind in ('join', 'consultation', 'purchase') the
 /** Monday-based week of the local day: ⌊(⌊(at + 8 h) / day⌋ + 3) / 7⌋, folded into one integer division. */
 const WEEK = sql`((occurred_at + ${sql.lit(TZ + 3 * DAY)}) / ${sql.lit(7 * DAY)})`;
 
+/** A purchase's payload.amountCents, in the dialect under test. */
+const amountCents = () => (t.server.rt.db.dialect === 'postgres' ? sql`cast(payload::json->>'amountCents' as bigint)` : sql`json_extract(payload, '$.amountCents')`);
+
 async function rows<T>(q: ReturnType<typeof sql<T>>): Promise<T[]> {
   return (await q.execute(db())).rows;
 }
@@ -72,6 +75,35 @@ describe.each([['workspace', false], ['community', true]] as const)('dashboards 
       expect(m.active, m.month).toBe(num(a!.n));
     }
     expect(Math.max(...r.body.months.map((m: { active: number }) => m.active))).toBeGreaterThan(50);
+  });
+
+  it('gives every group the messages, joins, leaves, revenue and trend its activities say', async () => {
+    const r = await t.api.get(`/api/v1/analytics/groups?from=${FROM}&to=${TO}${scopeQ()}`);
+    expectStatus(r, 200);
+    // The trend compares the last 7 days with the 21 before them.
+    const recentAt = toAt - 7 * DAY;
+    const beforeAt = toAt - 28 * DAY;
+    const raw = await rows<{ group_id: string; messages: unknown; joins: unknown; leaves: unknown; revenue: unknown; recent: unknown; before: unknown }>(sql`
+      select group_id,
+        sum(case when kind = 'message' and occurred_at >= ${fromAt} then 1 else 0 end) as messages,
+        sum(case when kind = 'join' and occurred_at >= ${fromAt} then 1 else 0 end) as joins,
+        sum(case when kind = 'leave' and occurred_at >= ${fromAt} then 1 else 0 end) as leaves,
+        sum(case when kind = 'purchase' and occurred_at >= ${fromAt} then coalesce(${amountCents()}, 0) else 0 end) as revenue,
+        sum(case when kind = 'message' and occurred_at >= ${recentAt} then 1 else 0 end) as recent,
+        sum(case when kind = 'message' and occurred_at >= ${beforeAt} and occurred_at < ${recentAt} then 1 else 0 end) as before
+      from activities where workspace_id = ${ws} and group_id is not null and occurred_at >= ${Math.min(fromAt, beforeAt)} and occurred_at < ${toAt} ${inScope(community())}
+      group by group_id`);
+    const want = new Map(raw.map((g) => [g.group_id, g]));
+    const items = r.body.items as { groupId: string; messages: number; joins: number; leaves: number; revenueCents: number; trend: number | null }[];
+    expect(items.length).toBeGreaterThan(3);
+    for (const g of items) {
+      const w = want.get(g.groupId);
+      expect({ messages: g.messages, joins: g.joins, leaves: g.leaves, revenueCents: g.revenueCents }, g.groupId)
+        .toEqual({ messages: num(w?.messages), joins: num(w?.joins), leaves: num(w?.leaves), revenueCents: num(w?.revenue) });
+      const before = num(w?.before) / 3;
+      expect(g.trend, g.groupId).toBe(before >= 1 ? num(w?.recent) / before : null);
+    }
+    expect(items.reduce((n, g) => n + g.messages, 0)).toBeGreaterThan(1000);
   });
 
   it('follows the join cohort through the funnel with the same counts and waits', async () => {

@@ -21,7 +21,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
+const TABLES = ['activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
 /** Every rollup row but the writer's bookkeeping (prev_first_at says what the last write moved). */
 async function rollups(): Promise<Record<string, string[]>> {
   const k = t.rt.db.kysely as any;

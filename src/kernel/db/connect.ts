@@ -30,6 +30,7 @@ import * as m0022 from './migrations/0022-voice.ts';
 import * as m0023 from './migrations/0023-seat-counts.ts';
 import * as m0024 from './migrations/0024-rollup-queue.ts';
 import * as m0025 from './migrations/0025-member-counts.ts';
+import * as m0026 from './migrations/0026-group-spans.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '0023-seat-counts': m0023,
   '0024-rollup-queue': m0024,
   '0025-member-counts': m0025,
+  '0026-group-spans': m0026,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

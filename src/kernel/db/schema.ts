@@ -558,6 +558,16 @@ export interface ActivityDayTable {
   amount: number;
 }
 
+/** A group's counts of one kind over an aligned block of days: span = level × 2^20 + the block's first day. */
+export interface GroupSpanTable {
+  workspace_id: string;
+  scope: string;
+  kind: string;
+  span: number;
+  n: number;
+  amount: number;
+}
+
 export interface ActivityHourTable {
   workspace_id: string;
   scope: string;
@@ -871,6 +881,7 @@ export interface Database {
   rollup_queue: RollupQueueTable;
   member_counts: MemberCountTable;
   activity_days: ActivityDayTable;
+  group_spans: GroupSpanTable;
   activity_hours: ActivityHourTable;
   member_periods: MemberPeriodTable;
   period_actives: PeriodActiveTable;

@@ -42,6 +42,29 @@ export const monthStartDay = (month: number): number => Date.UTC(Math.floor(mont
 /** 0 = Monday … 6 = Sunday. */
 export const weekdayOf = (day: number): number => (day + 3) % 7;
 
+/** Levels of the group spans: blocks of 2^1 … 2^8 days. */
+export const SPAN_LEVELS = 8;
+const SPAN_BASE = 2 ** 20;
+/** The span of `level` holding `day`: its level × 2^20 + the block's first day (blocks are aligned to their size). */
+export const spanOf = (level: number, day: number): number => level * SPAN_BASE + day - (((day % 2 ** level) + 2 ** level) % 2 ** level);
+
+/**
+ * A range of days as the fewest aligned blocks: whole spans where they fit, single days at the edges. Any
+ * range is at most about 2 × SPAN_LEVELS pieces plus one span per 256 days.
+ */
+export function daySpans(first: number, last: number): { days: number[]; spans: number[] } {
+  const days: number[] = [];
+  const spans: number[] = [];
+  for (let d = first; d <= last;) {
+    let level = 0;
+    while (level < SPAN_LEVELS && spanOf(level + 1, d) % SPAN_BASE === d && d + 2 ** (level + 1) - 1 <= last) level++;
+    if (level === 0) days.push(d);
+    else spans.push(spanOf(level, d));
+    d += 2 ** level;
+  }
+  return { days, spans };
+}
+
 // Fixed-width keys, so that a range of periods is a range of strings.
 export const dayKey = (day: number): string => `d${String(day).padStart(6, '0')}`;
 export const weekKey = (week: number): string => `w${String(week).padStart(5, '0')}`;

@@ -6,7 +6,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import { forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import {
-  DAY, dayDate, dayKey, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
+  DAY, dayDate, dayKey, daySpans, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
 } from './calendar.ts';
 import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, type Milestone } from './rollup.ts';
 
@@ -270,6 +270,34 @@ export interface GroupHealth {
 const PRIME_DAYS = 730;
 
 /** Every group of the scope with its measures, health score and reasons, healthiest first (the PK board). */
+/**
+ * Some groups' counts of some kinds over the days first…last, keyed `group|kind`: whole aligned spans from
+ * group_spans and single days at the edges from activity_days, so each group costs a few rows per kind
+ * (about 2 × log2 of the range) instead of one per day.
+ */
+async function sumGroups(ctx: Ctx, groups: string[], kinds: string[], first: number, last: number): Promise<Map<string, { n: number; amount: number }>> {
+  const out = new Map<string, { n: number; amount: number }>();
+  if (last < first) return out;
+  const add = (rows: { scope: string; kind: string; n: number | string; amount: number | string }[]) => {
+    for (const r of rows) {
+      const k = `${r.scope}|${r.kind}`;
+      const v = out.get(k);
+      if (v) (v.n += num(r.n)), (v.amount += num(r.amount));
+      else out.set(k, { n: num(r.n), amount: num(r.amount) });
+    }
+  };
+  const { days, spans } = daySpans(first, last);
+  if (spans.length) {
+    add(await ctx.tdb.selectFrom('group_spans').select(['scope', 'kind', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('amount').as('amount')])
+      .where('scope', 'in', groups).where('kind', 'in', kinds).where('span', 'in', spans).groupBy(['scope', 'kind']).execute());
+  }
+  if (days.length) {
+    add(await ctx.tdb.selectFrom('activity_days').select(['scope', 'kind', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('amount').as('amount')])
+      .where('scope', 'in', groups).where('kind', 'in', kinds).where('day', 'in', days).groupBy(['scope', 'kind']).execute());
+  }
+  return out;
+}
+
 export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range: { from: string; to: string; timezone: string }; items: GroupHealth[] }> {
   ctx.authorize('activity.read');
   ctx.authorize('group.read');
@@ -283,24 +311,19 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   const weeks = weeksOf(range);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    // Summed in the database, a few rows per group: the day rows themselves were 360 per group over 90 days.
-    // The bounds are literals: PostgreSQL does not see a parameter in SELECT as the same one in GROUP BY.
-    const sumWhen = (cond: RawBuilder<unknown>, col: 'n' | 'amount') => sql<number>`sum(case when ${cond} then ${sql.ref(col)} else 0 end)`;
-    const inRange = sql`day >= ${sql.lit(range.firstDay)}`;
-    const recent = sql`day > ${sql.lit(range.lastDay - 7)}`;
-    const before = sql`day >= ${sql.lit(trendFrom)} and day <= ${sql.lit(range.lastDay - 7)}`;
-    const rows = await ctx.tdb.selectFrom('activity_days')
-      .select(['scope', 'kind', sumWhen(inRange, 'n').as('n'), sumWhen(inRange, 'amount').as('amount'), sumWhen(recent, 'n').as('recent'), sumWhen(before, 'n').as('before')])
-      .where('scope', 'in', chunk).where('day', '>=', Math.min(range.firstDay, trendFrom)).where('day', '<=', range.lastDay)
-      .where('kind', 'in', ['message', 'join', 'leave', 'purchase']).groupBy(['scope', 'kind']).execute();
-    for (const r of rows) {
-      const s = stats.get(r.scope)!;
-      const n = num(r.n);
-      if (r.kind === 'message') (s.messages += n), (s.recent += num(r.recent)), (s.before += num(r.before));
-      else if (r.kind === 'join') s.joins += n;
-      else if (r.kind === 'leave') s.leaves += n;
-      else s.revenue += num(r.amount);
+    const inRange = await sumGroups(ctx, chunk, ['message', 'join', 'leave', 'purchase'], range.firstDay, range.lastDay);
+    const recent = await sumGroups(ctx, chunk, ['message'], range.lastDay - 6, range.lastDay);
+    const before = await sumGroups(ctx, chunk, ['message'], trendFrom, range.lastDay - 7);
+    for (const [k, v] of inRange) {
+      const [scope, kind] = k.split('|') as [string, string];
+      const s = stats.get(scope)!;
+      if (kind === 'message') s.messages += v.n;
+      else if (kind === 'join') s.joins += v.n;
+      else if (kind === 'leave') s.leaves += v.n;
+      else s.revenue += v.amount;
     }
+    for (const [k, v] of recent) stats.get(k.split('|')[0]!)!.recent += v.n;
+    for (const [k, v] of before) stats.get(k.split('|')[0]!)!.before += v.n;
     const act = await ctx.tdb.selectFrom('period_actives').select(['scope', 'n']).where('scope', 'in', chunk).where('period', 'in', weeks.map(weekKey)).execute();
     for (const r of act) stats.get(r.scope)!.weekly += num(r.n) / weeks.length;
   }

@@ -14,7 +14,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
-import { dayKey, localDayHour, monthKey, monthOf, weekKey, weekOf } from './calendar.ts';
+import { dayKey, localDayHour, monthKey, monthOf, SPAN_LEVELS, spanOf, weekKey, weekOf } from './calendar.ts';
 import { CohortDeltas, followMilestones, followPeriods, memberStateOf, type MilestoneMove } from './cohort.ts';
 import { resetVoice } from './voice.ts';
 import { forgetStructures } from './structure.ts';
@@ -67,20 +67,43 @@ export function amountOf(kind: string, payload: string): number {
 export const communityScope = (communityId: string): string => `c:${communityId}`;
 
 interface DayDelta { scope: string; day: number; kind: string; n: number; amount: number }
+interface SpanDelta { scope: string; kind: string; span: number; n: number; amount: number }
+/** The kinds the health board sums per group over any range (group_spans). */
+export const SPAN_KINDS = new Set(['message', 'join', 'leave', 'purchase']);
 interface HourDelta { scope: string; day: number; hour: number; n: number }
 interface PeriodDelta { scope: string; member_id: string; period: string }
 interface EventDelta { scope: string; event_key: string; first_at: number; attendances: number }
 interface ContentDelta { scope: string; day: number; source: string; n: number }
 interface MilestoneDelta { scope: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number; amount: number }
 
-/** The sum of many activities' contributions, keyed as the rollup tables are. */
+interface Expanded {
+  days: DayDelta[]; spans: SpanDelta[]; hours: HourDelta[]; periods: PeriodDelta[]; milestones: MilestoneDelta[]; events: EventDelta[]; content: ContentDelta[];
+}
+
+/** Adds `v` into the entry at `k` with `merge`, or makes it the entry. */
+function bump<V>(m: Map<string, V>, k: string, v: V, merge: (into: V, v: V) => void): void {
+  const x = m.get(k);
+  if (x) merge(x, v);
+  else m.set(k, v);
+}
+const addN = <V extends { n: number; amount?: number }>(into: V, v: V) => {
+  into.n += v.n;
+  if (into.amount !== undefined) into.amount += v.amount!;
+};
+
+/**
+ * The sum of many activities' contributions. They are summed by group first ('' for none), not yet by
+ * scope: an activity costs a few map operations, and the fan-out to the workspace, community and group
+ * scopes (and a group's spans, and a member's periods) happens once per distinct key, in expand().
+ */
 class Deltas {
-  readonly days = new Map<string, DayDelta>();
-  readonly hours = new Map<string, HourDelta>();
-  readonly periods = new Map<string, PeriodDelta>();
-  readonly milestones = new Map<string, MilestoneDelta>();
-  readonly events = new Map<string, EventDelta>();
-  readonly content = new Map<string, ContentDelta>();
+  private readonly days = new Map<string, { group: string; day: number; kind: string; n: number; amount: number }>();
+  private readonly hours = new Map<string, { group: string; day: number; hour: number; n: number }>();
+  private readonly content = new Map<string, { group: string; day: number; source: string; n: number }>();
+  private readonly events = new Map<string, { group: string; event_key: string; first_at: number; attendances: number }>();
+  /** A member active in a group (or none) on a day. */
+  private readonly activeDays = new Map<string, { group: string; member_id: string; day: number }>();
+  private readonly milestones = new Map<string, { group: string; member_id: string; milestone: string; first_at: number; last_at: number; n: number; amount: number }>();
 
   constructor(
     readonly timezone: string,
@@ -91,94 +114,139 @@ class Deltas {
   ) {}
 
   add(a: Counted): void {
-    const { at, amount, event } = a;
+    const { at, amount, event, kind } = a;
     const { day, hour } = localDayHour(at, this.timezone);
-    const community = a.group_id ? this.communityOf.get(a.group_id) : null;
-    const scopes = ['', ...(community ? [communityScope(community)] : []), ...(a.group_id ? [a.group_id] : [])];
+    const group = a.group_id ?? '';
     if (!this.membersOnly) {
-      for (const scope of scopes) {
-        const k = `${scope}|${day}|${a.kind}`;
-        const d = this.days.get(k);
-        if (d) (d.n += 1), (d.amount += amount);
-        else this.days.set(k, { scope, day, kind: a.kind, n: 1, amount });
-        if (event) {
-          const ek = `${scope}|${event}`;
-          const e = this.events.get(ek);
-          if (e) (e.first_at = Math.min(e.first_at, at)), (e.attendances += 1);
-          else this.events.set(ek, { scope, event_key: event, first_at: at, attendances: 1 });
-        }
-        if (a.content_source) {
-          const ck = `${scope}|${day}|${a.content_source}`;
-          const c = this.content.get(ck);
-          if (c) c.n += 1;
-          else this.content.set(ck, { scope, day, source: a.content_source, n: 1 });
-        }
-        if (a.kind === 'message') {
-          const hk = `${scope}|${day}|${hour}`;
-          const h = this.hours.get(hk);
-          if (h) h.n += 1;
-          else this.hours.set(hk, { scope, day, hour, n: 1 });
-        }
+      bump(this.days, `${group}|${day}|${kind}`, { group, day, kind, n: 1, amount }, addN);
+      if (event) {
+        bump(this.events, `${group}|${event}`, { group, event_key: event, first_at: at, attendances: 1 }, (e, v) => {
+          e.first_at = Math.min(e.first_at, v.first_at);
+          e.attendances += 1;
+        });
       }
+      if (a.content_source) bump(this.content, `${group}|${day}|${a.content_source}`, { group, day, source: a.content_source, n: 1 }, addN);
+      if (kind === 'message') bump(this.hours, `${group}|${day}|${hour}`, { group, day, hour, n: 1 }, addN);
     }
-    if (!a.member_id) return;
-    const active = isActiveKind(a.kind);
+    const member = a.member_id;
+    if (!member) return;
+    const active = isActiveKind(kind);
     if (active) {
-      const week = weekKey(weekOf(day));
-      const month = monthKey(monthOf(day));
-      for (const scope of scopes) {
-        // Daily actives for the workspace only: per group they would double the rows for little use.
-        for (const period of scope === '' ? [dayKey(day), week, month] : [week, month]) {
-          const k = `${scope}|${a.member_id}|${period}`;
-          if (!this.periods.has(k)) this.periods.set(k, { scope, member_id: a.member_id, period });
-        }
-      }
+      const k = `${member}|${group}|${day}`;
+      if (!this.activeDays.has(k)) this.activeDays.set(k, { group, member_id: member, day });
     }
-    const milestone = a.kind === 'join' || a.kind === 'consultation' || a.kind === 'purchase' ? a.kind : active ? 'active' : null;
+    const milestone = kind === 'join' || kind === 'consultation' || kind === 'purchase' ? kind : active ? 'active' : null;
     if (!milestone) return;
-    for (const scope of scopes) {
-      const k = `${scope}|${a.member_id}|${milestone}`;
-      const m = this.milestones.get(k);
-      if (m) (m.first_at = Math.min(m.first_at, at)), (m.last_at = Math.max(m.last_at, at)), (m.n += 1), (m.amount += amount);
-      else this.milestones.set(k, { scope, member_id: a.member_id, milestone, first_at: at, last_at: at, n: 1, amount });
-    }
+    bump(this.milestones, `${member}|${group}|${milestone}`, { group, member_id: member, milestone, first_at: at, last_at: at, n: 1, amount }, mergeMilestone);
   }
 
   get empty(): boolean {
-    return !this.days.size && !this.periods.size && !this.milestones.size && !this.events.size && !this.content.size;
+    return !this.days.size && !this.activeDays.size && !this.milestones.size && !this.events.size && !this.content.size;
   }
+
+  /** The contributions keyed as the rollup tables are. */
+  expand(): Expanded {
+    const scopeCache = new Map<string, string[]>();
+    const scopesOf = (group: string): string[] => {
+      let s = scopeCache.get(group);
+      if (!s) {
+        const community = group ? this.communityOf.get(group) : null;
+        scopeCache.set(group, (s = ['', ...(community ? [communityScope(community)] : []), ...(group ? [group] : [])]));
+      }
+      return s;
+    };
+    const days = new Map<string, DayDelta>();
+    const spans = new Map<string, SpanDelta>();
+    for (const d of this.days.values()) {
+      for (const scope of scopesOf(d.group)) bump(days, `${scope}|${d.day}|${d.kind}`, { scope, day: d.day, kind: d.kind, n: d.n, amount: d.amount }, addN);
+      if (d.group && SPAN_KINDS.has(d.kind)) {
+        for (let level = 1; level <= SPAN_LEVELS; level++) {
+          const span = spanOf(level, d.day);
+          bump(spans, `${d.group}|${d.kind}|${span}`, { scope: d.group, kind: d.kind, span, n: d.n, amount: d.amount }, addN);
+        }
+      }
+    }
+    const hours = new Map<string, HourDelta>();
+    for (const h of this.hours.values()) for (const scope of scopesOf(h.group)) bump(hours, `${scope}|${h.day}|${h.hour}`, { scope, day: h.day, hour: h.hour, n: h.n }, addN);
+    const content = new Map<string, ContentDelta>();
+    for (const c of this.content.values()) for (const scope of scopesOf(c.group)) bump(content, `${scope}|${c.day}|${c.source}`, { scope, day: c.day, source: c.source, n: c.n }, addN);
+    const events = new Map<string, EventDelta>();
+    for (const e of this.events.values()) {
+      for (const scope of scopesOf(e.group)) {
+        bump(events, `${scope}|${e.event_key}`, { scope, event_key: e.event_key, first_at: e.first_at, attendances: e.attendances }, (x, v) => {
+          x.first_at = Math.min(x.first_at, v.first_at);
+          x.attendances += v.attendances;
+        });
+      }
+    }
+    // Daily actives for the workspace only: per group they would double the rows for little use.
+    const dayPeriods = new Map<number, { day: string; week: string; month: string }>();
+    const periods = new Map<string, PeriodDelta>();
+    for (const a of this.activeDays.values()) {
+      let p = dayPeriods.get(a.day);
+      if (!p) dayPeriods.set(a.day, (p = { day: dayKey(a.day), week: weekKey(weekOf(a.day)), month: monthKey(monthOf(a.day)) }));
+      for (const scope of scopesOf(a.group)) {
+        for (const period of scope === '' ? [p.day, p.week, p.month] : [p.week, p.month]) {
+          const k = `${scope}|${a.member_id}|${period}`;
+          if (!periods.has(k)) periods.set(k, { scope, member_id: a.member_id, period });
+        }
+      }
+    }
+    const milestones = new Map<string, MilestoneDelta>();
+    for (const m of this.milestones.values()) {
+      for (const scope of scopesOf(m.group)) {
+        bump(milestones, `${scope}|${m.member_id}|${m.milestone}`, { scope, member_id: m.member_id, milestone: m.milestone, first_at: m.first_at, last_at: m.last_at, n: m.n, amount: m.amount }, mergeMilestone);
+      }
+    }
+    // In key order, as the tables' primary keys are: each chunk's upserts walk neighbouring pages of the B-tree.
+    const v = <T>(m: Map<string, T>) => [...m.keys()].sort().map((k) => m.get(k)!);
+    return { days: v(days), spans: v(spans), hours: v(hours), periods: v(periods), milestones: v(milestones), events: v(events), content: v(content) };
+  }
+}
+
+function mergeMilestone(m: { first_at: number; last_at: number; n: number; amount: number }, v: { first_at: number; last_at: number; n: number; amount: number }): void {
+  m.first_at = Math.min(m.first_at, v.first_at);
+  m.last_at = Math.max(m.last_at, v.last_at);
+  m.n += v.n;
+  m.amount += v.amount;
 }
 
 // Rows per statement: well under SQLite's 32,766 parameters at 7 columns.
 const CHUNK = 1000;
 const chunks = <T>(rows: T[]): T[][] => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
 
-async function apply(tx: Ctx, d: Deltas): Promise<void> {
+async function apply(tx: Ctx, deltas: Deltas): Promise<void> {
   const db = tx.tdb;
-  for (const rows of chunks([...d.days.values()])) {
+  const d = deltas.expand();
+  for (const rows of chunks(d.days)) {
     await db.insertInto('activity_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'kind']).doUpdateSet((eb) => ({
       n: eb('activity_days.n', '+', eb.ref('excluded.n')), amount: eb('activity_days.amount', '+', eb.ref('excluded.amount')),
     }))).execute();
   }
-  for (const rows of chunks([...d.events.values()])) {
+  for (const rows of chunks(d.spans)) {
+    await db.insertInto('group_spans', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'kind', 'span']).doUpdateSet((eb) => ({
+      n: eb('group_spans.n', '+', eb.ref('excluded.n')), amount: eb('group_spans.amount', '+', eb.ref('excluded.amount')),
+    }))).execute();
+  }
+  for (const rows of chunks(d.events)) {
     await db.insertInto('scope_events', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'event_key']).doUpdateSet((eb) => ({
       first_at: sql<number>`case when excluded.first_at < scope_events.first_at then excluded.first_at else scope_events.first_at end`,
       attendances: eb('scope_events.attendances', '+', eb.ref('excluded.attendances')),
     }))).execute();
   }
-  for (const rows of chunks([...d.content.values()])) {
+  for (const rows of chunks(d.content)) {
     await db.insertInto('content_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'source']).doUpdateSet((eb) => ({
       n: eb('content_days.n', '+', eb.ref('excluded.n')),
     }))).execute();
   }
-  for (const rows of chunks([...d.hours.values()])) {
+  for (const rows of chunks(d.hours)) {
     await db.insertInto('activity_hours', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'hour']).doUpdateSet((eb) => ({
       n: eb('activity_hours.n', '+', eb.ref('excluded.n')),
     }))).execute();
   }
   // Milestones before periods: what moved (a join, a first reach) decides where the batch's new periods count.
   const moves: MilestoneMove[] = [];
-  for (const rows of chunks([...d.milestones.values()])) {
+  for (const rows of chunks(d.milestones)) {
     const back = await db.insertInto('member_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'milestone']).doUpdateSet((eb) => ({
       // Every right-hand side reads the row as it was, so prev_first_at takes the old first_at.
       prev_first_at: sql<number>`member_milestones.first_at`,
@@ -191,12 +259,12 @@ async function apply(tx: Ctx, d: Deltas): Promise<void> {
       if (from !== to) moves.push({ scope: r.scope, member_id: r.member_id, milestone: r.milestone, from, to });
     }
   }
-  const cohorts = new CohortDeltas(d.timezone);
+  const cohorts = new CohortDeltas(deltas.timezone);
   const joins = moves.length ? await followMilestones(tx, cohorts, moves) : new Map<string, number | null>();
   // The rows returned are the new ones (a conflict returns nothing): each is one more active member.
   const actives = new Map<string, { scope: string; period: string; n: number }>();
   const added: { scope: string; member_id: string; period: string }[] = [];
-  for (const rows of chunks([...d.periods.values()])) {
+  for (const rows of chunks(d.periods)) {
     const back = await db.insertInto('member_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'period']).doNothing())
       .returning(['scope', 'member_id', 'period']).execute();
     for (const r of back) {
@@ -338,7 +406,7 @@ async function eachPage(tx: Ctx, filter: { memberIds?: string[] }, fn: (rows: Ro
   }
 }
 
-const ROLLUP_TABLES = ['activity_days', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
+const ROLLUP_TABLES = ['activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days'] as const;
 
 /**
  * Recounts some members' rows after their activities changed hands (a merge or split) or lost their owner
