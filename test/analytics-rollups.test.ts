@@ -201,4 +201,33 @@ describe('analytics rollups', () => {
       for (const k of TABLES) expect(sorted(again[k] as Map<string, unknown>), k).toEqual(sorted(want[k] as Map<string, unknown>));
     }), { numRuns: 12, endOnFailure: true });
   }, 240_000);
+
+  it('counts a write after a rebuild moved the day boundaries on the new days, as a rebuild would', async () => {
+    const { workspace, api } = await otherWorkspace(t, 'rollup-epoch');
+    const group = await makeGroup(api, (await makeCommunity(api)).id);
+    const member = (await makeMember(api)).id;
+    const say = (sourceId: string, at: string) => ({ kind: 'message', memberId: member, groupId: group.id, occurredAt: at, source: 'epoch', sourceId, payload: {} });
+    const ctx = ctxFor(t.server.rt, workspace);
+    const dayOf = async () => (await t.server.rt.db.kysely.selectFrom('member_periods').select('period').where('workspace_id', '=', workspace.id).where('scope', '=', '')
+      .where('period', 'like', 'd%').execute()).map((r) => r.period).sort();
+    // 10:00 on 10-10 in Shanghai.
+    expectStatus(await api.post('/api/v1/activities/batch', { activities: [say('e1', '2026-10-10T02:00:00Z')] }), 200);
+    await runRollups(ctx);
+    const oct10 = await dayOf();
+    expect(oct10).toHaveLength(1);
+    // In Los Angeles the same instant is on 10-09: that day's row replaces the 10-10 one.
+    await rebuildRollups(ctx, { timezone: 'America/Los_Angeles' });
+    expect(await dayOf()).not.toEqual(oct10);
+    // 13:00 on 10-10 in Los Angeles: a day the member was active on in Shanghai's days, not in Los Angeles's.
+    expectStatus(await api.post('/api/v1/activities/batch', { activities: [say('e2', '2026-10-10T20:00:00Z')] }), 200);
+    await runRollups(ctx);
+    const days = await dayOf();
+    expect(days).toHaveLength(2);
+    expect(days).toEqual(expect.arrayContaining(oct10));
+    // And the incremental rows equal a rebuild's.
+    const kept = await actual(workspace.id);
+    await rebuildRollups(ctx);
+    const rebuilt = await actual(workspace.id);
+    for (const k of TABLES) expect(sorted(kept[k] as Map<string, unknown>), k).toEqual(sorted(rebuilt[k] as Map<string, unknown>));
+  });
 });
