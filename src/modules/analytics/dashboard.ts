@@ -270,30 +270,41 @@ export interface GroupHealth {
 const PRIME_DAYS = 730;
 
 /** Every group of the scope with its measures, health score and reasons, healthiest first (the PK board). */
+interface Window { kinds: string[]; first: number; last: number }
+
 /**
- * Some groups' counts of some kinds over the days first…last, keyed `group|kind`: whole aligned spans from
- * group_spans and single days at the edges from activity_days, so each group costs a few rows per kind
- * (about 2 × log2 of the range) instead of one per day.
+ * Some groups' counts over several windows of days at once, keyed `group|kind`, one entry per window: whole
+ * aligned spans from group_spans and single days at the edges from activity_days, so each group costs a few
+ * rows per kind (about 2 × log2 of the range) instead of one per day, in two queries whatever the windows.
  */
-async function sumGroups(ctx: Ctx, groups: string[], kinds: string[], first: number, last: number): Promise<Map<string, { n: number; amount: number }>> {
-  const out = new Map<string, { n: number; amount: number }>();
-  if (last < first) return out;
-  const add = (rows: { scope: string; kind: string; n: number | string; amount: number | string }[]) => {
+async function sumGroups(ctx: Ctx, groups: string[], windows: Window[]): Promise<Map<string, { n: number; amount: number }>[]> {
+  const out = windows.map(() => new Map<string, { n: number; amount: number }>());
+  const pieces = windows.map((w) => (w.last < w.first ? { days: [], spans: [] } : daySpans(w.first, w.last)));
+  const kinds = [...new Set(windows.flatMap((w) => w.kinds))];
+  // Literals (small integers and kind names from this code, never input): the same lists recur in every CASE.
+  const list = (xs: number[] | string[]) => sql.join(xs.map((x) => sql.lit(x)));
+  const within = (col: 'span' | 'day', i: number, xs: number[]) => sql`kind in (${list(windows[i]!.kinds)}) and ${sql.ref(col)} in (${list(xs)})`;
+  for (const [table, col] of [['group_spans', 'span'], ['activity_days', 'day']] as const) {
+    const lists = pieces.map((p) => (col === 'span' ? p.spans : p.days));
+    const all = [...new Set(lists.flat())];
+    if (!all.length) continue;
+    const sums = lists.flatMap((xs, i) => (xs.length ? [
+      sql<number>`sum(case when ${within(col, i, xs)} then n else 0 end)`.as(`n${i}`),
+      sql<number>`sum(case when ${within(col, i, xs)} then amount else 0 end)`.as(`a${i}`),
+    ] : []));
+    // Both tables have scope, kind, n and amount; the name's type is only narrowed for the builder.
+    const rows = (await ctx.tdb.selectFrom(table as 'activity_days').select(['scope', 'kind', ...sums])
+      .where('scope', 'in', groups).where('kind', 'in', kinds).where(sql<boolean>`${sql.ref(col)} in (${list(all)})`)
+      .groupBy(['scope', 'kind']).execute()) as Record<string, string | number>[];
     for (const r of rows) {
-      const k = `${r.scope}|${r.kind}`;
-      const v = out.get(k);
-      if (v) (v.n += num(r.n)), (v.amount += num(r.amount));
-      else out.set(k, { n: num(r.n), amount: num(r.amount) });
+      lists.forEach((xs, i) => {
+        if (!xs.length) return;
+        const k = `${r.scope}|${r.kind}`;
+        const v = out[i]!.get(k);
+        if (v) (v.n += num(r[`n${i}`])), (v.amount += num(r[`a${i}`]));
+        else out[i]!.set(k, { n: num(r[`n${i}`]), amount: num(r[`a${i}`]) });
+      });
     }
-  };
-  const { days, spans } = daySpans(first, last);
-  if (spans.length) {
-    add(await ctx.tdb.selectFrom('group_spans').select(['scope', 'kind', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('amount').as('amount')])
-      .where('scope', 'in', groups).where('kind', 'in', kinds).where('span', 'in', spans).groupBy(['scope', 'kind']).execute());
-  }
-  if (days.length) {
-    add(await ctx.tdb.selectFrom('activity_days').select(['scope', 'kind', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('amount').as('amount')])
-      .where('scope', 'in', groups).where('kind', 'in', kinds).where('day', 'in', days).groupBy(['scope', 'kind']).execute());
   }
   return out;
 }
@@ -311,9 +322,11 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   const weeks = weeksOf(range);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const inRange = await sumGroups(ctx, chunk, ['message', 'join', 'leave', 'purchase'], range.firstDay, range.lastDay);
-    const recent = await sumGroups(ctx, chunk, ['message'], range.lastDay - 6, range.lastDay);
-    const before = await sumGroups(ctx, chunk, ['message'], trendFrom, range.lastDay - 7);
+    const [inRange, recent, before] = await sumGroups(ctx, chunk, [
+      { kinds: ['message', 'join', 'leave', 'purchase'], first: range.firstDay, last: range.lastDay },
+      { kinds: ['message'], first: range.lastDay - 6, last: range.lastDay },
+      { kinds: ['message'], first: trendFrom, last: range.lastDay - 7 },
+    ]) as [Map<string, { n: number; amount: number }>, Map<string, { n: number; amount: number }>, Map<string, { n: number; amount: number }>];
     for (const [k, v] of inRange) {
       const [scope, kind] = k.split('|') as [string, string];
       const s = stats.get(scope)!;
