@@ -2,7 +2,7 @@
 // over the range (daily, weekly and monthly actives, the hour × weekday heat map), revenue, the funnel
 // 吸粉 → 养粉 → 促粉 → 变现, join-cohort retention, and every group's health with its reasons. A scope is the
 // workspace, a community or a group; the range is a span of local days in the analytics time zone.
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import { forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import {
