@@ -30,7 +30,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number; alertsEveryMs?: number; rollupWaitMs?: number } = {}): Engine {
+export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryMs?: number; alertsEveryMs?: number } = {}): Engine {
   const log = rt.log.child({ component: 'engine' });
   const ctxFor = (ws: string) => new Ctx(new TenantDb(rt.db.kysely, ws, rt.db.sqlite), ENGINE, rt.clock, rt.ids, log.child({ workspaceId: ws }), rt.events);
   const c = rt.config;
@@ -53,7 +53,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
   let voiceTurn = 0;
   // A workspace's rollup queue is counted once it holds a batch, or once its oldest activity has waited this
   // long: the larger the batch, the cheaper each activity (dashboard reads catch up by themselves meanwhile).
-  const rollupWait = opts.rollupWaitMs ?? 30_000;
+  const rollupWait = 30_000;
   const postAlert = async (url: string, body: string, headers: Record<string, string>) =>
     (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'error' })).status;
   // This engine's place in each stream and its members' recent messages (a restarted engine starts from the saved checkpoints).
