@@ -8,7 +8,7 @@ import { forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import {
   DAY, dayDate, dayKey, daySpans, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
 } from './calendar.ts';
-import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, type Milestone } from './rollup.ts';
+import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, SPAN_KINDS, type Milestone } from './rollup.ts';
 
 export interface DashboardQuery {
   from?: string;
@@ -323,7 +323,7 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const [inRange, recent, before] = await sumGroups(ctx, chunk, [
-      { kinds: ['message', 'join', 'leave', 'purchase'], first: range.firstDay, last: range.lastDay },
+      { kinds: [...SPAN_KINDS], first: range.firstDay, last: range.lastDay },
       { kinds: ['message'], first: range.lastDay - 6, last: range.lastDay },
       { kinds: ['message'], first: trendFrom, last: range.lastDay - 7 },
     ]) as [Map<string, { n: number; amount: number }>, Map<string, { n: number; amount: number }>, Map<string, { n: number; amount: number }>];
