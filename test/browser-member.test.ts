@@ -7,10 +7,10 @@
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium, recordPageErrors } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, hasChromium, printPages, recordPageErrors } from './helpers/browser.ts';
 import { expectStatus, makeCommunity, makeGroup, makeGroupSet } from './helpers/api.ts';
 
 const postgres = process.env.SHEQUN_TEST_DIALECT === 'postgres';
@@ -41,6 +41,13 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     community = await makeCommunity(t.api, { name: '晨跑社群' });
   }, 120_000);
 
+  // A step that failed in a full CI run (the applicant's leave, once) and not alone: the log says what the pages showed.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    await printPages(ctx.task.name, contexts.flatMap((c) => c.pages()));
+    errors.length = 0; // what the failed step's pages said is not the next step's
+  });
+
   afterAll(async () => {
     await browser?.close();
     await t?.stop();
@@ -50,7 +57,8 @@ describe.skipIf(!hasChromium || postgres)('member web app in Chromium (phone siz
     const context = await browser.newContext(PHONE);
     contexts.push(context);
     const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
+    // CI has two cores shared with other test files (as the console's pages allow for).
+    page.setDefaultTimeout(15_000);
     recordPageErrors(page, errors);
     return page;
   }

@@ -3,7 +3,7 @@
 // responses of 400 and above) collected for the test to assert none came unexpectedly.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { ADMIN, type TestServer } from './server.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -31,6 +31,7 @@ export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
   const page = await context.newPage();
   // CI has two cores shared with other test files: a click can wait seconds for the page to settle.
   page.setDefaultTimeout(15_000);
+  trackRequests(page);
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
@@ -46,8 +47,33 @@ export async function signedInConsole(t: TestServer): Promise<ConsoleSession> {
   return { browser, page, takeErrors: () => errors.splice(0, errors.length) };
 }
 
+const inFlight = new WeakMap<Page, Map<Request, number>>();
+
+/** Keeps the requests a page has sent and not yet had answered, for `printPages`. */
+function trackRequests(page: Page): void {
+  const open = new Map<Request, number>();
+  inFlight.set(page, open);
+  page.on('request', (r) => open.set(r, Date.now()));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+}
+
+/**
+ * Prints what each page shows and which of its requests are still unanswered. Called when a step fails, so
+ * that a failure seen only in a loaded CI run can be read from the run's log.
+ */
+export async function printPages(step: string, pages: Page[]): Promise<void> {
+  for (const [i, page] of pages.entries()) {
+    if (page.isClosed()) continue;
+    const text = await page.locator('body').innerText({ timeout: 2_000 }).catch((e: Error) => `(no text: ${e.message})`);
+    const waiting = [...(inFlight.get(page) ?? new Map<Request, number>())].map(([r, at]) => `${r.method()} ${new URL(r.url()).pathname} for ${Date.now() - at} ms`);
+    console.error(`[${step}] page ${i}: ${page.url()}\n  waiting on: ${waiting.join('; ') || 'nothing'}\n  shows: ${text.replace(/\s+/g, ' ').slice(0, 800)}`);
+  }
+}
+
 /** Collects what a page says went wrong (console errors, uncaught errors, 4xx/5xx answers, dialogs) into `errors`. */
-export function recordPageErrors(page: import('playwright-core').Page, errors: string[]): void {
+export function recordPageErrors(page: Page, errors: string[]): void {
+  trackRequests(page);
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
