@@ -329,11 +329,14 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       p.at += late;
       limiter.confirm(p.slots, p.at);
     }
+    // A send that leaves later than timed (a busy event loop) moves the later ones by as much: their spacing
+    // is then what the windows allow by the moments the sends actually left, not by the plan.
+    let shift = 0;
     const outcomes = await Promise.all(claimed.map(async (p) => {
       try {
-        const early = p.at - clock.now();
         // (+1: a timer may fire up to a millisecond before its time, by the event loop's clock.)
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early + 1));
+        for (let early = p.at + shift - clock.now(); early > 0; early = p.at + shift - clock.now()) await new Promise((resolve) => setTimeout(resolve, early + 1));
+        shift = Math.max(shift, clock.now() - p.at);
         const result = (await connector.perform(deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat))) ?? {};
         limiter.confirm(p.slots, clock.now());
         return { ...p, result, err: null as unknown };
