@@ -424,8 +424,14 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
   await catchUpRollups(tx);
   await tx.tdb.lockRollups();
   const tz = await analyticsTimezone(tx);
+  const groupRows = await tx.tdb.withStaged().selectFrom('groups').select(['id', 'community_id']).execute();
+  const groups = new Map(groupRows.map((g) => [g.id, g.community_id]));
+  const scopes = await memberScopes(tx, ids, groupRows.map((g) => g.id));
   // Their first reaches and cohort contributions go first, while their rows still say what they were.
-  const reached = await tx.tdb.selectFrom('member_milestones').select(['scope', 'member_id', 'milestone', 'first_at']).where('member_id', 'in', ids).execute();
+  const reached = [];
+  for (const part of scopes) {
+    reached.push(...(await tx.tdb.selectFrom('member_milestones').select(['scope', 'member_id', 'milestone', 'first_at']).where('scope', 'in', part).where('member_id', 'in', ids).execute()));
+  }
   const out = new CohortDeltas(tz);
   for (const r of reached) out.reach(r.scope, Number(r.first_at), r.milestone, -1);
   const joined = reached.filter((r) => r.milestone === 'join');
@@ -434,17 +440,30 @@ export async function recountMembers(tx: Ctx, memberIds: string[]): Promise<void
     for (const j of joined) out.contribution(j.scope, Number(j.first_at), state.periods(j.scope, j.member_id), state.firsts(j.scope, j.member_id), -1);
   }
   await out.apply(tx, chunks);
-  const removed = await tx.tdb.selectFrom('member_periods').select(['scope', 'period', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('member_id', 'in', ids).groupBy(['scope', 'period']).execute();
-  await addActives(tx, removed.map((r) => ({ scope: r.scope, period: r.period, n: -Number(r.n) })));
-  await tx.tdb.deleteFrom('member_periods').where('member_id', 'in', ids).execute();
-  await tx.tdb.deleteFrom('member_milestones').where('member_id', 'in', ids).execute();
-  const groups = await communities(tx, (await tx.tdb.selectFrom('groups').select('id').execute()).map((g) => g.id));
+  for (const part of scopes) {
+    const removed = await tx.tdb.selectFrom('member_periods').select(['scope', 'period', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('scope', 'in', part).where('member_id', 'in', ids).groupBy(['scope', 'period']).execute();
+    await addActives(tx, removed.map((r) => ({ scope: r.scope, period: r.period, n: -Number(r.n) })));
+    await tx.tdb.deleteFrom('member_periods').where('scope', 'in', part).where('member_id', 'in', ids).execute();
+    await tx.tdb.deleteFrom('member_milestones').where('scope', 'in', part).where('member_id', 'in', ids).execute();
+  }
   await eachPage(tx, { memberIds: ids }, async (rows) => {
     const d = new Deltas(tz, groups, true);
     for (const r of rows) d.add(counted(r));
     await apply(tx, d);
   });
+}
+
+/**
+ * Every scope some members' rows may be under, in lists of 500: the workspace, every community and group, and
+ * any other group their activities name (one deleted since). The rows' keys lead with the scope: read by
+ * member alone, they were scanned, every scope's rows.
+ */
+async function memberScopes(tx: Ctx, ids: string[], groupIds: string[]): Promise<string[][]> {
+  const communities = await tx.tdb.selectFrom('communities').select('id').execute();
+  const named = await tx.tdb.selectFrom('activities').select('group_id').distinct().where('member_id', 'in', ids).where('group_id', 'is not', null).execute();
+  const all = [...new Set(['', ...communities.map((c) => communityScope(c.id)), ...groupIds, ...named.map((r) => r.group_id!)])];
+  return Array.from({ length: Math.ceil(all.length / 500) }, (_, i) => all.slice(i * 500, (i + 1) * 500));
 }
 
 /** Recomputes every rollup of the workspace from its activities, in one transaction (writers wait meanwhile). */
