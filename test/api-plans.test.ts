@@ -165,8 +165,29 @@ describe('plan vs actual', () => {
     expect(jul).toMatchObject({ shareCapitalCents: { actual: 2_000_000 * Y }, sponsorshipCents: { actual: 15_000 * Y } });
   });
 
+  it('refuses a plan book that lists a milestone outside its years, or a risk or task twice, each by its place', async () => {
+    const c = plan.content;
+    const bad = {
+      ...c,
+      years: c.years.slice(0, 2),
+      milestones: [...c.milestones, { year: 3, quarter: 1, title: '第三年开局', tasks: ['招募', '招募'] }],
+      risks: [...c.risks, { title: c.risks[0].title, mitigation: '再说一次' }],
+    };
+    const r = await t.api.patch(`/api/v1/plans/${plan.id}`, { content: bad });
+    expectProblem(r, 400);
+    const m = c.milestones.length;
+    expect(r.body.errors).toEqual(expect.arrayContaining([
+      { field: `body.content.milestones.${m}.year`, reason: 'the plan has 2 years' },
+      { field: `body.content.milestones.${m}.tasks.1`, reason: 'the task "招募" is listed twice' },
+      { field: `body.content.risks.${c.risks.length}.title`, reason: `the risk "${c.risks[0].title}" is listed twice` },
+    ]));
+    // Nothing of it was kept.
+    expect((await t.api.get(`/api/v1/plans/${plan.id}`)).body.content).toEqual(c);
+  });
+
   it('is edited, listed and deleted', async () => {
-    const content = { ...plan.content, years: plan.content.years.slice(0, 1) };
+    // A one-year plan keeps the first year's milestones only (the others would fall outside it).
+    const content = { ...plan.content, years: plan.content.years.slice(0, 1), milestones: plan.content.milestones.filter((m: any) => m.year === 1) };
     const r = await t.api.patch(`/api/v1/plans/${plan.id}`, { name: '一年计划', content });
     expectStatus(r, 200);
     expect(r.body).toMatchObject({ name: '一年计划', endMonth: '2026-12' });

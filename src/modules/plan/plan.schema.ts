@@ -14,7 +14,22 @@ export const PlanContentSchema = z.object({
     year: z.number().int().min(1).max(10), quarter: z.number().int().min(1).max(4), title: Text(100).min(1), tasks: z.array(Text(200).min(1)).max(20).default([]),
   }).strict()).max(80).default([]),
   risks: z.array(z.object({ title: Text(100).min(1), mitigation: Text(1000).default('') }).strict()).max(30).default([]),
-}).strict();
+}).strict().superRefine((c, ctx) => {
+  // What the plan book lists by name must be there once, and a milestone must fall in one of the plan's years.
+  const seen = new Set<string>();
+  c.milestones.forEach((m, i) => {
+    if (m.year > c.years.length) ctx.addIssue({ code: 'custom', path: ['milestones', i, 'year'], message: `the plan has ${c.years.length} year${c.years.length === 1 ? '' : 's'}` });
+    const k = `${m.year}|${m.quarter}|${m.title}`;
+    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['milestones', i, 'title'], message: `year ${m.year} Q${m.quarter} already has a milestone "${m.title}"` });
+    seen.add(k);
+    m.tasks.forEach((task, j) => {
+      if (m.tasks.indexOf(task) !== j) ctx.addIssue({ code: 'custom', path: ['milestones', i, 'tasks', j], message: `the task "${task}" is listed twice` });
+    });
+  });
+  c.risks.forEach((r, i) => {
+    if (c.risks.findIndex((x) => x.title === r.title) !== i) ctx.addIssue({ code: 'custom', path: ['risks', i, 'title'], message: `the risk "${r.title}" is listed twice` });
+  });
+});
 
 export const PlanCreateSchema = z.object({
   name: Text(100).min(1),
