@@ -7,6 +7,7 @@
 // Not one unexpected browser error.
 //
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
+import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generateDemo } from '../src/demo/index.ts';
@@ -237,6 +238,61 @@ describe.skipIf(!browserTestsRun)('plan vs actual, value, structure and team in 
     expect(await page.getByTestId('team-messages').first().textContent()).toBe(int(team.items[0].messages));
     await still();
     await page.screenshot({ path: `${SHOTS}console-evaluate-team.png`, fullPage: true });
+    expect(takeErrors()).toEqual([]);
+  });
+
+  it('edits the plan: targets in yuan, a year removed and back, a risk added; a milestone outside the years is refused on its field', async () => {
+    await page.getByTestId('evaluate-tab-plan').click();
+    await page.getByTestId('plan-view').waitFor();
+    await page.getByTestId('plan-view-book').click();
+    await page.getByTestId('plan-book').waitFor();
+    await page.getByTestId('plan-edit').click();
+    await page.getByTestId('plan-edit-form').waitFor();
+    const target = (metric: string, year: number) => page.locator(`[data-testid="plan-edit-target"][data-metric="${metric}"][data-year="${year}"]`);
+    // The template's figures, in the form's units: yuan and percent.
+    expect(await target('turnoverCents', 1).inputValue()).toBe('5,000,000');
+    expect(await target('marginRate', 1).inputValue()).toBe('20');
+    await page.getByTestId('plan-edit-name').fill('茶友会三年计划（修订）');
+    await target('groups', 1).fill('320');
+    await target('turnoverCents', 1).fill('6000000');
+    await page.getByTestId('plan-edit-risk-add').click();
+    await page.getByTestId('plan-edit-risk-title').last().fill('茶叶供应不稳');
+    await page.getByTestId('plan-edit-risk-mitigation').last().fill('与两家茶园签年度协议');
+    // Two years only: the template's third-year milestones fall outside, and the server says so on the field.
+    await page.getByTestId('plan-edit-year-remove').click();
+    await poll(() => target('groups', 3).count()).toBe(0);
+    await page.getByTestId('plan-edit-save').click();
+    const refused = page.getByTestId('plan-edit-milestone').locator('.ant-form-item-explain-error').filter({ hasText: 'the plan has 2 years' });
+    await refused.first().waitFor();
+    const tpl = (await t.api.get('/api/v1/plan-templates')).body.items[0].content;
+    expect(await refused.count()).toBe(tpl.milestones.filter((m: any) => m.year === 3).length);
+    expect(takeErrors().filter((e) => !e.startsWith('console: Failed to load resource'))).toEqual([`response: 400 PATCH /api/v1/plans/${planId}`]);
+    expect((await t.api.get(`/api/v1/plans/${planId}`)).body.name).toBe('茶友会三年计划');
+    await refused.first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${tmpdir()}/shequn-plan-edit-refused.png` });
+    // The third year back, with what it held.
+    await page.getByTestId('plan-edit-year-add').click();
+    expect(await target('effectiveFans', 3).inputValue()).toBe('100,000');
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-plan-edit.png` });
+    await page.getByTestId('plan-edit-save').click();
+    await page.getByTestId('plan-edit-form').waitFor({ state: 'detached' });
+
+    const p = (await t.api.get(`/api/v1/plans/${planId}`)).body;
+    expect(p.name).toBe('茶友会三年计划（修订）');
+    expect(p.content.years).toHaveLength(3);
+    expect(p.content.years[0].targets).toEqual({ ...tpl.years[0].targets, groups: 320, turnoverCents: 600_000_000 });
+    expect(p.content.years[2].targets).toEqual(tpl.years[2].targets);
+    expect(p.content.risks.at(-1)).toEqual({ title: '茶叶供应不稳', mitigation: '与两家茶园签年度协议' });
+    expect(p.content.milestones).toEqual(tpl.milestones);
+    // The book and plan vs actual follow.
+    await poll(() => page.getByTestId('plan-name').textContent()).toBe('茶友会三年计划（修订）');
+    expect(await page.locator('[data-testid="target-cell"][data-year="1"][data-metric="groups"]').textContent()).toBe('320');
+    expect(await page.locator('[data-testid="target-cell"][data-year="1"][data-metric="turnoverCents"]').textContent()).toBe('¥6,000,000');
+    expect(await page.getByTestId('plan-risk').count()).toBe(tpl.risks.length + 1);
+    // The first year ends on the new target (a stock: its level at the year's last month).
+    const monthly = (await t.api.get(`/api/v1/plans/${planId}/tracking?period=month`)).body;
+    expect(monthly.periods.find((x: any) => x.key === '2026-12').cells.groups.plan).toBe(320);
     expect(takeErrors()).toEqual([]);
   });
 

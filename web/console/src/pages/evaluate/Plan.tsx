@@ -2,7 +2,8 @@
 // (the method's three-year plan: name, community, first month); the plan's book (year targets, quarterly
 // milestones, risks) and its tracking (measures × months, quarters or years, plan against actual with a
 // status; a chart of one measure; what is behind plan, on top). Planners, admins and owners (community.write)
-// enter a month's actuals, import a finance sheet and delete a plan; the others read. The plan, the view and
+// edit a plan (its targets, milestones and risks), enter a month's actuals, import a finance sheet and delete
+// a plan; the others read. The plan, the view and
 // the period are in the address (plan=, view=book, track=quarter|year).
 import { useState } from 'react';
 import { Alert, App as AntApp, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Segmented, Select, Skeleton, Space, Tag, Typography } from 'antd';
@@ -16,6 +17,7 @@ import { useCommunities } from '../Groups';
 import { ActualsDrawer, ImportButton, ImportResultView, downloadSheet, type ImportResult } from './plan/Actuals';
 import { useMetricFormat } from './plan/metrics';
 import { PlanBook } from './plan/PlanBook';
+import { PlanEditor } from './plan/PlanEditor';
 import { TrackingChart, TrackingTable } from './plan/Tracking';
 
 const PERIODS: TrackingPeriod[] = ['month', 'quarter', 'year'];
@@ -74,6 +76,7 @@ function PlanView({ id, canWrite, onDeleted }: { id: string; canWrite: boolean; 
   const period: TrackingPeriod = PERIODS.includes(trackParam as TrackingPeriod) ? (trackParam as TrackingPeriod) : 'month';
   const [metric, setMetric] = useState('turnoverCents');
   const [entering, setEntering] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [imported, setImported] = useState<ImportResult | null>(null);
   const plan = useQuery({ queryKey: ['plans', id], queryFn: () => get<Plan>(`/plans/${id}`) });
   const tracking = useQuery({ queryKey: ['plans', id, 'tracking', period], queryFn: () => get<PlanTracking>(`/plans/${id}/tracking?period=${period}`) });
@@ -149,6 +152,7 @@ function PlanView({ id, canWrite, onDeleted }: { id: string; canWrite: boolean; 
                 { value: 'book', label: <span data-testid="plan-view-book">{t('evaluate.plan.viewBook')}</span> },
               ]}
             />
+            {canWrite && <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="plan-edit">{t('common.edit')}</Button>}
             {canWrite && (
               <Popconfirm
                 title={t('evaluate.plan.deleteConfirm', { name: p.name })}
@@ -165,6 +169,7 @@ function PlanView({ id, canWrite, onDeleted }: { id: string; canWrite: boolean; 
         </div>
       </Card>
 
+      {canWrite && editing && <PlanEditor plan={p} open onClose={() => setEditing(false)} />}
       {view === 'book' ? <PlanBook plan={p} /> : (
         <>
           {imported && <ImportResultView result={imported} onClose={() => setImported(null)} />}

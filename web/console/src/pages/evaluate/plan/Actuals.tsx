@@ -9,19 +9,9 @@ import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError, put, qs, upload, type ActualsImportReport, type FieldError, type Plan, type PlanTracking } from '../../../api';
 import { downloadCsv } from '../format';
-import { ENTERED_KEYS, metricByKey, useMetricFormat } from './metrics';
+import { ENTERED_KEYS, fromForm, metricByKey, toForm, useMetricFormat } from './metrics';
 
 const thisMonth = () => dayjs().format('YYYY-MM');
-
-/** The value the form shows for a stored figure (yuan, percent), and back. */
-const toForm = (key: string, v: number) => {
-  const m = metricByKey.get(key);
-  return m?.money ? v / 100 : m?.kind === 'rate' ? Math.round(v * 10000) / 100 : v;
-};
-const fromForm = (key: string, v: number) => {
-  const m = metricByKey.get(key);
-  return m?.money ? Math.round(v * 100) : m?.kind === 'rate' ? v / 100 : v;
-};
 
 export function ActualsDrawer({ plan, monthly, open, onClose }: { plan: Plan; monthly: PlanTracking | undefined; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();

@@ -10,6 +10,16 @@ export { METRICS, ENTERED_KEYS };
 export type { MetricDef };
 export const metricByKey = new Map<string, MetricDef>(METRICS.map((m) => [m.key, m]));
 
+/** The value a form shows for a stored figure (yuan, percent), and back. */
+export const toForm = (key: string, v: number) => {
+  const m = metricByKey.get(key);
+  return m?.money ? v / 100 : m?.kind === 'rate' ? Math.round(v * 10000) / 100 : v;
+};
+export const fromForm = (key: string, v: number) => {
+  const m = metricByKey.get(key);
+  return m?.money ? Math.round(v * 100) : m?.kind === 'rate' ? v / 100 : v;
+};
+
 export function useMetricFormat() {
   const { i18n } = useTranslation();
   const f = useFormat();
