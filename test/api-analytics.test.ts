@@ -258,6 +258,62 @@ describe('evaluation dashboards', () => {
     expectProblem(await t.api.get('/api/v1/analytics/reports/yesterday'), 400, 'params.week');
   });
 
+  it("reports a phase: its community and dates, its targets beside the outcome, and what its budget bought", async () => {
+    // 读书会: P came before the phase; Q and R joined in it; Q consulted and bought ¥300 in it, P bought ¥100 after it.
+    const club = await makeCommunity(t.api, { name: '读书会' });
+    const g = await makeGroup(t.api, club.id, { name: '读书一群' });
+    const [p, q, r] = [await makeMember(t.api, { displayName: 'P' }), await makeMember(t.api, { displayName: 'Q' }), await makeMember(t.api, { displayName: 'R' })];
+    const act = (kind: string, m: any, when: string, payload: Record<string, unknown> = {}) => ({ kind, memberId: m.id, groupId: g.id, occurredAt: at(when), payload });
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: [
+      act('join', p, '2026-11-05T10:00'), act('join', q, '2026-11-10T10:00'), act('join', r, '2026-11-12T10:00'),
+      act('consultation', q, '2026-11-11T10:00'), act('purchase', q, '2026-11-13T10:00', { amountCents: 30000 }),
+      act('purchase', p, '2026-11-20T10:00', { amountCents: 10000 }),
+    ] }), 200);
+    const phase = (await t.api.post(`/api/v1/communities/${club.id}/phases`, {
+      name: '启动期', purpose: 'sales', startsOn: '2026-11-09', endsOn: '2026-11-15', budgetCents: 100_000,
+      targets: { fans: 4, consultations: 2, salesCents: 50_000, clickRate: 0.1 },
+    })).body;
+    const rep = await t.api.get(`/api/v1/analytics/report?phaseId=${phase.id}`);
+    expectStatus(rep, 200);
+    expect(rep.body.scope).toMatchObject({ kind: 'community', id: club.id });
+    expect(rep.body.range).toMatchObject({ from: '2026-11-09', to: '2026-11-15' });
+    expect(rep.body.phase).toEqual({
+      id: phase.id, name: '启动期', purpose: 'sales', startsOn: '2026-11-09', endsOn: '2026-11-15', through: '2026-11-15', budgetCents: 100_000,
+      measures: [
+        { key: 'fans', target: 4, actual: 2, ratio: 0.5 },
+        { key: 'consultations', target: 2, actual: 1, ratio: 0.5 },
+        { key: 'salesCents', target: 50_000, actual: 30_000, ratio: 0.6 },
+        { key: 'clickRate', target: 0.1, actual: null, ratio: null },
+      ],
+      costPerFanCents: 50_000,
+      salesPerBudget: 0.3,
+    });
+    expect(rep.body.summary[0]).toBe('阶段「启动期」（2026-11-09 至 2026-11-15）：吸粉 2 人（目标 4 人，完成 50%），咨询 1 人（目标 2 人，完成 50%），销售 ¥300（目标 ¥500，完成 60%）；预算 ¥1,000，每个新人 ¥500，每 1 元预算带来销售 ¥0.3。');
+    // The same as the community's report of those dates, but for the phase's section.
+    const plain = (await t.api.get(`/api/v1/analytics/report?communityId=${club.id}&from=2026-11-09&to=2026-11-15`)).body;
+    expect(plain.phase).toBeNull();
+    expect({ ...rep.body, phase: null, summary: rep.body.summary.slice(1) }).toEqual(plain);
+    const x = await t.api.get(`/api/v1/analytics/report.xlsx?phaseId=${phase.id}`);
+    expectStatus(x, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.bytes as any);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '阶段', '每日', '漏斗', '表现最好的群', '需要关注的群', '团队']);
+    expect(wb.getWorksheet('阶段')!.getRow(4).values).toEqual([undefined, '销售（元）', 500, 300, 0.6]);
+    // A phase still running is counted up to today (11-28).
+    const running = (await t.api.post(`/api/v1/communities/${club.id}/phases`, { name: '常规期', purpose: 'voice', startsOn: '2026-11-16', endsOn: '2026-12-31' })).body;
+    const now = (await t.api.get(`/api/v1/analytics/report?phaseId=${running.id}`)).body;
+    expect(now.range).toMatchObject({ from: '2026-11-16', to: '2026-11-28' });
+    expect(now.phase).toMatchObject({ through: '2026-11-28', budgetCents: null, costPerFanCents: null, salesPerBudget: null });
+    expect(now.phase.measures.find((m: any) => m.key === 'salesCents')).toEqual({ key: 'salesCents', target: null, actual: 10_000, ratio: null });
+    expect(now.summary[0]).toBe('阶段「常规期」（2026-11-16 至 2026-12-31，截至 2026-11-28）：吸粉 0 人，咨询 0 人，销售 ¥100。');
+    // The picker's list; a phase with dates of its own, an unknown one and one too long are refused.
+    expect((await t.api.get('/api/v1/phases')).body.items.map((x: any) => x.id)).toEqual(expect.arrayContaining([phase.id, running.id]));
+    expectProblem(await t.api.get(`/api/v1/analytics/report?phaseId=${phase.id}&from=2026-11-01`), 400, 'querystring.from');
+    expectProblem(await t.api.get('/api/v1/analytics/report?phaseId=ph_nope'), 404);
+    const long = (await t.api.post(`/api/v1/communities/${club.id}/phases`, { name: '两年', purpose: 'pr', startsOn: '2026-01-01', endsOn: '2027-12-31' })).body;
+    expectProblem(await t.api.get(`/api/v1/analytics/report?phaseId=${long.id}`), 400, 'phaseId');
+  });
+
   it('follows referrals: the share referred, the viral coefficient, the top referrers and the chains', async () => {
     // P came on its own on 09-01; P brought Q, Q brought R and S; T came on its own.
     const make = async (name: string, day: string, referrer?: any) => makeMember(t.api, { displayName: name, joinedAt: at(`2026-09-${day}T10:00`), ...(referrer ? { referrerId: referrer.id } : {}) });

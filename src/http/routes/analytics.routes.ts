@@ -1,7 +1,7 @@
 // The evaluation dashboards (评估精进): read from rollups, for the workspace, a community or a group.
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
-import { ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
+import { ReportQuerySchema, ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
 import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, MeetupQuerySchema, MeetupSchema, meetups, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
@@ -59,12 +59,12 @@ export function analyticsRoutes(app: App) {
   const download = (r: Report) => `shequn-report-${r.range.from}-${r.range.to}.xlsx`;
   app.get('/api/v1/analytics/report', {
     schema: {
-      tags, summary: 'The report of a range (a week, a phase, an event or a campaign by its dates): the dashboards with the period before, the groups to praise and to watch, the team, and a summary in Chinese',
-      security: Secured, querystring: DashboardQuerySchema, response: { 200: ReportSchema },
+      tags, summary: 'The report of a range (a week, or an event or a campaign by its dates) or of a phase (phaseId: its targets beside the outcome): the dashboards with the period before, the groups to praise and to watch, the team, and a summary in Chinese',
+      security: Secured, querystring: ReportQuerySchema, response: { 200: ReportSchema },
     },
   }, async (req) => report(req.ctx(), req.query));
   app.get('/api/v1/analytics/report.xlsx', {
-    schema: { tags, summary: 'The same report as an XLSX workbook (概览, 每日, 漏斗, groups, 团队)', security: Secured, querystring: DashboardQuerySchema },
+    schema: { tags, summary: "The same report as an XLSX workbook (概览, 每日, 漏斗, groups, 团队; 阶段 for a phase's)", security: Secured, querystring: ReportQuerySchema },
   }, async (req, reply) => {
     const r = await report(req.ctx(), req.query);
     return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${download(r)}"`).send(await reportWorkbook(r));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CommunityCreateSchema, CommunitySchema, CommunityUpdateSchema, PhaseCreateSchema, PhaseSchema, PhaseUpdateSchema,
-  CommunityTemplateSchema, communityTemplates, templateCanvas, createCommunity, createPhase, deleteCommunity, deletePhase, getCommunity, getPhase, listCommunities, listPhases, updateCommunity, updatePhase,
+  CommunityTemplateSchema, communityTemplates, templateCanvas, createCommunity, createPhase, deleteCommunity, deletePhase, getCommunity, getPhase, listAllPhases, listCommunities, listPhases, updateCommunity, updatePhase,
 } from '../../modules/community/index.ts';
 import type { Config } from '../../config.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
@@ -44,6 +44,8 @@ export function communityRoutes(app: App, deps: { config: Pick<Config, 'timezone
     async (req) => ({ items: await listPhases(req.ctx(), req.params.id) }));
   app.post('/api/v1/communities/:id/phases', { schema: { tags, summary: 'Add a phase (阶段)', security: Secured, params: IdParams, body: PhaseCreateSchema, response: { 201: PhaseSchema } } },
     async (req, reply) => reply.code(201).send(await createPhase(req.ctx(), req.params.id, req.body)));
+  app.get('/api/v1/phases', { schema: { tags, summary: 'Every phase of the communities the actor sees, by start', security: Secured, response: { 200: z.object({ items: z.array(PhaseSchema) }) } } },
+    async (req) => ({ items: await listAllPhases(req.ctx()) }));
   app.get('/api/v1/phases/:id', { schema: { tags, summary: 'Get a phase', security: Secured, params: IdParams, response: { 200: PhaseSchema } } },
     async (req) => getPhase(req.ctx(), req.params.id));
   app.patch('/api/v1/phases/:id', { schema: { tags, summary: 'Change a phase', security: Secured, params: IdParams, body: PhaseUpdateSchema, response: { 200: PhaseSchema } } },

@@ -151,7 +151,30 @@ export const DrillSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+export const ReportQuerySchema = DashboardQuerySchema.extend({
+  phaseId: Id.optional().describe("a phase's report: its community and dates (up to today while it runs); not with from, to, communityId or groupId"),
+}).strict().superRefine((q, ctx) => {
+  if (!q.phaseId) return;
+  for (const f of ['from', 'to', 'communityId', 'groupId'] as const) {
+    if (q[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: "a phase's report takes its dates and community from the phase" });
+  }
+});
+
+const PhaseMeasure = z.object({ key: z.enum(['fans', 'consultations', 'salesCents', 'clickRate']), target: z.number().nullable(), actual: z.number().nullable(), ratio: z.number().nullable() });
+
 export const ReportSchema = z.object({
+  /** A phase's report: its targets beside the outcome, and what its budget bought. */
+  phase: z.object({
+    id: z.string(), name: z.string(), purpose: z.string(), startsOn: z.string(), endsOn: z.string(),
+    /** The last day counted: today while the phase runs. */
+    through: z.string(),
+    budgetCents: z.number().nullable(),
+    /** fans: people whose first join in the community fell in the phase; consultations: first consultations; salesCents: revenue. */
+    measures: z.array(PhaseMeasure),
+    costPerFanCents: z.number().nullable(),
+    /** Sales per unit of budget (1.5: ¥1.5 of sales per ¥1). */
+    salesPerBudget: z.number().nullable(),
+  }).nullable(),
   scope: ScopeOut,
   range: RangeOut,
   previous: z.object({ from: z.string(), to: z.string() }),

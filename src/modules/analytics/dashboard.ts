@@ -34,7 +34,7 @@ export interface Range {
   toAt: number;
 }
 
-const MAX_DAYS = 366;
+export const MAX_DAYS = 366;
 
 export async function resolveRange(ctx: Ctx, q: DashboardQuery): Promise<Range> {
   const timezone = await analyticsTimezone(ctx);

@@ -3,15 +3,55 @@
 // team, and what it says in plain Chinese. Exported as an XLSX workbook; the console prints it as PDF.
 // Weekly reports are kept: the engine writes last week's on Monday (GET …/reports lists them).
 import type { Ctx } from '../../kernel/context.ts';
+import { invalid } from '../../kernel/errors.ts';
+import { getPhase, type Phase } from '../community/index.ts';
 import { dayDate, localDayHour, parseDay, weekOf, weekStartDay } from './calendar.ts';
-import { funnel, groupHealth, overview, team, value, type DashboardQuery } from './dashboard.ts';
+import { funnel, groupHealth, MAX_DAYS, overview, team, value, type DashboardQuery } from './dashboard.ts';
 import { analyticsTimezone, catchUpRollups } from './rollup.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const change = (now: number, before: number) => (before ? `${now >= before ? '+' : ''}${Math.round(((now - before) / before) * 100)}%` : now ? '新增' : '持平');
 const yuan = (cents: number) => `¥${(cents / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 })}`;
 
-export async function report(ctx: Ctx, q: DashboardQuery) {
+export interface ReportQuery extends DashboardQuery {
+  /** A phase's report: its community, and its dates (up to today while it runs). */
+  phaseId?: string;
+}
+
+/** The query a phase's report stands for: its community and dates, up to today while it runs. */
+async function phaseQuery(ctx: Ctx, phaseId: string): Promise<{ phase: Phase; q: DashboardQuery }> {
+  const phase = await getPhase(ctx, phaseId);
+  const first = parseDay(phase.startsOn);
+  const end = parseDay(phase.endsOn);
+  if (end - first + 1 > MAX_DAYS) throw invalid([{ field: 'phaseId', reason: `the phase runs ${end - first + 1} days; a report covers at most ${MAX_DAYS}` }]);
+  const today = localDayHour(ctx.clock.now(), await analyticsTimezone(ctx)).day;
+  const last = first <= today && today < end ? today : end;
+  return { phase, q: { communityId: phase.communityId, from: phase.startsOn, to: dayDate(last) } };
+}
+
+const ratio = (actual: number | null, target: number | null) => (actual === null || !target ? null : actual / target);
+
+/**
+ * A phase's targets beside what its dates brought: new people in the community (吸粉), first consultations,
+ * sales; and its budget against them (cost per new person, sales per yuan of budget). The click rate has
+ * no denominator Shequn counts (the links' reach), so its actual stays empty.
+ */
+function phaseOutcome(phase: Phase, through: string, f: Awaited<ReturnType<typeof funnel>>, v: Awaited<ReturnType<typeof value>>) {
+  const reached = (stage: string) => f.stages.find((s) => s.stage === stage)!.reachedInRange;
+  const actual = { fans: reached('join'), consultations: reached('consultation'), salesCents: v.revenueCents, clickRate: null };
+  const t = phase.targets;
+  const budget = phase.budgetCents;
+  return {
+    id: phase.id, name: phase.name, purpose: phase.purpose, startsOn: phase.startsOn, endsOn: phase.endsOn, through, budgetCents: budget,
+    measures: (['fans', 'consultations', 'salesCents', 'clickRate'] as const).map((key) => ({ key, target: t[key], actual: actual[key], ratio: ratio(actual[key], t[key]) })),
+    costPerFanCents: budget !== null && actual.fans ? Math.round(budget / actual.fans) : null,
+    salesPerBudget: budget ? actual.salesCents / budget : null,
+  };
+}
+
+export async function report(ctx: Ctx, query: ReportQuery) {
+  const { phaseId, ...rest } = query;
+  const { phase, q } = phaseId ? await phaseQuery(ctx, phaseId) : { phase: null, q: rest };
   const o = await overview(ctx, q);
   const first = parseDay(o.range.from);
   const last = parseDay(o.range.to);
@@ -34,7 +74,10 @@ export async function report(ctx: Ctx, q: DashboardQuery) {
     joinStage.fromJoinCohort ? `本期新人 ${joinStage.fromJoinCohort} 人，已有 ${pct(buy.conversionFromJoin)} 下单。` : '本期没有新人入群。',
     quiet.length ? `${quiet.length} 个群正在变冷：${quiet.slice(0, 5).map((g) => `「${g.name}」`).join('')}${quiet.length > 5 ? ' 等' : ''}。` : '没有群在变冷。',
   ];
+  const p = phase ? phaseOutcome(phase, o.range.to, f, v) : null;
+  if (p) summary.unshift(phaseWords(p));
   return {
+    phase: p,
     scope: o.scope,
     range: o.range,
     previous: { from: before.range.from, to: before.range.to },
@@ -49,6 +92,20 @@ export async function report(ctx: Ctx, q: DashboardQuery) {
 }
 
 export type Report = Awaited<ReturnType<typeof report>>;
+type PhaseOutcome = ReturnType<typeof phaseOutcome>;
+
+const MEASURE_WORDS = { fans: '吸粉', consultations: '咨询', salesCents: '销售', clickRate: '点击率' } as const;
+const measureFigure = (key: keyof typeof MEASURE_WORDS, v: number) => (key === 'salesCents' ? yuan(v) : key === 'clickRate' ? pct(v) : `${v.toLocaleString('zh-CN')} 人`);
+
+/** The phase in one sentence: each target met or not, and what the budget bought. */
+function phaseWords(p: PhaseOutcome): string {
+  const measures = p.measures.filter((m) => m.actual !== null).map((m) =>
+    `${MEASURE_WORDS[m.key]} ${measureFigure(m.key, m.actual!)}${m.target !== null ? `（目标 ${measureFigure(m.key, m.target)}，完成 ${pct(m.ratio!)}）` : ''}`);
+  const budget = p.budgetCents === null ? '' : `；预算 ${yuan(p.budgetCents)}` +
+    (p.costPerFanCents !== null ? `，每个新人 ${yuan(p.costPerFanCents)}` : '') + (p.salesPerBudget !== null ? `，每 1 元预算带来销售 ${yuan(Math.round(p.salesPerBudget * 100))}` : '');
+  const running = p.through < p.endsOn ? `，截至 ${p.through}` : '';
+  return `阶段「${p.name}」（${p.startsOn} 至 ${p.endsOn}${running}）：${measures.join('，')}${budget}。`;
+}
 
 /** The report as a workbook: a sheet of headline figures and one per table, in Chinese. */
 export async function reportWorkbook(r: Report): Promise<Buffer> {
@@ -85,6 +142,18 @@ export async function reportWorkbook(r: Report): Promise<Buffer> {
   head.getCell('C11').numFmt = '0.0%';
   head.addRow([]);
   for (const line of r.summary) head.addRow([line]);
+  if (r.phase) {
+    const ph = r.phase;
+    sheet('阶段', [{ header: '指标', key: 'k', width: 16 }, { header: '目标', key: 'target', width: 16 }, { header: '实际', key: 'actual', width: 16 }, { header: '完成', key: 'ratio', width: 12 }], [
+      ...ph.measures.map((x) => {
+        const money = x.key === 'salesCents' ? 100 : 1;
+        return { k: MEASURE_WORDS[x.key] + (money === 100 ? '（元）' : ''), target: x.target === null ? null : x.target / money, actual: x.actual === null ? null : x.actual / money, ratio: x.ratio };
+      }),
+      { k: '预算（元）', target: ph.budgetCents === null ? null : ph.budgetCents / 100 },
+      { k: '每个新人成本（元）', actual: ph.costPerFanCents === null ? null : ph.costPerFanCents / 100 },
+      { k: '每 1 元预算的销售（元）', actual: ph.salesPerBudget },
+    ]).getColumn('ratio').numFmt = '0%';
+  }
   sheet('每日', [{ header: '日期', key: 'date' }, { header: '消息', key: 'messages' }, { header: '入群', key: 'joins' }, { header: '退群', key: 'leaves' }, { header: '购买', key: 'purchases' }, { header: '日活', key: 'active' }], o.days);
   sheet('漏斗', [{ header: '阶段', key: 'stage' }, { header: '期间到达', key: 'reachedInRange' }, { header: '新人到达', key: 'fromJoinCohort' }, { header: '转化率', key: 'conversionFromJoin' }, { header: '平均天数', key: 'meanDaysFromJoin' }],
     r.funnel.map((s) => ({ ...s, stage: ({ join: '吸粉', active: '养粉', consultation: '促粉', purchase: '变现' } as const)[s.stage] })));
@@ -148,5 +217,6 @@ export async function weeklyReport(ctx: Ctx, scopeKey: string, weekStart: string
   const day = parseDay(weekStart);
   if (Number.isNaN(day)) return null;
   const r = await ctx.tdb.selectFrom('analytics_snapshots').select('data').where('scope', '=', scopeKey).where('kind', '=', `report:w${weekOf(day)}`).executeTakeFirst();
-  return r ? (JSON.parse(r.data) as Report) : null;
+  // Reports kept before phases had a section have none.
+  return r ? ({ phase: null, ...JSON.parse(r.data) } as Report) : null;
 }

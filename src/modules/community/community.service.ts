@@ -160,6 +160,16 @@ export async function listPhases(ctx: Ctx, communityId: string): Promise<Phase[]
   return rows.map(toPhase);
 }
 
+/** Every phase of the communities the actor sees, by start: the report's phase picker. */
+export async function listAllPhases(ctx: Ctx): Promise<Phase[]> {
+  ctx.authorize('community.read');
+  const v = await ctx.visibility();
+  if (!v.all && !v.communityIds.size) return [];
+  let q = ctx.tdb.selectFrom('phases').selectAll().orderBy('starts_on').orderBy('id');
+  if (!v.all) q = q.where('community_id', 'in', [...v.communityIds]);
+  return (await q.execute()).map(toPhase);
+}
+
 export async function createPhase(ctx: Ctx, communityId: string, input: z.infer<typeof PhaseCreateSchema>): Promise<Phase> {
   ctx.authorize('community.write');
   return ctx.transaction(async (tx) => {
