@@ -246,4 +246,36 @@ describe.skipIf(!browserTestsRun)('voice, meetups, alerts, report and drill-down
     }
     expect(takeErrors()).toEqual([]);
   });
+
+  it("reports a phase picked from the list: the phase's dates, its targets beside the outcome and its budget, as the API says", async () => {
+    await page.goto(`${t.url}/evaluate?tab=report`);
+    await page.getByTestId('report-page').waitFor();
+    const phases = (await t.api.get('/api/v1/phases')).body.items;
+    const ph = phases.find((p: any) => p.name === '618茶友节·促销期');
+    expect(ph).toBeTruthy();
+    const r = (await t.api.get(`/api/v1/analytics/report?phaseId=${ph.id}`)).body;
+    await page.getByTestId('report-phase').click();
+    await page.locator('.ant-select-dropdown:visible').getByText(`${ph.name}（${ph.startsOn} – ${ph.endsOn}）`).click();
+    await poll(() => query().phase).toBe(ph.id);
+    await poll(() => page.getByTestId('report-summary-line').allTextContents()).toEqual(r.summary);
+    expect(r.summary[0]).toContain('阶段「618茶友节·促销期」');
+    expect(await text('report-title')).toContain('618茶友节·促销期 阶段报告');
+    expect(await text('report-range')).toContain(`${ph.startsOn} 至 ${r.range.to}`);
+    const yuan = (c: number) => `¥${(c / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    for (const m of r.phase.measures) {
+      const show = (v: number | null) => (v === null ? '—' : m.key === 'salesCents' ? yuan(v) : m.key === 'clickRate' ? pct(v) : int(v));
+      expect(await page.locator(`[data-testid="report-phase-measure"][data-key="${m.key}"]`).getByTestId('report-phase-actual').textContent()).toBe(show(m.actual));
+    }
+    expect(r.phase.measures.find((m: any) => m.key === 'fans').actual).toBeGreaterThan(0);
+    expect(await text('report-phase-budget')).toContain(`预算 ${yuan(r.phase.budgetCents)}`);
+    expect(await page.getByTestId('report-xlsx').getAttribute('href')).toBe(`/api/v1/analytics/report.xlsx?phaseId=${ph.id}`);
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-evaluate-report-phase.png`, fullPage: true });
+    // Cleared: the range's report again.
+    await page.getByTestId('report-phase').hover();
+    await page.getByTestId('report-phase').locator('.ant-select-clear').click();
+    await poll(() => query().phase).toBeUndefined();
+    await poll(() => page.getByTestId('report-phase-measures').count()).toBe(0);
+    expect(takeErrors()).toEqual([]);
+  });
 });

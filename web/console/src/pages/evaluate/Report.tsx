@@ -2,14 +2,15 @@
 // or a group, against the range before — what the figures say in sentences, the headline figures with their
 // change, the days, the funnel, the groups to praise and to watch, the team — as a page to print (打印 /
 // 导出 PDF: the browser prints it with the print stylesheet in index.css, A4 portrait) or a workbook (XLSX).
-// The weekly reports the engine keeps open from the list (week= in the address).
+// The weekly reports the engine keeps open from the list (week= in the address). A phase picked (phase= in the
+// address) gives the phase's report: its community and dates, and its targets beside the outcome.
 import type { ReactNode } from 'react';
-import { Alert, Button, Card, Col, Empty, List, Row, Skeleton, Space, Table, Tag, Typography, theme } from 'antd';
+import { Alert, Button, Card, Col, Empty, List, Row, Select, Skeleton, Space, Table, Tag, Typography, theme } from 'antd';
 import { FileExcelOutlined, PrinterOutlined, RollbackOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
-import { get, qs, type AnalyticsReport, type GroupHealth, type Me, type TeamCard, type WeeklyReportRef } from '../../api';
+import { get, qs, type AnalyticsReport, type GroupHealth, type Me, type Phase, type TeamCard, type WeeklyReportRef } from '../../api';
 import { useSearchParam } from '../../router';
 import { ActivityCard } from './Charts';
 import { useFormat, type Format } from './format';
@@ -29,10 +30,19 @@ export function Report({ me }: { me: Me }) {
     enabled: allowed && scope.ready && keptScope !== null, staleTime: 60_000,
     queryKey: ['analytics', 'reports', keptScope], queryFn: () => get<{ items: WeeklyReportRef[] }>(`/analytics/reports${qs(keptScope ?? {})}`),
   });
-  const showKept = !!week && keptScope !== null;
+  const [phaseParam, setPhase] = useSearchParam('phase');
+  const phases = useQuery({
+    enabled: allowed && me.permissions.includes('community.read'), staleTime: 60_000,
+    queryKey: ['phases'], queryFn: () => get<{ items: Phase[] }>('/phases'),
+  });
+  // The community's phases (all of them for the workspace); a group's report has none to pick.
+  const pickable = scope.groupId ? [] : (phases.data?.items ?? []).filter((p) => !scope.communityId || p.communityId === scope.communityId);
+  const phase = phaseParam && pickable.some((p) => p.id === phaseParam) ? phaseParam : null;
+  const showKept = !!week && keptScope !== null && !phase;
+  const liveQuery = phase ? { phaseId: phase } : scope.query;
   const live = useQuery({
     enabled: allowed && scope.ready && !showKept, placeholderData: keepPreviousData, staleTime: 60_000,
-    queryKey: ['analytics', 'report', scope.query], queryFn: () => get<AnalyticsReport>(`/analytics/report${qs(scope.query)}`),
+    queryKey: ['analytics', 'report', liveQuery], queryFn: () => get<AnalyticsReport>(`/analytics/report${qs(liveQuery)}`),
   });
   const old = useQuery({
     enabled: allowed && showKept, staleTime: 300_000,
@@ -41,15 +51,29 @@ export function Report({ me }: { me: Me }) {
   if (!allowed) return <Alert type="info" showIcon title={t('evaluate.noPermission')} />;
   const q = showKept ? old : live;
   const r = q.data;
-  const xlsx = showKept ? `/api/v1/analytics/reports/${week}/xlsx${qs(keptScope ?? {})}` : `/api/v1/analytics/report.xlsx${qs(scope.query)}`;
+  const xlsx = showKept ? `/api/v1/analytics/reports/${week}/xlsx${qs(keptScope ?? {})}` : `/api/v1/analytics/report.xlsx${qs(liveQuery)}`;
 
   return (
     <div data-testid="evaluate-report">
       <div className="shequn-no-print">
         <ScopeToolbar
-          me={me} scope={scope} range={showKept ? undefined : r?.range} fetching={q.isFetching} withRange={!showKept}
+          me={me} scope={scope} range={showKept ? undefined : r?.range} fetching={q.isFetching} withRange={!showKept && !phase}
           right={(
             <Space wrap>
+              {pickable.length > 0 && (
+                <Select
+                  data-testid="report-phase"
+                  allowClear
+                  style={{ width: 260 }}
+                  value={phase ?? undefined}
+                  placeholder={t('evaluate.report.phasePick')}
+                  onChange={(v?: string) => {
+                    setWeek(null);
+                    setPhase(v ?? null);
+                  }}
+                  options={pickable.map((p) => ({ value: p.id, label: `${p.name}（${p.startsOn} – ${p.endsOn}）` }))}
+                />
+              )}
               {showKept && (
                 <Button icon={<RollbackOutlined />} onClick={() => setWeek(null)} data-testid="report-back-live">{t('evaluate.report.backToRange')}</Button>
               )}
@@ -116,7 +140,7 @@ function ReportPage({ r, kept }: { r: AnalyticsReport; kept: string | null }) {
     <Card className="shequn-report" data-testid="report-page" styles={{ body: { padding: '28px 32px' } }}>
       <header style={{ borderBottom: `2px solid ${token.colorPrimary}`, paddingBottom: 12, marginBottom: 20 }}>
         <Typography.Title level={2} style={{ margin: 0 }} data-testid="report-title">
-          {t('evaluate.report.title', { scope: scopeName })}
+          {r.phase ? t('evaluate.report.phaseTitle', { phase: r.phase.name, scope: scopeName }) : t('evaluate.report.title', { scope: scopeName })}
           {kept && <Tag color="orange" style={{ marginInlineStart: 12, verticalAlign: 'middle' }}>{t('evaluate.report.keptTag')}</Tag>}
         </Typography.Title>
         <Typography.Text type="secondary" data-testid="report-range">
@@ -129,6 +153,8 @@ function ReportPage({ r, kept }: { r: AnalyticsReport; kept: string | null }) {
           {r.summary.map((s, i) => <li key={i} data-testid="report-summary-line">{s}</li>)}
         </ul>
       </Section>
+
+      {r.phase && <PhaseSection phase={r.phase} f={f} />}
 
       <Section title={t('evaluate.report.figures')}>
         <Table<KpiRow>
@@ -220,6 +246,46 @@ function ReportPage({ r, kept }: { r: AnalyticsReport; kept: string | null }) {
         {t('evaluate.report.generated', { at: dayjs().format('YYYY-MM-DD HH:mm') })}
       </Typography.Paragraph>
     </Card>
+  );
+}
+
+type PhaseOutcome = NonNullable<AnalyticsReport['phase']>;
+
+/** A phase's targets beside the outcome (完成 as a share of the target), and what its budget bought. */
+function PhaseSection({ phase, f }: { phase: PhaseOutcome; f: Format }) {
+  const { t } = useTranslation();
+  const show = (key: PhaseOutcome['measures'][number]['key'], v: number | null) =>
+    v === null ? '—' : key === 'salesCents' ? f.yuan(v) : key === 'clickRate' ? f.pct(v) : f.int(v);
+  return (
+    <Section title={t('evaluate.report.phase', { name: phase.name })}>
+      <Table<PhaseOutcome['measures'][number]>
+        data-testid="report-phase-measures"
+        className="shequn-report-table"
+        size="small"
+        rowKey="key"
+        pagination={false}
+        bordered
+        dataSource={phase.measures}
+        onRow={(x) => ({ 'data-testid': 'report-phase-measure', 'data-key': x.key }) as React.HTMLAttributes<HTMLElement>}
+        columns={[
+          { key: 'metric', title: t('evaluate.report.col.metric'), render: (_, x) => t(`evaluate.report.phaseMeasure.${x.key}`) },
+          { key: 'target', title: t('evaluate.report.col.target'), align: 'right', render: (_, x) => show(x.key, x.target) },
+          { key: 'actual', title: t('evaluate.report.col.actual'), align: 'right', render: (_, x) => <strong data-testid="report-phase-actual">{show(x.key, x.actual)}</strong> },
+          {
+            key: 'ratio', title: t('evaluate.report.col.done'), align: 'right',
+            render: (_, x) => (x.ratio === null ? '—' : <Tag color={x.ratio >= 1 ? 'success' : x.ratio >= 0.8 ? 'processing' : 'error'} style={{ marginInlineEnd: 0 }}>{f.pct(x.ratio, 0)}</Tag>),
+          },
+        ]}
+      />
+      <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="report-phase-budget">
+        {phase.budgetCents === null ? t('evaluate.report.noBudget') : [
+          t('evaluate.report.budget', { v: f.yuan(phase.budgetCents) }),
+          phase.costPerFanCents !== null && t('evaluate.report.costPerFan', { v: f.yuan(phase.costPerFanCents) }),
+          phase.salesPerBudget !== null && t('evaluate.report.salesPerBudget', { v: f.yuan(Math.round(phase.salesPerBudget * 100)) }),
+        ].filter(Boolean).join(' · ')}
+        {phase.through < phase.endsOn && ` · ${t('evaluate.report.through', { day: phase.through, end: phase.endsOn })}`}
+      </Typography.Paragraph>
+    </Section>
   );
 }
 
