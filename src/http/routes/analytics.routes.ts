@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
 import { ReportQuerySchema, ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, MeetupQuerySchema, MeetupSchema, meetups, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, MeetupQuerySchema, MeetupSchema, meetups, ReplicationSchema, replication, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -104,6 +104,12 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DashboardQuerySchema, response: { 200: VoiceSchema },
     },
   }, async (req) => voice(req.ctx(), req.query));
+  app.get('/api/v1/analytics/replication', {
+    schema: {
+      tags, summary: "复制: is a community ready to copy itself (a core group in place, self-organisation, a sub-culture of recurring terms), what is missing, and its lineage of spin-offs with their figures",
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: ReplicationSchema },
+    },
+  }, async (req) => replication(req.ctx(), req.query));
   app.get('/api/v1/analytics/meetups', {
     schema: {
       tags, summary: '同城会 meetup planner: cities ranked by their members active in the last 30 days, and the most recently active members of one city to invite',

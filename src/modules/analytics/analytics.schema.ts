@@ -227,3 +227,28 @@ export const OutputSchema = z.object({
   /** Live relays ended in the range; sharing sessions are the occurrences of a series; the target groups they reached. */
   liveSessions: z.number(), sharingSessions: z.number(), groupsReached: z.number(),
 });
+
+export const ReplicationSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  /** All three in place: a core group, self-organisation and a sub-culture. */
+  ready: z.boolean(),
+  /** What is missing, in Chinese, a sentence each. */
+  reasons: z.array(z.string()),
+  coreGroup: z.object({
+    ready: z.boolean(), minSeats: z.number(),
+    groups: z.array(z.object({ groupId: z.string(), name: z.string(), seats: z.number(), weeklyActive: z.number(), activeRate: z.number(), quiet: z.boolean() })),
+  }),
+  /** Messages in the range, those of the group keepers and of no member (assistant, relays), and the members' own share. */
+  selfOrganisation: z.object({ ready: z.boolean(), messages: z.number(), staffMessages: z.number(), memberShare: z.number(), threshold: z.number() }),
+  /** Terms used in at least `recurringWeeks` of the last `weeks` weeks (since `since`). */
+  subculture: z.object({
+    ready: z.boolean(), weeks: z.number(), recurringWeeks: z.number(), minTerms: z.number(), since: z.string(),
+    terms: z.array(z.object({ term: z.string(), weeks: z.number(), mentions: z.number() })),
+  }),
+  /** The family of communities (parent → spin-offs), breadth first from the first ancestor the actor sees, with their figures over the range. */
+  lineage: z.array(z.object({
+    id: z.string(), name: z.string(), parentId: z.string().nullable(), depth: z.number(), createdAt: z.string(),
+    people: z.number(), seats: z.number(), monthlyActive: z.number(), activeMemberRate: z.number(), revenueCents: z.number(), joins: z.number(),
+  })),
+});

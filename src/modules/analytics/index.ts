@@ -9,3 +9,4 @@ export { resolveScope } from './dashboard.ts';
 export { addImportToVoice, runVoice, voice } from './voice.ts';
 export { referrals } from './referrals.ts';
 export { output } from './output.ts';
+export { replication } from './replication.ts';
