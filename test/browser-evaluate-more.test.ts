@@ -247,6 +247,39 @@ describe.skipIf(!browserTestsRun)('voice, meetups, alerts, report and drill-down
     expect(takeErrors()).toEqual([]);
   });
 
+  it('says whether a community is ready to replicate, what is missing, and its family, as the API says', async () => {
+    await page.goto(`${t.url}/evaluate?tab=replication`);
+    // The workspace has no readiness of its own: a community is asked for.
+    await page.getByTestId('replication-pick').waitFor();
+    const communities = (await t.api.get('/api/v1/communities')).body.items;
+    const parent = communities.find((c: any) => communities.some((k: any) => k.parentId === c.id)) ?? communities[0];
+    const r = (await t.api.get(`/api/v1/analytics/replication?communityId=${parent.id}`)).body;
+    await page.goto(`${t.url}/evaluate?tab=replication&community=${parent.id}`);
+    await page.getByTestId('replication-verdict').waitFor();
+    expect(await page.getByTestId('replication-verdict').getAttribute('data-ready')).toBe(String(r.ready));
+    expect(await page.getByTestId('replication-reason').allTextContents()).toEqual(r.reasons);
+    expect(await page.getByTestId('replication-check').evaluateAll((els) => els.map((e) => e.getAttribute('data-ready'))))
+      .toEqual([r.coreGroup.ready, r.selfOrganisation.ready, r.subculture.ready].map(String));
+    expect(await text('replication-member-share')).toBe(pct(r.selfOrganisation.memberShare));
+    expect(r.selfOrganisation.messages).toBeGreaterThan(0);
+    expect(await page.getByTestId('replication-term').evaluateAll((els) => els.map((e) => e.getAttribute('data-term')))).toEqual(r.subculture.terms.map((x: any) => x.term));
+    expect(await page.getByTestId('replication-family').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(r.lineage.map((c: any) => c.id));
+    expect(r.lineage.length).toBeGreaterThan(1);
+    expect(await page.getByTestId('replication-family-mau').allTextContents()).toEqual(r.lineage.map((c: any) => int(c.monthlyActive)));
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-evaluate-replication.png`, fullPage: true });
+    // The demo's training camp has its core group: ready, the group listed.
+    const camp = communities.find((c: any) => c.name === 'PPT高手训练营');
+    const rc = (await t.api.get(`/api/v1/analytics/replication?communityId=${camp.id}`)).body;
+    expect(rc.ready).toBe(true);
+    await page.goto(`${t.url}/evaluate?tab=replication&community=${camp.id}`);
+    await poll(() => page.getByTestId('replication-verdict').getAttribute('data-ready')).toBe('true');
+    expect(await page.getByTestId('replication-reason').count()).toBe(0);
+    expect(await page.getByTestId('replication-core-group').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(rc.coreGroup.groups.map((g: any) => g.groupId));
+    expect(rc.coreGroup.groups.length).toBeGreaterThan(0);
+    expect(takeErrors()).toEqual([]);
+  });
+
   it("reports a phase picked from the list: the phase's dates, its targets beside the outcome and its budget, as the API says", async () => {
     await page.goto(`${t.url}/evaluate?tab=report`);
     await page.getByTestId('report-page').waitFor();

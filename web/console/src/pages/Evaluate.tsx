@@ -2,9 +2,10 @@
 // pages/evaluate/Dashboard); the project plan against the actuals (计划与实际); what the members are worth
 // (价值: revenue, repurchase, RFM); who they are against the target persona (结构); the group owners' and
 // secretaries' scorecards (团队); tracked short links with their clicks by group, circle and day (短链接).
-// what the members write (声量); where to hold a meetup and whom to invite (同城会); what the engine flagged
+// what the members write (声量); where to hold a meetup and whom to invite (同城会); whether a community is
+// ready to copy itself and its family of spin-offs (复制); what the engine flagged
 // and the webhooks it posts to (预警, the open ones counted on the tab); the report of a range, to print
-// (报告). 概览, 价值, 结构, 团队, 声量, 同城会 and 报告 share the scope and range in the address (evaluate/Toolbar).
+// (报告). 概览, 价值, 结构, 团队, 声量, 同城会, 复制 and 报告 share the scope and range in the address (evaluate/Toolbar).
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Badge, Skeleton, Tabs, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
@@ -21,10 +22,11 @@ const Structure = lazy(() => import('./evaluate/Structure').then((m) => ({ defau
 const TeamScores = lazy(() => import('./evaluate/TeamScores').then((m) => ({ default: m.TeamScores })));
 const Voice = lazy(() => import('./evaluate/Voice').then((m) => ({ default: m.Voice })));
 const Meetups = lazy(() => import('./evaluate/Meetups').then((m) => ({ default: m.Meetups })));
+const Replication = lazy(() => import('./evaluate/Replication').then((m) => ({ default: m.Replication })));
 const Alerts = lazy(() => import('./evaluate/Alerts').then((m) => ({ default: m.Alerts })));
 const Report = lazy(() => import('./evaluate/Report').then((m) => ({ default: m.Report })));
 
-const TABS = ['overview', 'plan', 'value', 'structure', 'team', 'voice', 'meetups', 'alerts', 'report', 'links'] as const;
+const TABS = ['overview', 'plan', 'value', 'structure', 'team', 'voice', 'meetups', 'replication', 'alerts', 'report', 'links'] as const;
 type Tab = (typeof TABS)[number];
 
 export function Evaluate({ me }: { me: Me }) {
@@ -62,6 +64,7 @@ export function Evaluate({ me }: { me: Me }) {
           { key: 'team', label: <span data-testid="evaluate-tab-team">{t('evaluate.tabs.team')}</span>, children: lazyTab(<TeamScores me={me} />) },
           { key: 'voice', label: <span data-testid="evaluate-tab-voice">{t('evaluate.tabs.voice')}</span>, children: lazyTab(<Voice me={me} />) },
           { key: 'meetups', label: <span data-testid="evaluate-tab-meetups">{t('evaluate.tabs.meetups')}</span>, children: lazyTab(<Meetups me={me} />) },
+          { key: 'replication', label: <span data-testid="evaluate-tab-replication">{t('evaluate.tabs.replication')}</span>, children: lazyTab(<Replication me={me} />) },
           {
             key: 'alerts',
             label: (
