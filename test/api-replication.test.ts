@@ -32,7 +32,7 @@ describe('replication (复制)', () => {
     const chat = await makeGroup(t.api, parent.id, { name: '茶友会一群' });
     const keeper = await makeMember(t.api, { displayName: 'K', memberships: [{ groupId: core.id }] });
     expectStatus(await t.api.patch(`/api/v1/groups/${core.id}`, { owner: { type: 'member', id: keeper.id } }), 200);
-    const ms = [];
+    const ms: any[] = [];
     for (let i = 1; i <= 11; i++) ms.push(await makeMember(t.api, { displayName: `M${i}`, memberships: [{ groupId: core.id }] }));
     const say = (m: any, g: any, when: string, text: string) => ({ kind: 'message', ...(m ? { memberId: m.id } : {}), groupId: g.id, occurredAt: at(when), payload: { text } });
     expectStatus(await t.api.post('/api/v1/activities/batch', { activities: [

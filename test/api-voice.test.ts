@@ -49,7 +49,7 @@ describe('voice', () => {
     expect(v.messages).toBe(18);
     // 14 days in range hold 8 of the 普洱茶 messages, the question, the thanks and the 8 complaints.
     const day = (d: string) => v.days.find((x: any) => x.date === d);
-    expect(day('2026-11-27')).toEqual({ date: '2026-11-27', messages: 8, positive: 0, negative: 8 });
+    expect(day('2026-11-27')).toEqual({ date: '2026-11-27', messages: 8, positive: 0, negative: 8, replies: 0 });
     expect(day('2026-11-19')).toMatchObject({ positive: 2 });
     expect(v.negativeShare).toBeCloseTo(8 / v.messages);
     expect(v.topics.map((x: any) => x.term)).toEqual(expect.arrayContaining(['普洱茶', '发货', '客服']));
@@ -59,6 +59,26 @@ describe('voice', () => {
     expect(v.spikes[0]).toMatchObject({ date: '2026-11-27', negative: 8, usual: 0 });
     expect(v.spikes[0].messages).toHaveLength(8);
     expect(v.spikes[0].messages[0].text).toMatch(/^发货太慢了/);
+  });
+
+  it('counts replies between members: not to oneself, to the assistant or to a message it does not know', async () => {
+    const club = await makeCommunity(t.api, { name: '读书会' });
+    const g = await makeGroup(t.api, club.id);
+    const [a, b] = [await makeMember(t.api, { memberships: [{ groupId: g.id }] }), await makeMember(t.api, { memberships: [{ groupId: g.id }] })];
+    const msg = (m: any, text: string, hour: number, replyTo?: string) => ({
+      kind: 'message', ...(m ? { memberId: m.id } : {}), groupId: g.id, occurredAt: at(3, hour), payload: { text, ...(replyTo ? { replyTo } : {}) },
+    });
+    const first = await t.api.post('/api/v1/activities/batch', { activities: [msg(a, '这本书推荐给大家', 9), msg(null, '【群助手】今晚八点读书会', 10)] });
+    expectStatus(first, 200);
+    const [said, notice] = first.body.ids;
+    expectStatus(await t.api.post('/api/v1/activities/batch', { activities: [
+      msg(b, '谢谢推荐，已经下单', 11, said), msg(a, '补充一下，第三章最好看', 12, said),
+      msg(b, '收到', 13, notice), msg(b, '你说的是哪一本？', 14, 'act_not_here'),
+    ] }), 200);
+    await t.server.engine.tick();
+    const v = (await t.api.get(`/api/v1/analytics/voice?communityId=${club.id}&from=2026-11-25&to=2026-11-25`)).body;
+    expect(v).toMatchObject({ messages: 6, replies: 1, replyShare: 1 / 6 });
+    expect(v.days).toEqual([expect.objectContaining({ date: '2026-11-25', messages: 6, replies: 1 })]);
   });
 
   it('opens a negative-voice alert, and is asked for per workspace or community only', async () => {
@@ -75,8 +95,13 @@ describe('voice', () => {
     const { rebuildRollups } = await import('../src/modules/analytics/index.ts');
     const { systemCtx } = await import('./helpers/clock.ts');
     const ws = (await t.server.rt.db.kysely.selectFrom('communities').select('workspace_id').where('id', '=', community.id).executeTakeFirstOrThrow()).workspace_id;
-    await rebuildRollups(systemCtx(t, ws));
-    expect((await t.api.get(`/api/v1/analytics/voice?communityId=${community.id}&from=2026-11-14&to=2026-11-27`)).body.messages).toBe(0);
+    // Read again in Los Angeles' days (the engine runs on its own too: only what a tick leaves is looked at),
+    // the complaints of 09:00–15:00 on 11-27 in Shanghai fall on 11-26 there, and back in Shanghai's the same as before.
+    await rebuildRollups(systemCtx(t, ws), { timezone: 'America/Los_Angeles' });
+    await t.server.engine.tick();
+    const la = (await t.api.get(`/api/v1/analytics/voice?communityId=${community.id}&from=2026-11-14&to=2026-11-27`)).body;
+    expect(la.days.find((d: any) => d.date === '2026-11-26')).toMatchObject({ negative: 7 });
+    await rebuildRollups(systemCtx(t, ws), { timezone: 'Asia/Shanghai' });
     await t.server.engine.tick();
     const after = (await t.api.get(`/api/v1/analytics/voice?communityId=${community.id}&from=2026-11-14&to=2026-11-27`)).body;
     expect(after).toEqual(before);

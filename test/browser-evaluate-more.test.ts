@@ -74,6 +74,10 @@ describe.skipIf(!browserTestsRun)('voice, meetups, alerts, report and drill-down
     expect(await text('kpi-voice-negative-value')).toBe(pct(v.negativeShare));
     expect(await text('voice-positive-count')).toBe(int(v.days.reduce((n: number, d: any) => n + d.positive, 0)));
     expect(await text('voice-negative-count')).toBe(int(v.days.reduce((n: number, d: any) => n + d.negative, 0)));
+    // The demo's members answer each other: about one message in five quotes another member's.
+    expect(v.replies).toBeGreaterThan(0);
+    expect(await text('kpi-voice-replies-value')).toBe(int(v.replies));
+    expect(await text('voice-reply-share')).toBe(pct(v.replyShare));
     await page.getByTestId('voice-daily-chart').locator('canvas').first().waitFor();
     expect(await page.getByTestId('voice-topic-term').allTextContents()).toEqual(v.topics.map((x: any) => x.term));
     expect(await page.getByTestId('voice-topic-mentions').allTextContents()).toEqual(v.topics.map((x: any) => int(x.mentions)));

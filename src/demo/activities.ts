@@ -48,6 +48,8 @@ export interface MemberStory {
 export class ActivityWriter {
   count = 0;
   private readonly events: number[];
+  /** Each group's last few member messages, for replies to quote (kept apart from the random draws, which stay as they were). */
+  private readonly recent = new Map<string, { id: string; member: string; at: number }[]>();
 
   constructor(
     private readonly w: BulkWriter,
@@ -61,12 +63,14 @@ export class ActivityWriter {
     for (let t = weekStart(meetupStartsAt) + 5 * DAY + 14 * HOUR; t < tl.now; t += 4 * WEEK) if (t > meetupStartsAt) this.events.push(t);
   }
 
-  private emit(kind: string, memberId: string | null, groupId: string | null, at: number, source: string | null, payload: Record<string, unknown>, sourceId: string) {
+  private emit(kind: string, memberId: string | null, groupId: string | null, at: number, source: string | null, payload: Record<string, unknown>, sourceId: string): string {
+    const id = this.ids.next('act');
     this.w.add('activities', {
-      id: this.ids.next('act'), workspace_id: this.ws, kind, member_id: memberId, group_id: groupId, occurred_at: Math.round(at), content_source: source,
+      id, workspace_id: this.ws, kind, member_id: memberId, group_id: groupId, occurred_at: Math.round(at), content_source: source,
       payload: JSON.stringify(payload), source: 'demo', source_id: sourceId, created_at: this.tl.now,
     });
     this.count++;
+    return id;
   }
 
   /** Everything one member did; `free` is their share of the day-to-day activity budget. */
@@ -123,8 +127,15 @@ export class ActivityWriter {
   private emitFree(kind: Kind, p: Person, g: OpenGroup, at: number, r: Rand, k: number, sourceId: string) {
     const theme = g.template.community.theme;
     switch (kind) {
-      case 'message':
-        return this.emit('message', p.id, g.id, at, 'UGC', { text: memberMessage(r, theme, p.city.name) }, sourceId);
+      case 'message': {
+        // About one message in five answers an earlier one of another member in the group (replies between members).
+        const recent = this.recent.get(g.id) ?? this.recent.set(g.id, []).get(g.id)!;
+        const quoted = this.count % 5 === 0 ? recent.find((m) => m.member !== p.id && m.at < at) : undefined;
+        const id = this.emit('message', p.id, g.id, at, 'UGC', { text: memberMessage(r, theme, p.city.name), ...(quoted ? { replyTo: quoted.id } : {}) }, sourceId);
+        recent.unshift({ id, member: p.id, at });
+        if (recent.length > 8) recent.pop();
+        return;
+      }
       case 'reaction':
         return this.emit('reaction', p.id, g.id, at, null, { emoji: r.pick(emojis), target: 'message' }, sourceId);
       case 'checkin':

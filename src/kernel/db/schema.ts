@@ -590,6 +590,8 @@ export interface VoiceDayTable {
   messages: number;
   positive: number;
   negative: number;
+  /** Replies between members (a member quoting another member). */
+  replies: number;
 }
 
 export interface TermDayTable {

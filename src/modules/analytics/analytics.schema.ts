@@ -193,7 +193,9 @@ export const VoiceSchema = z.object({
   scope: ScopeOut,
   range: RangeOut,
   messages: z.number(), positiveShare: z.number(), negativeShare: z.number(),
-  days: z.array(z.object({ date: z.string(), messages: z.number(), positive: z.number(), negative: z.number() })),
+  /** Replies between members: a member's message quoting another member's; and their share of the messages. */
+  replies: z.number(), replyShare: z.number(),
+  days: z.array(z.object({ date: z.string(), messages: z.number(), positive: z.number(), negative: z.number(), replies: z.number() })),
   /** The most mentioned keywords in the range, with their mentions in the period before. */
   topics: z.array(z.object({ term: z.string(), mentions: z.number(), before: z.number() })),
   rising: z.array(z.object({ term: z.string(), mentions: z.number(), before: z.number(), growth: z.number() })),

@@ -42,10 +42,10 @@ export async function read(text: string): Promise<Reading> {
   return { terms, sentiment: sentimentOf(words) };
 }
 
-type Row = Pick<Database['activities'], 'id' | 'group_id' | 'occurred_at' | 'payload' | 'content_source'>;
+type Row = Pick<Database['activities'], 'id' | 'member_id' | 'group_id' | 'occurred_at' | 'payload' | 'content_source'>;
 
 interface VoiceDeltas {
-  days: Map<string, { scope: string; day: number; messages: number; positive: number; negative: number }>;
+  days: Map<string, { scope: string; day: number; messages: number; positive: number; negative: number; replies: number }>;
   terms: Map<string, { scope: string; day: number; term: string; n: number }>;
   negatives: { activity_id: string; group_id: string | null; day: number }[];
 }
@@ -60,21 +60,34 @@ async function analyze(ctx: Ctx, rows: Row[]): Promise<VoiceDeltas> {
   for (let i = 0; i < groupIds.length; i += 500) {
     for (const g of await ctx.tdb.withStaged().selectFrom('groups').select(['id', 'community_id']).where('id', 'in', groupIds.slice(i, i + 500)).execute()) communityOf.set(g.id, g.community_id);
   }
-  for (const r of rows) {
+  const payloads = rows.map((r) => {
+    try {
+      return JSON.parse(r.payload) as { text?: unknown; caption?: unknown; replyTo?: unknown };
+    } catch {
+      return {}; // a payload that is not JSON has no text
+    }
+  });
+  // Replies between members: a member's message answering another member's (the quoted message's author).
+  const quoted = [...new Set(rows.flatMap((r, i) => (r.member_id && typeof payloads[i]!.replyTo === 'string' ? [payloads[i]!.replyTo as string] : [])))];
+  const authorOf = new Map<string, string | null>();
+  for (let i = 0; i < quoted.length; i += 500) {
+    for (const a of await ctx.tdb.withStaged().selectFrom('activities').select(['id', 'member_id']).where('id', 'in', quoted.slice(i, i + 500)).execute()) authorOf.set(a.id, a.member_id);
+  }
+  for (const [i, r] of rows.entries()) {
     // The members' voice: official posts (OGC: notices, rules, announcements) are the operators', not theirs.
     if (r.content_source === 'OGC') continue;
-    let text = '';
-    try {
-      const p = JSON.parse(r.payload) as { text?: unknown; caption?: unknown };
-      text = typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : '';
-    } catch { /* a payload that is not JSON has no text */ }
+    const p = payloads[i]!;
+    const text = typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : '';
+    const to = typeof p.replyTo === 'string' ? authorOf.get(p.replyTo) : null;
+    const reply = !!(r.member_id && to && to !== r.member_id);
     const { day } = localDayHour(Number(r.occurred_at), tz);
     const reading = text.trim() ? await read(text) : { terms: [], sentiment: 0 as const };
     const community = r.group_id ? communityOf.get(r.group_id) : undefined;
     for (const scope of ['', ...(community ? [communityScope(community)] : [])]) {
       const k = `${scope}|${day}`;
-      const x = d.days.get(k) ?? { scope, day, messages: 0, positive: 0, negative: 0 };
+      const x = d.days.get(k) ?? { scope, day, messages: 0, positive: 0, negative: 0, replies: 0 };
       x.messages++;
+      if (reply) x.replies++;
       if (reading.sentiment > 0) x.positive++;
       if (reading.sentiment < 0) x.negative++;
       d.days.set(k, x);
@@ -96,7 +109,7 @@ async function applyVoice(tx: Ctx, d: VoiceDeltas): Promise<void> {
   for (const c of chunk([...d.days.values()])) {
     await tx.tdb.insertInto('voice_days', c).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day']).doUpdateSet((eb) => ({
       messages: eb('voice_days.messages', '+', eb.ref('excluded.messages')), positive: eb('voice_days.positive', '+', eb.ref('excluded.positive')),
-      negative: eb('voice_days.negative', '+', eb.ref('excluded.negative')),
+      negative: eb('voice_days.negative', '+', eb.ref('excluded.negative')), replies: eb('voice_days.replies', '+', eb.ref('excluded.replies')),
     }))).execute();
   }
   for (const c of chunk([...d.terms.values()])) {
@@ -107,7 +120,7 @@ async function applyVoice(tx: Ctx, d: VoiceDeltas): Promise<void> {
   for (const c of chunk(d.negatives)) await tx.tdb.insertInto('voice_negatives', c).onConflict((oc) => oc.columns(['workspace_id', 'activity_id']).doNothing()).execute();
 }
 
-const COLUMNS = ['id', 'group_id', 'occurred_at', 'payload', 'created_at', 'content_source'] as const;
+const COLUMNS = ['id', 'member_id', 'group_id', 'occurred_at', 'payload', 'created_at', 'content_source'] as const;
 
 /**
  * Reads the messages written since the checkpoint (not an import's: those are read when it is published),
@@ -166,11 +179,11 @@ export async function voice(ctx: Ctx, q: DashboardQuery) {
   const span = range.lastDay - range.firstDay + 1;
   // The days before the range too: a spike is judged against the 14 days before it, and trends against the last period.
   const from = range.firstDay - Math.max(14, span);
-  const dayRows = await ctx.tdb.selectFrom('voice_days').select(['day', 'messages', 'positive', 'negative'])
+  const dayRows = await ctx.tdb.selectFrom('voice_days').select(['day', 'messages', 'positive', 'negative', 'replies'])
     .where('scope', '=', scope.key).where('day', '>=', from).where('day', '<=', range.lastDay).execute();
-  const byDay = new Map(dayRows.map((r) => [Number(r.day), { messages: Number(r.messages), positive: Number(r.positive), negative: Number(r.negative) }]));
-  const days = Array.from({ length: span }, (_, i) => range.firstDay + i).map((d) => ({ date: dayDate(d), day: d, ...(byDay.get(d) ?? { messages: 0, positive: 0, negative: 0 }) }));
-  const total = days.reduce((t, d) => ({ messages: t.messages + d.messages, positive: t.positive + d.positive, negative: t.negative + d.negative }), { messages: 0, positive: 0, negative: 0 });
+  const byDay = new Map(dayRows.map((r) => [Number(r.day), { messages: Number(r.messages), positive: Number(r.positive), negative: Number(r.negative), replies: Number(r.replies) }]));
+  const days = Array.from({ length: span }, (_, i) => range.firstDay + i).map((d) => ({ date: dayDate(d), day: d, ...(byDay.get(d) ?? { messages: 0, positive: 0, negative: 0, replies: 0 }) }));
+  const total = days.reduce((t, d) => ({ messages: t.messages + d.messages, positive: t.positive + d.positive, negative: t.negative + d.negative, replies: t.replies + d.replies }), { messages: 0, positive: 0, negative: 0, replies: 0 });
   const termCounts = async (lo: number, hi: number) => new Map((await ctx.tdb.selectFrom('term_days').select(['term', (eb) => eb.fn.sum<number>('n').as('n')])
     .where('scope', '=', scope.key).where('day', '>=', lo).where('day', '<=', hi).groupBy('term').orderBy((eb) => eb.fn.sum('n'), 'desc').limit(200).execute())
     .map((r) => [r.term, Number(r.n)]));
@@ -201,6 +214,8 @@ export async function voice(ctx: Ctx, q: DashboardQuery) {
     messages: total.messages,
     positiveShare: total.messages ? total.positive / total.messages : 0,
     negativeShare: total.messages ? total.negative / total.messages : 0,
+    replies: total.replies,
+    replyShare: total.messages ? total.replies / total.messages : 0,
     days: days.map(({ day: _d, ...rest }) => rest),
     topics,
     rising,

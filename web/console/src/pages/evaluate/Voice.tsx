@@ -5,7 +5,7 @@
 // to its group's chat). Kept per community: a group picked in the toolbar reads its community.
 import { useMemo } from 'react';
 import { Alert, Card, Col, Empty, Row, Skeleton, Table, Tag, Typography, theme } from 'antd';
-import { FrownOutlined, MessageOutlined, RiseOutlined, SmileOutlined, WarningOutlined } from '@ant-design/icons';
+import { CommentOutlined, FrownOutlined, MessageOutlined, RiseOutlined, SmileOutlined, WarningOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
@@ -63,17 +63,17 @@ export function Voice({ me }: { me: Me }) {
       )}
       {q.error && <Alert type="error" showIcon title={q.error.message} style={{ marginBottom: 16 }} />}
       <Row gutter={[16, 16]} data-testid="voice-kpis">
-        <Col xs={24} sm={8}>
+        <Col xs={24} sm={12} xl={6}>
           <Kpi id="voice-messages" icon={<MessageOutlined />} title={t('evaluate.voice.messages')} hint={t('evaluate.voice.messagesHint')} value={v ? f.int(v.messages) : null} raw={v?.messages} loading={busy}>
             {v && <>{t('evaluate.voice.scopeIs')} <strong>{v.scope.name ?? t('evaluate.scope.workspace')}</strong></>}
           </Kpi>
         </Col>
-        <Col xs={24} sm={8}>
+        <Col xs={24} sm={12} xl={6}>
           <Kpi id="voice-positive" icon={<SmileOutlined />} title={t('evaluate.voice.positive')} hint={t('evaluate.voice.positiveHint')} value={v ? <span style={{ color: token.colorSuccess }}>{f.pct(v.positiveShare)}</span> : null} raw={v?.positiveShare} loading={busy}>
             {v && <>{t('evaluate.voice.count')} <Fig id="voice-positive-count" raw={v.days.reduce((n, d) => n + d.positive, 0)}>{f.int(v.days.reduce((n, d) => n + d.positive, 0))}</Fig></>}
           </Kpi>
         </Col>
-        <Col xs={24} sm={8}>
+        <Col xs={24} sm={12} xl={6}>
           <Kpi id="voice-negative" icon={<FrownOutlined />} title={t('evaluate.voice.negative')} hint={t('evaluate.voice.negativeHint')} value={v ? <span style={{ color: token.colorError }}>{f.pct(v.negativeShare)}</span> : null} raw={v?.negativeShare} loading={busy}>
             {v && (
               <>
@@ -82,6 +82,11 @@ export function Voice({ me }: { me: Me }) {
                 {t('evaluate.voice.spikes')} <Fig id="voice-spike-count" raw={v.spikes.length}>{f.int(v.spikes.length)}</Fig>
               </>
             )}
+          </Kpi>
+        </Col>
+        <Col xs={24} sm={12} xl={6}>
+          <Kpi id="voice-replies" icon={<CommentOutlined />} title={t('evaluate.voice.replies')} hint={t('evaluate.voice.repliesHint')} value={v ? f.int(v.replies) : null} raw={v?.replies} loading={busy}>
+            {v && <>{t('evaluate.voice.replyShare')} <Fig id="voice-reply-share" raw={v.replyShare}>{f.pct(v.replyShare)}</Fig></>}
           </Kpi>
         </Col>
         <Col span={24}>
