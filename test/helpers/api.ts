@@ -17,7 +17,7 @@ export const TABLES: (keyof Database)[] = [
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
   'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links',
-  'analytics_state', 'rollup_queue', 'activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_seats', 'scope_member_seats', 'member_counts', 'analytics_snapshots', 'scope_events', 'content_days', 'plans', 'plan_actuals', 'alerts', 'alert_hooks', 'voice_days', 'term_days', 'voice_negatives', 'voice_checkpoints',
+  'analytics_state', 'rollup_queue', 'activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_seats', 'scope_member_seats', 'member_counts', 'analytics_snapshots', 'scope_events', 'content_days', 'plans', 'plan_actuals', 'alerts', 'alert_hooks', 'voice_days', 'term_days', 'voice_negatives', 'voice_checkpoints', 'circle_tasks',
 ];
 
 /** Asserts an RFC 9457 problem: status, media type, the four standard members, and optionally a named field. */

@@ -60,6 +60,7 @@ export class Client {
   get = <T = any>(p: string) => this.request<T>('GET', p);
   post = <T = any>(p: string, b?: unknown) => this.request<T>('POST', p, b ?? {});
   patch = <T = any>(p: string, b: unknown) => this.request<T>('PATCH', p, b);
+  put = <T = any>(p: string, b: unknown) => this.request<T>('PUT', p, b);
   delete = <T = any>(p: string) => this.request<T>('DELETE', p);
 }
 

@@ -583,6 +583,17 @@ export interface MemberPeriodTable {
   period: string;
 }
 
+export interface CircleTaskTable {
+  workspace_id: string;
+  community_id: string;
+  circle: string;
+  task: string;
+  done_at: number;
+  /** The actor who marked it done (an operator or token id). */
+  done_by: string;
+  note: string;
+}
+
 export interface VoiceDayTable {
   workspace_id: string;
   scope: string;
@@ -901,6 +912,7 @@ export interface Database {
   alerts: AlertTable;
   alert_hooks: AlertHookTable;
   voice_days: VoiceDayTable;
+  circle_tasks: CircleTaskTable;
   term_days: TermDayTable;
   voice_negatives: VoiceNegativeTable;
   voice_checkpoints: VoiceCheckpointTable;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memberCircle } from '../enums.ts';
 
 const Id = z.string().min(1).max(64);
 const Day = z.string().max(10).describe('a local day, YYYY-MM-DD, in the analytics time zone');
@@ -252,5 +253,26 @@ export const ReplicationSchema = z.object({
   lineage: z.array(z.object({
     id: z.string(), name: z.string(), parentId: z.string().nullable(), depth: z.number(), createdAt: z.string(),
     people: z.number(), seats: z.number(), monthlyActive: z.number(), activeMemberRate: z.number(), revenueCents: z.number(), joins: z.number(),
+  })),
+});
+
+const CircleKey = z.enum(memberCircle.values);
+const CircleTaskKey = z.enum(['identity', 'review', 'awareness', 'lead']);
+export const CircleTaskParams = z.object({ id: Id, circle: CircleKey, task: CircleTaskKey }).strict();
+export const CircleTaskInputSchema = z.object({ done: z.boolean(), note: z.string().trim().max(500).optional() }).strict();
+export const CircleRolloutSchema = z.object({
+  communityId: z.string(), name: z.string(),
+  /** When the circles' figures were computed (the structure's snapshot, kept for an hour). */
+  computedAt: z.string(),
+  /** The circle being worked on: the first with a task not done; null once all five are reached. */
+  current: CircleKey.nullable(),
+  /** Members with no circle set. */
+  unassigned: z.number(),
+  circles: z.array(z.object({
+    circle: CircleKey,
+    figures: z.object({ people: z.number(), activeRate: z.number(), consultedRate: z.number(), buyerRate: z.number(), revenueCents: z.number() }),
+    /** identity 文化认同, review 产品鉴评, awareness 圈层认知, lead 消费引领. */
+    tasks: z.array(z.object({ task: CircleTaskKey, done: z.boolean(), doneAt: z.string().nullable(), doneBy: z.string().nullable(), note: z.string() })),
+    done: z.boolean(),
   })),
 });

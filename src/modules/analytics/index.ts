@@ -10,3 +10,4 @@ export { addImportToVoice, runVoice, voice } from './voice.ts';
 export { referrals } from './referrals.ts';
 export { output } from './output.ts';
 export { replication } from './replication.ts';
+export { circleRollout, setCircleTask } from './rollout.ts';

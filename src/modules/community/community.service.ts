@@ -134,6 +134,7 @@ export async function deleteCommunity(ctx: Ctx, id: string): Promise<void> {
     const child = await tx.tdb.selectFrom('communities').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst();
     if (child) throw conflict('The community has spin-offs; re-parent them first', { communityId: id, childId: child.id });
     await tx.tdb.deleteFrom('phases').where('community_id', '=', id).execute();
+    await tx.tdb.deleteFrom('circle_tasks').where('community_id', '=', id).execute();
     await tx.tdb.updateTable('group_sets').set({ community_id: null }).where('community_id', '=', id).execute();
     await tx.tdb.deleteFrom('communities').where('id', '=', id).execute();
     await recordAudit(tx, 'community.delete', { type: 'community', id });
