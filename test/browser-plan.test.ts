@@ -227,6 +227,30 @@ describe.skipIf(!browserTestsRun)('plan vs actual, value, structure and team in 
     expect(takeErrors()).toEqual([]);
   });
 
+  it('tracks the circle rollout under the structure: ticked with a note, unticked, as the API keeps it', async () => {
+    const communities = (await t.api.get('/api/v1/communities')).body.items;
+    const c = communities[0];
+    await page.goto(`${t.url}/evaluate?tab=structure&community=${c.id}`);
+    await page.getByTestId('circle-rollout').waitFor();
+    const r = (await t.api.get(`/api/v1/communities/${c.id}/circle-rollout`)).body;
+    await poll(() => page.getByTestId('rollout-circle').evaluateAll((els) => els.map((e) => e.getAttribute('data-circle')))).toEqual(['leader', 'kin', 'media', 'public', 'business']);
+    expect(await page.locator('[data-testid="rollout-circle"][data-current="true"]').getAttribute('data-circle')).toBe(r.current);
+    const leader = page.locator('[data-testid="rollout-circle"][data-circle="leader"]');
+    expect(await leader.getByTestId('rollout-figures').textContent()).toBe(`${int(r.circles[0].figures.people)} 人 · 活跃 ${(r.circles[0].figures.activeRate * 100).toLocaleString('zh-CN', { maximumFractionDigits: 0 })}% · 购买 ${(r.circles[0].figures.buyerRate * 100).toLocaleString('zh-CN', { maximumFractionDigits: 0 })}% · 收入 ${yuan(r.circles[0].figures.revenueCents)}`);
+    // Ticked: a note first, then done.
+    await leader.locator('[data-testid="rollout-task"][data-task="identity"]').click();
+    await page.getByTestId('rollout-note').fill('首场品茶会，意见领袖 12 人到场');
+    await page.getByTestId('rollout-note-save').click();
+    await poll(async () => (await t.api.get(`/api/v1/communities/${c.id}/circle-rollout`)).body.circles[0].tasks[0]).toMatchObject({ done: true, note: '首场品茶会，意见领袖 12 人到场' });
+    await poll(() => leader.locator('[data-testid="rollout-task"][data-task="identity"]').isChecked()).toBe(true);
+    await still();
+    await page.getByTestId('circle-rollout').screenshot({ path: `${SHOTS}console-circle-rollout.png` });
+    // Unticked at once.
+    await leader.locator('[data-testid="rollout-task"][data-task="identity"]').click();
+    await poll(async () => (await t.api.get(`/api/v1/communities/${c.id}/circle-rollout`)).body.circles[0].tasks[0].done).toBe(false);
+    expect(takeErrors()).toEqual([]);
+  });
+
   it('shows the team tab: each keeper\'s scorecard as the API ranks it', async () => {
     await page.getByTestId('evaluate-tab-team').click();
     await page.getByTestId('evaluate-team').waitFor();

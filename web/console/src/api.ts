@@ -587,6 +587,7 @@ export type TeamCard = AnalyticsTeam['items'][number];
 export type AnalyticsVoice = Out<'VoiceSchema'>;
 export type AnalyticsMeetups = Out<'MeetupSchema'>;
 export type AnalyticsReplication = Out<'ReplicationSchema'>;
+export type CircleRollout = Out<'CircleRolloutSchema'>;
 export type MeetupCity = AnalyticsMeetups['cities'][number];
 export type MeetupInvitee = AnalyticsMeetups['invitees'][number];
 export type DrillMember = Out<'DrillSchema'>['items'][number];

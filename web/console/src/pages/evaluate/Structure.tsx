@@ -14,6 +14,7 @@ import { enums, useLabels } from '../../labels';
 import { ChartCard } from './Charts';
 import { useFormat } from './format';
 import { ScopeToolbar, useEvaluateScope } from './Toolbar';
+import { CircleRollout } from './CircleRollout';
 
 const DISTRIBUTIONS: DistributionKey[] = ['gender', 'age', 'city', 'interest', 'occupation', 'circle', 'sourceChannel', 'platform'];
 const AGE_ORDER = ['≤17', '18–25', '26–30', '31–40', '41–50', '51+'];
@@ -192,6 +193,11 @@ export function Structure({ me }: { me: Me }) {
             />
           </Card>
         </Col>
+        {scope.communityId && me.permissions.includes('community.read') && (
+          <Col span={24}>
+            <CircleRollout me={me} communityId={scope.communityId} />
+          </Col>
+        )}
       </Row>
     </div>
   );
