@@ -46,18 +46,18 @@ describe('circle rollout (圈层推进)', () => {
   });
 
   it('marks tasks done with a note and by whom; the fourth moves the work on to the next circle; undone moves it back', async () => {
-    const first = await t.api.put(`${url()}/leader/identity`, { done: true, note: '第一次品茶会 12 人' });
+    const first = await t.api.put(url(), { circle: 'leader', task: 'identity', done: true, note: '第一次品茶会 12 人' });
     expectStatus(first, 200);
     expect(first.body.circles[0].tasks[0]).toEqual({ task: 'identity', done: true, doneAt: '2026-11-28T04:00:00.000Z', doneBy: expect.any(String), note: '第一次品茶会 12 人' });
     expect(first.body.circles[0].tasks[0].doneBy.length).toBeGreaterThan(0);
-    for (const task of ['review', 'awareness', 'lead']) expectStatus(await t.api.put(`${url()}/leader/${task}`, { done: true }), 200);
+    for (const task of ['review', 'awareness', 'lead']) expectStatus(await t.api.put(url(), { circle: 'leader', task, done: true }), 200);
     const next = (await t.api.get(url())).body;
     expect(next).toMatchObject({ current: 'kin' });
     expect(next.circles[0].done).toBe(true);
     // Marking it again keeps one mark; undone, the opinion leaders are the circle being worked on again.
-    expectStatus(await t.api.put(`${url()}/leader/lead`, { done: true, note: '复购 3 人' }), 200);
+    expectStatus(await t.api.put(url(), { circle: 'leader', task: 'lead', done: true, note: '复购 3 人' }), 200);
     expect((await t.api.get(url())).body.circles[0].tasks[3]).toMatchObject({ done: true, note: '复购 3 人' });
-    const back = await t.api.put(`${url()}/leader/awareness`, { done: false });
+    const back = await t.api.put(url(), { circle: 'leader', task: 'awareness', done: false });
     expect(back.body).toMatchObject({ current: 'leader' });
     expect(back.body.circles[0].tasks[2]).toEqual({ task: 'awareness', done: false, doneAt: null, doneBy: null, note: '' });
     const audit = (await t.api.get('/api/v1/audit-log?action=circle.task&limit=50')).body.items;
@@ -65,13 +65,13 @@ describe('circle rollout (圈层推进)', () => {
   });
 
   it('refuses an unknown circle or task, a bad body, an unknown community, and a caller who may not write', async () => {
-    expectProblem(await t.api.put(`${url()}/vip/identity`, { done: true }), 400, 'params.circle');
-    expectProblem(await t.api.put(`${url()}/leader/sing`, { done: true }), 400, 'params.task');
-    expectProblem(await t.api.put(`${url()}/leader/identity`, { done: 'yes' }), 400, 'body.done');
-    expectProblem(await t.api.put(`${url()}/leader/identity`, { done: true, note: 'x'.repeat(501) }), 400, 'body.note');
+    expectProblem(await t.api.put(url(), { circle: 'vip', task: 'identity', done: true }), 400, 'body.circle');
+    expectProblem(await t.api.put(url(), { circle: 'leader', task: 'sing', done: true }), 400, 'body.task');
+    expectProblem(await t.api.put(url(), { circle: 'leader', task: 'identity', done: 'yes' }), 400, 'body.done');
+    expectProblem(await t.api.put(url(), { circle: 'leader', task: 'identity', done: true, note: 'x'.repeat(501) }), 400, 'body.note');
     expectProblem(await t.api.get('/api/v1/communities/com_nope/circle-rollout'), 404);
     const analyst = await mintToken(t, 'analyst');
     expectStatus(await analyst.client.get(url()), 200);
-    expectProblem(await analyst.client.put(`${url()}/kin/identity`, { done: true }), 403);
+    expectProblem(await analyst.client.put(url(), { circle: 'kin', task: 'identity', done: true }), 403);
   });
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
 import { ReportQuerySchema, ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, MeetupQuerySchema, MeetupSchema, meetups, ReplicationSchema, replication, CircleRolloutSchema, CircleTaskInputSchema, CircleTaskParams, circleRollout, setCircleTask, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, MeetupQuerySchema, MeetupSchema, meetups, ReplicationSchema, replication, CircleRolloutSchema, CircleTaskInputSchema, circleRollout, setCircleTask, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -116,12 +116,12 @@ export function analyticsRoutes(app: App) {
       security: Secured, params: z.object({ id: z.string().min(1).max(64) }).strict(), response: { 200: CircleRolloutSchema },
     },
   }, async (req) => circleRollout(req.ctx(), req.params.id));
-  app.put('/api/v1/communities/:id/circle-rollout/:circle/:task', {
+  app.put('/api/v1/communities/:id/circle-rollout', {
     schema: {
       tags, summary: 'Mark a circle\'s task done (with a note) or not done; returns the tracker',
-      security: Secured, params: CircleTaskParams, body: CircleTaskInputSchema, response: { 200: CircleRolloutSchema },
+      security: Secured, params: z.object({ id: z.string().min(1).max(64) }).strict(), body: CircleTaskInputSchema, response: { 200: CircleRolloutSchema },
     },
-  }, async (req) => setCircleTask(req.ctx(), req.params.id, req.params.circle, req.params.task, req.body));
+  }, async (req) => setCircleTask(req.ctx(), req.params.id, req.body));
   app.get('/api/v1/analytics/meetups', {
     schema: {
       tags, summary: '同城会 meetup planner: cities ranked by their members active in the last 30 days, and the most recently active members of one city to invite',

@@ -258,8 +258,7 @@ export const ReplicationSchema = z.object({
 
 const CircleKey = z.enum(memberCircle.values);
 const CircleTaskKey = z.enum(['identity', 'review', 'awareness', 'lead']);
-export const CircleTaskParams = z.object({ id: Id, circle: CircleKey, task: CircleTaskKey }).strict();
-export const CircleTaskInputSchema = z.object({ done: z.boolean(), note: z.string().trim().max(500).optional() }).strict();
+export const CircleTaskInputSchema = z.object({ circle: CircleKey, task: CircleTaskKey, done: z.boolean(), note: z.string().trim().max(500).optional() }).strict();
 export const CircleRolloutSchema = z.object({
   communityId: z.string(), name: z.string(),
   /** When the circles' figures were computed (the structure's snapshot, kept for an hour). */

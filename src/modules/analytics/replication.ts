@@ -93,8 +93,9 @@ export async function replication(ctx: Ctx, q: DashboardQuery) {
 /** The community's family: up to its first ancestor the actor sees, then every spin-off below it, with figures. */
 async function lineage(ctx: Ctx, communityId: string, q: DashboardQuery) {
   const v = await ctx.visibility();
+  // The community asked for is in (its scope was allowed, perhaps through its groups); the others only if seen whole.
   const all = (await ctx.tdb.selectFrom('communities').select(['id', 'name', 'parent_id', 'created_at']).execute())
-    .filter((c) => v.all || v.communityIds.has(c.id));
+    .filter((c) => v.all || v.communityIds.has(c.id) || c.id === communityId);
   const byId = new Map(all.map((c) => [c.id, c]));
   let root = byId.get(communityId)!;
   for (const seen = new Set([root.id]); root.parent_id && byId.has(root.parent_id) && !seen.has(root.parent_id);) {

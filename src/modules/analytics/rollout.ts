@@ -53,7 +53,8 @@ export async function circleRollout(ctx: Ctx, communityId: string) {
 }
 
 /** Marks a task of a circle done (with a note) or not done; returns the tracker. */
-export async function setCircleTask(ctx: Ctx, communityId: string, circle: (typeof CIRCLES)[number], task: CircleTask, input: { done: boolean; note?: string | undefined }) {
+export async function setCircleTask(ctx: Ctx, communityId: string, input: { circle: (typeof CIRCLES)[number]; task: CircleTask; done: boolean; note?: string | undefined }) {
+  const { circle, task } = input;
   ctx.authorize('community.write');
   await getCommunity(ctx, communityId);
   await ctx.transaction(async (tx) => {

@@ -30,7 +30,7 @@ export function CircleRollout({ me, communityId }: { me: Me; communityId: string
   const mark = async (c: Circle, task: Task, done: boolean, note?: string) => {
     setBusy(`${c.circle}|${task.task}`);
     try {
-      qc.setQueryData(key, await put<Rollout>(`/communities/${communityId}/circle-rollout/${c.circle}/${task.task}`, { done, ...(note ? { note } : {}) }));
+      qc.setQueryData(key, await put<Rollout>(`/communities/${communityId}/circle-rollout`, { circle: c.circle, task: task.task, done, ...(note ? { note } : {}) }));
     } catch (e) {
       message.error((e as Error).message);
     } finally {
