@@ -257,7 +257,9 @@ export const ReplicationSchema = z.object({
 });
 
 const CircleKey = z.enum(memberCircle.values);
-const CircleTaskKey = z.enum(['identity', 'review', 'awareness', 'lead']);
+/** A circle's four tasks, in order: 文化认同, 产品鉴评, 圈层认知, 消费引领. */
+export const CIRCLE_TASKS = ['identity', 'review', 'awareness', 'lead'] as const;
+const CircleTaskKey = z.enum(CIRCLE_TASKS);
 export const CircleTaskInputSchema = z.object({ circle: CircleKey, task: CircleTaskKey, done: z.boolean(), note: z.string().trim().max(500).optional() }).strict();
 export const CircleRolloutSchema = z.object({
   communityId: z.string(), name: z.string(),

@@ -78,7 +78,7 @@ async function visibleScope(ctx: Ctx, q: DashboardQuery): Promise<Scope> {
   return { kind: 'workspace', id: null, name: null, key: '' };
 }
 
-const num = (v: unknown): number => Number(v ?? 0);
+export const num = (v: unknown): number => Number(v ?? 0);
 const days = (r: Range): number[] => Array.from({ length: r.lastDay - r.firstDay + 1 }, (_, i) => r.firstDay + i);
 const weeksOf = (r: Range): number[] => {
   const out: number[] = [];

@@ -6,7 +6,7 @@
 import type { Ctx } from '../../kernel/context.ts';
 import { invalid } from '../../kernel/errors.ts';
 import { dayDate, weekOf } from './calendar.ts';
-import { groupHealth, overview, resolveRange, resolveScope, type DashboardQuery } from './dashboard.ts';
+import { groupHealth, num, overview, resolveRange, resolveScope, type DashboardQuery } from './dashboard.ts';
 
 /** A core group counts once it holds this many seats and someone in it is active weekly. */
 export const CORE_MIN_SEATS = 10;
@@ -18,7 +18,6 @@ export const RECURRING_WEEKS = 4;
 export const SUBCULTURE_TERMS = 5;
 const LINEAGE_MAX = 30;
 
-const num = (v: unknown) => Number(v ?? 0);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export async function replication(ctx: Ctx, q: DashboardQuery) {

@@ -4,22 +4,15 @@
 // buy and lead others to). Operators mark a task done; beside each circle stand its members' figures from the
 // structure (people, active, consulted, buyers, revenue), the evidence for the marks. The circle being worked
 // on is the first with a task not done.
+import type { z } from 'zod';
 import type { Ctx } from '../../kernel/context.ts';
 import { memberCircle } from '../enums.ts';
 import { recordAudit } from '../audit/index.ts';
 import { getCommunity } from '../community/index.ts';
+import { CIRCLE_TASKS, type CircleTaskInputSchema } from './analytics.schema.ts';
 import { structure } from './structure.ts';
 
-export const CIRCLES = memberCircle.values;
-export const CIRCLE_TASKS = ['identity', 'review', 'awareness', 'lead'] as const;
-export type CircleTask = (typeof CIRCLE_TASKS)[number];
-/** Each task's name, and the structure figure that speaks for it. */
-export const TASK_NAMES: Record<CircleTask, { zh: string; en: string; evidence: 'activeRate' | 'consultedRate' | 'people' | 'buyerRate' }> = {
-  identity: { zh: '文化认同', en: 'Shared culture', evidence: 'activeRate' },
-  review: { zh: '产品鉴评', en: 'Product review', evidence: 'consultedRate' },
-  awareness: { zh: '圈层认知', en: 'Circle awareness', evidence: 'people' },
-  lead: { zh: '消费引领', en: 'Leading consumption', evidence: 'buyerRate' },
-};
+const CIRCLES = memberCircle.values;
 
 export async function circleRollout(ctx: Ctx, communityId: string) {
   ctx.authorize('community.read');
@@ -53,7 +46,7 @@ export async function circleRollout(ctx: Ctx, communityId: string) {
 }
 
 /** Marks a task of a circle done (with a note) or not done; returns the tracker. */
-export async function setCircleTask(ctx: Ctx, communityId: string, input: { circle: (typeof CIRCLES)[number]; task: CircleTask; done: boolean; note?: string | undefined }) {
+export async function setCircleTask(ctx: Ctx, communityId: string, input: z.infer<typeof CircleTaskInputSchema>) {
   const { circle, task } = input;
   ctx.authorize('community.write');
   await getCommunity(ctx, communityId);
