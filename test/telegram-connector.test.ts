@@ -103,8 +103,10 @@ describe('a Telegram group heard through a connected bot', () => {
     fake.userSends(SG, CAROL, { text: '便宜代购 www.fake-shop.top' });
     await waitFor(async () => fake.memberStatus(SG, CAROL).status === 'restricted');
     expect(() => fake.userSends(SG, CAROL, { text: '我被禁言了？' })).toThrow(FakeTelegramError);
-    const acts = (await t.api.get(`/api/v1/rule-actions?groupId=${g.id}`)).body.items;
-    expect(acts.map((a: any) => [a.action, a.status])).toEqual([['mute', 'done'], ['warn', 'done']]);
+    // Telegram restricted her before the worker recorded its answer: wait for the record too (a loaded run saw 'sending').
+    const acts = async () => (await t.api.get(`/api/v1/rule-actions?groupId=${g.id}`)).body.items.map((a: any) => [a.action, a.status]);
+    await waitFor(async () => (await acts()).every(([, status]: string[]) => status !== 'sending'));
+    expect(await acts()).toEqual([['mute', 'done'], ['warn', 'done']]);
   });
 });
 
