@@ -145,6 +145,37 @@ describe('a Telegram group as a live session’s main group', () => {
     expect(fake.requests({ method: 'editMessageCaption' })).toHaveLength(1);
     expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/stop`), 200);
   });
+
+  it('tries a failed photo copy again, keeping the lines in order, and relays a note only after four failures', async () => {
+    const TARGET = -1001777000333;
+    fake.addChat({ id: TARGET, type: 'supergroup', title: '茶友会 第二收听群' });
+    fake.addBotToChat(TARGET, TOKEN, { admin: true, by: ALICE });
+    const main = await group();
+    const target = await waitFor(async () => (await t.api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.externalId === '1777000333'));
+    const alice = (await t.api.get('/api/v1/members?q=爱丽丝')).body.items[0].id;
+    const s = await t.api.post('/api/v1/live-sessions', {
+      communityId: main.communityId, title: 'TG 直播 2', mainGroupId: main.id, host: { type: 'member', id: alice }, speakers: [{ type: 'member', id: alice }],
+      targets: { groupIds: [target.id] }, settings: { reminders: [], notices: false },
+    });
+    expectStatus(s, 201);
+    fake.userSends(SG, ALICE, { text: '/start@tea_relay_bot' });
+    await waitFor(async () => (await t.api.get(`/api/v1/live-sessions/${s.body.id}`)).body.status === 'live');
+    const relayed = () => fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot').map((e) => ({ text: e.text ?? e.caption, photo: Boolean(e.photo) }));
+    // Two failures: the third try copies it, and the line after it waits for it.
+    fake.failNext('getFile', { status: 502 }, { times: 2 });
+    fake.userSends(SG, ALICE, { photo: true, caption: '第一张' });
+    fake.userSends(SG, ALICE, { text: '看图' });
+    await waitFor(async () => relayed().length === 2);
+    expect(relayed()).toEqual([{ text: '【主讲】爱丽丝：第一张', photo: true }, { text: '【主讲】爱丽丝：看图', photo: false }]);
+    // Four failures: the photo goes as a note, and the relay goes on.
+    fake.failNext('getFile', { status: 502 }, { times: 4 });
+    fake.userSends(SG, ALICE, { photo: true, caption: '' });
+    fake.userSends(SG, ALICE, { text: '下一张' });
+    await waitFor(async () => relayed().length === 4);
+    expect(relayed().slice(2)).toEqual([{ text: '【主讲】爱丽丝：[图片]', photo: false }, { text: '【主讲】爱丽丝：下一张', photo: false }]);
+    expect(fake.requests({ method: 'getFile' }).filter((r) => r.status === 502)).toHaveLength(6);
+    expectStatus(await t.api.post(`/api/v1/live-sessions/${s.body.id}/stop`), 200);
+  });
 });
 
 describe('sending to a Telegram group through the outbox', () => {

@@ -58,9 +58,20 @@ function withCopy(payload: Record<string, unknown>, copy: MediaCopy | undefined)
   return { ...payload, mediaNote: tooBigNote(copy.tooBig.kind, copy.tooBig.name, copy.tooBig.bytes) };
 }
 
-/** Media of the speakers' next messages in the main group, copied before the relay's transaction (no network inside it). */
-async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<Map<string, MediaCopy>> {
-  const out = new Map<string, MediaCopy>();
+/**
+ * A copy that failed (a timeout, the platform's 5xx) is tried again on the next passes, which stop before its
+ * message so that the lines keep their order; only after this many tries does it go as a note such as [图片].
+ */
+const COPY_TRIES = 4;
+/** Failed copies per message: kept in memory (a restart gives a message its tries again, which is harmless). */
+const copyFailures = new Map<string, number>();
+
+/**
+ * Media of the speakers' next messages in the main group, copied before the relay's transaction (no network
+ * inside it); `held` are the messages whose copy failed and may still succeed.
+ */
+async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<{ copies: Map<string, MediaCopy>; held: Set<string> }> {
+  const out = { copies: new Map<string, MediaCopy>(), held: new Set<string>() };
   if (!deps.copyMedia) return out;
   const r = await ctx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!r || r.status !== 'live') return out;
@@ -75,9 +86,19 @@ async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<Map<str
     if (payload.image || payload.file || !(payload.media as { kind?: string } | undefined)?.kind) continue;
     try {
       const copy = await deps.copyMedia(ctx, r.main_group_id, row.member_id, payload);
-      if (copy) out.set(row.id, copy);
+      copyFailures.delete(row.id);
+      if (copy) out.copies.set(row.id, copy);
     } catch (err) {
-      ctx.log.warn({ err, activityId: row.id }, 'relay: the media could not be copied; it is relayed as a note such as [图片]');
+      const tries = (copyFailures.get(row.id) ?? 0) + 1;
+      if (tries < COPY_TRIES) {
+        copyFailures.set(row.id, tries);
+        out.held.add(row.id);
+        ctx.log.warn({ err, activityId: row.id, tries }, 'relay: the media could not be copied; the relay waits and tries again');
+        // Later media would only be copied again on the next pass.
+        break;
+      }
+      copyFailures.delete(row.id);
+      ctx.log.warn({ err, activityId: row.id, tries }, 'relay: the media could not be copied; it is relayed as a note such as [图片]');
     }
   }
   return out;
@@ -214,7 +235,7 @@ async function startCommand(ctx: Ctx, r: Row): Promise<boolean> {
 
 /** One batch of the workspace's activities after the session's cursor; returns whether there may be more. */
 async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
-  const copies = await copyMedia(ctx, id, deps);
+  const { copies, held } = await copyMedia(ctx, id, deps);
   return ctx.transaction(async (tx) => {
     const r = await tx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     if (r.status !== 'live' && r.status !== 'paused') return false;
@@ -234,11 +255,11 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
     let status = r.status;
     const open = await tx.tdb.selectFrom('live_questions').select(['id', 'text']).where('session_id', '=', id).where('same_as', 'is', null).where('status', '=', 'open').execute();
 
-    let last = rows[rows.length - 1]!;
+    let last: (typeof rows)[number] | undefined = rows[rows.length - 1]!;
     let queued = 0;
     for (const [i, row] of rows.entries()) {
-      if (queued >= SENDS_PER_TRANSACTION) {
-        last = rows[i - 1]!;
+      if (queued >= SENDS_PER_TRANSACTION || held.has(row.id)) {
+        last = rows[i - 1];
         break;
       }
       if (!row.group_id || !inSession.has(row.group_id)) continue;
@@ -282,8 +303,10 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
       if (inserted && !root) open.push({ id: qid, text: question });
       if (inserted) tx.emit({ type: 'live_question.created', workspaceId: tx.workspaceId, data: { sessionId: id, id: qid } });
     }
+    if (!last) return false;
     await tx.tdb.updateTable('live_sessions').set({ cursor_at: Number(last.created_at), cursor_id: last.id }).where('id', '=', id).execute();
-    return rows.length === BATCH || last !== rows[rows.length - 1];
+    // A held copy is tried on the next tick, not at once.
+    return !held.size && (rows.length === BATCH || last !== rows[rows.length - 1]);
   });
 }
 
