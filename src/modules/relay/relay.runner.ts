@@ -66,12 +66,17 @@ const COPY_TRIES = 4;
 /** Failed copies per message: kept in memory (a restart gives a message its tries again, which is harmless). */
 const copyFailures = new Map<string, number>();
 
+/** A message whose media the relay copies: heard on a platform, not yet an upload of ours. */
+const needsCopy = (payload: Record<string, unknown>) => !payload.image && !payload.file && Boolean((payload.media as { kind?: string } | undefined)?.kind);
+
 /**
  * Media of the speakers' next messages in the main group, copied before the relay's transaction (no network
- * inside it); `held` are the messages whose copy failed and may still succeed.
+ * inside it). `settled` are the messages whose media was dealt with (copied, or never to be): the transaction
+ * stops before any other media message, one whose copy failed and may still succeed, or one that arrived
+ * after this read.
  */
-async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<{ copies: Map<string, MediaCopy>; held: Set<string> }> {
-  const out = { copies: new Map<string, MediaCopy>(), held: new Set<string>() };
+async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<{ copies: Map<string, MediaCopy>; settled: Set<string> }> {
+  const out = { copies: new Map<string, MediaCopy>(), settled: new Set<string>() };
   if (!deps.copyMedia) return out;
   const r = await ctx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!r || r.status !== 'live') return out;
@@ -83,21 +88,22 @@ async function copyMedia(ctx: Ctx, id: string, deps: RelayDeps): Promise<{ copie
     .orderBy('created_at').orderBy('id').limit(BATCH).execute();
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as Record<string, unknown>;
-    if (payload.image || payload.file || !(payload.media as { kind?: string } | undefined)?.kind) continue;
+    if (!needsCopy(payload)) continue;
     try {
       const copy = await deps.copyMedia(ctx, r.main_group_id, row.member_id, payload);
       copyFailures.delete(row.id);
+      out.settled.add(row.id);
       if (copy) out.copies.set(row.id, copy);
     } catch (err) {
       const tries = (copyFailures.get(row.id) ?? 0) + 1;
       if (tries < COPY_TRIES) {
         copyFailures.set(row.id, tries);
-        out.held.add(row.id);
         ctx.log.warn({ err, activityId: row.id, tries }, 'relay: the media could not be copied; the relay waits and tries again');
         // Later media would only be copied again on the next pass.
         break;
       }
       copyFailures.delete(row.id);
+      out.settled.add(row.id);
       ctx.log.warn({ err, activityId: row.id, tries }, 'relay: the media could not be copied; it is relayed as a note such as [图片]');
     }
   }
@@ -235,7 +241,7 @@ async function startCommand(ctx: Ctx, r: Row): Promise<boolean> {
 
 /** One batch of the workspace's activities after the session's cursor; returns whether there may be more. */
 async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
-  const { copies, held } = await copyMedia(ctx, id, deps);
+  const { copies, settled } = await copyMedia(ctx, id, deps);
   return ctx.transaction(async (tx) => {
     const r = await tx.tdb.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     if (r.status !== 'live' && r.status !== 'paused') return false;
@@ -257,8 +263,9 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
 
     let last: (typeof rows)[number] | undefined = rows[rows.length - 1]!;
     let queued = 0;
+    let held = false;
     for (const [i, row] of rows.entries()) {
-      if (queued >= SENDS_PER_TRANSACTION || held.has(row.id)) {
+      if (queued >= SENDS_PER_TRANSACTION) {
         last = rows[i - 1];
         break;
       }
@@ -278,6 +285,11 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
             status = cmd === 'pause' ? 'paused' : cmd === 'resume' ? 'live' : cmd === 'stop' ? 'ended' : status;
           }
           continue;
+        }
+        if (status === 'live' && deps.copyMedia && row.member_id && needsCopy(payload) && !settled.has(row.id)) {
+          last = rows[i - 1];
+          held = true;
+          break;
         }
         if (status === 'live') {
           await relay(tx, r, row, withCopy(payload, copies.get(row.id)), role, speaker ?? host);
@@ -305,8 +317,8 @@ async function follow(ctx: Ctx, id: string, deps: RelayDeps): Promise<boolean> {
     }
     if (!last) return false;
     await tx.tdb.updateTable('live_sessions').set({ cursor_at: Number(last.created_at), cursor_id: last.id }).where('id', '=', id).execute();
-    // A held copy is tried on the next tick, not at once.
-    return !held.size && (rows.length === BATCH || last !== rows[rows.length - 1]);
+    // A held message's copy is tried on the next tick, not at once.
+    return !held && (rows.length === BATCH || last !== rows[rows.length - 1]);
   });
 }
 
