@@ -133,8 +133,14 @@ export async function generateDemo(rt: Runtime, opts: DemoOptions): Promise<Demo
     }
     await recordAudit(tx, 'demo.generate', { type: 'workspace', id: workspace.id }, { members: opts.members, seed: opts.seed, activities: pass.written.activities });
   });
-  // The rows went in by the bulk writer, past the rollups: count them all at once.
-  await rebuildRollups(ctx);
+  // The rows went in by the bulk writer, past the rollups: count them all at once, with the bigger page cache.
+  const untune = tuneSqlite(rt, opts.members);
+  try {
+    // Nothing else writes to the new demo workspace meanwhile: the rebuild may commit slice by slice.
+    await rebuildRollups(ctx, { inPieces: true, onProgress: (n) => opts.onProgress?.('rollups', n, pass.written.activities) });
+  } finally {
+    untune();
+  }
   // Fresh statistics, or PostgreSQL plans the first searches over millions of rows as if the tables were empty.
   if (rt.db.dialect === 'postgres') await rt.db.pgPool!.query(`ANALYZE ${DEMO_TABLES.join(', ')}`);
   opts.onProgress?.('finishing', 1, 1);

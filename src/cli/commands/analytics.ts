@@ -14,9 +14,13 @@ export function analyticsCommands(program: Command) {
       const { rebuildRollups, isTimeZone } = await import('../../modules/analytics/index.ts');
       const { invalid } = await import('../../kernel/errors.ts');
       if (opts.timezone !== undefined && !isTimeZone(opts.timezone)) throw invalid([{ field: '--timezone', reason: `"${opts.timezone}" is not an IANA time zone (e.g. Asia/Shanghai)` }]);
+      const { progressBar } = await import('../output.ts');
       await withRuntime(async (rt) => {
         const ws = await cliWorkspace(rt, opts.workspace);
-        const r = await rebuildRollups(ctxFor(rt, ws, cliActor('analytics')), { timezone: opts.timezone });
+        // Millions of activities take minutes: a bar on a terminal says how far it is.
+        const total = await rt.db.kysely.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws.id).executeTakeFirstOrThrow();
+        const bar = progressBar('重算 rebuild', Number(total.n));
+        const r = await rebuildRollups(ctxFor(rt, ws, cliActor('analytics')), { timezone: opts.timezone, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
         process.stdout.write(opts.json ? `${JSON.stringify({ workspace: ws.slug, ...r })}\n` : `Rebuilt the rollups of ${ws.slug} from ${r.activities.toLocaleString('en')} activities in ${(r.ms / 1000).toFixed(1)} s (days in ${r.timezone}).\n`);
       });
     });
