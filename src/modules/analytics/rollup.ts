@@ -475,7 +475,7 @@ export interface RebuildOptions {
    * Commit after each slice instead of once at the end. Only for a workspace nothing else writes to meanwhile (the
    * demo's load): what is written in between would be counted twice or not at all. On SQLite one transaction over
    * millions of activities outgrows the page cache, and every page it evicts goes to the WAL: a rebuild of 4,000,000
-   * activities slowed from 15,000 to 6,000 a second with a 1.9 GB WAL.
+   * activities slowed from 15,000 to about 1,000 a second as its WAL grew past 1.9 GB.
    */
   inPieces?: boolean;
 }
@@ -483,7 +483,7 @@ export interface RebuildOptions {
 /** Activities a rebuild counts per slice (a member's are never split across slices). */
 const REBUILD_SLICE = 200_000;
 
-/** Recomputes every rollup of the workspace from its activities, in one transaction (writers wait meanwhile). */
+/** Recomputes every rollup of the workspace from its activities, in one transaction (writers wait meanwhile) unless `inPieces`. */
 export async function rebuildRollups(ctx: Ctx, opts: RebuildOptions = {}): Promise<{ activities: number; timezone: string; ms: number }> {
   const started = Date.now();
   const locked = <R>(fn: (tx: Ctx) => Promise<R>) => ctx.transaction(async (tx) => {
