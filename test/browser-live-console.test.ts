@@ -15,10 +15,10 @@
 // listed on the series' page and opens its own room. Not one unexpected browser error.
 //
 // Runs in the sqlite project only (the browser does not care about the SQL dialect).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type Client, type TestServer } from './helpers/server.ts';
-import { SHOTS, browserTestsRun, signedInConsole } from './helpers/browser.ts';
+import { SHOTS, browserTestsRun, printPages, signedInConsole } from './helpers/browser.ts';
 import { expectStatus, joinAsMember, makeCommunity, makeGroup } from './helpers/api.ts';
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000 });
@@ -84,6 +84,11 @@ describe.skipIf(!browserTestsRun)('the live relay console in Chromium', { timeou
     askerB = await joinAsMember(t, await inviteOf(ids.b), { name: '阿明' });
     ({ browser, page, takeErrors } = await signedInConsole(t));
   }, 120_000);
+
+  // A step that failed once in a full run (the series' empty occurrences) and not alone: the log says what the page showed.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await printPages(ctx.task.name, [page]);
+  });
 
   afterAll(async () => {
     await browser?.close();
