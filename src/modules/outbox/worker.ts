@@ -334,10 +334,12 @@ export function outboxWorker(deps: WorkerDeps): Worker {
     let shift = 0;
     const outcomes = await Promise.all(claimed.map(async (p) => {
       try {
+        // Built before the wait, so that nothing runs between the moment read below and the call.
+        const [ctx, action] = [deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat)];
         // (+1: a timer may fire up to a millisecond before its time, by the event loop's clock.)
         for (let early = p.at + shift - clock.now(); early > 0; early = p.at + shift - clock.now()) await new Promise((resolve) => setTimeout(resolve, early + 1));
         shift = Math.max(shift, clock.now() - p.at);
-        const result = (await connector.perform(deps.ctxFor(p.r.workspace_id), actionOf(p.r, refs.get(p.r.id), p.seat))) ?? {};
+        const result = (await connector.perform(ctx, action)) ?? {};
         limiter.confirm(p.slots, clock.now());
         return { ...p, result, err: null as unknown };
       } catch (err) {
