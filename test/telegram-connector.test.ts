@@ -111,20 +111,26 @@ describe('a Telegram group heard through a connected bot', () => {
 });
 
 describe('a Telegram group as a live session’s main group', () => {
-  it('relays its speaker to another Telegram group, a photo copied once, and follows an edit', async () => {
-    const TARGET = -1001777000222;
-    fake.addChat({ id: TARGET, type: 'supergroup', title: '茶友会 收听群' });
-    fake.addBotToChat(TARGET, TOKEN, { admin: true, by: ALICE });
+  /** A live session from the Telegram group, Alice speaking, relayed to a new Telegram group the bot was added to; started from the chat. */
+  async function liveTo(chatId: number, title: string, sessionTitle: string) {
+    fake.addChat({ id: chatId, type: 'supergroup', title });
+    fake.addBotToChat(chatId, TOKEN, { admin: true, by: ALICE });
     const main = await group();
-    const target = await waitFor(async () => (await t.api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.externalId === '1777000222'));
+    const target = await waitFor(async () => (await t.api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.externalId === String(-chatId - 1_000_000_000_000)));
     const alice = (await t.api.get('/api/v1/members?q=爱丽丝')).body.items[0].id;
     const s = await t.api.post('/api/v1/live-sessions', {
-      communityId: main.communityId, title: 'TG 直播', mainGroupId: main.id, host: { type: 'member', id: alice }, speakers: [{ type: 'member', id: alice }],
+      communityId: main.communityId, title: sessionTitle, mainGroupId: main.id, host: { type: 'member', id: alice }, speakers: [{ type: 'member', id: alice }],
       targets: { groupIds: [target.id] }, settings: { reminders: [], notices: false },
     });
     expectStatus(s, 201);
     fake.userSends(SG, ALICE, { text: '/start@tea_relay_bot' });
     await waitFor(async () => (await t.api.get(`/api/v1/live-sessions/${s.body.id}`)).body.status === 'live');
+    return s;
+  }
+
+  it('relays its speaker to another Telegram group, a photo copied once, and follows an edit', async () => {
+    const TARGET = -1001777000222;
+    const s = await liveTo(TARGET, '茶友会 收听群', 'TG 直播');
     const said = fake.userSends(SG, ALICE, { text: '第一讲：选茶' });
     fake.addUser({ id: 504, first_name: 'Dan' });
     fake.addMember(SG, 504);
@@ -148,18 +154,7 @@ describe('a Telegram group as a live session’s main group', () => {
 
   it('tries a failed photo copy again, keeping the lines in order, and relays a note only after four failures', async () => {
     const TARGET = -1001777000333;
-    fake.addChat({ id: TARGET, type: 'supergroup', title: '茶友会 第二收听群' });
-    fake.addBotToChat(TARGET, TOKEN, { admin: true, by: ALICE });
-    const main = await group();
-    const target = await waitFor(async () => (await t.api.get('/api/v1/groups?platform=telegram')).body.items.find((g: any) => g.externalId === '1777000333'));
-    const alice = (await t.api.get('/api/v1/members?q=爱丽丝')).body.items[0].id;
-    const s = await t.api.post('/api/v1/live-sessions', {
-      communityId: main.communityId, title: 'TG 直播 2', mainGroupId: main.id, host: { type: 'member', id: alice }, speakers: [{ type: 'member', id: alice }],
-      targets: { groupIds: [target.id] }, settings: { reminders: [], notices: false },
-    });
-    expectStatus(s, 201);
-    fake.userSends(SG, ALICE, { text: '/start@tea_relay_bot' });
-    await waitFor(async () => (await t.api.get(`/api/v1/live-sessions/${s.body.id}`)).body.status === 'live');
+    const s = await liveTo(TARGET, '茶友会 第二收听群', 'TG 直播 2');
     const relayed = () => fake.chatLog(TARGET).filter((e) => e.bot === 'tea_relay_bot').map((e) => ({ text: e.text ?? e.caption, photo: Boolean(e.photo) }));
     // Two failures: the third try copies it, and the line after it waits for it.
     fake.failNext('getFile', { status: 502 }, { times: 2 });
