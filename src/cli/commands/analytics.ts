@@ -17,9 +17,11 @@ export function analyticsCommands(program: Command) {
       const { progressBar } = await import('../output.ts');
       await withRuntime(async (rt) => {
         const ws = await cliWorkspace(rt, opts.workspace);
-        // Millions of activities take minutes: a bar on a terminal says how far it is.
-        const total = await rt.db.kysely.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws.id).executeTakeFirstOrThrow();
-        const bar = progressBar('重算 rebuild', Number(total.n));
+        // Millions of activities take minutes: a bar on a terminal says how far it is (counted only for one).
+        const total = process.stderr.isTTY
+          ? Number((await rt.db.kysely.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws.id).executeTakeFirstOrThrow()).n)
+          : 0;
+        const bar = progressBar('重算 rebuild', total);
         const r = await rebuildRollups(ctxFor(rt, ws, cliActor('analytics')), { timezone: opts.timezone, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
         process.stdout.write(opts.json ? `${JSON.stringify({ workspace: ws.slug, ...r })}\n` : `Rebuilt the rollups of ${ws.slug} from ${r.activities.toLocaleString('en')} activities in ${(r.ms / 1000).toFixed(1)} s (days in ${r.timezone}).\n`);
       });
