@@ -65,6 +65,13 @@ describe.each([['workspace', false], ['community', true]] as const)('dashboards 
     expect(r.body.scale).toMatchObject({ joins: num(raw!.joins), leaves: num(raw!.leaves) });
     expect(r.body.revenue.purchases).toBe(num(raw!.purchases));
     expect(r.body.activity.messages).toBeGreaterThan(1000);
+    // The top tenth of the speakers and their share of the members' messages.
+    const perMember = (await rows<{ n: unknown }>(sql`select count(*) as n from activities where workspace_id = ${ws} and kind = 'message'
+      and member_id is not null and occurred_at >= ${fromAt} and occurred_at < ${toAt} ${inScope(community())} group by member_id`)).map((x) => num(x.n)).sort((x, y) => y - x);
+    const top = Math.ceil(perMember.length / 10);
+    const sum = (xs: number[]) => xs.reduce((s, n) => s + n, 0);
+    expect(r.body.activity.concentration).toEqual({ speakers: perMember.length, topSpeakers: top, topShare: sum(perMember.slice(0, top)) / sum(perMember) });
+    expect(r.body.activity.concentration.topShare).toBeGreaterThan(0.1);
     // Every month of the range: its distinct active members.
     for (const m of r.body.months as { month: string; active: number }[]) {
       const start = Date.parse(`${m.month}T00:00:00Z`) - TZ;

@@ -64,6 +64,8 @@ describe('evaluation dashboards', () => {
     expect(o.scale).toEqual({ people: 3, seats: 4, duplicateSeats: 1, memberFloor: null, joins: 4, leaves: 1, netGrowth: 3 });
     expect(o.activity).toMatchObject({ messages: 5, activities: 8, weeklyActive: 2, monthlyActive: 2 });
     expect(o.activity.activeMemberRate).toBeCloseTo(2 / 3);
+    // Two speakers (A 3 messages, B 2): the top tenth is one member, A, with 3 of the 5.
+    expect(o.activity.concentration).toEqual({ speakers: 2, topSpeakers: 1, topShare: 0.6 });
     expect(o.revenue).toEqual({ purchases: 2, amountCents: 24900, perMemberCents: 8300 });
     expect(o.days).toHaveLength(15);
     const day = (d: string) => o.days.find((x: any) => x.date === d);
@@ -88,12 +90,15 @@ describe('evaluation dashboards', () => {
     expect(r.body.scale).toEqual({ people: 3, seats: 4, duplicateSeats: 1, memberFloor: 10, joins: 4, leaves: 1, netGrowth: 3 });
     // The purchase had no group: it counts for the workspace, not the community.
     expect(r.body.revenue.purchases).toBe(0);
-    expect(r.body.activity).toMatchObject({ messages: 5, monthlyActive: 2, activeMemberRateTarget: 0.5 });
+    expect(r.body.activity).toMatchObject({ messages: 5, monthlyActive: 2, activeMemberRateTarget: 0.5, concentration: { speakers: 2, topShare: 0.6 } });
     expect(r.body.days.every((d: any) => d.active === null)).toBe(true);
     const g = await t.api.get(`/api/v1/analytics/overview?${range}&groupId=${g2.id}`);
     expectStatus(g, 200);
     expect(g.body.scale).toMatchObject({ people: 2, seats: 2, joins: 2, leaves: 1 });
-    expect(g.body.activity).toMatchObject({ messages: 1, monthlyActive: 1 });
+    expect(g.body.activity).toMatchObject({ messages: 1, monthlyActive: 1, concentration: { speakers: 1, topSpeakers: 1, topShare: 1 } });
+    // 别的群 has no messages in the range.
+    const quiet = await t.api.get(`/api/v1/analytics/overview?${range}&groupId=${other.id}`);
+    expect(quiet.body.activity.concentration).toEqual({ speakers: 0, topSpeakers: 0, topShare: 0 });
     expect(g.body.weeks.map((w: any) => [w.week, w.active])).toEqual([['2026-10-26', 0], ['2026-11-02', 1], ['2026-11-09', 0]]);
   });
 
@@ -234,6 +239,8 @@ describe('evaluation dashboards', () => {
     expect(r.body.previous).toEqual({ from: '2026-11-02', to: '2026-11-08' });
     // 11-09…11-15: A's one message; the week before: 4 (three on 11-02, one on 11-03).
     expect(r.body.summary[0]).toBe('2026-11-09 至 2026-11-15：消息 1 条（对比上期 -75%），入群 1 人、退群 1 人，净增 0。');
+    // One speaker (A): the top tenth is A, with all of it.
+    expect(r.body.summary[1]).toBe('月活 2 人，活跃率 67%（目标 50%）；人均发言 0.5 条，发言最多的 1 人（前 10%）说了 100% 的话。');
     expect(r.body.groups.count).toBeGreaterThanOrEqual(2);
     const x = await t.api.get(`/api/v1/analytics/report.xlsx?from=2026-11-09&to=2026-11-15&communityId=${community.id}`);
     expectStatus(x, 200);

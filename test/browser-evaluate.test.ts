@@ -50,6 +50,8 @@ describe.skipIf(!browserTestsRun)('the evaluation dashboard in the console (Chro
     expect(await text('kpi-active-rate')).toBe(pct(o.activity.activeMemberRate));
     expect(await text('kpi-messages')).toBe(int(o.activity.messages));
     expect(await text('kpi-activities')).toBe(int(o.activity.activities));
+    expect(o.activity.concentration.speakers).toBeGreaterThan(0);
+    expect(await text('kpi-top-share')).toBe(`${Math.round(o.activity.concentration.topShare * 100)}%`);
     expect(await text('kpi-revenue-value')).toBe(yuan(o.revenue.amountCents));
     expect(await text('kpi-revenue-per-member')).toBe(yuan(o.revenue.perMemberCents));
     expect(await text('kpi-purchases')).toBe(int(o.revenue.purchases));

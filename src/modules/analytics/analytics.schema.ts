@@ -30,6 +30,11 @@ export const OverviewSchema = z.object({
   activity: z.object({
     messages: z.number(), activities: z.number(), weeklyActive: z.number(), monthlyActive: z.number(),
     activeMemberRate: z.number(), activeMemberRateTarget: z.number().nullable(), messagesPerActiveMember: z.number(),
+    /**
+     * The share of the members' messages in the range written by its most active tenth of speakers (at least one).
+     * Null when the range holds more than 50,000 messages: it is counted from the messages themselves.
+     */
+    concentration: z.object({ speakers: z.number(), topSpeakers: z.number(), topShare: z.number() }).nullable(),
   }),
   revenue: z.object({ purchases: z.number(), amountCents: z.number(), perMemberCents: z.number() }),
   /** `period` is the key GET /api/v1/analytics/members drills into. */

@@ -8,6 +8,7 @@ import { forbidden, invalid, notFound } from '../../kernel/errors.ts';
 import {
   DAY, dayDate, dayKey, daySpans, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
 } from './calendar.ts';
+import { concentration } from './concentration.ts';
 import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, SPAN_KINDS, type Milestone } from './rollup.ts';
 
 export interface DashboardQuery {
@@ -159,6 +160,7 @@ export async function overview(ctx: Ctx, q: DashboardQuery) {
       weeklyActive: lastWeek, monthlyActive: lastMonth,
       activeMemberRate: people ? lastMonth / people : 0, activeMemberRateTarget: kpi?.activeMemberRate ?? null,
       messagesPerActiveMember: lastMonth ? messages / lastMonth : 0,
+      concentration: await concentration(ctx, scope, range, messages),
     },
     revenue: { purchases, amountCents: revenue, perMemberCents: people ? Math.round(revenue / people) : 0 },
     days: dayList.map((d, i) => ({

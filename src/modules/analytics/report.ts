@@ -69,7 +69,8 @@ export async function report(ctx: Ctx, query: ReportQuery) {
     `${o.range.from} 至 ${o.range.to}：消息 ${o.activity.messages.toLocaleString('zh-CN')} 条（对比上期 ${change(o.activity.messages, before.activity.messages)}），` +
       `入群 ${o.scale.joins} 人、退群 ${o.scale.leaves} 人，净增 ${o.scale.netGrowth}。`,
     `月活 ${o.activity.monthlyActive.toLocaleString('zh-CN')} 人，活跃率 ${pct(o.activity.activeMemberRate)}` +
-      (o.activity.activeMemberRateTarget !== null ? `（目标 ${pct(o.activity.activeMemberRateTarget)}）` : '') + `；人均发言 ${o.activity.messagesPerActiveMember.toFixed(1)} 条。`,
+      (o.activity.activeMemberRateTarget !== null ? `（目标 ${pct(o.activity.activeMemberRateTarget)}）` : '') + `；人均发言 ${o.activity.messagesPerActiveMember.toFixed(1)} 条` +
+      (o.activity.concentration?.speakers ? `，发言最多的 ${o.activity.concentration.topSpeakers} 人（前 10%）说了 ${pct(o.activity.concentration.topShare)} 的话。` : '。'),
     `收入 ${yuan(v.revenueCents)}（对比上期 ${change(v.revenueCents, before.revenue.amountCents)}），订单 ${v.orders} 笔，新买家 ${v.newBuyers} 人，复购率 ${pct(v.repurchaseRate)}。`,
     joinStage.fromJoinCohort ? `本期新人 ${joinStage.fromJoinCohort} 人，已有 ${pct(buy.conversionFromJoin)} 下单。` : '本期没有新人入群。',
     quiet.length ? `${quiet.length} 个群正在变冷：${quiet.slice(0, 5).map((g) => `「${g.name}」`).join('')}${quiet.length > 5 ? ' 等' : ''}。` : '没有群在变冷。',

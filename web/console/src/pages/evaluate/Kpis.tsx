@@ -1,5 +1,6 @@
 // The dashboard's KPI cards: people against the floor, seats and duplicate seats, net growth, weekly and
-// monthly actives with the active-member rate against its target, messages per active member, revenue.
+// monthly actives with the active-member rate against its target, messages per active member and the top
+// tenth's share of them, revenue.
 import type { ReactNode } from 'react';
 import { Card, Col, Progress, Row, Skeleton, Tooltip, Typography, theme } from 'antd';
 import {
@@ -116,6 +117,15 @@ export function Kpis({ overview: o, loading, onSilent }: { overview: AnalyticsOv
               {t('evaluate.kpi.messages')} <Fig id="kpi-messages" raw={o.activity.messages}>{f.int(o.activity.messages)}</Fig>
               {' · '}
               {t('evaluate.kpi.activities')} <Fig id="kpi-activities" raw={o.activity.activities}>{f.int(o.activity.activities)}</Fig>
+              {o.activity.concentration && o.activity.concentration.speakers > 0 && (
+                <>
+                  {' · '}
+                  <Tooltip title={t('evaluate.kpi.topShareHint', { top: f.int(o.activity.concentration.topSpeakers), speakers: f.int(o.activity.concentration.speakers) })}>
+                    <span style={{ cursor: 'help' }}>{t('evaluate.kpi.topShare')} </span>
+                  </Tooltip>
+                  <Fig id="kpi-top-share" raw={o.activity.concentration.topShare}>{f.pct(o.activity.concentration.topShare, 0)}</Fig>
+                </>
+              )}
             </>
           ),
         },
