@@ -177,3 +177,37 @@ describe.each([['workspace', false], ['community', true]] as const)('dashboards 
     }
   });
 });
+
+describe('cost and outcome on the demo workspace equal raw SQL', () => {
+  it("sets each phase's spending beside its budget and each meetup's venue beside its attendees and what they bought", async () => {
+    const r = await t.api.get(`/api/v1/analytics/roi?from=${FROM}&to=${TO}`);
+    expectStatus(r, 200);
+    const spent = await rows<{ subject: string; subject_key: string; n: unknown }>(sql`select subject, subject_key, sum(amount_cents) as n from costs
+      where workspace_id = ${ws} group by subject, subject_key`);
+    const costOf = (subject: string, key: string) => num(spent.find((s) => s.subject === subject && s.subject_key === key)?.n);
+    expect(r.body.phases.length).toBeGreaterThan(1);
+    for (const p of r.body.phases) expect(p.costCents, p.name).toBe(costOf('phase', p.phaseId));
+    expect(r.body.phases.some((p: { costCents: number }) => p.costCents > 0)).toBe(true);
+    // Attendances and their members per event (payload.eventId), and the attendees' purchases within 30 days of the event.
+    const eventId = t.server.rt.db.dialect === 'postgres' ? sql`payload::json->>'eventId'` : sql`json_extract(payload, '$.eventId')`;
+    const events = r.body.events as { eventKey: string; heldOn: string; attendances: number; attendees: number; costCents: number; buyers: number; revenueCents: number }[];
+    expect(events.filter((e) => e.costCents > 0).length).toBeGreaterThan(0);
+    for (const e of events.filter((x) => x.eventKey.startsWith('meetup-'))) {
+      const held = Date.parse(e.heldOn);
+      const [raw] = await rows<{ attendees: unknown; buyers: unknown; revenue: unknown }>(sql`
+        with a as (select distinct member_id from activities where workspace_id = ${ws} and kind = 'attendance' and member_id is not null and ${eventId} = ${e.eventKey})
+        select (select count(*) from a) as attendees,
+          (select count(distinct p.member_id) from activities p join a on a.member_id = p.member_id where p.workspace_id = ${ws} and p.kind = 'purchase'
+             and p.occurred_at >= ${held} and p.occurred_at < ${held + 30 * DAY}) as buyers,
+          (select sum(${amountCents()}) from activities p join a on a.member_id = p.member_id where p.workspace_id = ${ws} and p.kind = 'purchase'
+             and p.occurred_at >= ${held} and p.occurred_at < ${held + 30 * DAY}) as revenue`);
+      expect({ attendees: e.attendees, buyers: e.buyers, revenueCents: e.revenueCents, costCents: e.costCents }, e.eventKey)
+        .toEqual({ attendees: num(raw!.attendees), buyers: num(raw!.buyers), revenueCents: num(raw!.revenue), costCents: costOf('event', e.eventKey) });
+    }
+    // The groups by age hold every group of the board, with its revenue.
+    const board = (await t.api.get(`/api/v1/analytics/groups?from=${FROM}&to=${TO}`)).body.items as { revenueCents: number }[];
+    const bands = r.body.lifecycle as { groups: number; revenueCents: number }[];
+    expect(bands.reduce((s, b) => s + b.groups, 0)).toBe(board.length);
+    expect(bands.reduce((s, b) => s + b.revenueCents, 0)).toBe(board.reduce((s, g) => s + g.revenueCents, 0));
+  });
+});

@@ -45,6 +45,13 @@ export interface MemberStory {
   leaveReason: (stay: Stay) => string;
 }
 
+/** City meetups: every fourth Saturday at 14:00 Beijing time, from the meetup community's start. */
+export function meetupTimes(meetupStartsAt: number, tl: Timeline): number[] {
+  const out: number[] = [];
+  for (let t = weekStart(meetupStartsAt) + 5 * DAY + 14 * HOUR; t < tl.now; t += 4 * WEEK) if (t > meetupStartsAt) out.push(t);
+  return out;
+}
+
 export class ActivityWriter {
   count = 0;
   private readonly events: number[];
@@ -58,9 +65,7 @@ export class ActivityWriter {
     private readonly tl: Timeline,
     meetupStartsAt: number,
   ) {
-    // City meetups: every fourth Saturday at 14:00 Beijing time, from the meetup community's start.
-    this.events = [];
-    for (let t = weekStart(meetupStartsAt) + 5 * DAY + 14 * HOUR; t < tl.now; t += 4 * WEEK) if (t > meetupStartsAt) this.events.push(t);
+    this.events = meetupTimes(meetupStartsAt, tl);
   }
 
   private emit(kind: string, memberId: string | null, groupId: string | null, at: number, source: string | null, payload: Record<string, unknown>, sourceId: string): string {

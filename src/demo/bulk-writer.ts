@@ -26,6 +26,7 @@ const COLUMNS = {
   member_numbers: ['workspace_id', 'number_scope', 'number', 'member_id', 'display', 'assigned_at'],
   number_sequences: ['workspace_id', 'scope_key', 'last_number'],
   member_terms: ['workspace_id', 'term', 'joined_at', 'member_id'],
+  costs: ['id', 'workspace_id', 'community_id', 'subject', 'subject_key', 'spent_on', 'amount_cents', 'category', 'note', 'source', 'dedupe_key', 'created_by', 'created_at'],
   activities: ['id', 'workspace_id', 'kind', 'member_id', 'group_id', 'occurred_at', 'content_source', 'payload', 'source', 'source_id', 'created_at'],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T])[] };
 
@@ -109,7 +110,7 @@ class SqliteWriter extends Counting implements BulkWriter {
 
 /** Columns holding numbers (int8 takes integer columns too, by assignment cast). */
 const NUMERIC = new Set([
-  'created_at', 'updated_at', 'joined_at', 'left_at', 'occurred_at', 'assigned_at', 'muted_until', 'budget_cents', 'official', 'capacity', 'birth_year',
+  'created_at', 'updated_at', 'joined_at', 'left_at', 'occurred_at', 'assigned_at', 'muted_until', 'budget_cents', 'amount_cents', 'official', 'capacity', 'birth_year',
   'number', 'last_number',
 ]);
 

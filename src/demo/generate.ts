@@ -3,12 +3,12 @@
 // memory stays flat whether the demo has 2,000 members or 5 million.
 import { seededIds } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db/connect.ts';
-import { ActivityWriter, type Stay } from './activities.ts';
+import { ActivityWriter, meetupTimes, type Stay } from './activities.ts';
 import { openBulkWriter, type BulkTable } from './bulk-writer.ts';
 import { GroupFactory, Numberer } from './groups.ts';
 import { writeMemberRows } from './member-rows.ts';
 import { People, type Person } from './people.ts';
-import { writeCommunities, type Communities } from './plan.ts';
+import { writeCommunities, writeCosts, type Communities } from './plan.ts';
 import { Rand, mix, mulberry32, orderedIds } from './prng.ts';
 import { Placer } from './placement.ts';
 import { Structure } from './structure.ts';
@@ -48,6 +48,8 @@ export async function fillWorkspace(db: Db, ws: string, o: PassOptions): Promise
   const structure = new Structure(factory, w, ids, ws, communities, Rand.of(o.seed, 4), N);
   const numberer = new Numberer(w, ws);
   const acts = new ActivityWriter(w, ordered(14), ws, tl, communities.meetup.createdAt);
+  // Their own id stream: the other streams' ids stay as they were.
+  writeCosts(w, stream(15), ws, communities, tl, meetupTimes(communities.meetup.createdAt, tl));
   const people = new People(o.seed, o.idSeed, N, tl);
   const rows = { w, ws, people, membershipIds: ordered(12), identityIds: ordered(13), numberer };
   const placer = new Placer(structure, communities, N, now, o.seed);

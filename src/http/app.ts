@@ -22,6 +22,7 @@ import { connectionRoutes } from './routes/connection.routes.ts';
 import { linksRoutes } from './routes/links.routes.ts';
 import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { planRoutes } from './routes/plan.routes.ts';
+import { costsRoutes } from './routes/costs.routes.ts';
 import { alertsRoutes } from './routes/alerts.routes.ts';
 import { relayRoutes } from './routes/relay.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   linksRoutes(app, deps);
   analyticsRoutes(app);
   planRoutes(app);
+  costsRoutes(app);
   alertsRoutes(app);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 

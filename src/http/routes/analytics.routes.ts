@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.ts';
 import { ReportQuerySchema, ReportSchema, WeeklyReportListSchema, listWeeklyReports, report, reportWorkbook, resolveScope, weeklyReport, type Report } from '../../modules/analytics/index.ts';
-import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, MeetupQuerySchema, MeetupSchema, meetups, ReplicationSchema, replication, CircleRolloutSchema, CircleTaskInputSchema, circleRollout, setCircleTask, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
+import { DashboardQuerySchema, FunnelSchema, GroupHealthSchema, OverviewSchema, RetentionQuerySchema, RetentionSchema, StructureQuerySchema, StructureSchema, ReferralsSchema, referrals, OutputSchema, output, RoiSchema, roi, MeetupQuerySchema, MeetupSchema, meetups, ReplicationSchema, replication, CircleRolloutSchema, CircleTaskInputSchema, circleRollout, setCircleTask, TeamSchema, ValueSchema, VoiceSchema, voice, DrillQuerySchema, DrillSchema, drillMembers, structure, team, funnel, groupHealth, overview, retention, value } from '../../modules/analytics/index.ts';
 import { Secured, type App } from './common.ts';
 
 export function analyticsRoutes(app: App) {
@@ -134,6 +134,12 @@ export function analyticsRoutes(app: App) {
       security: Secured, querystring: DashboardQuerySchema, response: { 200: ReferralsSchema },
     },
   }, async (req) => referrals(req.ctx(), req.query));
+  app.get('/api/v1/analytics/roi', {
+    schema: {
+      tags, summary: '投入产出: costs per campaign, event, phase and group age beside what each brought (clicks, attendees, and their purchases within 30 days; budget used; revenue by group age)',
+      security: Secured, querystring: DashboardQuerySchema, response: { 200: RoiSchema },
+    },
+  }, async (req) => roi(req.ctx(), req.query));
   app.get('/api/v1/analytics/output', {
     schema: {
       tags, summary: '活动与输出: events held against the target per group per year, community-wide events, content by source (OGC/PGC/UGC), sharing sessions and live relays with the groups they reached',

@@ -528,6 +528,23 @@ export interface ShortLinkTable {
   created_at: number;
 }
 
+export interface CostTable {
+  id: string;
+  workspace_id: string;
+  community_id: string | null;
+  subject: string;
+  subject_key: string;
+  /** YYYY-MM-DD. */
+  spent_on: string;
+  amount_cents: number;
+  category: string | null;
+  note: string | null;
+  source: string;
+  dedupe_key: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface AnalyticsStateTable {
   workspace_id: string;
   timezone: string;
@@ -890,6 +907,7 @@ export interface Database {
   platform_files: PlatformFileTable;
   live_sessions: LiveSessionTable;
   short_links: ShortLinkTable;
+  costs: CostTable;
   analytics_state: AnalyticsStateTable;
   rollup_queue: RollupQueueTable;
   member_counts: MemberCountTable;

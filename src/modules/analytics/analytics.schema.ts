@@ -236,6 +236,38 @@ export const OutputSchema = z.object({
   liveSessions: z.number(), sharingSessions: z.number(), groupsReached: z.number(),
 });
 
+const PerYuan = z.number().nullable().describe('sales per yuan spent (null with no cost, or when the outcome was not followed)');
+export const RoiSchema = z.object({
+  scope: ScopeOut,
+  range: RangeOut,
+  /** Purchases count for a campaign or an event when made within this many days of the click or the event. */
+  attributionDays: z.number(),
+  /** Costs spent in the range, by what they were for. */
+  spentInRange: z.object({ campaignCents: z.number(), eventCents: z.number(), phaseCents: z.number(), groupCents: z.number(), otherCents: z.number(), totalCents: z.number() }),
+  /**
+   * Campaigns (the short links' campaign, and any with costs in the range): clicks in the range, the members who
+   * clicked, and their purchases after their first click. clickers, buyers and revenue are null above 200,000 clicks.
+   */
+  campaigns: z.array(z.object({
+    campaign: z.string(), links: z.number(), clicks: z.number(), clickers: z.number().nullable(), costCents: z.number(), costPerClickCents: z.number().nullable(),
+    buyers: z.number().nullable(), revenueCents: z.number().nullable(), salesPerYuan: PerYuan,
+  })),
+  /** Events first held in the range, their costs (whenever paid), attendees and the attendees' purchases after the event. */
+  events: z.array(z.object({
+    eventKey: z.string(), heldOn: z.string(), attendances: z.number(), attendees: z.number().nullable(), costCents: z.number(), costPerAttendeeCents: z.number().nullable(),
+    buyers: z.number().nullable(), revenueCents: z.number().nullable(), salesPerYuan: PerYuan,
+  })),
+  /** Phases overlapping the range: their budget beside what was spent on them (whenever). */
+  phases: z.array(z.object({
+    phaseId: z.string(), name: z.string(), communityId: z.string(), startsOn: z.string(), endsOn: z.string(), budgetCents: z.number().nullable(), costCents: z.number(), budgetUsed: z.number().nullable(),
+  })),
+  /** Groups by age (the group lifecycle): their measures in the range, revenue and the costs spent on them in the range. */
+  lifecycle: z.array(z.object({
+    band: z.enum(['under_6_months', '6_to_12_months', '1_to_2_years', 'over_2_years']), groups: z.number(), seats: z.number(), messages: z.number(), messagesPerSeat: z.number(),
+    meanScore: z.number().nullable(), revenueCents: z.number(), costCents: z.number(), salesPerYuan: PerYuan,
+  })),
+});
+
 export const ReplicationSchema = z.object({
   scope: ScopeOut,
   range: RangeOut,

@@ -9,5 +9,6 @@ export { resolveScope } from './dashboard.ts';
 export { addImportToVoice, runVoice, voice } from './voice.ts';
 export { referrals } from './referrals.ts';
 export { output } from './output.ts';
+export { roi } from './roi.ts';
 export { replication } from './replication.ts';
 export { circleRollout, setCircleTask } from './rollout.ts';

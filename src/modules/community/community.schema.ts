@@ -9,7 +9,7 @@ const isRealDay = (s: string) => {
   const t = Date.parse(`${s}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 };
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(isRealDay, 'not a real date');
+export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine(isRealDay, 'not a real date');
 const Money = z.number().int().min(0).max(1e13); // fen (分)
 const List = (max = 50) => z.array(Text(100).min(1)).max(max);
 

@@ -4,6 +4,7 @@
 // 20% or 0.2. Every problem names the file, the line and the column; nothing is written unless all is good.
 import type { Ctx } from '../../kernel/context.ts';
 import { invalid } from '../../kernel/errors.ts';
+import { parseFigureText } from '../../kernel/figures.ts';
 import { setActuals } from './plan.service.ts';
 import { ENTERED_KEYS, METRICS, type MetricDef, type MetricKey } from './plan.template.ts';
 
@@ -30,19 +31,14 @@ function parseMonth(v: string): string | null {
   return `${m[1]}-${m[2]!.padStart(2, '0')}`;
 }
 
-/** A figure as written: thousands separators, ¥ and 元, a trailing %, 万 (×10,000); money comes back in fen. */
+/** A figure as written (see parseFigureText); money comes back in fen. */
 function parseFigure(v: string, def: MetricDef): number | null {
-  let s = v.trim().replace(/[,，\s¥￥]/g, '').replace(/元$/, '');
-  let scale = 1;
-  if (s.endsWith('%')) (s = s.slice(0, -1)), (scale = 0.01);
-  else if (s.endsWith('万')) (s = s.slice(0, -1)), (scale = 10_000);
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return null;
-  const n = Number(s) * scale;
-  if (!Number.isFinite(n)) return null;
-  if (def.money) return Math.round(n * 100);
+  const f = parseFigureText(v);
+  if (!f) return null;
+  if (def.money) return Math.round(f.n * 100);
   // A rate written as 20 (meaning 20 %) is taken as a percentage.
-  if (def.kind === 'rate' && scale === 1 && n > 1) return n / 100;
-  return n;
+  if (def.kind === 'rate' && !f.percent && f.n > 1) return f.n / 100;
+  return f.n;
 }
 
 export async function importActuals(ctx: Ctx, planId: string, t: Table): Promise<{ rows: number; entries: number; months: string[] }> {
