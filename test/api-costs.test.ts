@@ -138,7 +138,7 @@ describe('costs and what they bought', () => {
       campaign: '双十一', links: 1, clicks: 4, clickers: 2, costCents: 100_000, costPerClickCents: 25_000, buyers: 2, revenueCents: 50_000, salesPerYuan: 0.5,
     }]);
     expect(o.events).toEqual([{
-      eventKey: 'tea-1', heldOn: at('2026-11-08T19:00'), attendances: 2, attendees: 2, costCents: 40_000, costPerAttendeeCents: 20_000,
+      eventKey: 'tea-1', name: '品茶会', heldOn: at('2026-11-08T19:00'), attendances: 2, attendees: 2, costCents: 40_000, costPerAttendeeCents: 20_000,
       buyers: 2, revenueCents: 43_000, salesPerYuan: 1.075,
     }]);
     expect(o.phases).toEqual([{

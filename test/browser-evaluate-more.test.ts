@@ -315,4 +315,40 @@ describe.skipIf(!browserTestsRun)('voice, meetups, alerts, report and drill-down
     await poll(() => page.getByTestId('report-phase-measures').count()).toBe(0);
     expect(takeErrors()).toEqual([]);
   });
+  it('sets costs beside what they brought (投入产出): the API\'s phases and group ages, a cost recorded in the form, a bad sheet named line by line', async () => {
+    const yuan = (c: number) => `¥${(c / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const r = (await t.api.get('/api/v1/analytics/roi')).body;
+    await openTab('roi');
+    await poll(() => page.getByTestId('roi-band-row').count()).toBe(4);
+    expect(await page.getByTestId('roi-band-groups').allTextContents()).toEqual(r.lifecycle.map((b: any) => int(b.groups)));
+    expect(r.phases.length).toBeGreaterThan(0);
+    await poll(() => page.getByTestId('roi-phase-spent').allTextContents()).toEqual(r.phases.map((p: any) => yuan(p.costCents)));
+    expect(await text('kpi-roi-spent-value')).toBe(yuan(r.spentInRange.totalCents));
+
+    // A campaign's cost, entered in the form: its row shows it, as the API now does.
+    await page.getByTestId('roi-add-cost').click();
+    await page.getByTestId('cost-form').waitFor();
+    await page.getByTestId('cost-key').locator('input').fill('秋茶推广');
+    await page.locator('input[data-testid=cost-amount], [data-testid=cost-amount] input').fill('1234.5');
+    await page.getByTestId('cost-category').fill('朋友圈广告');
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-evaluate-roi-form.png` });
+    await page.getByTestId('cost-save').click();
+    const row = page.getByTestId('roi-campaign-row').filter({ hasText: '秋茶推广' });
+    await poll(() => row.getByTestId('roi-campaign-cost').textContent()).toBe('¥1,234.50');
+    const after = (await t.api.get('/api/v1/analytics/roi')).body;
+    expect(after.campaigns.find((c: any) => c.campaign === '秋茶推广')).toMatchObject({ costCents: 123_450, clicks: 0 });
+    expect(await text('kpi-roi-spent-value')).toBe(yuan(r.spentInRange.totalCents + 123_450));
+
+    // A sheet with a bad date and a bad amount: nothing recorded, each named by its line and column.
+    await page.getByTestId('evaluate-roi').locator('input[type=file]').setInputFiles({
+      name: '费用.csv', mimeType: 'text/csv', buffer: Buffer.from('日期,类型,名称,金额\n2026-13-01,推广,秋茶推广,100\n2026-11-02,推广,秋茶推广,一百\n'),
+    });
+    await poll(() => page.getByTestId('roi-import-error-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))).toEqual(['费用.csv:2:日期', '费用.csv:3:金额']);
+    expect((await t.api.get('/api/v1/costs?subjectKey=秋茶推广')).body.items).toHaveLength(1);
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-evaluate-roi.png`, fullPage: true });
+    // The refused sheet (a 400) is the browser's only complaint.
+    expect(takeErrors().filter((e) => !/400/.test(e) || !/costs\/import|Failed to load resource/.test(e))).toEqual([]);
+  });
 });

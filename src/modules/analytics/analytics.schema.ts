@@ -254,7 +254,7 @@ export const RoiSchema = z.object({
   })),
   /** Events first held in the range, their costs (whenever paid), attendees and the attendees' purchases after the event. */
   events: z.array(z.object({
-    eventKey: z.string(), heldOn: z.string(), attendances: z.number(), attendees: z.number().nullable(), costCents: z.number(), costPerAttendeeCents: z.number().nullable(),
+    eventKey: z.string(), name: z.string().nullable().describe("an attendance's payload.event, when the key is its eventId"), heldOn: z.string(), attendances: z.number(), attendees: z.number().nullable(), costCents: z.number(), costPerAttendeeCents: z.number().nullable(),
     buyers: z.number().nullable(), revenueCents: z.number().nullable(), salesPerYuan: PerYuan,
   })),
   /** Phases overlapping the range: their budget beside what was spent on them (whenever). */

@@ -42,6 +42,16 @@ async function purchasesAfter(ctx: Ctx, starts: Map<string, number>): Promise<Ou
   return { buyers, revenueCents };
 }
 
+/** An attendance's event name (payload.event), when it has one beside its eventId. */
+function nameOf(payload: string): string | null {
+  try {
+    const e = (JSON.parse(payload) as { event?: unknown }).event;
+    return typeof e === 'string' && e ? e.slice(0, 200) : null;
+  } catch {
+    return null;
+  }
+}
+
 const perYuan = (revenueCents: number, costCents: number) => (costCents > 0 ? revenueCents / costCents : null);
 
 async function campaigns(ctx: Ctx, scope: Scope, range: Range, costs: Map<string, number>) {
@@ -89,14 +99,18 @@ async function events(ctx: Ctx, scope: Scope, range: Range, costs: Map<string, n
   // The attendees of each event held in the range (their attendances may run past it: a course of sessions).
   const attendees = new Map<string, Map<string, number>>(held.map((e) => [e.event_key, new Map()]));
   const followed = attendances <= MAX_FOLLOWED;
+  const names = new Map<string, string | null>();
   if (followed && held.length) {
     let q = ctx.tdb.selectFrom('activities').select(['member_id', 'payload', 'occurred_at']).where('kind', '=', 'attendance').where('member_id', 'is not', null)
       .where('occurred_at', '>=', range.fromAt).where('occurred_at', '<', range.toAt + ATTRIBUTION_DAYS * DAY);
     if (scope.kind === 'group') q = q.where('group_id', '=', scope.id!);
     if (scope.kind === 'community') q = q.where('group_id', 'in', ctx.tdb.selectFrom('groups').select('id').where('community_id', '=', scope.id!));
     for (const r of await q.execute()) {
-      const m = attendees.get(eventOf('attendance', r.payload) ?? '');
-      if (m && !m.has(r.member_id!)) m.set(r.member_id!, 0);
+      const key = eventOf('attendance', r.payload) ?? '';
+      const m = attendees.get(key);
+      if (!m) continue;
+      if (!m.has(r.member_id!)) m.set(r.member_id!, 0);
+      if (!names.has(key)) names.set(key, nameOf(r.payload));
     }
   }
   const out = [];
@@ -107,7 +121,7 @@ async function events(ctx: Ctx, scope: Scope, range: Range, costs: Map<string, n
     const costCents = costs.get(`event|${e.event_key}`) ?? 0;
     const o = followed ? await purchasesAfter(ctx, who) : null;
     out.push({
-      eventKey: e.event_key, heldOn: new Date(at).toISOString(), attendances: num(e.attendances), attendees: followed ? who.size : null, costCents,
+      eventKey: e.event_key, name: names.get(e.event_key) ?? null, heldOn: new Date(at).toISOString(), attendances: num(e.attendances), attendees: followed ? who.size : null, costCents,
       costPerAttendeeCents: costCents && who.size ? Math.round(costCents / who.size) : null,
       buyers: o?.buyers ?? null, revenueCents: o?.revenueCents ?? null, salesPerYuan: o ? perYuan(o.revenueCents, costCents) : null,
     });
