@@ -1,14 +1,11 @@
 // The community's project plan (计划书) and plan vs actual (计划与实际).
 import { z } from 'zod';
-import { parseTableFile } from '../../importers/members-file.ts';
-import { invalid } from '../../kernel/errors.ts';
 import {
   ActualsImportReportSchema, ActualsInputSchema, PlanContentSchema, PlanCreateSchema, PlanSchema, PlanUpdateSchema, TrackingQuerySchema, TrackingSchema,
   createPlan, deletePlan, getPlan, importActuals, listPlans, planTemplates, setActuals, tracking, updatePlan,
 } from '../../modules/plan/index.ts';
 import { IdParams, NoContent, Secured, type App } from './common.ts';
-
-const MAX_SHEET_BYTES = 5 * 1024 * 1024;
+import { sheetRoute } from './sheet-route.ts';
 
 export function planRoutes(app: App) {
   const tags = ['评估 stats'];
@@ -52,28 +49,13 @@ export function planRoutes(app: App) {
     },
   }, async (req) => tracking(req.ctx(), req.params.id, req.query.period));
 
-  void app.register(async (scope) => {
-    // The body is the spreadsheet itself (CSV or XLSX), at most 5 MB.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_SHEET_BYTES }, (_req, body, done) => done(null, body));
-    scope.post('/api/v1/plans/:id/actuals/import', {
-      schema: {
-        tags, summary: 'Import monthly actuals from a CSV or XLSX sheet (a row per month and a column per measure, or 月份/指标/数值 rows); money in yuan',
-        description: `The file as the body (any Content-Type), at most ${MAX_SHEET_BYTES / 1024 / 1024} MB; name: the file's name (for the errors). Nothing is written unless every row is good; each problem names the line and column.`,
-        security: Secured, params: IdParams, querystring: z.object({ name: z.string().max(200).default('actuals.csv'), sheet: z.string().max(100).optional() }).strict(),
-        response: { 200: ActualsImportReportSchema },
-      },
-    }, async (req) => {
-      const ctx = req.ctx();
-      ctx.authorize('community.write');
-      const { id } = req.params as z.infer<typeof IdParams>;
-      const q = req.query as { name: string; sheet?: string };
-      // The plan first: a sheet for a plan that is not there (or not the actor's) is not read at all.
-      await getPlan(ctx, id);
-      const body = req.body as Buffer | undefined;
-      if (!body?.length) throw invalid([{ field: 'body', reason: 'the upload is empty: send the sheet as the body' }]);
-      const t = await parseTableFile(q.name, body, { sheet: q.sheet });
-      return importActuals(ctx, id, { file: q.name, headers: t.headers, rows: t.rows });
-    });
+  sheetRoute(app, '/api/v1/plans/:id/actuals/import', {
+    tags, summary: 'Import monthly actuals from a CSV or XLSX sheet (a row per month and a column per measure, or 月份/指标/数值 rows); money in yuan',
+    params: IdParams, response: ActualsImportReportSchema, defaultName: 'actuals.csv',
+  }, async (ctx, { id }, read) => {
+    ctx.authorize('community.write');
+    // The plan first: a sheet for a plan that is not there (or not the actor's) is not read at all.
+    await getPlan(ctx, id);
+    return importActuals(ctx, id, await read());
   });
 }
