@@ -411,6 +411,27 @@ describe('evaluation dashboards', () => {
     expect(r.body.eventsPerGroupPerYear).toBeCloseTo(Math.round((2 / r.body.groups / (15 / 365)) * 100) / 100);
     const g = await t.api.get(`/api/v1/analytics/output?${range}&groupId=${g2.id}`);
     expect(g.body).toMatchObject({ events: 1, attendances: 1, communityWideEvents: 0, groups: 1 });
+    expect(r.body.communityWideSupporters).toEqual({ firms: 0, people: 0, total: 0, moneyCents: 0, target: 200 });
+
+    // Its supporters: a tea shop that gave the tea and ¥500 (entered), a guest (a member) and the same shop again and a
+    // volunteer from a sheet; the reading club's sponsor does not count (one group only). Distinct by name: 1 firm, 2 people.
+    const sup = (body: Record<string, unknown>) => t.api.post('/api/v1/event-supporters', { supportedOn: '2026-11-07', communityId: community.id, ...body });
+    expectStatus(await sup({ eventKey: 'tasting-1', supporterType: 'firm', name: '一叶茶庄', contribution: '茶叶 5 斤', amountCents: 50_000 }), 201);
+    expectStatus(await sup({ eventKey: 'tasting-1', supporterType: 'person', name: 'A', memberId: a.id, contribution: '主讲' }), 201);
+    expectStatus(await sup({ eventKey: 'reading-1', supporterType: 'firm', name: '书店' }), 201);
+    expectProblem(await sup({ eventKey: 'tasting-1', supporterType: 'firm', name: '茶庄', memberId: a.id }), 400, 'memberId');
+    expectProblem(await sup({ eventKey: 'tasting-1', supporterType: 'team', name: 'x' }), 400, 'body.supporterType');
+    const csv = '日期,活动,类型,名称,贡献,金额\n2026/11/7,tasting-1,企业,一叶茶庄,场地,\n2026年11月7日,tasting-1,志愿者,小周,签到,\n';
+    const upload = (body: string) => t.api.request('POST', '/api/v1/event-supporters/import?name=支持方.csv', body, { 'content-type': 'application/octet-stream' });
+    expect((await upload(csv)).body).toEqual({ rows: 2, added: 2, duplicates: 0 });
+    expect((await upload(csv)).body).toEqual({ rows: 2, added: 0, duplicates: 2 });
+    const bad = await upload('日期,活动,类型,名称\n2026-11-07,tasting-1,团队,小李\n2026-11-31,tasting-1,个人,小王\n');
+    expectProblem(bad, 400);
+    expect(bad.body.errors.map((e: any) => e.field)).toEqual(['支持方.csv:2:类型', '支持方.csv:3:日期']);
+    const after = await t.api.get(`/api/v1/analytics/output?${range}&communityId=${community.id}`);
+    expect(after.body.communityWideSupporters).toEqual({ firms: 1, people: 2, total: 3, moneyCents: 50_000, target: 200 });
+    const listed = (await t.api.get('/api/v1/event-supporters?eventKey=tasting-1')).body.items;
+    expect(listed.map((x: any) => x.name).sort()).toEqual(['A', '一叶茶庄', '一叶茶庄', '小周']);
   });
 
   it('queues what is written, counts it in the background once due, and never lets a read lag behind it', async () => {

@@ -23,8 +23,8 @@ afterAll(async () => t?.stop());
 
 const bodySchema = (o: OpenApiOperation) => o.op.requestBody?.content?.['application/json']?.schema as { properties?: Record<string, any>; required?: string[] } | undefined;
 const withBody = () => ops.filter((o) => bodySchema(o));
-/** Image uploads, chat exports and finance sheets take raw bytes, not JSON (their own hostile inputs are in api-member-app, api-imports, api-plans and api-costs). */
-const rawBody = (o: OpenApiOperation) => o.path.endsWith('/uploads') || o.path === '/api/v1/imports' || o.path.endsWith('/actuals/import') || o.path === '/api/v1/costs/import';
+/** Image uploads, chat exports and finance sheets take raw bytes, not JSON (their own hostile inputs are in api-member-app, api-imports, api-plans, api-costs and api-analytics). */
+const rawBody = (o: OpenApiOperation) => o.path.endsWith('/uploads') || o.path === '/api/v1/imports' || o.path.endsWith('/import');
 const writes = () => ops.filter((o) => o.method !== 'GET' && !rawBody(o));
 /** The member app's operations answer only to a member session: the fixture's joiner. */
 const via = (o: OpenApiOperation) => ((o.op.security ?? []).some((s: Record<string, unknown>) => 'memberCookie' in s) ? fx.memberClient : t.api);

@@ -351,4 +351,30 @@ describe.skipIf(!browserTestsRun)('voice, meetups, alerts, report and drill-down
     // The refused sheet (a 400) is the browser's only complaint.
     expect(takeErrors().filter((e) => !/400/.test(e) || !/costs\/import|Failed to load resource/.test(e))).toEqual([]);
   });
+  it('shows events and output as the API counts them (活动与输出), and a supporter recorded in the form', async () => {
+    const o = (await t.api.get('/api/v1/analytics/output')).body;
+    await openTab('output');
+    await poll(() => text('kpi-output-events-value')).toBe(int(o.events));
+    expect(o.events).toBeGreaterThan(0);
+    expect(await text('kpi-output-wide-value')).toBe(int(o.communityWideEvents));
+    expect(await text('kpi-output-supporters-value')).toBe(int(o.communityWideSupporters.total));
+    expect(await text('kpi-output-ugc-value')).toBe(pct(o.content.ugcShare));
+    expect(await text('output-ugc-n')).toBe(int(o.content.UGC));
+    expect(await text('output-attendances')).toBe(int(o.attendances));
+
+    const event = (await t.api.get('/api/v1/analytics/roi')).body.events[0];
+    await page.getByTestId('output-add-supporter').click();
+    await page.getByTestId('supporter-form').waitFor();
+    await page.getByTestId('supporter-name-input').fill('一叶茶庄');
+    await page.getByTestId('supporter-event').locator('input').fill(event.eventKey);
+    await page.getByTestId('supporter-contribution').fill('茶叶 5 斤');
+    await page.getByTestId('supporter-save').click();
+    await poll(() => page.getByTestId('supporter-name').allTextContents()).toContain('一叶茶庄');
+    expect((await t.api.get(`/api/v1/event-supporters?eventKey=${encodeURIComponent(event.eventKey)}`)).body.items).toMatchObject([{ name: '一叶茶庄', supporterType: 'firm', contribution: '茶叶 5 斤' }]);
+    const after = (await t.api.get('/api/v1/analytics/output')).body;
+    await poll(() => text('kpi-output-supporters-value')).toBe(int(after.communityWideSupporters.total));
+    await still();
+    await page.screenshot({ path: `${SHOTS}console-evaluate-output.png`, fullPage: true });
+    expect(takeErrors()).toEqual([]);
+  });
 });

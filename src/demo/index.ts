@@ -51,7 +51,7 @@ export interface DemoSummary {
 }
 
 const DEMO_TABLES = [
-  'rollup_queue', 'activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days', 'analytics_snapshots', 'analytics_state', 'voice_days', 'term_days', 'voice_negatives', 'voice_checkpoints', 'alerts', 'plan_actuals', 'plans', 'circle_tasks', 'costs',
+  'rollup_queue', 'activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_events', 'content_days', 'analytics_snapshots', 'analytics_state', 'voice_days', 'term_days', 'voice_negatives', 'voice_checkpoints', 'alerts', 'plan_actuals', 'plans', 'circle_tasks', 'costs', 'event_supporters',
   'highlights', 'tasks', 'points', 'badges', 'rule_checkpoints', 'outbox', 'blacklist', 'questions', 'reports', 'uploads', 'member_sessions', 'join_requests', 'invites', 'rules', 'activities', 'member_terms', 'member_numbers', 'number_sequences', 'memberships', 'identities', 'members', 'groups', 'group_sets', 'phases', 'communities',
   // Kept by triggers on memberships and groups: emptied after them, or their deletes would count seats out again.
   'scope_seats', 'scope_member_seats', 'member_counts',

@@ -23,6 +23,7 @@ import { linksRoutes } from './routes/links.routes.ts';
 import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { planRoutes } from './routes/plan.routes.ts';
 import { costsRoutes } from './routes/costs.routes.ts';
+import { supportersRoutes } from './routes/supporters.routes.ts';
 import { alertsRoutes } from './routes/alerts.routes.ts';
 import { relayRoutes } from './routes/relay.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
@@ -155,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   analyticsRoutes(app);
   planRoutes(app);
   costsRoutes(app);
+  supportersRoutes(app);
   alertsRoutes(app);
   builtinRoutes(app, { ...deps, files: deps.files ?? new DiskFileStore(deps.config.uploadsDir) });
 

@@ -8,7 +8,7 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
 
-export type IdPrefix = 'ws' | 'op' | 'tok' | 'com' | 'ph' | 'grp' | 'gs' | 'mem' | 'idn' | 'ms' | 'act' | 'aud' | 'imp' | 'ses' | 'rul' | 'inv' | 'jr' | 'q' | 'upl' | 'rpt' | 'obx' | 'tsk' | 'pts' | 'mrg' | 'itp' | 'con' | 'live' | 'lmsg' | 'lq' | 'lapp' | 'lnk' | 'pln' | 'alr' | 'ahk' | 'rq' | 'cst';
+export type IdPrefix = 'ws' | 'op' | 'tok' | 'com' | 'ph' | 'grp' | 'gs' | 'mem' | 'idn' | 'ms' | 'act' | 'aud' | 'imp' | 'ses' | 'rul' | 'inv' | 'jr' | 'q' | 'upl' | 'rpt' | 'obx' | 'tsk' | 'pts' | 'mrg' | 'itp' | 'con' | 'live' | 'lmsg' | 'lq' | 'lapp' | 'lnk' | 'pln' | 'alr' | 'ahk' | 'rq' | 'cst' | 'sup';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

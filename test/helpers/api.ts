@@ -16,7 +16,7 @@ export const TABLES: (keyof Database)[] = [
   'members', 'member_terms', 'identities', 'memberships', 'member_numbers', 'number_sequences', 'activities',
   'rules', 'invites', 'join_requests', 'member_sessions', 'uploads', 'reports', 'questions', 'outbox', 'blacklist', 'rule_checkpoints', 'tasks', 'points', 'badges', 'highlights', 'imports', 'member_merges', 'merge_decisions',
   'integration_plans', 'integration_moves', 'connections',
-  'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links', 'costs',
+  'group_links', 'platform_files', 'live_sessions', 'live_targets', 'live_messages', 'live_questions', 'live_applications', 'short_links', 'costs', 'event_supporters',
   'analytics_state', 'rollup_queue', 'activity_days', 'group_spans', 'activity_hours', 'member_periods', 'period_actives', 'member_milestones', 'milestone_days', 'cohort_periods', 'cohort_milestones', 'scope_seats', 'scope_member_seats', 'member_counts', 'analytics_snapshots', 'scope_events', 'content_days', 'plans', 'plan_actuals', 'alerts', 'alert_hooks', 'voice_days', 'term_days', 'voice_negatives', 'voice_checkpoints', 'circle_tasks',
 ];
 
@@ -277,8 +277,9 @@ export interface Fixture {
   /** A tracked short link posted to `group`, and its code. */
   link: string;
   plan: string;
-  /** A cost of `community`'s phase. */
+  /** A cost of `community`'s phase, and a supporter of an event of it. */
   cost: string;
+  supporter: string;
   alert: string;
   alertHook: string;
   reportWeek: string;
@@ -391,6 +392,8 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   const alertHook = await api.post('/api/v1/alert-hooks', { url: `https://example.com/hooks/${tag}` });
   const cost = await api.post('/api/v1/costs', { subject: 'phase', subjectKey: phase.body.id, spentOn: '2024-01-15', amountCents: 50_000, category: '物料' });
   expectStatus(cost, 201);
+  const supporter = await api.post('/api/v1/event-supporters', { eventKey: `${tag}茶会`, supporterType: 'firm', name: `${tag}茶庄`, communityId: community.id, supportedOn: '2024-01-20' });
+  expectStatus(supporter, 201);
   expectStatus(alertHook, 201);
   // Last week's report, as the engine writes it on Monday.
   const wsRow = (await t.server.rt.db.kysely.selectFrom('communities').select('workspace_id').where('id', '=', community.id).executeTakeFirstOrThrow()).workspace_id;
@@ -408,7 +411,7 @@ export async function makeFixture(t: TestServer, api: Client, tag = uniq('fx')):
   for (let i = 0; i < 3; i++) await t.server.engine.tick();
   return {
     chatImport: imported.body.id, importedGroup: importedGroup.id, importedMember, mergeKeep: keep.id, mergeOther: other.id, merge: merge.body.id, integrationPlan: integrationPlan.body.id, connection,
-    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id, cost: cost.body.id, alert, alertHook: alertHook.body.id, reportWeek,
+    liveSession: live.body.id, liveQuestion, liveApplication: application.body.id, liveEnded: ended.body.id, link: link.body.id, linkCode: link.body.code, plan: plan.body.id, cost: cost.body.id, supporter: supporter.body.id, alert, alertHook: alertHook.body.id, reportWeek,
     moderationRule: moderation.body.id, ruleAction: ruleAction.id, task: task.body.id,
     joiner: joiner.result.memberId, memberClient: joiner.client, memberCookie: joiner.cookie, teamMessage: teamMessage.body.id, report: report.body.id, upload: upload.body.id,
     community: community.id, phase: phase.body.id, groupSet: groupSet.id, group: group.id, group2: group2.id, member: member.id,
@@ -518,6 +521,9 @@ export function writeCalls(f: Fixture): Call[] {
     { method: 'POST', path: '/api/v1/costs', url: '/api/v1/costs', body: { subject: 'campaign', subjectKey: `${u}推广`, communityId: f.community, spentOn: '2026-01-05', amountCents: 1000 } },
     { method: 'POST', path: '/api/v1/costs/import', url: `/api/v1/costs/import?name=${u}.csv`, body: `日期,类型,名称,金额,社群\n2026-01-06,推广,${u}推广,¥12.50,${f.community}\n` },
     { method: 'DELETE', path: '/api/v1/costs/{id}', url: `/api/v1/costs/${f.cost}` },
+    { method: 'POST', path: '/api/v1/event-supporters', url: '/api/v1/event-supporters', body: { eventKey: `${u}茶会`, supporterType: 'person', name: u, communityId: f.community, supportedOn: '2026-01-05' } },
+    { method: 'POST', path: '/api/v1/event-supporters/import', url: `/api/v1/event-supporters/import?name=${u}.csv`, body: `日期,活动,类型,名称,社群\n2026-01-06,${u}茶会,个人,${u},${f.community}\n` },
+    { method: 'DELETE', path: '/api/v1/event-supporters/{id}', url: `/api/v1/event-supporters/${f.supporter}` },
     { method: 'POST', path: '/api/v1/alert-hooks', url: '/api/v1/alert-hooks', body: { url: `https://example.com/hooks/${u}` } },
     { method: 'DELETE', path: '/api/v1/alert-hooks/{id}', url: `/api/v1/alert-hooks/${f.alertHook}` },
     { method: 'POST', path: '/api/v1/alerts/{id}/acknowledge', url: `/api/v1/alerts/${f.alert}/acknowledge` },
@@ -600,6 +606,7 @@ export function readCalls(f: Fixture): Call[] {
     { method: 'GET', path: '/api/v1/analytics/output', url: '/api/v1/analytics/output' },
     { method: 'GET', path: '/api/v1/analytics/roi', url: '/api/v1/analytics/roi' },
     { method: 'GET', path: '/api/v1/costs', url: '/api/v1/costs' },
+    { method: 'GET', path: '/api/v1/event-supporters', url: '/api/v1/event-supporters' },
     { method: 'GET', path: '/api/v1/analytics/report.xlsx', url: '/api/v1/analytics/report.xlsx' },
     { method: 'GET', path: '/api/v1/analytics/reports', url: '/api/v1/analytics/reports' },
     { method: 'GET', path: '/api/v1/analytics/reports/{week}', url: `/api/v1/analytics/reports/${f.reportWeek}` },

@@ -4,15 +4,11 @@ import { z } from 'zod';
 import { parseTableFile } from '../../importers/members-file.ts';
 import type { Ctx } from '../../kernel/context.ts';
 import { invalid } from '../../kernel/errors.ts';
+import type { Sheet } from '../../kernel/sheet.ts';
 import { Secured, type App } from './common.ts';
 
 const MAX_SHEET_BYTES = 5 * 1024 * 1024;
 
-export interface Sheet {
-  file: string;
-  headers: string[];
-  rows: { line: number; values: Record<string, string> }[];
-}
 
 export function sheetRoute<P extends z.ZodObject | undefined>(
   app: App,

@@ -36,6 +36,7 @@ import * as m0028 from './migrations/0028-voice-replies.ts';
 import * as m0029 from './migrations/0029-circle-tasks.ts';
 import * as m0030 from './migrations/0030-board-indexes.ts';
 import * as m0031 from './migrations/0031-costs.ts';
+import * as m0032 from './migrations/0032-event-supporters.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '0029-circle-tasks': m0029,
   '0030-board-indexes': m0030,
   '0031-costs': m0031,
+  '0032-event-supporters': m0032,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -545,6 +545,25 @@ export interface CostTable {
   created_at: number;
 }
 
+export interface EventSupporterTable {
+  id: string;
+  workspace_id: string;
+  community_id: string | null;
+  event_key: string;
+  /** `firm` or `person`. */
+  supporter_type: string;
+  name: string;
+  member_id: string | null;
+  contribution: string | null;
+  amount_cents: number | null;
+  /** YYYY-MM-DD. */
+  supported_on: string;
+  source: string;
+  dedupe_key: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface AnalyticsStateTable {
   workspace_id: string;
   timezone: string;
@@ -908,6 +927,7 @@ export interface Database {
   live_sessions: LiveSessionTable;
   short_links: ShortLinkTable;
   costs: CostTable;
+  event_supporters: EventSupporterTable;
   analytics_state: AnalyticsStateTable;
   rollup_queue: RollupQueueTable;
   member_counts: MemberCountTable;

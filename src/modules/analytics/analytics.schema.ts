@@ -230,6 +230,8 @@ export const OutputSchema = z.object({
   events: z.number(), attendances: z.number(),
   /** Of those, the ones attended from two groups or more. */
   communityWideEvents: z.number(),
+  /** The distinct firms and people (by name) recorded as supporting those community-wide events, the money they gave, and the method's floor (200 a year). */
+  communityWideSupporters: z.object({ firms: z.number(), people: z.number(), total: z.number(), moneyCents: z.number(), target: z.number() }),
   groups: z.number(), eventsPerGroupPerYear: z.number(), eventsPerGroupPerYearTarget: z.number().nullable(),
   content: z.object({ OGC: z.number(), PGC: z.number(), UGC: z.number(), ugcShare: z.number() }),
   /** Live relays ended in the range; sharing sessions are the occurrences of a series; the target groups they reached. */

@@ -1,10 +1,14 @@
 // 活动与输出 Events and output: the events held (an attendance's event, counted once per scope when first
 // attended) against the community's target per group per year, the community-wide ones (attended from two
-// groups or more), content by who made it (OGC official, PGC experts and guests, UGC members), and the
+// groups or more) with the firms and people who supported them, content by who made it (OGC official, PGC experts and guests, UGC members), and the
 // sharing sessions and live relays held, with the groups they reached.
 import type { Ctx } from '../../kernel/context.ts';
+import { supportersOf } from '../supporters/index.ts';
 import { dayDate } from './calendar.ts';
 import { resolveRange, resolveScope, type DashboardQuery } from './dashboard.ts';
+
+/** The method's floor for the firms and people behind a year's community-wide events. */
+const SUPPORTERS_TARGET = 200;
 
 export async function output(ctx: Ctx, q: DashboardQuery) {
   ctx.authorize('activity.read');
@@ -40,12 +44,15 @@ export async function output(ctx: Ctx, q: DashboardQuery) {
     ? Number((await ctx.tdb.selectFrom('live_targets').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', 'in', sessions.map((s) => s.id)).executeTakeFirstOrThrow()).n)
     : 0;
   const perGroupPerYear = groupIds.length && years ? events.length / groupIds.length / years : 0;
+  const wide = events.filter((e) => (spread.get(e.event_key) ?? 0) >= 2);
+  const supporters = await supportersOf(ctx, wide.map((e) => e.event_key));
   return {
     scope: { kind: scope.kind, id: scope.id, name: scope.name },
     range: { from: dayDate(range.firstDay), to: dayDate(range.lastDay), timezone: range.timezone },
     events: events.length,
     attendances: events.reduce((t, e) => t + Number(e.attendances), 0),
-    communityWideEvents: events.filter((e) => (spread.get(e.event_key) ?? 0) >= 2).length,
+    communityWideEvents: wide.length,
+    communityWideSupporters: { ...supporters, total: supporters.firms + supporters.people, target: SUPPORTERS_TARGET },
     groups: groupIds.length,
     eventsPerGroupPerYear: Math.round(perGroupPerYear * 100) / 100,
     eventsPerGroupPerYearTarget: target,

@@ -4,21 +4,14 @@
 // the community. A phase or a group is found by its id or its name. Every problem names the file, the line
 // and the column; nothing is written unless every row is good. Importing the same sheet again adds nothing:
 // a row's content (and its place among identical rows) is its key.
-import { createHash } from 'node:crypto';
 import type { Ctx } from '../../kernel/context.ts';
 import { invalid, ShequnError } from '../../kernel/errors.ts';
-import { parseYuanText } from '../../kernel/figures.ts';
+import { findColumns, headerKey, parseDayText, parseYuanText, RowKeys, type Sheet } from '../../kernel/sheet.ts';
 import { recordAudit } from '../audit/index.ts';
 import { COST_SUBJECTS, type CostInput, type CostSubject } from './costs.schema.ts';
 import { checkCost, writeCosts, type CheckedCost } from './costs.service.ts';
 
-export interface Table {
-  file: string;
-  headers: string[];
-  rows: { line: number; values: Record<string, string> }[];
-}
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_（）()元¥%]/g, '');
 const COLUMNS = {
   date: ['日期', '支出日期', '发生日期', 'date', 'spenton'],
   subject: ['类型', '对象类型', '用途类型', 'subject', 'type'],
@@ -38,21 +31,11 @@ const SUBJECT_WORDS: Record<string, CostSubject> = {
   其他: 'other', 其它: 'other', other: 'other',
 };
 
-/** `2026-11-03`, `2026/11/3`, `2026年11月3日`, `2026.11.3`, or a spreadsheet date with a time → `2026-11-03`. */
-function parseDate(v: string): string | null {
-  const m = /^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$/.exec(v);
-  if (!m) return null;
-  const s = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s ? s : null;
-}
-
-export async function importCosts(ctx: Ctx, t: Table): Promise<{ rows: number; added: number; duplicates: number; totalCents: number }> {
+export async function importCosts(ctx: Ctx, t: Sheet): Promise<{ rows: number; added: number; duplicates: number; totalCents: number }> {
   ctx.authorize('community.write');
   const errors: { field: string; reason: string }[] = [];
   const at = (line: number, col?: string) => `${t.file}:${line}${col ? `:${col}` : ''}`;
-  const col = {} as Record<Column, string | undefined>;
-  for (const [k, names] of Object.entries(COLUMNS) as [Column, readonly string[]][]) col[k] = t.headers.find((h) => names.map(norm).includes(norm(h)));
+  const col = findColumns(t.headers, COLUMNS);
   const missing = (['date', 'subject', 'amount'] as const).filter((k) => !col[k]);
   if (missing.length) {
     throw invalid(missing.map((k) => ({ field: at(1), reason: `no ${k} column (${COLUMNS[k].slice(0, 2).join(' or ')}) among ${t.headers.join(', ')}` })), 'The costs file is invalid');
@@ -75,9 +58,9 @@ export async function importCosts(ctx: Ctx, t: Table): Promise<{ rows: number; a
   for (const r of t.rows) {
     const cell = (k: Column) => (col[k] ? (r.values[col[k]] ?? '').trim() : '');
     const before = errors.length;
-    const spentOn = parseDate(cell('date'));
+    const spentOn = parseDayText(cell('date'));
     if (!spentOn) errors.push({ field: at(r.line, col.date), reason: `"${cell('date')}" is not a date (2026-11-03 or 2026年11月3日)` });
-    const subject = SUBJECT_WORDS[norm(cell('subject'))];
+    const subject = SUBJECT_WORDS[headerKey(cell('subject'))];
     if (!subject) errors.push({ field: at(r.line, col.subject), reason: `"${cell('subject')}" is not one of 推广 活动 阶段 群 其他 (${COST_SUBJECTS.join(', ')})` });
     const amount = parseYuanText(cell('amount'));
     if (amount === null || amount === 0 || Math.abs(amount) > 1e13) errors.push({ field: at(r.line, col.amount), reason: `"${cell('amount')}" is not an amount in yuan` });
@@ -97,14 +80,11 @@ export async function importCosts(ctx: Ctx, t: Table): Promise<{ rows: number; a
   }
   // The rest of the checks (visibility, names required, the subject's own community) as the form has them.
   const checked: CheckedCost[] = [];
-  const seen = new Map<string, number>();
+  const keys = new RowKeys();
   for (const { line, input } of inputs) {
     try {
       const c = await checkCost(ctx, input, (name) => at(line, name === 'subjectKey' ? col.name : name === 'communityId' ? col.community : name));
-      const content = JSON.stringify([c.community_id, c.subject, c.subject_key, c.spent_on, c.amount_cents, c.category, c.note]);
-      const nth = (seen.get(content) ?? 0) + 1;
-      seen.set(content, nth);
-      checked.push({ ...c, source: 'import', dedupe_key: createHash('sha256').update(`${content}#${nth}`).digest('base64url') });
+      checked.push({ ...c, source: 'import', dedupe_key: keys.next([c.community_id, c.subject, c.subject_key, c.spent_on, c.amount_cents, c.category, c.note]) });
     } catch (e) {
       if (!(e instanceof ShequnError) || !e.errors?.length) throw e;
       errors.push(...e.errors);

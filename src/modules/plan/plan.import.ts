@@ -4,17 +4,11 @@
 // 20% or 0.2. Every problem names the file, the line and the column; nothing is written unless all is good.
 import type { Ctx } from '../../kernel/context.ts';
 import { invalid } from '../../kernel/errors.ts';
-import { parseFigureText } from '../../kernel/figures.ts';
+import { headerKey as norm, parseFigureText, type Sheet } from '../../kernel/sheet.ts';
 import { setActuals } from './plan.service.ts';
 import { ENTERED_KEYS, METRICS, type MetricDef, type MetricKey } from './plan.template.ts';
 
-export interface Table {
-  file: string;
-  headers: string[];
-  rows: { line: number; values: Record<string, string> }[];
-}
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_（）()元¥%]/g, '');
 const MONTH_HEADERS = new Set(['月份', '月', 'month', '日期', 'date'].map(norm));
 const METRIC_HEADERS = new Set(['指标', 'metric', '项目', 'item'].map(norm));
 const VALUE_HEADERS = new Set(['数值', 'value', '金额', 'amount', '实际', 'actual'].map(norm));
@@ -41,7 +35,7 @@ function parseFigure(v: string, def: MetricDef): number | null {
   return f.n;
 }
 
-export async function importActuals(ctx: Ctx, planId: string, t: Table): Promise<{ rows: number; entries: number; months: string[] }> {
+export async function importActuals(ctx: Ctx, planId: string, t: Sheet): Promise<{ rows: number; entries: number; months: string[] }> {
   const errors: { field: string; reason: string }[] = [];
   const at = (line: number, col?: string) => `${t.file}:${line}${col ? `:${col}` : ''}`;
   const monthCol = t.headers.find((h) => MONTH_HEADERS.has(norm(h)));

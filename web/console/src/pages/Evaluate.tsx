@@ -1,6 +1,6 @@
 // 评估精进: the evaluation dashboard for the workspace, a community or a group over a range of days (概览,
 // pages/evaluate/Dashboard); the project plan against the actuals (计划与实际); what the members are worth
-// (价值: revenue, repurchase, RFM); what was spent beside what it brought (投入产出); who they are against the target persona (结构); the group owners' and
+// (价值: revenue, repurchase, RFM); what was spent beside what it brought (投入产出); events, their supporters and content by source (活动与输出); who they are against the target persona (结构); the group owners' and
 // secretaries' scorecards (团队); tracked short links with their clicks by group, circle and day (短链接).
 // what the members write (声量); where to hold a meetup and whom to invite (同城会); whether a community is
 // ready to copy itself and its family of spin-offs (复制); what the engine flagged
@@ -19,6 +19,7 @@ const Dashboard = lazy(() => import('./evaluate/Dashboard').then((m) => ({ defau
 const PlanTab = lazy(() => import('./evaluate/Plan').then((m) => ({ default: m.PlanTab })));
 const Value = lazy(() => import('./evaluate/Value').then((m) => ({ default: m.Value })));
 const Roi = lazy(() => import('./evaluate/Roi').then((m) => ({ default: m.Roi })));
+const Output = lazy(() => import('./evaluate/Output').then((m) => ({ default: m.Output })));
 const Structure = lazy(() => import('./evaluate/Structure').then((m) => ({ default: m.Structure })));
 const TeamScores = lazy(() => import('./evaluate/TeamScores').then((m) => ({ default: m.TeamScores })));
 const Voice = lazy(() => import('./evaluate/Voice').then((m) => ({ default: m.Voice })));
@@ -27,7 +28,7 @@ const Replication = lazy(() => import('./evaluate/Replication').then((m) => ({ d
 const Alerts = lazy(() => import('./evaluate/Alerts').then((m) => ({ default: m.Alerts })));
 const Report = lazy(() => import('./evaluate/Report').then((m) => ({ default: m.Report })));
 
-const TABS = ['overview', 'plan', 'value', 'roi', 'structure', 'team', 'voice', 'meetups', 'replication', 'alerts', 'report', 'links'] as const;
+const TABS = ['overview', 'plan', 'value', 'roi', 'output', 'structure', 'team', 'voice', 'meetups', 'replication', 'alerts', 'report', 'links'] as const;
 type Tab = (typeof TABS)[number];
 
 export function Evaluate({ me }: { me: Me }) {
@@ -62,6 +63,7 @@ export function Evaluate({ me }: { me: Me }) {
           { key: 'plan', label: <span data-testid="evaluate-tab-plan">{t('evaluate.tabs.plan')}</span>, children: lazyTab(<PlanTab me={me} />) },
           { key: 'value', label: <span data-testid="evaluate-tab-value">{t('evaluate.tabs.value')}</span>, children: lazyTab(<Value me={me} />) },
           { key: 'roi', label: <span data-testid="evaluate-tab-roi">{t('evaluate.tabs.roi')}</span>, children: lazyTab(<Roi me={me} />) },
+          { key: 'output', label: <span data-testid="evaluate-tab-output">{t('evaluate.tabs.output')}</span>, children: lazyTab(<Output me={me} />) },
           { key: 'structure', label: <span data-testid="evaluate-tab-structure">{t('evaluate.tabs.structure')}</span>, children: lazyTab(<Structure me={me} />) },
           { key: 'team', label: <span data-testid="evaluate-tab-team">{t('evaluate.tabs.team')}</span>, children: lazyTab(<TeamScores me={me} />) },
           { key: 'voice', label: <span data-testid="evaluate-tab-voice">{t('evaluate.tabs.voice')}</span>, children: lazyTab(<Voice me={me} />) },

@@ -1,0 +1,3 @@
+export * from './supporters.schema.ts';
+export { createSupporter, deleteSupporter, listSupporters, supportersOf } from './supporters.service.ts';
+export { importSupporters } from './supporters.import.ts';
