@@ -3,15 +3,16 @@
 // content by who made it (OGC, PGC, UGC), and the sharing sessions and live relays with the groups they
 // reached; below, the supporters recorded (entered here or imported from a sheet).
 import { useState } from 'react';
-import { Alert, App as AntApp, AutoComplete, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Progress, Row, Segmented, Select, Space, Table, Upload, theme } from 'antd';
-import { CalendarOutlined, CrownOutlined, EditOutlined, GlobalOutlined, PlusOutlined, TeamOutlined, UploadOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { Alert, App as AntApp, AutoComplete, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Progress, Row, Segmented, Select, Space, Table, theme } from 'antd';
+import { CalendarOutlined, CrownOutlined, EditOutlined, GlobalOutlined, PlusOutlined, TeamOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ApiError, get, post, qs, upload, type AnalyticsOutput, type AnalyticsRoi, type EventSupporter, type FieldError, type Me, type SupporterImportReport } from '../../api';
+import { ApiError, get, post, qs, type AnalyticsOutput, type AnalyticsRoi, type EventSupporter, type Me, type SupporterImportReport } from '../../api';
 import { useCommunities } from '../Groups';
 import { useFormat } from './format';
 import { Fig, Kpi } from './Kpis';
+import { SheetImportButton, SheetImportResult, type SheetResult } from './SheetImport';
 import { ScopeToolbar, useEvaluateScope } from './Toolbar';
 
 /** The method's floor: at least three community-wide events a year. */
@@ -23,7 +24,7 @@ export function Output({ me }: { me: Me }) {
   const { token } = theme.useToken();
   const scope = useEvaluateScope(me);
   const [adding, setAdding] = useState(false);
-  const [imported, setImported] = useState<{ file: string; report?: SupporterImportReport; errors?: FieldError[]; message?: string } | null>(null);
+  const [imported, setImported] = useState<SheetResult<SupporterImportReport> | null>(null);
   const allowed = me.permissions.includes('activity.read') && me.permissions.includes('community.read');
   const canWrite = me.permissions.includes('community.write');
   const q = useQuery({
@@ -93,24 +94,18 @@ export function Output({ me }: { me: Me }) {
         me={me} scope={scope} range={o?.range} fetching={q.isFetching}
         right={canWrite ? (
           <Space>
-            <ImportSupporters onResult={setImported} />
+            <SheetImportButton<SupporterImportReport>
+              path="/event-supporters/import" prefix="output" label={t('evaluate.output.import')} invalidate={[['analytics', 'output'], ['event-supporters']]} onResult={setImported}
+            />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="output-add-supporter">{t('evaluate.output.add')}</Button>
           </Space>
         ) : undefined}
       />
       {q.error && <Alert type="error" showIcon title={q.error.message} style={{ marginBottom: 16 }} />}
       {imported && (
-        <Alert
-          data-testid={imported.report ? 'output-import-ok' : 'output-import-error'} type={imported.report ? 'success' : 'error'} showIcon closable={{ onClose: () => setImported(null) }} style={{ marginBottom: 16 }}
-          title={imported.report ? t('evaluate.output.importOk', { file: imported.file, added: imported.report.added, duplicates: imported.report.duplicates }) : t('evaluate.roi.importFailed', { file: imported.file })}
-          description={imported.errors?.length ? (
-            <ul style={{ margin: 0, paddingLeft: 18 }}>
-              {imported.errors.map((e, i) => {
-                const at = /^(.*):(\d+):([^:]*)$/.exec(e.field);
-                return <li key={i} data-testid="output-import-error-item" data-field={e.field}><strong>{at ? t('evaluate.plan.import.at', { line: at[2], column: at[3] }) : e.field}</strong>{'：'}{e.reason}</li>;
-              })}
-            </ul>
-          ) : imported.message}
+        <SheetImportResult
+          result={imported} prefix="output" onClose={() => setImported(null)}
+          ok={(r) => t('evaluate.output.importOk', { file: imported.file, added: r.added, duplicates: r.duplicates })}
         />
       )}
       <Row gutter={[16, 16]} data-testid="output-kpis">
@@ -138,34 +133,6 @@ export function Output({ me }: { me: Me }) {
       </Card>
       {adding && <SupporterForm me={me} communityId={scope.query.communityId ?? null} onClose={() => setAdding(false)} />}
     </div>
-  );
-}
-
-function ImportSupporters({ onResult }: { onResult: (r: { file: string; report?: SupporterImportReport; errors?: FieldError[]; message?: string }) => void }) {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  return (
-    <Upload
-      accept=".csv,.xlsx,.txt" showUploadList={false}
-      customRequest={async ({ file, onSuccess, onError }) => {
-        const fl = file as File;
-        setBusy(true);
-        try {
-          const report = await upload<SupporterImportReport>(`/event-supporters/import${qs({ name: fl.name })}`, fl, 'application/octet-stream');
-          await Promise.all([qc.invalidateQueries({ queryKey: ['analytics', 'output'] }), qc.invalidateQueries({ queryKey: ['event-supporters'] })]);
-          onResult({ file: fl.name, report });
-          onSuccess?.(report);
-        } catch (e) {
-          onResult({ file: fl.name, errors: e instanceof ApiError ? e.problem.errors ?? [] : [], message: (e as Error).message });
-          onError?.(e as Error);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <Button icon={<UploadOutlined />} loading={busy} data-testid="output-import">{t('evaluate.output.import')}</Button>
-    </Upload>
   );
 }
 

@@ -11,10 +11,11 @@ import { DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined } from '@a
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
-import { del, get, post, type Me, type Plan, type PlanTemplate, type PlanTracking, type TrackingPeriod } from '../../api';
+import { del, get, post, type ActualsImportReport, type Me, type Plan, type PlanTemplate, type PlanTracking, type TrackingPeriod } from '../../api';
 import { useSearchParam } from '../../router';
 import { useCommunities } from '../Groups';
-import { ActualsDrawer, ImportButton, ImportResultView, downloadSheet, type ImportResult } from './plan/Actuals';
+import { ActualsDrawer, downloadSheet } from './plan/Actuals';
+import { SheetImportButton, SheetImportResult, type SheetResult } from './SheetImport';
 import { useMetricFormat } from './plan/metrics';
 import { PlanBook } from './plan/PlanBook';
 import { PlanEditor } from './plan/PlanEditor';
@@ -77,7 +78,7 @@ function PlanView({ id, canWrite, onDeleted }: { id: string; canWrite: boolean; 
   const [metric, setMetric] = useState('turnoverCents');
   const [entering, setEntering] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [imported, setImported] = useState<ImportResult | null>(null);
+  const [imported, setImported] = useState<SheetResult<ActualsImportReport> | null>(null);
   const plan = useQuery({ queryKey: ['plans', id], queryFn: () => get<Plan>(`/plans/${id}`) });
   const tracking = useQuery({ queryKey: ['plans', id, 'tracking', period], queryFn: () => get<PlanTracking>(`/plans/${id}/tracking?period=${period}`) });
   // The month view feeds the form (each month's stored actuals and plan).
@@ -172,7 +173,12 @@ function PlanView({ id, canWrite, onDeleted }: { id: string; canWrite: boolean; 
       {canWrite && editing && <PlanEditor plan={p} open onClose={() => setEditing(false)} />}
       {view === 'book' ? <PlanBook plan={p} /> : (
         <>
-          {imported && <ImportResultView result={imported} onClose={() => setImported(null)} />}
+          {imported && (
+            <SheetImportResult
+              result={imported} prefix="plan" onClose={() => setImported(null)}
+              ok={(r) => t('evaluate.plan.import.ok', { file: imported.file, rows: r.rows, entries: r.entries, months: r.months.join('、') })}
+            />
+          )}
           <TrackingTable
             tracking={tr}
             period={period}
@@ -180,7 +186,9 @@ function PlanView({ id, canWrite, onDeleted }: { id: string; canWrite: boolean; 
             extra={canWrite && (
               <>
                 <Button icon={<EditOutlined />} onClick={() => setEntering(true)} data-testid="plan-enter">{t('evaluate.plan.enter.button')}</Button>
-                <ImportButton plan={p} onResult={setImported} />
+                <SheetImportButton<ActualsImportReport>
+                  path={`/plans/${p.id}/actuals/import`} prefix="plan" label={t('evaluate.plan.import.button')} invalidate={[['plans', p.id, 'tracking']]} onResult={setImported}
+                />
                 <Button type="text" icon={<DownloadOutlined />} onClick={() => downloadSheet(p, m.name)} data-testid="plan-sheet">{t('evaluate.plan.import.sheet')}</Button>
               </>
             )}

@@ -2,15 +2,16 @@
 // sheet) beside what it brought — per campaign (clicks, the clickers' purchases within 30 days), per event (the
 // attendees' purchases), per phase (budget used) and per group age (is an old group still worth its cost?).
 import { useState } from 'react';
-import { Alert, App as AntApp, AutoComplete, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Progress, Row, Segmented, Select, Space, Table, Typography, Upload } from 'antd';
-import { DollarOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App as AntApp, AutoComplete, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Progress, Row, Segmented, Select, Space, Table, Typography } from 'antd';
+import { DollarOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ApiError, get, post, qs, upload, type AnalyticsRoi, type CostImportReport, type CostSubject, type FieldError, type Me } from '../../api';
+import { ApiError, get, post, qs, type AnalyticsRoi, type CostImportReport, type CostSubject, type Me } from '../../api';
 import { useAllGroups, useCommunities } from '../Groups';
 import { useFormat } from './format';
 import { Fig, Kpi } from './Kpis';
+import { SheetImportButton, SheetImportResult, type SheetResult } from './SheetImport';
 import { ScopeToolbar, useEvaluateScope } from './Toolbar';
 
 const SUBJECTS: CostSubject[] = ['campaign', 'event', 'phase', 'group', 'other'];
@@ -20,7 +21,7 @@ export function Roi({ me }: { me: Me }) {
   const f = useFormat();
   const scope = useEvaluateScope(me);
   const [adding, setAdding] = useState(false);
-  const [imported, setImported] = useState<{ file: string; report?: CostImportReport; errors?: FieldError[]; message?: string } | null>(null);
+  const [imported, setImported] = useState<SheetResult<CostImportReport> | null>(null);
   const allowed = me.permissions.includes('activity.read') && me.permissions.includes('community.read');
   const canWrite = me.permissions.includes('community.write');
   const q = useQuery({
@@ -39,26 +40,16 @@ export function Roi({ me }: { me: Me }) {
         me={me} scope={scope} range={r?.range} fetching={q.isFetching}
         right={canWrite ? (
           <Space>
-            <ImportCosts onResult={setImported} />
+            <SheetImportButton<CostImportReport> path="/costs/import" prefix="roi" label={t('evaluate.roi.import')} invalidate={[['analytics', 'roi']]} onResult={setImported} />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="roi-add-cost">{t('evaluate.roi.add')}</Button>
           </Space>
         ) : undefined}
       />
       {q.error && <Alert type="error" showIcon title={q.error.message} style={{ marginBottom: 16 }} />}
       {imported && (
-        <Alert
-          data-testid={imported.report ? 'roi-import-ok' : 'roi-import-error'} type={imported.report ? 'success' : 'error'} showIcon closable={{ onClose: () => setImported(null) }} style={{ marginBottom: 16 }}
-          title={imported.report
-            ? t('evaluate.roi.importOk', { file: imported.file, added: imported.report.added, duplicates: imported.report.duplicates, total: f.yuan(imported.report.totalCents) })
-            : t('evaluate.roi.importFailed', { file: imported.file })}
-          description={imported.errors?.length ? (
-            <ul style={{ margin: 0, paddingLeft: 18 }}>
-              {imported.errors.map((e, i) => {
-                const at = /^(.*):(\d+):([^:]*)$/.exec(e.field);
-                return <li key={i} data-testid="roi-import-error-item" data-field={e.field}><strong>{at ? t('evaluate.plan.import.at', { line: at[2], column: at[3] }) : e.field}</strong>{'：'}{e.reason}</li>;
-              })}
-            </ul>
-          ) : imported.message}
+        <SheetImportResult
+          result={imported} prefix="roi" onClose={() => setImported(null)}
+          ok={(r) => t('evaluate.roi.importOk', { file: imported.file, added: r.added, duplicates: r.duplicates, total: f.yuan(r.totalCents) })}
         />
       )}
       <Row gutter={[16, 16]} data-testid="roi-kpis">
@@ -153,35 +144,6 @@ export function Roi({ me }: { me: Me }) {
       </Row>
       {adding && <CostForm me={me} communityId={scope.query.communityId ?? null} roi={r} onClose={() => setAdding(false)} />}
     </div>
-  );
-}
-
-/** The finance sheet, as it is: the server names each bad cell by line and column. */
-function ImportCosts({ onResult }: { onResult: (r: { file: string; report?: CostImportReport; errors?: FieldError[]; message?: string }) => void }) {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  return (
-    <Upload
-      accept=".csv,.xlsx,.txt" showUploadList={false}
-      customRequest={async ({ file, onSuccess, onError }) => {
-        const fl = file as File;
-        setBusy(true);
-        try {
-          const report = await upload<CostImportReport>(`/costs/import${qs({ name: fl.name })}`, fl, 'application/octet-stream');
-          await qc.invalidateQueries({ queryKey: ['analytics', 'roi'] });
-          onResult({ file: fl.name, report });
-          onSuccess?.(report);
-        } catch (e) {
-          onResult({ file: fl.name, errors: e instanceof ApiError ? e.problem.errors ?? [] : [], message: (e as Error).message });
-          onError?.(e as Error);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <Button icon={<UploadOutlined />} loading={busy} data-testid="roi-import">{t('evaluate.roi.import')}</Button>
-    </Upload>
   );
 }
 

@@ -1,13 +1,12 @@
 // The actuals Shequn cannot count, entered by the operators: a month's form (money typed in yuan, sent in
 // fen; a rate in percent; only what was changed is sent, a cleared field clears the entry), and a finance
-// sheet imported as it is (CSV or XLSX, money in yuan), the server naming each bad cell by line and column.
+// sheet to fill in (its import is evaluate/SheetImport).
 import { useEffect, useState } from 'react';
-import { Alert, App as AntApp, Button, Col, DatePicker, Drawer, Form, InputNumber, Row, Space, Typography, Upload } from 'antd';
-import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, Col, DatePicker, Drawer, Form, InputNumber, Row, Space, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ApiError, put, qs, upload, type ActualsImportReport, type FieldError, type Plan, type PlanTracking } from '../../../api';
+import { put, type Plan, type PlanTracking } from '../../../api';
 import { downloadCsv } from '../format';
 import { ENTERED_KEYS, fromForm, metricByKey, toForm, useMetricFormat } from './metrics';
 
@@ -123,39 +122,6 @@ export function ActualsDrawer({ plan, monthly, open, onClose }: { plan: Plan; mo
   );
 }
 
-export type ImportResult = { file: string; report?: ActualsImportReport; error?: { message: string; errors: FieldError[] } };
-
-/** The upload: the file as the request's body; the server's answer (what was imported, or every bad cell) to `onResult`. */
-export function ImportButton({ plan, onResult }: { plan: Plan; onResult: (r: ImportResult) => void }) {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  return (
-    <Upload
-      accept=".csv,.xlsx,.xls,.txt"
-      showUploadList={false}
-      customRequest={async ({ file, onSuccess, onError }) => {
-        const f = file as File;
-        setBusy(true);
-        try {
-          const report = await upload<ActualsImportReport>(`/plans/${plan.id}/actuals/import${qs({ name: f.name })}`, f, 'application/octet-stream');
-          await qc.invalidateQueries({ queryKey: ['plans', plan.id, 'tracking'] });
-          onResult({ file: f.name, report });
-          onSuccess?.(report);
-        } catch (e) {
-          const errors = e instanceof ApiError ? e.problem.errors ?? [] : [];
-          onResult({ file: f.name, error: { message: (e as Error).message, errors } });
-          onError?.(e as Error);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <Button icon={<UploadOutlined />} loading={busy} data-testid="plan-import">{t('evaluate.plan.import.button')}</Button>
-    </Upload>
-  );
-}
-
 /** A sheet to fill in: 月份 and a column per entered measure, the plan's months so far. */
 export function downloadSheet(plan: Plan, name: (k: string) => string) {
   const months: string[] = [];
@@ -171,37 +137,3 @@ export function downloadSheet(plan: Plan, name: (k: string) => string) {
   downloadCsv(`actuals-${plan.startMonth}.csv`, [['月份', ...ENTERED_KEYS.map(name)], ...(months.length ? months : [plan.startMonth]).map((mm) => [mm])]);
 }
 
-/** What the last import did: rows and months imported, or each bad cell as 第 N 行 · 列 — reason. */
-export function ImportResultView({ result, onClose }: { result: ImportResult; onClose: () => void }) {
-  const { t } = useTranslation();
-  if (result.report) {
-    const r = result.report;
-    return (
-      <Alert
-        data-testid="plan-import-ok" type="success" showIcon closable={{ onClose }} style={{ marginBottom: 16 }}
-        title={t('evaluate.plan.import.ok', { file: result.file, rows: r.rows, entries: r.entries, months: r.months.join('、') })}
-      />
-    );
-  }
-  const errors = result.error?.errors ?? [];
-  return (
-    <Alert
-      data-testid="plan-import-error" type="error" showIcon closable={{ onClose }} style={{ marginBottom: 16 }}
-      title={t('evaluate.plan.import.failed', { file: result.file })}
-      description={errors.length ? (
-        <ul style={{ margin: 0, paddingLeft: 18 }}>
-          {errors.map((e, i) => {
-            // file.csv:3:人员工资 → line 3, column 人员工资
-            const at = /^(.*):(\d+):([^:]*)$/.exec(e.field);
-            return (
-              <li key={i} data-testid="plan-import-error-item" data-field={e.field}>
-                {at ? <strong>{t('evaluate.plan.import.at', { line: at[2], column: at[3] })}</strong> : <strong>{e.field}</strong>}
-                {'：'}{e.reason}
-              </li>
-            );
-          })}
-        </ul>
-      ) : result.error?.message}
-    />
-  );
-}
