@@ -154,6 +154,12 @@ const toPhase = (r: Database['phases']): Phase => ({
   createdAt: iso(r.created_at),
 });
 
+/** The communities whose records (costs, event supporters) the actor may see: null for all of them. */
+export async function visibleCommunities(ctx: Ctx): Promise<string[] | null> {
+  const v = await ctx.visibility();
+  return v.all ? null : [...v.communityIds];
+}
+
 export async function listPhases(ctx: Ctx, communityId: string): Promise<Phase[]> {
   ctx.authorize('community.read');
   await visibleCommunityRow(ctx, communityId);

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { visibleCommunities } from '../community/index.ts';
 import type { Cost, CostInput, CostListQuery, CostSubject } from './costs.schema.ts';
 
 type Row = Database['costs'];
@@ -57,9 +58,8 @@ export async function writeCosts(tx: Ctx, rows: CheckedCost[]): Promise<Row[]> {
   const written: Row[] = [];
   for (const c of rows) {
     const row: Row = { ...c, id: tx.ids.next('cst'), workspace_id: tx.workspaceId, created_by: tx.actor.name, created_at: tx.clock.now() };
-    const r = c.dedupe_key === null
-      ? await tx.tdb.insertInto('costs', row).returning('id').executeTakeFirst()
-      : await tx.tdb.insertInto('costs', row).onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing()).returning('id').executeTakeFirst();
+    // A form's cost has no dedupe key, and nulls never conflict.
+    const r = await tx.tdb.insertInto('costs', row).onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing()).returning('id').executeTakeFirst();
     if (r) written.push(row);
   }
   return written;
@@ -73,12 +73,6 @@ export async function createCost(ctx: Ctx, input: CostInput): Promise<Cost> {
     await recordAudit(tx, 'cost.create', { type: 'cost', id: row!.id }, { subject: row!.subject, subjectKey: row!.subject_key, amountCents: row!.amount_cents });
     return toCost(row!);
   });
-}
-
-/** The costs the actor may see: all of them, or those of its communities. */
-async function visibleCommunities(ctx: Ctx): Promise<string[] | null> {
-  const v = await ctx.visibility();
-  return v.all ? null : [...v.communityIds];
 }
 
 export async function listCosts(ctx: Ctx, q: CostListQuery): Promise<{ items: Cost[]; totalCents: number; nextCursor: string | null }> {

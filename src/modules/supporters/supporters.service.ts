@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../kernel/cursor.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { invalid, notFound } from '../../kernel/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { visibleCommunities } from '../community/index.ts';
 import type { Supporter, SupporterInput, SupporterListQuery } from './supporters.schema.ts';
 
 type Row = Database['event_supporters'];
@@ -57,11 +58,6 @@ export async function createSupporter(ctx: Ctx, input: SupporterInput): Promise<
     await recordAudit(tx, 'supporter.create', { type: 'supporter', id: row!.id }, { eventKey: row!.event_key, name: row!.name });
     return toSupporter(row!);
   });
-}
-
-async function visibleCommunities(ctx: Ctx): Promise<string[] | null> {
-  const v = await ctx.visibility();
-  return v.all ? null : [...v.communityIds];
 }
 
 export async function listSupporters(ctx: Ctx, q: SupporterListQuery): Promise<{ items: Supporter[]; nextCursor: string | null }> {
