@@ -8,7 +8,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctxFor } from '../src/bootstrap.ts';
+import { sql } from 'kysely';
 import { catchUpRollups, rebuildRollups, runRollups } from '../src/modules/analytics/index.ts';
+import { migrateToLatest } from '../src/kernel/db/connect.ts';
+import { dropRollupIndexes, ROLLUP_INDEXES } from '../src/kernel/db/rollup-indexes.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { expectStatus, makeCommunity, makeGroup, makeMember, otherWorkspace, mergeSlots, splitLastMerge } from './helpers/api.ts';
 
@@ -230,4 +233,44 @@ describe('analytics rollups', () => {
     const rebuilt = await actual(workspace.id);
     for (const k of TABLES) expect(sorted(kept[k] as Map<string, unknown>), k).toEqual(sorted(rebuilt[k] as Map<string, unknown>));
   });
+
+  it('drops the rollup indexes for a big rebuild and makes them again as they were, whether in one transaction or in pieces', async () => {
+    const { workspace, api } = await otherWorkspace(t, 'rollup-indexes');
+    const group = await makeGroup(api, (await makeCommunity(api)).id);
+    const members = [(await makeMember(api)).id, (await makeMember(api)).id];
+    const activities = Array.from({ length: 40 }, (_, i) => ({
+      kind: i % 7 === 0 ? 'purchase' : 'message', memberId: members[i % 2], groupId: group.id, occurredAt: new Date(BASE + i * 9 * 3_600_000).toISOString(),
+      source: 'idx', sourceId: `i${i}`, payload: i % 7 === 0 ? { amountCents: 100 + i } : {},
+    }));
+    expectStatus(await api.post('/api/v1/activities/batch', { activities }), 200);
+    const ctx = ctxFor(t.server.rt, workspace);
+    await catchUpRollups(ctx);
+    const kept = await actual(workspace.id);
+    const defs = await indexDefinitions();
+    expect(Object.keys(defs).sort()).toEqual(ROLLUP_INDEXES.map((i) => i.name).sort());
+    for (const inPieces of [false, true]) {
+      const r = await rebuildRollups(ctx, { dropIndexes: true, inPieces });
+      expect(r.indexMs).not.toBeNull();
+      expect(await indexDefinitions()).toEqual(defs);
+      const rebuilt = await actual(workspace.id);
+      for (const k of TABLES) expect(sorted(rebuilt[k] as Map<string, unknown>), k).toEqual(sorted(kept[k] as Map<string, unknown>));
+    }
+    // A small workspace keeps them (the default), and a rebuild that stopped half-way has them made again at the next start.
+    expect((await rebuildRollups(ctx)).indexMs).toBeNull();
+    await dropRollupIndexes(t.server.rt.db.kysely);
+    expect(await indexDefinitions()).toEqual({});
+    await migrateToLatest(t.server.rt.db);
+    expect(await indexDefinitions()).toEqual(defs);
+  });
 });
+
+/** The rollup indexes' definitions as the database states them, by name. */
+async function indexDefinitions(): Promise<Record<string, string>> {
+  const db = t.server.rt.db;
+  const names = ROLLUP_INDEXES.map((i) => i.name);
+  const rows = db.dialect === 'sqlite'
+    ? (await sql<{ name: string; def: string }>`select name, sql as def from sqlite_master where type = 'index' and name in (${sql.join(names)})`.execute(db.kysely)).rows
+    : (await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes where schemaname = current_schema() and indexname in (${sql.join(names)})`.execute(db.kysely)).rows;
+  // SQLite keeps the statement as it was written: quoting aside, the migration's and the rebuild's must match.
+  return Object.fromEntries(rows.map((r) => [r.name, r.def.replaceAll('"', '')]));
+}

@@ -2,6 +2,7 @@
 // communities, groups, members, accounts and numbers, ids included; the six months of activity
 // always end at the runtime clock's now. A workspace that already holds data is refused unless the
 // caller asks for a reset, so a demo never mixes with real members.
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cliActor, ctxFor, ensureDefaultWorkspace, type Runtime } from '../bootstrap.ts';
@@ -161,14 +162,15 @@ export async function generateDemo(rt: Runtime, opts: DemoOptions): Promise<Demo
 }
 
 /**
- * A bigger page cache while loading (1 KiB per member, 256 MiB to 1 GiB): postings and activities by
- * time land on random pages of indexes that outgrow the usual 64 MiB. Restored afterwards.
+ * A bigger page cache while loading (2 KiB per member, from 256 MiB up to a quarter of the machine's memory):
+ * postings and activities by time land on random pages of indexes that outgrow the usual 64 MiB, and the
+ * rollup rebuild upserts day rows all over its tables once a slice. Restored afterwards.
  */
 function tuneSqlite(rt: Runtime, members: number): () => void {
   const db = rt.db.sqlite;
   if (!db) return () => {};
   const before = db.pragma('cache_size', { simple: true }) as number;
-  const kib = Math.min(1 << 20, Math.max(1 << 18, members));
+  const kib = Math.min(Math.floor(os.totalmem() / 4096), Math.max(1 << 18, 2 * members));
   db.pragma(`cache_size = -${kib}`);
   return () => db.pragma(`cache_size = ${before}`);
 }

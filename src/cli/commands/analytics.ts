@@ -23,7 +23,7 @@ export function analyticsCommands(program: Command) {
           : 0;
         const bar = progressBar('重算 rebuild', total);
         const r = await rebuildRollups(ctxFor(rt, ws, cliActor('analytics')), { timezone: opts.timezone, onProgress: (n) => bar.update(n) }).finally(() => bar.stop());
-        process.stdout.write(opts.json ? `${JSON.stringify({ workspace: ws.slug, ...r })}\n` : `Rebuilt the rollups of ${ws.slug} from ${r.activities.toLocaleString('en')} activities in ${(r.ms / 1000).toFixed(1)} s (days in ${r.timezone}).\n`);
+        process.stdout.write(opts.json ? `${JSON.stringify({ workspace: ws.slug, ...r })}\n` : `Rebuilt the rollups of ${ws.slug} from ${r.activities.toLocaleString('en')} activities in ${(r.ms / 1000).toFixed(1)} s (days in ${r.timezone}${r.indexMs === null ? '' : `; its indexes made again in ${(r.indexMs / 1000).toFixed(1)} s`}).\n`);
       });
     });
 }

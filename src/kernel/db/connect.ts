@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { ensureRollupIndexes } from './rollup-indexes.ts';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from './schema.ts';
@@ -154,6 +155,8 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
       const failed = results?.find((r) => r.status === 'Error');
       throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`);
     }
+    // A big rebuild that stopped half-way leaves the rollup indexes it dropped missing: made again here.
+    await ensureRollupIndexes(db.kysely, db.dialect);
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   };
   if (!db.sqlite) return run();

@@ -6,6 +6,7 @@
 import { sql, type DeleteQueryBuilder, type DeleteResult, type Insertable, type Kysely, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Database, TenantTable } from './schema.ts';
+import { dropRollupIndexes, ensureRollupIndexes } from './rollup-indexes.ts';
 import { recountMemberCounts, recountSeats } from './seats.ts';
 
 type Tenantless<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
@@ -127,6 +128,22 @@ export class TenantDb {
   async lockRollups(): Promise<void> {
     if (!this.db.isTransaction) throw new Error('lockRollups must run inside a transaction');
     if (!this.sqlite) await sql`select pg_advisory_xact_lock(hashtext(${`rollups:${this.workspaceId}`}))`.execute(this.db);
+  }
+
+  /**
+   * Drops the rollup tables' secondary indexes for a big rebuild, or makes the missing ones again after it.
+   * An index is the whole table's, every workspace's: see rollup-indexes.ts for when this pays.
+   */
+  async dropRollupIndexes(): Promise<void> {
+    await dropRollupIndexes(this.db);
+  }
+
+  async ensureRollupIndexes(): Promise<string[]> {
+    return ensureRollupIndexes(this.db, this.dialect);
+  }
+
+  get dialect(): 'sqlite' | 'postgres' {
+    return this.sqlite ? 'sqlite' : 'postgres';
   }
 
   /** Runs fn in one transaction; nested calls reuse the outer transaction. */

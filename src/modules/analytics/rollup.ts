@@ -478,27 +478,41 @@ export interface RebuildOptions {
    * activities slowed from 15,000 to about 1,000 a second as its WAL grew past 1.9 GB.
    */
   inPieces?: boolean;
+  /**
+   * Drop the rollup tables' secondary indexes meanwhile and make them again at the end, from sorted rows (see
+   * kernel/db/rollup-indexes.ts). Default: for a workspace of BIG_REBUILD activities or more, where nobody waits
+   * for it (SQLite's readers keep their snapshot; PostgreSQL's would wait for the dropped index until the one
+   * transaction ends, so there only in pieces).
+   */
+  dropIndexes?: boolean;
 }
+
+/** Activities from which a rebuild drops and remakes the rollup indexes by default. */
+const BIG_REBUILD = 1_000_000;
 
 /** Activities a rebuild counts per slice (a member's are never split across slices). */
 const REBUILD_SLICE = 200_000;
 
 /** Recomputes every rollup of the workspace from its activities, in one transaction (writers wait meanwhile) unless `inPieces`. */
-export async function rebuildRollups(ctx: Ctx, opts: RebuildOptions = {}): Promise<{ activities: number; timezone: string; ms: number }> {
+export async function rebuildRollups(ctx: Ctx, opts: RebuildOptions = {}): Promise<{ activities: number; timezone: string; ms: number; indexMs: number | null }> {
   const started = Date.now();
   const locked = <R>(fn: (tx: Ctx) => Promise<R>) => ctx.transaction(async (tx) => {
     await tx.tdb.lockRollups();
     return fn(tx);
   });
-  if (opts.inPieces) return rebuild((fn) => locked(fn), opts, started);
-  return locked((tx) => rebuild((fn) => fn(tx), opts, started));
+  const dropIndexes = opts.dropIndexes ?? ((opts.inPieces || ctx.tdb.dialect === 'sqlite')
+    && (await ctx.tdb.countUpTo(ctx.tdb.selectFrom('activities').select('id'), BIG_REBUILD)) >= BIG_REBUILD);
+  const o = { ...opts, dropIndexes };
+  if (opts.inPieces) return rebuild((fn) => locked(fn), o, started);
+  return locked((tx) => rebuild((fn) => fn(tx), o, started));
 }
 
 /** The rebuild, each step run through `piece`: in the one transaction, or each in its own. */
-async function rebuild(piece: <R>(fn: (tx: Ctx) => Promise<R>) => Promise<R>, opts: RebuildOptions, started: number) {
+async function rebuild(piece: <R>(fn: (tx: Ctx) => Promise<R>) => Promise<R>, opts: RebuildOptions & { dropIndexes: boolean }, started: number) {
   const { timezone, groups } = await piece(async (tx) => {
     // Everything queued is in the activities read below.
     for (const t of [...ROLLUP_TABLES, 'rollup_queue'] as const) await tx.tdb.deleteFrom(t).execute();
+    if (opts.dropIndexes) await tx.tdb.dropRollupIndexes();
     // Seats are kept by the database's triggers; counted again here all the same, as a rebuild is the repair.
     await tx.tdb.recountSeats();
     // The weekly reports stay: they are documents of their week. Structures kept in memory are recomputed.
@@ -546,7 +560,9 @@ async function rebuild(piece: <R>(fn: (tx: Ctx) => Promise<R>) => Promise<R>, op
       return rows.length >= REBUILD_SLICE;
     });
   }
-  return { activities, timezone, ms: Date.now() - started };
+  const indexed = Date.now();
+  if (opts.dropIndexes) await piece((tx) => tx.tdb.ensureRollupIndexes());
+  return { activities, timezone, ms: Date.now() - started, indexMs: opts.dropIndexes ? Date.now() - indexed : null };
 }
 
 /**
