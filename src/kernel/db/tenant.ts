@@ -87,31 +87,58 @@ export class TenantDb {
    * with a unique key already stored is left out (and not counted) instead of failing the insert.
    */
   async bulkInsert<T extends TenantTable>(table: T, rows: Tenantless<T>[], opts: { skipExisting?: boolean } = {}): Promise<number> {
-    if (rows.length === 0) return 0;
-    if (!this.db.isTransaction) throw new Error('bulkInsert must run inside a transaction');
-    const columns = ['workspace_id', ...Object.keys(rows[0]!)];
-    const conflict = opts.skipExisting ? ' on conflict do nothing' : '';
     let inserted = 0;
+    await this.writeRows(table, rows, opts.skipExisting ? ' on conflict do nothing' : '', [], (n) => (inserted += n));
+    return inserted;
+  }
+
+  /**
+   * Upserts many rows the way bulkInsert inserts them (the rollups' counts). `set` is the DO UPDATE's SET list in
+   * SQL both dialects read (`n = t.n + excluded.n`), or null for DO NOTHING. Returns the `returning` columns of
+   * every row written (none for a row DO NOTHING skipped). No two rows may share a key: PostgreSQL refuses to
+   * update one row twice in a statement. On SQLite a multi-row upsert keeps a statement journal and goes
+   * through the query compiler: single-row statements upserted rollup rows in two thirds of the time (measured).
+   */
+  async upsertMany<T extends TenantTable, R extends keyof Database[T] & string = never>(
+    table: T, rows: Tenantless<T>[], conflict: { keys: readonly (keyof Database[T] & string)[]; set: string | null }, returning: readonly R[] = [],
+  ): Promise<Pick<Database[T], R>[]> {
+    const out: Pick<Database[T], R>[] = [];
+    const action = conflict.set === null ? 'do nothing' : `do update set ${conflict.set}`;
+    const ret = returning.length ? ` returning ${returning.map((c) => `"${c}"`).join(', ')}` : '';
+    await this.writeRows(table, rows, ` on conflict (${conflict.keys.map((c) => `"${c}"`).join(', ')}) ${action}${ret}`, out as unknown[], () => {});
+    return out;
+  }
+
+  /** The one writer of bulkInsert and upsertMany: rows returned (when `tail` has RETURNING) go into `back`. */
+  private async writeRows(table: TenantTable, rows: readonly object[], tail: string, back: unknown[], changed: (n: number) => void): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.db.isTransaction) throw new Error(`writing many ${table} rows must run inside a transaction`);
+    const columns = ['workspace_id', ...Object.keys(rows[0]!)];
+    const returns = tail.includes(' returning ');
     if (this.sqlite) {
-      const stmt = preparedInsert(this.sqlite, table, columns, conflict);
+      const stmt = preparedInsert(this.sqlite, table, columns, tail);
       const values: unknown[] = [];
       for (const r of rows) {
         values.length = 0;
         pushRow(values, this.workspaceId, columns, r as Record<string, unknown>);
-        inserted += stmt.run(values).changes;
+        if (!returns) changed(stmt.run(values).changes);
+        else {
+          const row = stmt.get(values);
+          if (row) back.push(row);
+        }
       }
-      return inserted;
+      return;
     }
+    const types = await pgColumnTypes(this.db, table);
+    const casts = columns.map((c) => `${types.get(c) ?? 'text'}[]`);
     for (let i = 0; i < rows.length; i += 5000) {
       const chunk = rows.slice(i, i + 5000) as Record<string, unknown>[];
       const arrays = columns.map((c) => (c === 'workspace_id' ? chunk.map(() => this.workspaceId) : chunk.map((r) => r[c] ?? null)));
-      const types = await pgColumnTypes(this.db, table);
-      const casts = columns.map((c) => `${types.get(c) ?? 'text'}[]`);
       const unnest = sql.join(arrays.map((a, j) => sql`${a}::${sql.raw(casts[j]!)}`));
-      const r = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})${sql.raw(conflict)}`.execute(this.db);
-      inserted += Number(r.numAffectedRows ?? 0);
+      const r = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})${sql.raw(tail)}`.execute(this.db);
+      changed(Number(r.numAffectedRows ?? 0));
+      if (returns) back.push(...r.rows);
     }
-    return inserted;
   }
 
   /** Counts the workspace's seats and people per scope, and its members, again (the triggers keep them after). */

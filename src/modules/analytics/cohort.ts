@@ -76,21 +76,15 @@ export class CohortDeltas {
 
   async apply(tx: Ctx, chunks: <T>(rows: T[]) => T[][]): Promise<void> {
     const db = tx.tdb;
-    for (const rows of chunks([...this.periods.values()].filter((r) => r.n !== 0))) {
-      await db.insertInto('cohort_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'join_day', 'period']).doUpdateSet((eb) => ({
-        n: eb('cohort_periods.n', '+', eb.ref('excluded.n')),
-      }))).execute();
-    }
-    for (const rows of chunks([...this.milestones.values()].filter((r) => r.n !== 0 || r.wait !== 0))) {
-      await db.insertInto('cohort_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'join_day', 'milestone']).doUpdateSet((eb) => ({
-        n: eb('cohort_milestones.n', '+', eb.ref('excluded.n')), wait: eb('cohort_milestones.wait', '+', eb.ref('excluded.wait')),
-      }))).execute();
-    }
-    for (const rows of chunks([...this.reaches.values()].filter((r) => r.n !== 0))) {
-      await db.insertInto('milestone_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'milestone']).doUpdateSet((eb) => ({
-        n: eb('milestone_days.n', '+', eb.ref('excluded.n')),
-      }))).execute();
-    }
+    await db.upsertMany('cohort_periods', [...this.periods.values()].filter((r) => r.n !== 0), {
+      keys: ['workspace_id', 'scope', 'join_day', 'period'], set: 'n = cohort_periods.n + excluded.n',
+    });
+    await db.upsertMany('cohort_milestones', [...this.milestones.values()].filter((r) => r.n !== 0 || r.wait !== 0), {
+      keys: ['workspace_id', 'scope', 'join_day', 'milestone'], set: 'n = cohort_milestones.n + excluded.n, wait = cohort_milestones.wait + excluded.wait',
+    });
+    await db.upsertMany('milestone_days', [...this.reaches.values()].filter((r) => r.n !== 0), {
+      keys: ['workspace_id', 'scope', 'day', 'milestone'], set: 'n = milestone_days.n + excluded.n',
+    });
     for (const [scope, days] of this.lowered) {
       for (const some of chunks([...days])) {
         await db.deleteFrom('milestone_days').where('scope', '=', scope).where('day', 'in', some).where('n', '=', 0).execute();

@@ -215,65 +215,43 @@ function mergeMilestone(m: { first_at: number; last_at: number; n: number; amoun
 const CHUNK = 1000;
 const chunks = <T>(rows: T[]): T[][] => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
 
+/** DO UPDATE SET lists that add the new row's figures to the stored ones. */
+const adding = (table: string, ...cols: string[]) => cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+
 async function apply(tx: Ctx, deltas: Deltas): Promise<void> {
   const db = tx.tdb;
   const d = deltas.expand();
-  for (const rows of chunks(d.days)) {
-    await db.insertInto('activity_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'kind']).doUpdateSet((eb) => ({
-      n: eb('activity_days.n', '+', eb.ref('excluded.n')), amount: eb('activity_days.amount', '+', eb.ref('excluded.amount')),
-    }))).execute();
-  }
-  for (const rows of chunks(d.spans)) {
-    await db.insertInto('group_spans', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'kind', 'span']).doUpdateSet((eb) => ({
-      n: eb('group_spans.n', '+', eb.ref('excluded.n')), amount: eb('group_spans.amount', '+', eb.ref('excluded.amount')),
-    }))).execute();
-  }
-  for (const rows of chunks(d.events)) {
-    await db.insertInto('scope_events', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'event_key']).doUpdateSet((eb) => ({
-      first_at: sql<number>`case when excluded.first_at < scope_events.first_at then excluded.first_at else scope_events.first_at end`,
-      attendances: eb('scope_events.attendances', '+', eb.ref('excluded.attendances')),
-    }))).execute();
-  }
-  for (const rows of chunks(d.content)) {
-    await db.insertInto('content_days', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'source']).doUpdateSet((eb) => ({
-      n: eb('content_days.n', '+', eb.ref('excluded.n')),
-    }))).execute();
-  }
-  for (const rows of chunks(d.hours)) {
-    await db.insertInto('activity_hours', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'day', 'hour']).doUpdateSet((eb) => ({
-      n: eb('activity_hours.n', '+', eb.ref('excluded.n')),
-    }))).execute();
-  }
+  await db.upsertMany('activity_days', d.days, { keys: ['workspace_id', 'scope', 'day', 'kind'], set: adding('activity_days', 'n', 'amount') });
+  await db.upsertMany('group_spans', d.spans, { keys: ['workspace_id', 'scope', 'kind', 'span'], set: adding('group_spans', 'n', 'amount') });
+  await db.upsertMany('scope_events', d.events, {
+    keys: ['workspace_id', 'scope', 'event_key'],
+    set: `first_at = case when excluded.first_at < scope_events.first_at then excluded.first_at else scope_events.first_at end, ${adding('scope_events', 'attendances')}`,
+  });
+  await db.upsertMany('content_days', d.content, { keys: ['workspace_id', 'scope', 'day', 'source'], set: adding('content_days', 'n') });
+  await db.upsertMany('activity_hours', d.hours, { keys: ['workspace_id', 'scope', 'day', 'hour'], set: adding('activity_hours', 'n') });
   // Milestones before periods: what moved (a join, a first reach) decides where the batch's new periods count.
   const moves: MilestoneMove[] = [];
-  for (const rows of chunks(d.milestones)) {
-    const back = await db.insertInto('member_milestones', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'milestone']).doUpdateSet((eb) => ({
-      // Every right-hand side reads the row as it was, so prev_first_at takes the old first_at.
-      prev_first_at: sql<number>`member_milestones.first_at`,
-      first_at: sql<number>`case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end`,
-      last_at: sql<number>`case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end`,
-      n: eb('member_milestones.n', '+', eb.ref('excluded.n')), amount: eb('member_milestones.amount', '+', eb.ref('excluded.amount')),
-    }))).returning(['scope', 'member_id', 'milestone', 'first_at', 'prev_first_at']).execute();
-    for (const r of back) {
-      const [from, to] = [r.prev_first_at === null ? null : Number(r.prev_first_at), Number(r.first_at)];
-      if (from !== to) moves.push({ scope: r.scope, member_id: r.member_id, milestone: r.milestone, from, to });
-    }
+  const reached = await db.upsertMany('member_milestones', d.milestones, {
+    keys: ['workspace_id', 'scope', 'member_id', 'milestone'],
+    // Every right-hand side reads the row as it was, so prev_first_at takes the old first_at.
+    set: 'prev_first_at = member_milestones.first_at, '
+      + 'first_at = case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end, '
+      + `last_at = case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end, ${adding('member_milestones', 'n', 'amount')}`,
+  }, ['scope', 'member_id', 'milestone', 'first_at', 'prev_first_at']);
+  for (const r of reached) {
+    const [from, to] = [r.prev_first_at === null ? null : Number(r.prev_first_at), Number(r.first_at)];
+    if (from !== to) moves.push({ scope: r.scope, member_id: r.member_id, milestone: r.milestone, from, to });
   }
   const cohorts = new CohortDeltas(deltas.timezone);
   const joins = moves.length ? await followMilestones(tx, cohorts, moves) : new Map<string, number | null>();
   // The rows returned are the new ones (a conflict returns nothing): each is one more active member.
+  const added = await db.upsertMany('member_periods', d.periods, { keys: ['workspace_id', 'scope', 'member_id', 'period'], set: null }, ['scope', 'member_id', 'period']);
   const actives = new Map<string, { scope: string; period: string; n: number }>();
-  const added: { scope: string; member_id: string; period: string }[] = [];
-  for (const rows of chunks(d.periods)) {
-    const back = await db.insertInto('member_periods', rows).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'member_id', 'period']).doNothing())
-      .returning(['scope', 'member_id', 'period']).execute();
-    for (const r of back) {
-      const k = `${r.scope}|${r.period}`;
-      const a = actives.get(k);
-      if (a) a.n += 1;
-      else actives.set(k, { scope: r.scope, period: r.period, n: 1 });
-      added.push(r);
-    }
+  for (const r of added) {
+    const k = `${r.scope}|${r.period}`;
+    const a = actives.get(k);
+    if (a) a.n += 1;
+    else actives.set(k, { scope: r.scope, period: r.period, n: 1 });
   }
   await addActives(tx, [...actives.values()]);
   await followPeriods(tx, cohorts, added, joins);
@@ -281,11 +259,7 @@ async function apply(tx: Ctx, deltas: Deltas): Promise<void> {
 }
 
 async function addActives(tx: Ctx, rows: { scope: string; period: string; n: number }[]): Promise<void> {
-  for (const c of chunks(rows)) {
-    await tx.tdb.insertInto('period_actives', c).onConflict((oc) => oc.columns(['workspace_id', 'scope', 'period']).doUpdateSet((eb) => ({
-      n: eb('period_actives.n', '+', eb.ref('excluded.n')),
-    }))).execute();
-  }
+  await tx.tdb.upsertMany('period_actives', rows, { keys: ['workspace_id', 'scope', 'period'], set: adding('period_actives', 'n') });
 }
 
 /** The workspace's analytics time zone: the default until a rebuild names another (and records it). */
