@@ -88,7 +88,7 @@ export class TenantDb {
    */
   async bulkInsert<T extends TenantTable>(table: T, rows: Tenantless<T>[], opts: { skipExisting?: boolean } = {}): Promise<number> {
     let inserted = 0;
-    await this.writeRows(table, rows, opts.skipExisting ? ' on conflict do nothing' : '', [], (n) => (inserted += n));
+    await this.writeRows(table, rows, opts.skipExisting ? ' on conflict do nothing' : '', null, (n) => (inserted += n));
     return inserted;
   }
 
@@ -105,23 +105,22 @@ export class TenantDb {
     const out: Pick<Database[T], R>[] = [];
     const action = conflict.set === null ? 'do nothing' : `do update set ${conflict.set}`;
     const ret = returning.length ? ` returning ${returning.map((c) => `"${c}"`).join(', ')}` : '';
-    await this.writeRows(table, rows, ` on conflict (${conflict.keys.map((c) => `"${c}"`).join(', ')}) ${action}${ret}`, out as unknown[], () => {});
+    await this.writeRows(table, rows, ` on conflict (${conflict.keys.map((c) => `"${c}"`).join(', ')}) ${action}${ret}`, returning.length ? (out as unknown[]) : null, () => {});
     return out;
   }
 
-  /** The one writer of bulkInsert and upsertMany: rows returned (when `tail` has RETURNING) go into `back`. */
-  private async writeRows(table: TenantTable, rows: readonly object[], tail: string, back: unknown[], changed: (n: number) => void): Promise<void> {
+  /** The one writer of bulkInsert and upsertMany: `tail` follows the VALUES; with `back`, it ends in RETURNING, and the rows returned go there. */
+  private async writeRows(table: TenantTable, rows: readonly object[], tail: string, back: unknown[] | null, changed: (n: number) => void): Promise<void> {
     if (rows.length === 0) return;
     if (!this.db.isTransaction) throw new Error(`writing many ${table} rows must run inside a transaction`);
     const columns = ['workspace_id', ...Object.keys(rows[0]!)];
-    const returns = tail.includes(' returning ');
     if (this.sqlite) {
       const stmt = preparedInsert(this.sqlite, table, columns, tail);
       const values: unknown[] = [];
       for (const r of rows) {
         values.length = 0;
         pushRow(values, this.workspaceId, columns, r as Record<string, unknown>);
-        if (!returns) changed(stmt.run(values).changes);
+        if (!back) changed(stmt.run(values).changes);
         else {
           const row = stmt.get(values);
           if (row) back.push(row);
@@ -137,7 +136,7 @@ export class TenantDb {
       const unnest = sql.join(arrays.map((a, j) => sql`${a}::${sql.raw(casts[j]!)}`));
       const r = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})${sql.raw(tail)}`.execute(this.db);
       changed(Number(r.numAffectedRows ?? 0));
-      if (returns) back.push(...r.rows);
+      back?.push(...r.rows);
     }
   }
 
