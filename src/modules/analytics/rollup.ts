@@ -11,7 +11,7 @@
 // catch-up. An import adds its rows when it is published, a member merge, split or erasure recounts the members
 // concerned (after the queue is counted), and `rebuildRollups` recomputes everything (after a time-zone
 // change, or to check). All four take the workspace's rollup lock, so that their upserts never deadlock.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Ctx } from '../../kernel/context.ts';
 import type { Database } from '../../kernel/db/schema.ts';
 import { dayKey, localDayHour, monthKey, monthOf, SPAN_LEVELS, spanOf, weekKey, weekOf } from './calendar.ts';
