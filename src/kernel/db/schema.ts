@@ -758,8 +758,6 @@ export interface MemberMilestoneTable {
   n: number;
   amount: number;
   prev_first_at: number | null;
-  /** last_at before the last upsert (written by it; see migration 0033). */
-  prev_last_at: number | null;
 }
 
 export interface CohortPeriodTable {

@@ -233,22 +233,19 @@ async function apply(tx: Ctx, deltas: Deltas): Promise<void> {
   const moves: MilestoneMove[] = [];
   const reached = await db.upsertMany('member_milestones', d.milestones, {
     keys: ['workspace_id', 'scope', 'member_id', 'milestone'],
-    // Every right-hand side reads the row as it was, so prev_first_at and prev_last_at take the old values.
-    set: 'prev_first_at = member_milestones.first_at, prev_last_at = member_milestones.last_at, '
+    // Every right-hand side reads the row as it was, so prev_first_at takes the old first_at.
+    set: 'prev_first_at = member_milestones.first_at, '
       + 'first_at = case when excluded.first_at < member_milestones.first_at then excluded.first_at else member_milestones.first_at end, '
       + `last_at = case when excluded.last_at > member_milestones.last_at then excluded.last_at else member_milestones.last_at end, ${adding('member_milestones', 'n', 'amount')}`,
-  }, ['scope', 'member_id', 'milestone', 'first_at', 'prev_first_at', 'prev_last_at']);
-  // When each (scope, member) was last active before this batch: those day, week and month rows are stored.
-  const lastActive = new Map<string, number>();
+  }, ['scope', 'member_id', 'milestone', 'first_at', 'prev_first_at']);
   for (const r of reached) {
     const [from, to] = [r.prev_first_at === null ? null : Number(r.prev_first_at), Number(r.first_at)];
     if (from !== to) moves.push({ scope: r.scope, member_id: r.member_id, milestone: r.milestone, from, to });
-    if (r.milestone === 'active' && r.prev_last_at !== null) lastActive.set(`${r.scope}|${r.member_id}`, Number(r.prev_last_at));
   }
   const cohorts = new CohortDeltas(deltas.timezone);
   const joins = moves.length ? await followMilestones(tx, cohorts, moves) : new Map<string, number | null>();
   // The rows returned are the new ones (a conflict returns nothing): each is one more active member.
-  const added = await db.upsertMany('member_periods', unstored(d.periods, lastActive, deltas.timezone), { keys: ['workspace_id', 'scope', 'member_id', 'period'], set: null }, ['scope', 'member_id', 'period']);
+  const added = await db.upsertMany('member_periods', d.periods, { keys: ['workspace_id', 'scope', 'member_id', 'period'], set: null }, ['scope', 'member_id', 'period']);
   const actives = new Map<string, { scope: string; period: string; n: number }>();
   for (const r of added) {
     const k = `${r.scope}|${r.period}`;
@@ -259,24 +256,6 @@ async function apply(tx: Ctx, deltas: Deltas): Promise<void> {
   await addActives(tx, [...actives.values()]);
   await followPeriods(tx, cohorts, added, joins);
   await cohorts.apply(tx, chunks);
-}
-
-/**
- * The period rows not known to be stored: a member's rows for the periods they were last active in are, as
- * every activity counted as 'active' wrote its periods in the same batch. Live activity falls mostly in its
- * members' current week and month, so most of a runner's batch needs no probe of member_periods.
- */
-function unstored(periods: PeriodDelta[], lastActive: Map<string, number>, timezone: string): PeriodDelta[] {
-  if (!lastActive.size) return periods;
-  const byDay = new Map<number, Set<string>>();
-  return periods.filter((p) => {
-    const at = lastActive.get(`${p.scope}|${p.member_id}`);
-    if (at === undefined) return true;
-    const day = localDayHour(at, timezone).day;
-    let stored = byDay.get(day);
-    if (!stored) byDay.set(day, (stored = new Set([dayKey(day), weekKey(weekOf(day)), monthKey(monthOf(day))])));
-    return !stored.has(p.period);
-  });
 }
 
 async function addActives(tx: Ctx, rows: { scope: string; period: string; n: number }[]): Promise<void> {
