@@ -40,7 +40,7 @@ export function startEngine(rt: Runtime, opts: { intervalMs?: number; slowEveryM
     [builtinConnector.platform, builtinConnector],
     ['telegram', telegramConnector({ accounts, files })],
   ]);
-  const worker = outboxWorker({ db: rt.db.kysely, clock: rt.clock, log, connectors, ctxFor, lookaheadMs: rt.clock === systemClock ? 40 : 0 });
+  const worker = outboxWorker({ db: rt.db.kysely, sqlite: rt.db.sqlite, clock: rt.clock, log, connectors, ctxFor, lookaheadMs: rt.clock === systemClock ? 40 : 0 });
   let running: Promise<void> | null = null;
   let stopped = false;
   // Rules that scan whole groups (inactivity) run at most this often per workspace.

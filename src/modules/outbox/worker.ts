@@ -11,6 +11,7 @@
 // - Failures are retried with exponential backoff up to MAX_ATTEMPTS, then left `failed` for an operator; a
 //   platform's refusal (no rights, no such chat) fails at once; "too many requests" waits without spending
 //   an attempt.
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../kernel/clock.ts';
 import type { Ctx } from '../../kernel/context.ts';
@@ -43,6 +44,8 @@ export interface Worker {
 
 export interface WorkerDeps {
   db: Kysely<Database>;
+  /** The SQLite handle when the dialect is SQLite: a TenantDb built here needs it to know its dialect. */
+  sqlite?: SQLite.Database;
   clock: Clock;
   log: Logger;
   connectors: Map<string, Connector>;
@@ -148,7 +151,7 @@ export function outboxWorker(deps: WorkerDeps): Worker {
       await trx.updateTable('outbox').set({
         status: failed ? 'failed' : 'pending', attempts, last_error: message(err), lease_until: null, next_attempt_at: now + backoff(attempts),
       }).where('id', '=', r.id).execute();
-      if (failed && r.lane) await promoteNext(new TenantDb(trx, r.workspace_id), [{ lane: r.lane, at: now }]);
+      if (failed && r.lane) await promoteNext(new TenantDb(trx, r.workspace_id, deps.sqlite), [{ lane: r.lane, at: now }]);
     });
     if (failed) updated(deps.ctxFor(r.workspace_id), r, 'failed');
   }
