@@ -40,6 +40,7 @@ import * as m0031 from './migrations/0031-costs.ts';
 import * as m0032 from './migrations/0032-event-supporters.ts';
 import * as m0033 from './migrations/0033-milestone-prev-last.ts';
 import * as m0034 from './migrations/0034-drop-milestone-prev-last.ts';
+import * as m0035 from './migrations/0035-group-time-speakers.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -82,6 +83,7 @@ const migrations: Record<string, Migration> = {
   '0032-event-supporters': m0032,
   '0033-milestone-prev-last': m0033,
   '0034-drop-milestone-prev-last': m0034,
+  '0035-group-time-speakers': m0035,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

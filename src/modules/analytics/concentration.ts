@@ -5,7 +5,10 @@
 import type { Ctx } from '../../kernel/context.ts';
 import type { Range, Scope } from './dashboard.ts';
 
-/** The most messages a range may hold to be counted member by member (about 20 ms on SQLite through the group index). */
+/**
+ * The most messages a range may hold to be counted member by member. The count is read from the group-time index
+ * alone (migration 0035): 12 ms on SQLite for a group's 9,057 messages, against 30 ms through the table's rows.
+ */
 export const CONCENTRATION_MAX_MESSAGES = 50_000;
 const TOP = 0.1;
 
