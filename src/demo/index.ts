@@ -134,8 +134,8 @@ export async function generateDemo(rt: Runtime, opts: DemoOptions): Promise<Demo
     }
     await recordAudit(tx, 'demo.generate', { type: 'workspace', id: workspace.id }, { members: opts.members, seed: opts.seed, activities: pass.written.activities });
   });
-  // Statistics first: on PostgreSQL, with none yet for a million fresh activities, the rebuild's count of members
-  // (group by member_id … limit 5000, once a slice) was planned as a bitmap scan of every activity of the workspace.
+  // Statistics first: PostgreSQL plans the rebuild's reads of a million fresh activities by member range from them
+  // (with none, a read of that kind was once planned as a bitmap scan of every activity of the workspace).
   await ctx.tdb.refreshStatistics();
   // The rows went in by the bulk writer, past the rollups: count them all at once, with the bigger page cache.
   const untune = tuneSqlite(rt, opts.members);

@@ -171,7 +171,7 @@ export async function memberStateOf(tx: Ctx, pairs: Iterable<{ scope: string; me
  * the member's stored periods along; the batch's new periods then land in the new cohort). Returns the
  * joins known afterwards for the pairs looked at, for the period rows that follow.
  */
-export async function followMilestones(tx: Ctx, c: CohortDeltas, moves: MilestoneMove[]): Promise<Map<string, number | null>> {
+export async function followMilestones(tx: Ctx, c: CohortDeltas, moves: MilestoneMove[], fresh = false): Promise<Map<string, number | null>> {
   for (const m of moves) {
     if (m.from !== null) c.reach(m.scope, m.from, m.milestone, -1);
     c.reach(m.scope, m.to, m.milestone, 1);
@@ -180,7 +180,8 @@ export async function followMilestones(tx: Ctx, c: CohortDeltas, moves: Mileston
   for (const m of moves) if (m.milestone === 'join') joinMoves.set(pairKey(m.scope, m.member_id), m);
   const known = new Map<string, number | null>();
   if (joinMoves.size) {
-    const state = await memberStateOf(tx, joinMoves.values());
+    // Fresh (a rebuild's first write of these members): what is stored of them is what the batch wrote, all moves.
+    const state = fresh ? stateOfMoves(moves) : await memberStateOf(tx, joinMoves.values());
     const movedHere = new Map(moves.map((m) => [`${pairKey(m.scope, m.member_id)}|${m.milestone}`, m]));
     for (const [k, j] of joinMoves) {
       const now = state.firsts(j.scope, j.member_id);
@@ -200,7 +201,7 @@ export async function followMilestones(tx: Ctx, c: CohortDeltas, moves: Mileston
     }
   }
   const others = moves.filter((m) => m.milestone !== 'join' && !joinMoves.has(pairKey(m.scope, m.member_id)));
-  const joins = others.length ? await joinsOf(tx, others) : new Map<string, number>();
+  const joins = others.length && !fresh ? await joinsOf(tx, others) : new Map<string, number>();
   for (const m of others) {
     const j = joins.get(pairKey(m.scope, m.member_id));
     known.set(pairKey(m.scope, m.member_id), j ?? null);
@@ -211,11 +212,25 @@ export async function followMilestones(tx: Ctx, c: CohortDeltas, moves: Mileston
   return known;
 }
 
+/** The stored state of members a rebuild wrote only now: no periods yet, and the first reaches it just wrote. */
+function stateOfMoves(moves: MilestoneMove[]): Awaited<ReturnType<typeof memberStateOf>> {
+  const firsts = new Map<string, Map<string, number>>();
+  for (const m of moves) {
+    const k = pairKey(m.scope, m.member_id);
+    let f = firsts.get(k);
+    if (!f) firsts.set(k, (f = new Map()));
+    f.set(m.milestone, m.to);
+  }
+  return { periods: () => [], firsts: (scope: string, member: string) => firsts.get(pairKey(scope, member)) ?? new Map<string, number>() };
+}
+
 /** The cohort changes of new period rows (a member active in a week or month for the first time). */
-export async function followPeriods(tx: Ctx, c: CohortDeltas, added: { scope: string; member_id: string; period: string }[], known: Map<string, number | null>): Promise<void> {
+export async function followPeriods(
+  tx: Ctx, c: CohortDeltas, added: { scope: string; member_id: string; period: string }[], known: Map<string, number | null>, fresh = false,
+): Promise<void> {
   const rows = added.filter((r) => followed(r.period));
   const unknown = rows.filter((r) => !known.has(pairKey(r.scope, r.member_id)));
-  const joins = unknown.length ? await joinsOf(tx, unknown) : new Map<string, number>();
+  const joins = unknown.length && !fresh ? await joinsOf(tx, unknown) : new Map<string, number>();
   for (const r of rows) {
     const k = pairKey(r.scope, r.member_id);
     const j = known.has(k) ? known.get(k) : joins.get(k);
