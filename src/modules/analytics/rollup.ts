@@ -513,6 +513,7 @@ async function rebuild(piece: <R>(fn: (tx: Ctx) => Promise<R>) => Promise<R>, op
     return { timezone, groups: await communities(tx, (await tx.tdb.selectFrom('groups').select('id').execute()).map((g) => g.id)) };
   });
   let activities = 0;
+  const size = opts.slice ?? REBUILD_SLICE;
   const count = async (tx: Ctx, rows: RollupRow[], fresh: boolean) => {
     const d = new Deltas(timezone, groups);
     for (const r of rows) d.add(counted(r));
@@ -528,7 +529,7 @@ async function rebuild(piece: <R>(fn: (tx: Ctx) => Promise<R>) => Promise<R>, op
   while (member !== null) {
     const after: string = member;
     member = await piece(async (tx) => {
-      const slice = await memberSlice(tx, after, opts.slice ?? REBUILD_SLICE);
+      const slice = await memberSlice(tx, after, size);
       if (slice.rows.length) await count(tx, slice.rows, true);
       return slice.last;
     });
@@ -541,10 +542,10 @@ async function rebuild(piece: <R>(fn: (tx: Ctx) => Promise<R>) => Promise<R>, op
         rows.push(...page);
         const last = page[page.length - 1]!;
         after = { at: Number(last.occurred_at), id: last.id };
-        if (rows.length >= (opts.slice ?? REBUILD_SLICE)) break;
+        if (rows.length >= size) break;
       }
       if (rows.length) await count(tx, rows, false);
-      return rows.length >= (opts.slice ?? REBUILD_SLICE);
+      return rows.length >= size;
     });
   }
   const indexed = Date.now();
