@@ -94,12 +94,15 @@ function expected(rows: Row[], communityOf: Map<string, string>) {
     const dk = `${s}|${joinDay(first!)}|${ms}`;
     milestoneDays.set(dk, (milestoneDays.get(dk) ?? 0) + 1);
   }
-  // Each group's message, join, leave and purchase counts over aligned blocks of 2^1 … 2^8 days.
+  // Each group's messages, joins, leaves and purchase amounts over aligned blocks of 2^0 … 2^8 days.
   const groupSpans = new Map<string, number[]>();
-  for (const [k, v] of days) {
+  const figures = ['message', 'join', 'leave', 'purchase'];
+  for (const [k, [n, amount]] of days) {
     const [s, day, kind] = k.split('|') as [string, string, string];
-    if (s === '' || s.startsWith('c:') || !['message', 'join', 'leave', 'purchase'].includes(kind)) continue;
-    for (let level = 1; level <= 8; level++) bump(groupSpans, `${s}|${kind}|${level * 2 ** 20 + Number(day) - (Number(day) % 2 ** level)}`, v, add);
+    const f = figures.indexOf(kind);
+    if (s === '' || s.startsWith('c:') || f < 0) continue;
+    const v = figures.map((_, i) => (i !== f ? 0 : kind === 'purchase' ? amount! : n!));
+    for (let level = 0; level <= 8; level++) bump(groupSpans, `${s}|${level * 2 ** 20 + Number(day) - (Number(day) % 2 ** level)}`, v, add);
   }
   return { days, hours, periods, milestones, actives, events, content, cohortPeriods, cohortMilestones, milestoneDays, groupSpans };
 }
@@ -110,7 +113,7 @@ async function actual(ws: string) {
   const num = (v: unknown) => Number(v);
   return {
     days: new Map((await sel('activity_days')).map((r) => [`${r.scope}|${r.day}|${r.kind}`, [num(r.n), num(r.amount)]])),
-    groupSpans: new Map((await sel('group_spans')).map((r) => [`${r.scope}|${r.kind}|${r.span}`, [num(r.n), num(r.amount)]])),
+    groupSpans: new Map((await sel('group_spans')).map((r) => [`${r.scope}|${r.span}`, [num(r.messages), num(r.joins), num(r.leaves), num(r.revenue)]])),
     hours: new Map((await sel('activity_hours')).map((r) => [`${r.scope}|${r.day}|${r.hour}`, num(r.n)])),
     periods: new Map((await sel('member_periods')).map((r) => [`${r.scope}|${r.member_id}|${r.period}`, []])),
     milestones: new Map((await sel('member_milestones')).map((r) => [`${r.scope}|${r.member_id}|${r.milestone}`, [num(r.first_at), num(r.last_at), num(r.n), num(r.amount)]])),

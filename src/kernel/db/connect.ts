@@ -42,6 +42,7 @@ import * as m0033 from './migrations/0033-milestone-prev-last.ts';
 import * as m0034 from './migrations/0034-drop-milestone-prev-last.ts';
 import * as m0035 from './migrations/0035-group-time-speakers.ts';
 import * as m0036 from './migrations/0036-drop-milestone-last-index.ts';
+import * as m0037 from './migrations/0037-group-spans-wide.ts';
 
 // int8 (bigint) columns hold epoch milliseconds and counts, all far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '0034-drop-milestone-prev-last': m0034,
   '0035-group-time-speakers': m0035,
   '0036-drop-milestone-last-index': m0036,
+  '0037-group-spans-wide': m0037,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

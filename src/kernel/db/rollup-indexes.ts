@@ -1,4 +1,4 @@
-// The rollup tables' secondary indexes, as migrations 0019, 0030 and 0036 leave them. A rebuild of millions of
+// The rollup tables' secondary indexes, as migrations 0019, 0030, 0036 and 0037 leave them. A rebuild of millions of
 // activities counts member by member, so these indexes (keyed by period, first reach, day or span) took its
 // rows in random order: at 1,000,000 members on SQLite they outgrew the page cache and the rebuild slowed from
 // 14,700 to 1,200 activities a second. A big rebuild drops them and makes them again at the end, from sorted
@@ -9,8 +9,7 @@ export const ROLLUP_INDEXES = [
   { name: 'member_periods_period', table: 'member_periods', columns: ['workspace_id', 'scope', 'period', 'member_id'] },
   { name: 'member_milestones_first', table: 'member_milestones', columns: ['workspace_id', 'scope', 'milestone', 'first_at'] },
   { name: 'scope_events_first', table: 'scope_events', columns: ['workspace_id', 'scope', 'first_at'] },
-  { name: 'group_spans_span', table: 'group_spans', columns: ['workspace_id', 'span', 'kind', 'scope', 'n', 'amount'] },
-  { name: 'activity_days_day', table: 'activity_days', columns: ['workspace_id', 'day', 'kind', 'scope', 'n', 'amount'] },
+  { name: 'group_spans_span', table: 'group_spans', columns: ['workspace_id', 'span', 'scope', 'messages', 'joins', 'leaves', 'revenue'] },
   { name: 'period_actives_period', table: 'period_actives', columns: ['workspace_id', 'period', 'scope', 'n'] },
 ] as const;
 

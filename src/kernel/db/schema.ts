@@ -598,10 +598,12 @@ export interface ActivityDayTable {
 export interface GroupSpanTable {
   workspace_id: string;
   scope: string;
-  kind: string;
   span: number;
-  n: number;
-  amount: number;
+  messages: number;
+  joins: number;
+  leaves: number;
+  /** Purchases' amounts in cents. */
+  revenue: number;
 }
 
 export interface ActivityHourTable {

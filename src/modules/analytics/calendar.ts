@@ -42,7 +42,7 @@ export const monthStartDay = (month: number): number => Date.UTC(Math.floor(mont
 /** 0 = Monday … 6 = Sunday. */
 export const weekdayOf = (day: number): number => (day + 3) % 7;
 
-/** Levels of the group spans: blocks of 2^1 … 2^8 days. */
+/** Levels of the group spans: blocks of 2^0 (a day) … 2^8 days. */
 export const SPAN_LEVELS = 8;
 const SPAN_BASE = 2 ** 20;
 /** The span of `level` holding `day`: its level × 2^20 + the block's first day (blocks are aligned to their size). */

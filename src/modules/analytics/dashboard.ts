@@ -282,87 +282,97 @@ interface Window { kinds: string[]; first: number; last: number }
 const MANY_GROUPS = 8;
 
 /**
- * Some groups' counts over several windows of days, keyed `group|kind`, one entry per window: whole aligned spans
- * from group_spans and single days at the edges from activity_days, so each group costs a few rows per kind
- * (about 2 × log2 of the range) instead of one per day. One plain query per window and table: summing every
- * window at once with a CASE per window and row cost SQLite more than reading the rows (403 groups: 11.9 ms for
- * the spans against 5.3 ms this way; the index range itself is 0.4 ms).
+ * Some groups' counts over several windows of days, handed to `add` per window, group and kind, from group_spans
+ * (a row per group and aligned span of days, a column per kind): each window is the fewest aligned spans, single
+ * days at its edges included, so a group costs a few rows (about 2 × log2 of the range) instead of one per day.
+ * One plain query per window: summing every window at once with a CASE per window and row cost SQLite more than
+ * reading the rows (403 groups: 11.9 ms against 5.3 ms this way). The queries are sent together: on PostgreSQL
+ * each runs on a connection of its own while this process reads the rows of another.
  */
-async function sumGroups(ctx: Ctx, groups: string[], windows: Window[]): Promise<Map<string, { n: number; amount: number }>[]> {
-  const out = windows.map(() => new Map<string, { n: number; amount: number }>());
-  if (!groups.length) return out;
+async function sumGroups(ctx: Ctx, groups: string[], windows: Window[], add: (window: number, scope: string, kind: string, n: number, amount: number) => void): Promise<void> {
+  if (!groups.length) return;
   const many = groups.length > MANY_GROUPS;
   const wanted = new Set(groups);
-  // Literals (small integers from this code, never input): a list of bound parameters per window would only add binding.
-  const list = (xs: number[]) => sql.join(xs.map((x) => sql.lit(x)));
-  for (const [i, w] of windows.entries()) {
-    if (w.last < w.first) continue;
-    const pieces = daySpans(w.first, w.last);
-    for (const [table, col, keys] of [['group_spans', 'span', pieces.spans], ['activity_days', 'day', pieces.days]] as const) {
-      if (!keys.length) continue;
-      // Both tables have scope, kind, n and amount; the name's type is only narrowed for the builder.
-      let q = ctx.tdb.selectFrom(table as 'activity_days')
-        .select(['scope', 'kind', (eb) => eb.fn.sum<number>('n').as('n'), (eb) => eb.fn.sum<number>('amount').as('amount')])
-        .where('kind', 'in', w.kinds).where(sql<boolean>`${sql.ref(col)} in (${list(keys)})`).groupBy(['scope', 'kind']);
-      // Many groups are read by span or day first (an index range each, every scope in it) and the others dropped
-      // here: looked up one by one, 403 groups took 40,000 index lookups.
-      if (!many) q = q.where('scope', 'in', groups);
-      for (const r of await q.execute()) {
-        if (many && !wanted.has(r.scope)) continue;
-        const k = `${r.scope}|${r.kind}`;
-        const v = out[i]!.get(k);
-        if (v) (v.n += num(r.n)), (v.amount += num(r.amount));
-        else out[i]!.set(k, { n: num(r.n), amount: num(r.amount) });
+  await Promise.all(windows.map(async (w, i) => {
+    if (w.last < w.first) return;
+    const { spans, days } = daySpans(w.first, w.last);
+    // A single day is its own span (level 0). Literals: small integers from this code, never input.
+    const keys = sql.join([...days, ...spans].map((x) => sql.lit(x)));
+    const figures = SPAN_FIGURES.filter((f) => w.kinds.includes(f.kind));
+    let q = ctx.tdb.selectFrom('group_spans').select('scope').where(sql<boolean>`span in (${keys})`).groupBy('scope')
+      .select((eb) => figures.map((f) => eb.fn.sum<number>(f.column).as(f.column)));
+    // Many groups are read by span first (an index range each, every group in it) and the others dropped here:
+    // looked up one by one, 403 groups took 40,000 index lookups.
+    if (!many) q = q.where('scope', 'in', groups);
+    for (const r of (await q.execute()) as Record<string, unknown>[]) {
+      const scope = r.scope as string;
+      if (many && !wanted.has(scope)) continue;
+      for (const f of figures) {
+        const v = num(r[f.column]);
+        if (f.kind === 'purchase') add(i, scope, f.kind, 0, v);
+        else add(i, scope, f.kind, v, 0);
       }
     }
-  }
-  return out;
+  }));
 }
+
+/** group_spans' columns, by the kind each sums (a purchase's is its amount). */
+const SPAN_FIGURES = [
+  { kind: 'message', column: 'messages' }, { kind: 'join', column: 'joins' }, { kind: 'leave', column: 'leaves' }, { kind: 'purchase', column: 'revenue' },
+] as const;
+
+interface GroupStats { messages: number; joins: number; leaves: number; recent: number; before: number; weekly: number; revenue: number; seats: number }
 
 export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range: { from: string; to: string; timezone: string }; items: GroupHealth[] }> {
   ctx.authorize('activity.read');
   ctx.authorize('group.read');
-  const [scope, range] = [await resolveScope(ctx, q), await resolveRange(ctx, q)];
-  const v = await ctx.visibility();
+  const [scope, range, v] = await Promise.all([resolveScope(ctx, q), resolveRange(ctx, q), ctx.visibility()]);
   const groups = (await groupsIn(ctx, scope)).filter((g) => v.all || v.groupIds.has(g.id));
   const ids = groups.map((g) => g.id);
   const trendFrom = range.lastDay - 27;
-  const stats = new Map<string, { messages: number; joins: number; leaves: number; recent: number; before: number; weekly: number; revenue: number }>();
-  for (const g of groups) stats.set(g.id, { messages: 0, joins: 0, leaves: 0, recent: 0, before: 0, weekly: 0, revenue: 0 });
+  const stats = new Map<string, GroupStats>();
+  for (const g of groups) stats.set(g.id, { messages: 0, joins: 0, leaves: 0, recent: 0, before: 0, weekly: 0, revenue: 0, seats: 0 });
   const weeks = weeksOf(range);
   // No list of the groups is sent for more than MANY_GROUPS of them (see sumGroups), so none is cut in parts.
-  const [inRange, recent, before] = await sumGroups(ctx, ids, [
+  const sums = sumGroups(ctx, ids, [
     { kinds: [...SPAN_KINDS], first: range.firstDay, last: range.lastDay },
     { kinds: ['message'], first: range.lastDay - 6, last: range.lastDay },
     { kinds: ['message'], first: trendFrom, last: range.lastDay - 7 },
-  ]) as [Map<string, { n: number; amount: number }>, Map<string, { n: number; amount: number }>, Map<string, { n: number; amount: number }>];
-  for (const [k, v] of inRange) {
-    const [scope, kind] = k.split('|') as [string, string];
+  ], (window, scope, kind, n, amount) => {
     const s = stats.get(scope)!;
-    if (kind === 'message') s.messages += v.n;
-    else if (kind === 'join') s.joins += v.n;
-    else if (kind === 'leave') s.leaves += v.n;
-    else s.revenue += v.amount;
-  }
-  for (const [k, v] of recent) stats.get(k.split('|')[0]!)!.recent += v.n;
-  for (const [k, v] of before) stats.get(k.split('|')[0]!)!.before += v.n;
+    if (window === 1) s.recent += n;
+    else if (window === 2) s.before += n;
+    else if (kind === 'message') s.messages += n;
+    else if (kind === 'join') s.joins += n;
+    else if (kind === 'leave') s.leaves += n;
+    else s.revenue += amount;
+  });
   // Summed in the database: a row per scope and week reached JavaScript as 20,607 objects for 2,039 groups (15 ms).
   let act = ctx.tdb.selectFrom('period_actives').select(['scope', (eb) => eb.fn.sum<number>('n').as('n')]).where('period', 'in', weeks.map(weekKey)).groupBy('scope');
   if (ids.length <= MANY_GROUPS) act = act.where('scope', 'in', ids);
-  for (const r of ids.length ? await act.execute() : []) {
-    const s = stats.get(r.scope);
-    if (s) s.weekly += num(r.n) / weeks.length;
-  }
   // Many groups: the workspace's seat rows in one range (a row per scope), not lists of 500 ids.
-  const seatsOf = new Map<string, number>();
   let seatRows = ctx.tdb.selectFrom('scope_seats').select(['scope', 'seats']);
   if (ids.length <= MANY_GROUPS) seatRows = seatRows.where('scope', 'in', ids);
-  for (const r of ids.length ? await seatRows.execute() : []) seatsOf.set(r.scope, num(r.seats));
+  await Promise.all([
+    sums,
+    ids.length && act.execute().then((rows) => {
+      for (const r of rows) {
+        const s = stats.get(r.scope);
+        if (s) s.weekly += num(r.n) / weeks.length;
+      }
+    }),
+    ids.length && seatRows.execute().then((rows) => {
+      for (const r of rows) {
+        const s = stats.get(r.scope);
+        if (s) s.seats = num(r.seats);
+      }
+    }),
+  ]);
   const now = ctx.clock.now();
   const weeksInRange = (range.lastDay - range.firstDay + 1) / 7;
   const items = groups.map((g): GroupHealth => {
     const s = stats.get(g.id)!;
-    const seatsN = seatsOf.get(g.id) ?? 0;
+    const seatsN = s.seats;
     const activeRate = seatsN ? Math.min(1, s.weekly / seatsN) : 0;
     const beforeWeekly = s.before / 3;
     const trend = beforeWeekly >= 1 ? s.recent / beforeWeekly : null;

@@ -67,9 +67,16 @@ export function amountOf(kind: string, payload: string): number {
 export const communityScope = (communityId: string): string => `c:${communityId}`;
 
 interface DayDelta { scope: string; day: number; kind: string; n: number; amount: number }
-interface SpanDelta { scope: string; kind: string; span: number; n: number; amount: number }
+/** A group's figures over one aligned span of days (group_spans): the health board's messages, joins, leaves and revenue. */
+interface SpanDelta { scope: string; span: number; messages: number; joins: number; leaves: number; revenue: number }
 /** The kinds the health board sums per group over any range (group_spans). */
 export const SPAN_KINDS = new Set(['message', 'join', 'leave', 'purchase']);
+const addSpan = (x: SpanDelta, v: SpanDelta) => {
+  x.messages += v.messages;
+  x.joins += v.joins;
+  x.leaves += v.leaves;
+  x.revenue += v.revenue;
+};
 interface HourDelta { scope: string; day: number; hour: number; n: number }
 interface PeriodDelta { scope: string; member_id: string; period: string }
 interface EventDelta { scope: string; event_key: string; first_at: number; attendances: number }
@@ -160,9 +167,13 @@ class Deltas {
     for (const d of this.days.values()) {
       for (const scope of scopesOf(d.group)) bump(days, `${scope}|${d.day}|${d.kind}`, { scope, day: d.day, kind: d.kind, n: d.n, amount: d.amount }, addN);
       if (d.group && SPAN_KINDS.has(d.kind)) {
-        for (let level = 1; level <= SPAN_LEVELS; level++) {
+        const messages = d.kind === 'message' ? d.n : 0;
+        const joins = d.kind === 'join' ? d.n : 0;
+        const leaves = d.kind === 'leave' ? d.n : 0;
+        const revenue = d.kind === 'purchase' ? d.amount : 0;
+        for (let level = 0; level <= SPAN_LEVELS; level++) {
           const span = spanOf(level, d.day);
-          bump(spans, `${d.group}|${d.kind}|${span}`, { scope: d.group, kind: d.kind, span, n: d.n, amount: d.amount }, addN);
+          bump(spans, `${d.group}|${span}`, { scope: d.group, span, messages, joins, leaves, revenue }, addSpan);
         }
       }
     }
@@ -228,7 +239,7 @@ async function apply(tx: Ctx, deltas: Deltas, fresh = false): Promise<void> {
   const db = tx.tdb;
   const d = deltas.expand();
   await db.upsertMany('activity_days', d.days, { keys: ['workspace_id', 'scope', 'day', 'kind'], set: adding('activity_days', 'n', 'amount') });
-  await db.upsertMany('group_spans', d.spans, { keys: ['workspace_id', 'scope', 'kind', 'span'], set: adding('group_spans', 'n', 'amount') });
+  await db.upsertMany('group_spans', d.spans, { keys: ['workspace_id', 'scope', 'span'], set: adding('group_spans', 'messages', 'joins', 'leaves', 'revenue') });
   await db.upsertMany('scope_events', d.events, {
     keys: ['workspace_id', 'scope', 'event_key'],
     set: `first_at = case when excluded.first_at < scope_events.first_at then excluded.first_at else scope_events.first_at end, ${adding('scope_events', 'attendances')}`,
