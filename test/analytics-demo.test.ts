@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../src/demo/index.ts';
+import { meetupTuning } from '../src/modules/analytics/structure.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { expectStatus } from './helpers/api.ts';
 
@@ -133,6 +134,41 @@ describe.each([['workspace', false], ['community', true]] as const)('dashboards 
       expect(s.reachedInRange, s.stage).toBe(inRange.get(s.stage) ?? 0);
       expect(s.fromJoinCohort, s.stage).toBe(num(c?.n));
       if (s.stage !== 'join' && c) expect(s.meanDaysFromJoin!, s.stage).toBeCloseTo(num(c.wait) / num(c.n) / DAY, 9);
+    }
+  });
+
+  it('invites the busiest city\'s members most recently active in the scope, kept with the snapshot or looked up alike', async () => {
+    // A community's people are those with a seat in it now.
+    const seated = (c: string | null) => (c ? sql`and a.member_id in (select member_id from memberships where workspace_id = ${ws} and left_at is null
+      and group_id in (select id from groups where workspace_id = ${ws} and community_id = ${c}))` : sql``);
+    const meetups = async (bigCity: number) => {
+      meetupTuning.bigCity = bigCity;
+      try {
+        expectStatus(await t.api.get(`/api/v1/analytics/structure?refresh=true${scopeQ()}`), 200);
+        const r = await t.api.get(`/api/v1/analytics/meetups?limit=30${scopeQ()}`);
+        expectStatus(r, 200);
+        return r.body as { city: string; invitees: { id: string; lastActiveAt: string }[] };
+      } finally {
+        meetupTuning.bigCity = 1_000;
+      }
+    };
+    // Every city is kept (1), or none is (∞): the two paths must give the same list. The last activity is the
+    // 'active' milestone's: consultations and purchases are milestones of their own.
+    const kept = await meetups(1);
+    const looked = await meetups(Infinity);
+    expect(kept.city).toBe(looked.city);
+    const raw = await rows<{ id: string; last: unknown }>(sql`select a.member_id as id, max(a.occurred_at) as last from activities a
+      join members m on m.workspace_id = a.workspace_id and m.id = a.member_id
+      where a.workspace_id = ${ws} and a.${ACTIVE} and a.kind not in ('consultation', 'purchase') and m.city = ${kept.city} ${inScope(community())} ${seated(community())}
+      group by a.member_id order by last desc, a.member_id limit 30`);
+    expect(raw.length).toBeGreaterThan(10);
+    const lastOf = new Map((await rows<{ id: string; last: unknown }>(sql`select member_id as id, max(occurred_at) as last from activities
+      where workspace_id = ${ws} and ${ACTIVE} and kind not in ('consultation', 'purchase') ${inScope(community())} group by member_id`)).map((r) => [r.id, num(r.last)]));
+    expect(looked.invitees).toEqual(kept.invitees);
+    for (const got of [kept, looked]) {
+      // Ties on the instant may list either member first: the instants must match in order, and each its member's.
+      expect(got.invitees.map((i) => Date.parse(i.lastActiveAt))).toEqual(raw.map((r) => num(r.last)));
+      for (const i of got.invitees) expect(Date.parse(i.lastActiveAt), i.id).toBe(lastOf.get(i.id));
     }
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { memberCircle } from '../enums.ts';
+import { MAX_INVITEES } from './structure.ts';
 
 const Id = z.string().min(1).max(64);
 const Day = z.string().max(10).describe('a local day, YYYY-MM-DD, in the analytics time zone');
@@ -117,7 +118,7 @@ export const StructureSchema = z.object({
   byCity: z.array(Segment),
 });
 export const MeetupQuerySchema = z.object({
-  communityId: Id.optional(), groupId: Id.optional(), city: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50),
+  communityId: Id.optional(), groupId: Id.optional(), city: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(MAX_INVITEES).default(50),
 }).strict();
 export const MeetupSchema = z.object({
   scope: ScopeOut,
