@@ -210,14 +210,15 @@ async function eachPerson(ctx: Ctx, scope: Scope, fn: (p: Person) => void): Prom
 /** The most invitees a meetup plan lists (the API's `limit` at most). */
 export const MAX_INVITEES = 200;
 
+/** The fewest active people a city has for the snapshot to keep its invitees (tests lower it). */
+export const meetupTuning = { bigCity: 1_000 };
+
 /**
- * Per city of at least meetupTuning.bigCity active people, its MAX_INVITEES members most recently active in the scope,
- * newest first. Kept while the people are counted anyway: looked up when asked, the largest city's members
+ * Per city of at least meetupTuning.bigCity active people, its MAX_INVITEES members most recently active in the
+ * scope, newest first. Kept while the people are counted anyway: looked up when asked, the largest city's members
  * (81,412 of 1,000,000) took 4.9 s on SQLite, a primary-key lookup of each one's last activity (measured). A
  * smaller city is looked up when asked, and so many free-text cities keep nothing.
  */
-export const meetupTuning = { bigCity: 1_000 };
-
 class RecentByCity {
   private readonly lists = new Map<string, { id: string; at: number }[]>();
   private readonly counts = new Map<string, number>();
@@ -291,7 +292,6 @@ async function compute(ctx: Ctx, scope: Scope) {
 type Snapshot = Awaited<ReturnType<typeof compute>>;
 export type Structure = Snapshot['summary'] & { scope: { kind: Scope['kind']; id: string | null; name: string | null }; computedAt: string };
 
-/** The structure of a scope: from its snapshot when younger than an hour, else computed (and kept) now. */
 /**
  * Kept in this process, not the database: a read stays a read. The key is the workspace and scope; the
  * oldest entries go first past a few hundred.
@@ -314,6 +314,7 @@ async function snapshot(ctx: Ctx, q: Pick<DashboardQuery, 'communityId' | 'group
   return { scope, at: hit.at, data: hit.data };
 }
 
+/** The structure of a scope: from its snapshot when younger than an hour, else computed (and kept) now. */
 export async function structure(ctx: Ctx, q: Pick<DashboardQuery, 'communityId' | 'groupId'> & { refresh?: boolean }): Promise<Structure> {
   const { scope, at, data } = await snapshot(ctx, q);
   return { scope: { kind: scope.kind, id: scope.id, name: scope.name }, computedAt: new Date(at).toISOString(), ...data.summary };
@@ -336,8 +337,8 @@ export async function meetups(ctx: Ctx, q: Pick<DashboardQuery, 'communityId' | 
   const cities = [...s.byCity].sort((a, b) => b.people * b.activeRate - a.people * a.activeRate || b.people - a.people)
     .map((c) => ({ city: c.key, people: c.people, active: Math.round(c.people * c.activeRate), activeRate: c.activeRate, buyerRate: c.buyerRate }));
   const city = q.city ?? cities[0]?.city ?? null;
-  const kept = city === null ? undefined : data.recent.get(city);
-  const invitees = city === null ? [] : kept ? await invited(ctx, scope, kept.slice(0, q.limit).map((r) => r.id)) : await recentlyActive(ctx, scope, city, q.limit);
+  const listed = city === null ? undefined : data.recent.get(city);
+  const invitees = city === null ? [] : listed ? await invited(ctx, scope, listed.slice(0, q.limit).map((r) => r.id)) : await recentlyActive(ctx, scope, city, q.limit);
   return { scope: { kind: scope.kind, id: scope.id, name: scope.name }, computedAt: new Date(at).toISOString(), cities, city, invitees };
 }
 
@@ -356,7 +357,7 @@ const invitee = (m: InviteeRow) => ({ id: m.id, displayName: m.display_name, cir
 async function invited(ctx: Ctx, scope: Scope, ids: string[]) {
   const rows = ids.length ? await activeIn(ctx, scope).where('member_milestones.member_id', 'in', ids).execute() : [];
   const byId = new Map(rows.map((m) => [m.id, m]));
-  return ids.flatMap((id) => (byId.has(id) ? [invitee(byId.get(id)! as InviteeRow)] : []));
+  return ids.flatMap((id) => (byId.has(id) ? [invitee(byId.get(id)!)] : []));
 }
 
 /**
@@ -371,5 +372,5 @@ async function recentlyActive(ctx: Ctx, scope: Scope, city: string, limit: numbe
       .where('group_id', 'in', groups.length ? groups : ['']));
   }
   const rows = await q.orderBy('member_milestones.last_at', 'desc').limit(limit).execute();
-  return rows.map((m) => invitee(m as InviteeRow));
+  return rows.map(invitee);
 }
