@@ -9,7 +9,7 @@ import {
   DAY, dayDate, dayKey, daySpans, dayStart, localDayHour, monthDate, monthKey, monthOf, parseDay, weekdayOf, weekKey, weekOf, weekStartDay,
 } from './calendar.ts';
 import { concentration } from './concentration.ts';
-import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, SPAN_KINDS, type Milestone } from './rollup.ts';
+import { analyticsTimezone, catchUpRollups, communityScope, MILESTONES, type Milestone } from './rollup.ts';
 
 export interface DashboardQuery {
   from?: string;
@@ -272,7 +272,9 @@ export interface GroupHealth {
 const PRIME_DAYS = 730;
 
 /** Every group of the scope with its measures, health score and reasons, healthiest first (the PK board). */
-interface Window { kinds: string[]; first: number; last: number }
+/** group_spans' figures: messages, joins, leaves and revenue (purchases' amounts). */
+type SpanColumn = 'messages' | 'joins' | 'leaves' | 'revenue';
+interface Window { columns: SpanColumn[]; first: number; last: number }
 
 /**
  * Above this many groups, a board reads every scope's rows of its spans and days and keeps the groups': reading
@@ -282,14 +284,14 @@ interface Window { kinds: string[]; first: number; last: number }
 const MANY_GROUPS = 8;
 
 /**
- * Some groups' counts over several windows of days, handed to `add` per window, group and kind, from group_spans
- * (a row per group and aligned span of days, a column per kind): each window is the fewest aligned spans, single
+ * Some groups' figures over several windows of days, handed to `add` per window, group and column, from group_spans
+ * (a row per group and aligned span of days, a column per figure): each window is the fewest aligned spans, single
  * days at its edges included, so a group costs a few rows (about 2 × log2 of the range) instead of one per day.
  * One plain query per window: summing every window at once with a CASE per window and row cost SQLite more than
  * reading the rows (403 groups: 11.9 ms against 5.3 ms this way). The queries are sent together: on PostgreSQL
  * each runs on a connection of its own while this process reads the rows of another.
  */
-async function sumGroups(ctx: Ctx, groups: string[], windows: Window[], add: (window: number, scope: string, kind: string, n: number, amount: number) => void): Promise<void> {
+async function sumGroups(ctx: Ctx, groups: string[], windows: Window[], add: (window: number, scope: string, column: SpanColumn, value: number) => void): Promise<void> {
   if (!groups.length) return;
   const many = groups.length > MANY_GROUPS;
   const wanted = new Set(groups);
@@ -298,28 +300,18 @@ async function sumGroups(ctx: Ctx, groups: string[], windows: Window[], add: (wi
     const { spans, days } = daySpans(w.first, w.last);
     // A single day is its own span (level 0). Literals: small integers from this code, never input.
     const keys = sql.join([...days, ...spans].map((x) => sql.lit(x)));
-    const figures = SPAN_FIGURES.filter((f) => w.kinds.includes(f.kind));
     let q = ctx.tdb.selectFrom('group_spans').select('scope').where(sql<boolean>`span in (${keys})`).groupBy('scope')
-      .select((eb) => figures.map((f) => eb.fn.sum<number>(f.column).as(f.column)));
+      .select((eb) => w.columns.map((c) => eb.fn.sum<number>(c).as(c)));
     // Many groups are read by span first (an index range each, every group in it) and the others dropped here:
     // looked up one by one, 403 groups took 40,000 index lookups.
     if (!many) q = q.where('scope', 'in', groups);
     for (const r of (await q.execute()) as Record<string, unknown>[]) {
       const scope = r.scope as string;
       if (many && !wanted.has(scope)) continue;
-      for (const f of figures) {
-        const v = num(r[f.column]);
-        if (f.kind === 'purchase') add(i, scope, f.kind, 0, v);
-        else add(i, scope, f.kind, v, 0);
-      }
+      for (const c of w.columns) add(i, scope, c, num(r[c]));
     }
   }));
 }
-
-/** group_spans' columns, by the kind each sums (a purchase's is its amount). */
-const SPAN_FIGURES = [
-  { kind: 'message', column: 'messages' }, { kind: 'join', column: 'joins' }, { kind: 'leave', column: 'leaves' }, { kind: 'purchase', column: 'revenue' },
-] as const;
 
 interface GroupStats { messages: number; joins: number; leaves: number; recent: number; before: number; weekly: number; revenue: number; seats: number }
 
@@ -335,17 +327,14 @@ export async function groupHealth(ctx: Ctx, q: DashboardQuery): Promise<{ range:
   const weeks = weeksOf(range);
   // No list of the groups is sent for more than MANY_GROUPS of them (see sumGroups), so none is cut in parts.
   const sums = sumGroups(ctx, ids, [
-    { kinds: [...SPAN_KINDS], first: range.firstDay, last: range.lastDay },
-    { kinds: ['message'], first: range.lastDay - 6, last: range.lastDay },
-    { kinds: ['message'], first: trendFrom, last: range.lastDay - 7 },
-  ], (window, scope, kind, n, amount) => {
+    { columns: ['messages', 'joins', 'leaves', 'revenue'], first: range.firstDay, last: range.lastDay },
+    { columns: ['messages'], first: range.lastDay - 6, last: range.lastDay },
+    { columns: ['messages'], first: trendFrom, last: range.lastDay - 7 },
+  ], (window, scope, column, value) => {
     const s = stats.get(scope)!;
-    if (window === 1) s.recent += n;
-    else if (window === 2) s.before += n;
-    else if (kind === 'message') s.messages += n;
-    else if (kind === 'join') s.joins += n;
-    else if (kind === 'leave') s.leaves += n;
-    else s.revenue += amount;
+    if (window === 0) s[column] += value;
+    else if (window === 1) s.recent += value;
+    else s.before += value;
   });
   // Summed in the database: a row per scope and week reached JavaScript as 20,607 objects for 2,039 groups (15 ms).
   let act = ctx.tdb.selectFrom('period_actives').select(['scope', (eb) => eb.fn.sum<number>('n').as('n')]).where('period', 'in', weeks.map(weekKey)).groupBy('scope');

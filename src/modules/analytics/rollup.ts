@@ -70,7 +70,7 @@ interface DayDelta { scope: string; day: number; kind: string; n: number; amount
 /** A group's figures over one aligned span of days (group_spans): the health board's messages, joins, leaves and revenue. */
 interface SpanDelta { scope: string; span: number; messages: number; joins: number; leaves: number; revenue: number }
 /** The kinds the health board sums per group over any range (group_spans). */
-export const SPAN_KINDS = new Set(['message', 'join', 'leave', 'purchase']);
+const SPAN_KINDS = new Set(['message', 'join', 'leave', 'purchase']);
 const addSpan = (x: SpanDelta, v: SpanDelta) => {
   x.messages += v.messages;
   x.joins += v.joins;
