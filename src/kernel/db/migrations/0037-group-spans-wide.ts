@@ -12,6 +12,9 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
 const FIGURES = sql`sum(case when kind = 'message' then n else 0 end), sum(case when kind = 'join' then n else 0 end),
   sum(case when kind = 'leave' then n else 0 end), sum(case when kind = 'purchase' then amount else 0 end)`;
 
+/** A day's span of `level` in SQL, as calendar.ts spanOf computes it (days are never negative here). */
+const spanOf = (level: number) => sql`${sql.lit(level * 2 ** 20)} + day - day % ${sql.lit(2 ** level)}`;
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('group_spans').execute();
   await db.schema
@@ -27,11 +30,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('group_spans_pk', ['workspace_id', 'scope', 'span'])
     .execute();
   for (let level = 0; level <= 8; level++) {
-    const size = 2 ** level;
     await sql`INSERT INTO group_spans (workspace_id, scope, span, messages, joins, leaves, revenue)
-      SELECT workspace_id, scope, ${sql.lit(level * 2 ** 20)} + day - day % ${sql.lit(size)} AS span, ${FIGURES} FROM activity_days
+      SELECT workspace_id, scope, ${spanOf(level)} AS span, ${FIGURES} FROM activity_days
       WHERE scope <> '' AND scope NOT LIKE 'c:%' AND kind IN ('message', 'join', 'leave', 'purchase')
-      GROUP BY workspace_id, scope, ${sql.lit(level * 2 ** 20)} + day - day % ${sql.lit(size)}`.execute(db);
+      GROUP BY workspace_id, scope, ${spanOf(level)}`.execute(db);
   }
   await db.schema.createIndex('group_spans_span').on('group_spans').columns(['workspace_id', 'span', 'scope', 'messages', 'joins', 'leaves', 'revenue']).execute();
   await db.schema.dropIndex('activity_days_day').ifExists().execute();
@@ -52,11 +54,10 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('group_spans_pk', ['workspace_id', 'scope', 'kind', 'span'])
     .execute();
   for (let level = 1; level <= 8; level++) {
-    const size = 2 ** level;
     await sql`INSERT INTO group_spans (workspace_id, scope, kind, span, n, amount)
-      SELECT workspace_id, scope, kind, ${sql.lit(level * 2 ** 20)} + day - day % ${sql.lit(size)} AS span, sum(n), sum(amount) FROM activity_days
+      SELECT workspace_id, scope, kind, ${spanOf(level)} AS span, sum(n), sum(amount) FROM activity_days
       WHERE scope <> '' AND scope NOT LIKE 'c:%' AND kind IN ('message', 'join', 'leave', 'purchase')
-      GROUP BY workspace_id, scope, kind, ${sql.lit(level * 2 ** 20)} + day - day % ${sql.lit(size)}`.execute(db);
+      GROUP BY workspace_id, scope, kind, ${spanOf(level)}`.execute(db);
   }
   await db.schema.createIndex('group_spans_span').on('group_spans').columns(['workspace_id', 'span', 'kind', 'scope', 'n', 'amount']).execute();
 }
